@@ -1,11 +1,17 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { throwawayCertificate } from '../../support/tls.ts';
+import { DataApi, type DataRead, type MutateDuringReadOptions } from './data-api.ts';
+import { type AuthorizeRecord, EntraId } from './entra-id.ts';
 import { requestHost, sendText } from './http-helpers.ts';
 import {
   createEnvironmentStates,
   type EnvironmentDefinition,
   type EnvironmentState,
+  findEnvironment,
+  findSegment,
+  type RefreshOptions,
+  refreshSegment,
   type SegmentState,
 } from './sandbox-state.ts';
 import { handleWebApp, type WebAppSettings } from './web-app.ts';
@@ -32,11 +38,45 @@ export interface CustomerInsightsSandboxOptions {
   seed?: number;
   /** Delay before the web app paints a route, to imitate a slow SPA. */
   renderDelayMs?: number;
+  /** Lifetime of access tokens from the token endpoint (default 3600; fractions allowed in tests). */
+  tokenLifetimeSeconds?: number;
+  /** Most rows one `data/Customer` call returns, whatever `$top` asks (default 100). */
+  maxPageSize?: number;
+  /** Accepted `Ocp-Apim-Subscription-Key` values (default: `SANDBOX_SUBSCRIPTION_KEYS`). */
+  subscriptionKeys?: string[];
+  /** Authorize answers `error=interaction_required` when called with `prompt=none`. */
+  requireInteraction?: boolean;
 }
+
+/** Primary and secondary key, as Settings > Permissions > APIs shows them. */
+export const SANDBOX_SUBSCRIPTION_KEYS = ['ci-sandbox-primary-key-0001', 'ci-sandbox-secondary-key-0002'];
 
 export interface CustomerInsightsControl {
   /** Changes the web app's paint delay for page loads and in-app navigations from now on. */
   setRenderDelay(ms: number): void;
+  /** The next `count` Data API calls (after authentication) answer 429 with `Retry-After: seconds`. */
+  throttleNext(count: number, retryAfterSeconds?: number): void;
+  /** The next `count` Data API calls (after authentication) answer `status` (default 503). */
+  failNext(count: number, status?: number): void;
+  /**
+   * Refreshes a segment now: generation + 1, membership slides by `churn` (lowest CustomerIds leave,
+   * new ones join above the highest), optional new size, later `lastRefreshed`. Returns the live state.
+   */
+  refreshSegment(name: string, options?: RefreshOptions & { environmentId?: string }): SegmentState;
+  /**
+   * Arms a refresh (as `refreshSegment`) that lands once the server has served `afterRows` rows of the
+   * segment from now on; the page crossing the threshold still comes from the old membership. A reader
+   * paging by `$skip` then misses or repeats members; `@odata.count`/`lastRefreshed` reveal it.
+   */
+  mutateDuringRead(name: string, options: MutateDuringReadOptions): void;
+  /** Issues a Data API access token without the browser flow, for tests of the Data API alone. */
+  issueAccessToken(): string;
+  /** Every access token issued so far expires now. */
+  expireAccessTokens(): void;
+  /** Every refresh token issued so far stops working (`invalid_grant`). */
+  revokeRefreshTokens(): void;
+  requireInteraction(required: boolean): void;
+  setTokenLifetime(seconds: number): void;
 }
 
 export interface RecordedRequest {
@@ -50,7 +90,13 @@ export interface RecordedRequest {
 export interface CustomerInsightsInspect {
   /** Every request answered so far, in order. */
   requests(): RecordedRequest[];
-  /** Forgets recorded requests. */
+  /** Every `data/Customer` read answered with rows, in order. */
+  dataReads(): DataRead[];
+  /** Every authorize request, with the error answered (null when a code was issued). */
+  authorizeRequests(): AuthorizeRecord[];
+  /** How many access tokens the token endpoint (or `issueAccessToken`) issued. */
+  tokensIssued(): number;
+  /** Forgets recorded requests, reads and authorize requests. */
   clear(): void;
 }
 
@@ -63,6 +109,8 @@ export interface CustomerInsightsSandbox {
   /** Chromium's `--host-resolver-rules` value that sends the three host names to this server. */
   hostResolverRules: string;
   environmentId: string;
+  /** A valid `Ocp-Apim-Subscription-Key`. */
+  subscriptionKey: string;
   environments: EnvironmentState[];
   /** Live segment states of the first environment (`environmentId`). */
   segments: SegmentState[];
@@ -85,6 +133,19 @@ export async function startCustomerInsightsSandbox(
   if (!first) throw new Error('the sandbox needs at least one environment');
   const webApp: WebAppSettings = { renderDelayMs: options.renderDelayMs ?? 0 };
   const recorded: RecordedRequest[] = [];
+  const subscriptionKeys = options.subscriptionKeys ?? SANDBOX_SUBSCRIPTION_KEYS;
+  const entraId = new EntraId(options.tokenLifetimeSeconds ?? 3600);
+  entraId.interactionRequired = options.requireInteraction ?? false;
+  const dataApi = new DataApi(environments, entraId, {
+    maxPageSize: options.maxPageSize ?? 100,
+    subscriptionKeys,
+  });
+  const segmentState = (name: string, environmentId = first.id): SegmentState => {
+    const environment = findEnvironment(environments, environmentId);
+    const segment = environment && findSegment(environment, name);
+    if (!segment) throw new Error(`no segment ${name} in environment ${environmentId}`);
+    return segment;
+  };
 
   const server: Server = createServer(throwawayCertificate(), (req, res) => {
     const host = requestHost(req);
@@ -94,6 +155,15 @@ export async function startCustomerInsightsSandbox(
     switch (host) {
       case CUSTOMER_INSIGHTS_HOSTS.webApp:
         handleWebApp(req, res, environments, webApp);
+        return;
+      case CUSTOMER_INSIGHTS_HOSTS.dataApi:
+        dataApi.handle(req, res);
+        return;
+      case CUSTOMER_INSIGHTS_HOSTS.login:
+        entraId.handle(req, res).catch((error: unknown) => {
+          if (!res.headersSent) sendText(res, 500, 'text/plain; charset=utf-8', String(error));
+          else res.destroy();
+        });
         return;
       default:
         sendText(res, 404, 'text/plain; charset=utf-8', `Unknown host ${host}`);
@@ -114,19 +184,42 @@ export async function startCustomerInsightsSandbox(
       .map((host) => `MAP ${host} 127.0.0.1:${port}`)
       .join(','),
     environmentId: first.id,
+    subscriptionKey: subscriptionKeys[0] ?? '',
     environments,
     segments: first.segments,
     segmentPageUrl: (name, environmentId = first.id) =>
       `https://${CUSTOMER_INSIGHTS_HOSTS.webApp}/app/${environmentId}/segments/${encodeURIComponent(name)}`,
     inspect: {
       requests: () => [...recorded],
+      dataReads: () => [...dataApi.reads],
+      authorizeRequests: () => [...entraId.authorizeRequests],
+      tokensIssued: () => entraId.tokensIssued,
       clear: () => {
         recorded.length = 0;
+        dataApi.reads.length = 0;
+        entraId.authorizeRequests.length = 0;
       },
     },
     control: {
       setRenderDelay: (ms) => {
         webApp.renderDelayMs = ms;
+      },
+      throttleNext: (count, retryAfterSeconds) => dataApi.throttleNext(count, retryAfterSeconds),
+      failNext: (count, status) => dataApi.failNext(count, status),
+      refreshSegment: (name, refresh = {}) =>
+        refreshSegment(segmentState(name, refresh.environmentId), refresh),
+      mutateDuringRead: (name, mutation) => {
+        segmentState(name, mutation.environmentId);
+        dataApi.mutateDuringRead(name, mutation);
+      },
+      issueAccessToken: () => entraId.issueAccessToken(),
+      expireAccessTokens: () => entraId.expireAccessTokens(),
+      revokeRefreshTokens: () => entraId.revokeRefreshTokens(),
+      requireInteraction: (required) => {
+        entraId.interactionRequired = required;
+      },
+      setTokenLifetime: (seconds) => {
+        entraId.tokenLifetimeSeconds = seconds;
       },
     },
     close: () =>

@@ -72,3 +72,23 @@ export function findSegment(environment: EnvironmentState, name: string): Segmen
   const wanted = name.toLowerCase();
   return environment.segments.find((segment) => segment.name.toLowerCase() === wanted);
 }
+
+export interface RefreshOptions {
+  /** Members leaving at the low end and joining at the high end; defaults to the segment's churnPerRefresh. */
+  churn?: number | undefined;
+  /** New member count after the refresh; defaults to unchanged. */
+  size?: number | undefined;
+}
+
+/**
+ * A refresh as Customer Insights runs it: a new generation whose membership slid up the customer
+ * universe by `churn` (the lowest CustomerIds leave, new ones join above the highest), and a newer
+ * last-refreshed time (strictly later, even within the same millisecond).
+ */
+export function refreshSegment(segment: SegmentState, options: RefreshOptions = {}): SegmentState {
+  segment.start += options.churn ?? segment.churnPerRefresh;
+  if (options.size !== undefined) segment.size = options.size;
+  segment.generation++;
+  segment.lastRefreshed = new Date(Math.max(Date.now(), segment.lastRefreshed.getTime() + 1));
+  return segment;
+}

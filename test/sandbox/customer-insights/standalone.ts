@@ -10,6 +10,11 @@ console.log(
   `Start Chromium with:\n  --host-resolver-rules="${sandbox.hostResolverRules}" --ignore-certificate-errors`,
 );
 console.log(`Web app:   ${sandbox.url}`);
+console.log('Data API:  https://api.ci.ai.dynamics.com/v1/instances');
+console.log(`           Ocp-Apim-Subscription-Key: ${sandbox.subscriptionKey}`);
+console.log(
+  'Entra ID:  https://login.microsoftonline.com/<tenant>/oauth2/v2.0/authorize (auto-consent, PKCE S256)',
+);
 for (const environment of sandbox.environments) {
   console.log(`Environment ${environment.displayName} (${environment.id})`);
   for (const segment of environment.segments) {
