@@ -29,8 +29,14 @@ export function throwawayCertificate(): Certificate {
     const san = SANDBOX_HOSTS.map((h) => `DNS:${h}`).join(',');
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost']
-        .concat(['-addext', `subjectAltName=${san},IP:127.0.0.1`, '-keyout', keyPath, '-out', certPath]),
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost'].concat([
+        '-addext',
+        `subjectAltName=${san},IP:127.0.0.1`,
+        '-keyout',
+        keyPath,
+        '-out',
+        certPath,
+      ]),
       { stdio: 'ignore' },
     );
     cached = { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') };

@@ -1,0 +1,23 @@
+import type { Storage } from 'webextension-polyfill';
+import { type PageReport, pageReportSchema } from '../messaging/protocol.ts';
+
+/**
+ * What each tab's content script last reported. It lives in `storage.session` (this browser
+ * session only, not readable by content scripts) because the worker may be stopped between the
+ * report and the popup asking for it.
+ */
+const keyOf = (tabId: number) => `tab-page:${tabId}`;
+
+export async function rememberTabPage(area: Storage.StorageArea, tabId: number, page: PageReport) {
+  await area.set({ [keyOf(tabId)]: page });
+}
+
+export async function recallTabPage(area: Storage.StorageArea, tabId: number): Promise<PageReport | null> {
+  const stored = (await area.get(keyOf(tabId)))[keyOf(tabId)];
+  const parsed = pageReportSchema.safeParse(stored);
+  return parsed.success ? parsed.data : null;
+}
+
+export async function forgetTabPage(area: Storage.StorageArea, tabId: number) {
+  await area.remove(keyOf(tabId));
+}

@@ -1,0 +1,52 @@
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../ui/i18n.ts';
+import { useAsync } from '../ui/use-async.ts';
+import { ask } from '../ui/worker.ts';
+import { ConnectionsSection } from './sections/ConnectionsSection.tsx';
+import { ExportsSection } from './sections/ExportsSection.tsx';
+import { HistorySection } from './sections/HistorySection.tsx';
+import { SettingsSection } from './sections/SettingsSection.tsx';
+import { SourcesSection } from './sections/SourcesSection.tsx';
+import { type Section, sectionFromHash, sectionLabels, sections } from './sections.ts';
+
+function useSection(): Section {
+  const [section, setSection] = useState(() => sectionFromHash(location.hash));
+  useEffect(() => {
+    const follow = () => setSection(sectionFromHash(location.hash));
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
+  }, []);
+  return section;
+}
+
+export function App() {
+  const section = useSection();
+  const status = useAsync(() => ask('status', {}), []);
+  return (
+    <div class="options">
+      <header class="options__header">
+        <img src="/icons/icon-48.png" alt="" width={32} height={32} />
+        <h1>{t('extName')}</h1>
+      </header>
+      <nav aria-label={t('navLabel')} class="options__nav">
+        <ul>
+          {sections.map((name) => (
+            <li key={name}>
+              <a href={`#${name}`} aria-current={name === section ? 'page' : undefined}>
+                {t(sectionLabels[name])}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main class="options__main" aria-labelledby="section-heading">
+        <h2 id="section-heading">{t(sectionLabels[section])}</h2>
+        {section === 'connections' && <ConnectionsSection />}
+        {section === 'exports' && <ExportsSection />}
+        {section === 'sources' && <SourcesSection />}
+        {section === 'history' && <HistorySection />}
+        {section === 'settings' && <SettingsSection status={status} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+import type { MessageKey } from '../ui/i18n.ts';
+
+export const sections = ['connections', 'exports', 'sources', 'history', 'settings'] as const;
+export type Section = (typeof sections)[number];
+
+export const sectionLabels: Record<Section, MessageKey> = {
+  connections: 'navConnections',
+  exports: 'navExports',
+  sources: 'navSources',
+  history: 'navHistory',
+  settings: 'navSettings',
+};
+
+/** The section named by the address's hash (`#exports`), so each one can be linked and reloaded. */
+export function sectionFromHash(hash: string): Section {
+  const name = hash.replace(/^#\/?/, '');
+  return (sections as readonly string[]).includes(name) ? (name as Section) : 'connections';
+}

@@ -1,0 +1,22 @@
+import { type IDBPDatabase, openDB } from 'idb';
+import { DB_NAME, DB_VERSION, type ExportDb } from './schema.ts';
+
+export type Database = IDBPDatabase<ExportDb>;
+
+/**
+ * Opens the database and walks the upgrade ladder. Each `if (oldVersion < N)` step is frozen once
+ * released: a later schema adds a step, it never edits one (an installed extension may be on any
+ * earlier version).
+ */
+export function openDatabase(): Promise<Database> {
+  return openDB<ExportDb>(DB_NAME, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('connections', { keyPath: 'id' });
+        db.createObjectStore('exports', { keyPath: 'id' }).createIndex('byConnection', 'connectionId');
+        db.createObjectStore('runs', { keyPath: 'id' }).createIndex('byExport', 'exportId');
+        db.createObjectStore('settings');
+      }
+    },
+  });
+}

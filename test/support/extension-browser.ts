@@ -1,0 +1,262 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, type CDPSession, chromium, type Page, type Worker } from 'playwright-core';
+import { distDir } from './build-extension.ts';
+import { ensureChromium } from './chromium.ts';
+
+export interface LaunchOptions {
+  /** Reuse a profile (to restart the browser on the same data); a fresh one by default. */
+  profileDir?: string;
+  /** UI language; Chromium on Linux takes it from LANGUAGE (toolchain.md). */
+  language?: 'en' | 'tr';
+  /** Real host name → local port of the sandbox that answers for it over HTTPS. */
+  hosts?: Record<string, number>;
+  headless?: boolean;
+  extensionDir?: string;
+}
+
+/**
+ * The production extension running in real Chromium, with the helpers every e2e test and the demo
+ * need. Errors on extension pages and in the worker are collected; `assertNoErrors` fails a test
+ * that produced any.
+ */
+export class ExtensionBrowser {
+  readonly errors: string[] = [];
+  private cdp: CDPSession | undefined;
+  private closing = false;
+
+  private constructor(
+    readonly context: BrowserContext,
+    readonly extensionId: string,
+    readonly profileDir: string,
+    private readonly options: LaunchOptions,
+    private readonly ownsProfile: boolean,
+  ) {}
+
+  static async launch(
+    options: LaunchOptions = {},
+    ownsProfile = !options.profileDir,
+  ): Promise<ExtensionBrowser> {
+    const profileDir = options.profileDir ?? mkdtempSync(join(tmpdir(), 'sefo-profile-'));
+    const extensionDir = options.extensionDir ?? distDir;
+    const rules = Object.entries(options.hosts ?? {}).map(([host, port]) => `MAP ${host} 127.0.0.1:${port}`);
+    const language = options.language ?? 'en';
+    const context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: ensureChromium(),
+      headless: options.headless ?? true,
+      env: { ...process.env, LANGUAGE: language, LANG: language === 'tr' ? 'tr_TR.UTF-8' : 'en_US.UTF-8' },
+      args: [
+        `--disable-extensions-except=${extensionDir}`,
+        `--load-extension=${extensionDir}`,
+        `--lang=${language}`,
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--ignore-certificate-errors',
+        ...(rules.length ? [`--host-resolver-rules=${rules.join(', ')}`] : []),
+      ],
+      ...(language === 'tr' ? { locale: 'tr-TR' } : {}),
+    });
+    const worker =
+      context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
+      (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    const browser = new ExtensionBrowser(
+      context,
+      new URL(worker.url()).host,
+      profileDir,
+      options,
+      ownsProfile,
+    );
+    browser.watch(worker);
+    await browser.watchWorkerExceptions();
+    return browser;
+  }
+
+  get origin(): string {
+    return `chrome-extension://${this.extensionId}`;
+  }
+
+  private isOurs(url: string): boolean {
+    return url.startsWith(`${this.origin}/`);
+  }
+
+  private watch(worker: Worker) {
+    worker.on('console', (message) => {
+      if (message.type() === 'error') this.errors.push(`worker console: ${message.text()}`);
+    });
+    this.context.on('serviceworker', (w) => {
+      if (this.isOurs(w.url())) this.watchWorker(w);
+    });
+    this.context.on('page', (page) => this.watchPage(page));
+    for (const page of this.context.pages()) this.watchPage(page);
+    this.context.on('weberror', (error) => {
+      const page = error.page();
+      if (!page || this.isOurs(page.url())) this.errors.push(`uncaught: ${error.error().message}`);
+    });
+  }
+
+  /**
+   * Uncaught exceptions of a service worker reach neither Playwright's console nor its error events,
+   * so attach to every worker target of ours through CDP (in the non-flattened mode, which a
+   * Playwright CDP session can relay) and listen for `Runtime.exceptionThrown`.
+   */
+  private async watchWorkerExceptions() {
+    const cdp = await this.browserCdp();
+    const attached = new Set<string>();
+    const attach = async (targetId: string) => {
+      if (attached.has(targetId)) return;
+      attached.add(targetId);
+      try {
+        const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: false });
+        const enable = JSON.stringify({ id: 1, method: 'Runtime.enable' });
+        await cdp.send('Target.sendMessageToTarget', { sessionId, message: enable });
+      } catch {
+        // The worker stopped before we attached; its next start is a new target.
+      }
+    };
+    cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
+      const parsed = JSON.parse(message) as CdpEvent;
+      if (parsed.method !== 'Runtime.exceptionThrown' || this.closing) return;
+      const details = parsed.params?.exceptionDetails;
+      this.errors.push(`worker uncaught: ${details?.exception?.description ?? details?.text ?? 'unknown'}`);
+    });
+    cdp.on('Target.targetCreated', ({ targetInfo }) => {
+      if (targetInfo.type === 'service_worker' && this.isOurs(targetInfo.url))
+        void attach(targetInfo.targetId);
+    });
+    await cdp.send('Target.setDiscoverTargets', { discover: true });
+    for (const target of await this.workerTargets()) await attach(target.targetId);
+  }
+
+  private async browserCdp(): Promise<CDPSession> {
+    this.cdp ??= await this.context.browser()!.newBrowserCDPSession();
+    return this.cdp;
+  }
+
+  private watchWorker(worker: Worker) {
+    worker.on('console', (message) => {
+      if (message.type() === 'error') this.errors.push(`worker console: ${message.text()}`);
+    });
+  }
+
+  private watchPage(page: Page) {
+    page.on('console', (message) => {
+      if (message.type() === 'error' && this.isOurs(page.url())) {
+        this.errors.push(`${page.url()} console: ${message.text()}`);
+      }
+    });
+    page.on('pageerror', (error) => {
+      if (this.isOurs(page.url())) this.errors.push(`${page.url()} uncaught: ${error.message}`);
+    });
+  }
+
+  assertNoErrors() {
+    if (this.errors.length) throw new Error(`Errors in the extension:\n${this.errors.join('\n')}`);
+  }
+
+  async openPage(path: string): Promise<Page> {
+    const page = await this.context.newPage();
+    await page.goto(`${this.origin}/${path}`);
+    return page;
+  }
+
+  async openOptions(section?: string): Promise<Page> {
+    return this.openPage(`options.html${section ? `#${section}` : ''}`);
+  }
+
+  /** The popup's page in a tab; `forTab` points it at another tab, as its pop-out view does. */
+  async openPopup(forTab?: number): Promise<Page> {
+    return this.openPage(`popup.html${forTab === undefined ? '' : `?tab=${forTab}`}`);
+  }
+
+  /** A hidden extension page to run helpers from (same origin as the worker's IndexedDB). */
+  private async helperPage(): Promise<Page> {
+    const existing = this.context.pages().find((p) => p.url() === `${this.origin}/options.html#helper`);
+    return existing ?? this.openOptions('helper');
+  }
+
+  /** Sends a protocol message from an extension page, as the popup or options page would. */
+  async message(type: string, payload: unknown = {}): Promise<unknown> {
+    const page = await this.helperPage();
+    return page.evaluate(
+      ([t, p]) => (globalThis as unknown as ChromeGlobal).chrome.runtime.sendMessage({ type: t, payload: p }),
+      [type, payload] as const,
+    );
+  }
+
+  /** Reads every record of one IndexedDB store from an extension page; reading does not wake the worker. */
+  async readStore(store: string): Promise<unknown[]> {
+    const page = await this.helperPage();
+    return page.evaluate(
+      (name) =>
+        new Promise<unknown[]>((resolve, reject) => {
+          const open = indexedDB.open('segment-export');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const request = db.transaction(name, 'readonly').objectStore(name).getAll();
+            request.onsuccess = () => {
+              db.close();
+              resolve(request.result);
+            };
+            request.onerror = () => reject(request.error);
+          };
+        }),
+      store,
+    );
+  }
+
+  private async workerTargets(): Promise<{ targetId: string }[]> {
+    const { targetInfos } = await (await this.browserCdp()).send('Target.getTargets');
+    return targetInfos.filter((t) => t.type === 'service_worker' && this.isOurs(t.url));
+  }
+
+  async isWorkerRunning(): Promise<boolean> {
+    return (await this.workerTargets()).length > 0;
+  }
+
+  /** Stops the service worker as Chrome does when it is idle (toolchain.md). */
+  async stopWorker() {
+    const cdp = await this.browserCdp();
+    for (const target of await this.workerTargets()) {
+      await cdp.send('Target.closeTarget', { targetId: target.targetId });
+    }
+    const deadline = Date.now() + 10_000;
+    while ((await this.workerTargets()).length > 0) {
+      if (Date.now() > deadline) throw new Error('The service worker did not stop.');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Closes the browser and starts it again on the same profile. */
+  async restart(): Promise<ExtensionBrowser> {
+    this.closing = true;
+    await this.context.close();
+    const next = await ExtensionBrowser.launch(
+      { ...this.options, profileDir: this.profileDir },
+      this.ownsProfile,
+    );
+    next.errors.push(...this.errors);
+    return next;
+  }
+
+  async close() {
+    this.closing = true;
+    await this.context.close();
+    if (this.ownsProfile) rmSync(this.profileDir, { recursive: true, force: true });
+  }
+}
+
+interface ChromeGlobal {
+  chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
+}
+
+interface CdpEvent {
+  method?: string;
+  params?: { exceptionDetails?: { text?: string; exception?: { description?: string } } };
+}

@@ -1,0 +1,125 @@
+import { describe, expect, test } from 'vitest';
+import { HandledError, type Handlers, route } from '../../../src/background/router.ts';
+import { classifySender } from '../../../src/background/sender.ts';
+import { MessageError } from '../../../src/messaging/message-error.ts';
+import { send } from '../../../src/messaging/send.ts';
+
+const status = {
+  version: '1.0.0',
+  role: 'administrator' as const,
+  counts: { connections: 0, exports: 0, runs: 0 },
+};
+const page = { url: 'https://home.ci.ai.dynamics.com/app/x', title: 'Segment' };
+
+function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  return {
+    status: async () => status,
+    'tab.context': async () => ({ page: null }),
+    'page.report': async () => ({ accepted: true }),
+    ...overrides,
+  };
+}
+
+describe('classifySender', () => {
+  const id = 'abcdefghijklmnop';
+  const origin = `chrome-extension://${id}`;
+
+  test.each([
+    [{ id, url: `${origin}/options.html#exports` }, 'page'],
+    [{ id, url: `${origin}/popup.html` }, 'page'],
+    [{ id, url: 'https://home.ci.ai.dynamics.com/app/123' }, 'content'],
+    [{ id, url: 'https://home.ci.ai.dynamics.com.evil.example/app' }, 'foreign'],
+    [{ id, url: 'http://home.ci.ai.dynamics.com/app' }, 'foreign'],
+    [{ id: 'other-extension', url: `${origin}/options.html` }, 'foreign'],
+    [{ id, url: 'https://example.com/' }, 'foreign'],
+    [{ id }, 'foreign'],
+    [{ id, url: 'not a url' }, 'foreign'],
+  ])('%o is %s', (sender, kind) => {
+    expect(classifySender(sender, id, origin)).toBe(kind);
+  });
+});
+
+describe('route', () => {
+  const context = { tabId: 7 };
+
+  test('answers a valid message from an allowed sender', async () => {
+    expect(await route({ type: 'status', payload: {} }, 'page', handlers(), context)).toEqual({
+      ok: true,
+      data: status,
+    });
+  });
+
+  test('refuses messages that are not part of the protocol', async () => {
+    for (const raw of [null, 'status', { type: 'nope', payload: {} }, { payload: {} }]) {
+      expect(await route(raw, 'page', handlers(), context)).toMatchObject({
+        ok: false,
+        error: { code: 'unknown-message' },
+      });
+    }
+  });
+
+  test('refuses a message type the sender may not send', async () => {
+    expect(await route({ type: 'status', payload: {} }, 'content', handlers(), context)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await route({ type: 'page.report', payload: page }, 'page', handlers(), context)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await route({ type: 'status', payload: {} }, 'foreign', handlers(), context)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
+  test('refuses malformed payloads, including extra fields and pages on other hosts', async () => {
+    const report = (payload: unknown) =>
+      route({ type: 'page.report', payload }, 'content', handlers(), context);
+    expect(await report({ ...page, profile: { email: 'a@b.c' } })).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
+    expect(await report({ ...page, url: 'https://example.com/' })).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
+    expect(await report(page)).toEqual({ ok: true, data: { accepted: true } });
+  });
+
+  test('passes handled errors through as data and hides unexpected ones', async () => {
+    const failing = handlers({
+      status: async () => {
+        throw new HandledError({ code: 'locked', message: 'Unlock first.', retryable: false });
+      },
+      'tab.context': async () => {
+        throw new Error('secret detail: key=abc');
+      },
+    });
+    expect(await route({ type: 'status', payload: {} }, 'page', failing, context)).toEqual({
+      ok: false,
+      error: { code: 'locked', message: 'Unlock first.', retryable: false },
+    });
+    const hidden = await route({ type: 'tab.context', payload: { tabId: 1 } }, 'page', failing, context);
+    expect(hidden).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(hidden)).not.toContain('abc');
+  });
+});
+
+describe('send', () => {
+  test('returns the validated answer', async () => {
+    expect(await send(async () => ({ ok: true, data: status }), 'status', {})).toEqual(status);
+  });
+
+  test('turns an error reply back into a typed error', async () => {
+    const reply = { ok: false, error: { code: 'forbidden', message: 'No.', retryable: false } };
+    const error = await send(async () => reply, 'status', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MessageError);
+    expect(error).toMatchObject({ code: 'forbidden', message: 'No.', retryable: false });
+  });
+
+  test('rejects answers that do not match the protocol', async () => {
+    await expect(send(async () => undefined, 'status', {})).rejects.toMatchObject({ code: 'bad-reply' });
+    await expect(send(async () => ({ ok: true, data: { version: 1 } }), 'status', {})).rejects.toMatchObject({
+      code: 'bad-reply',
+    });
+  });
+});

@@ -1,0 +1,49 @@
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { countRecords } from '../../../src/storage/counts.ts';
+import { openDatabase } from '../../../src/storage/open-database.ts';
+import { CorruptRecordError, connectionRecordSchema, parseRecord } from '../../../src/storage/records.ts';
+import { DB_VERSION } from '../../../src/storage/schema.ts';
+import { readAdminPassphrase } from '../../../src/storage/settings.ts';
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+
+describe('openDatabase', () => {
+  test('creates schema v1 with its stores and indexes', async () => {
+    const db = await openDatabase();
+    expect(db.version).toBe(DB_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual(['connections', 'exports', 'runs', 'settings']);
+    const tx = db.transaction(['exports', 'runs']);
+    expect([...tx.objectStore('exports').indexNames]).toEqual(['byConnection']);
+    expect([...tx.objectStore('runs').indexNames]).toEqual(['byExport']);
+    db.close();
+  });
+
+  test('opens an existing database again without losing records', async () => {
+    const first = await openDatabase();
+    await first.put('exports', { id: 'e1', name: 'VIP', connectionId: null, createdAt: 1 });
+    first.close();
+    const second = await openDatabase();
+    expect(await countRecords(second)).toEqual({ connections: 0, exports: 1, runs: 0 });
+    second.close();
+  });
+});
+
+describe('validated reads', () => {
+  test('a damaged record is an explicit error, not a default', () => {
+    expect(() => parseRecord(connectionRecordSchema, 'connections', 'c1', { id: 'c1' })).toThrow(
+      CorruptRecordError,
+    );
+  });
+
+  test('the administrator passphrase is absent on a new database and must be well-formed when present', async () => {
+    const db = await openDatabase();
+    expect(await readAdminPassphrase(db)).toBeNull();
+    await db.put('settings', { algorithm: 'MD5' }, 'adminPassphrase');
+    await expect(readAdminPassphrase(db)).rejects.toBeInstanceOf(CorruptRecordError);
+    db.close();
+  });
+});
