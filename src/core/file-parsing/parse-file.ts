@@ -1,0 +1,93 @@
+import { delimitedParser } from './delimited-parser.ts';
+import { type Delimiter, detectFormat, type FileFormat } from './detect-format.ts';
+import { jsonLinesParser } from './json-lines-parser.ts';
+import type { ParsedPage, RecordSink, TextParser } from './parsed-page.ts';
+import { type ByteSource, textChunks } from './text-chunks.ts';
+
+export interface ParseFileOptions {
+  /** Used to tell the format (.csv, .tsv, .jsonl, …) when `format` is not given. */
+  fileName?: string;
+  format?: FileFormat;
+  /** For CSV; detected from the header line when not given. TSV is always tab. */
+  delimiter?: Delimiter;
+  /** Rows plus errors per page; default 1000. */
+  pageSize?: number;
+  /** Characters one record may take before it counts as broken; default 1 MiB. */
+  maxRecordLength?: number;
+}
+
+// Enough text to see the first line's format even after a long run of blank lines.
+const sniffLength = 4096;
+
+/**
+ * The rows of a CSV, TSV or JSON lines file, page by page, read from a byte stream without ever
+ * holding the whole file. Each page holds at most `pageSize` rows and errors together; a broken
+ * record is an error in its page, not the end of the file. A file that cannot be read at all
+ * (no header, a JSON array) throws a FileParseError.
+ */
+export async function* parseFile(
+  source: ByteSource,
+  options: ParseFileOptions = {},
+): AsyncGenerator<ParsedPage> {
+  const pageSize = Math.max(1, options.pageSize ?? 1000);
+  const maxRecordLength = options.maxRecordLength ?? 1 << 20;
+  let page = emptyPage([]);
+  const ready: ParsedPage[] = [];
+  const sink: RecordSink = {
+    fields(names) {
+      page.fields = names;
+    },
+    row(line, values) {
+      page.rows.push({ line, values });
+      if (page.rows.length + page.errors.length >= pageSize) flush();
+    },
+    error(line, reason) {
+      page.errors.push({ line, reason });
+      if (page.rows.length + page.errors.length >= pageSize) flush();
+    },
+  };
+  function flush(): void {
+    ready.push(page);
+    page = emptyPage(page.fields);
+  }
+
+  let parser: TextParser | undefined;
+  let head = '';
+  for await (const text of textChunks(source)) {
+    if (parser !== undefined) {
+      parser.push(text);
+    } else {
+      head += text;
+      if (head.trim() === '' && head.length < sniffLength) continue;
+      parser = createParser(head, options, maxRecordLength, sink);
+      parser.push(head);
+    }
+    yield* ready.splice(0);
+  }
+  if (parser === undefined) {
+    parser = createParser(head, options, maxRecordLength, sink);
+    parser.push(head);
+  }
+  parser.end();
+  yield* ready.splice(0);
+  if (page.rows.length > 0 || page.errors.length > 0) yield page;
+}
+
+function createParser(
+  head: string,
+  options: ParseFileOptions,
+  maxRecordLength: number,
+  sink: RecordSink,
+): TextParser {
+  const format = options.format ?? detectFormat(options.fileName, head);
+  if (format === 'json-lines') return jsonLinesParser({ maxRecordLength }, sink);
+  const delimiter = format === 'tsv' ? '\t' : options.delimiter;
+  return delimitedParser(
+    delimiter === undefined ? { maxRecordLength } : { delimiter, maxRecordLength },
+    sink,
+  );
+}
+
+function emptyPage(fields: readonly string[]): ParsedPage {
+  return { fields, rows: [], errors: [] };
+}
