@@ -1,0 +1,281 @@
+import type { z } from 'zod';
+import { abortReason } from '../core/clock.ts';
+import {
+  errorFromResponse,
+  InvalidApiKeyError,
+  NetworkError,
+  type OmnisendScope,
+  TimeoutError,
+  UnexpectedResponseError,
+} from './errors.ts';
+import { checkTagRequest, contactBatchBody } from './request-limits.ts';
+import {
+  type Batch,
+  type BatchStatus,
+  type Brand,
+  batchSchema,
+  brandSchema,
+  type ContactRequest,
+  type ContactResponse,
+  createBatchResponseSchema,
+  type ListBatchesResponse,
+  listBatchesResponseSchema,
+  listContactsResponseSchema,
+} from './schemas.ts';
+
+export {
+  MAX_BATCH_BYTES,
+  MAX_BATCH_ITEMS,
+  MAX_TAG_EMAILS,
+  MAX_TAGS_PER_REQUEST,
+} from './request-limits.ts';
+
+/**
+ * Omnisend REST API 2026-03-15, the operations this extension needs (omnisend-api.md).
+ * One request per call, no retries, no pacing – `BudgetedOmnisendClient` adds those. Every
+ * failure is a typed `OmnisendError`; a caller's abort rejects with the signal's reason as is.
+ */
+
+export const OMNISEND_API_VERSION = '2026-03-15';
+export const DEFAULT_BASE_URL = 'https://api.omnisend.com/api';
+/** Omnisend recommends ~10 s; its own WordPress plugin uses 10 s (omnisend-api.md §7.4). */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export interface OmnisendClientOptions {
+  apiKey: string;
+  fetch: typeof fetch;
+  baseUrl?: string;
+  timeoutMs?: number;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export interface ListBatchesQuery {
+  status?: BatchStatus;
+  offset?: number;
+  limit?: number;
+}
+
+/** The operations, as both the plain and the budgeted client offer them. */
+export interface OmnisendApi {
+  getBrand(options?: RequestOptions): Promise<Brand>;
+  submitContactBatch(
+    items: readonly ContactRequest[],
+    options?: RequestOptions,
+  ): Promise<{ batchID: string; totalCount: number }>;
+  getBatch(batchID: string, options?: RequestOptions): Promise<Batch>;
+  getBatchItems(batchID: string, options?: RequestOptions): Promise<Batch>;
+  listBatches(query?: ListBatchesQuery, options?: RequestOptions): Promise<ListBatchesResponse>;
+  addTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void>;
+  removeTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void>;
+  findContactByEmail(email: string, options?: RequestOptions): Promise<ContactResponse | null>;
+}
+
+type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+interface RequestSpec {
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: string;
+  scope: OmnisendScope;
+  resource?: string;
+}
+
+// Omnisend keys are opaque printable tokens; anything else (a line break from a sloppy paste)
+// would make `Headers` throw an error that quotes the key.
+const apiKeyPattern = /^[\x21-\x7e]+$/;
+
+export class OmnisendClient implements OmnisendApi {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly #apiKey: string;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: OmnisendClientOptions) {
+    this.#apiKey = options.apiKey;
+    // Called as a plain function: a browser's fetch throws "Illegal invocation" when called as a
+    // method of another object.
+    const fetchFn = options.fetch;
+    this.#fetch = (input, init) => fetchFn(input, init);
+    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** GET /brands/current – also the cheap check that a key works (needs `brands.read`). */
+  async getBrand(options?: RequestOptions): Promise<Brand> {
+    const body = await this.#request(
+      { method: 'GET', path: '/brands/current', scope: 'brands.read' },
+      options,
+    );
+    return parse(brandSchema, body);
+  }
+
+  /** POST /batches: an asynchronous upsert of ≤ 100 contacts (by email); poll with getBatch. */
+  async submitContactBatch(
+    items: readonly ContactRequest[],
+    options?: RequestOptions,
+  ): Promise<{ batchID: string; totalCount: number }> {
+    const spec = {
+      method: 'POST',
+      path: '/batches',
+      body: contactBatchBody(items),
+      scope: 'contacts.write',
+    } as const;
+    const { batchID, totalCount } = parse(createBatchResponseSchema, await this.#request(spec, options));
+    return { batchID, totalCount };
+  }
+
+  /** GET /batches/{id}: status and counts. */
+  async getBatch(batchID: string, options?: RequestOptions): Promise<Batch> {
+    const path = `/batches/${encodeURIComponent(batchID)}`;
+    const body = await this.#request(
+      { method: 'GET', path, scope: 'contacts.read', resource: 'batch' },
+      options,
+    );
+    return parse(batchSchema, body);
+  }
+
+  /** GET /batches/{id}/items: the batch with every item's outcome in `responses[]` / `errors[]`. */
+  async getBatchItems(batchID: string, options?: RequestOptions): Promise<Batch> {
+    const path = `/batches/${encodeURIComponent(batchID)}/items`;
+    const body = await this.#request(
+      { method: 'GET', path, scope: 'contacts.read', resource: 'batch' },
+      options,
+    );
+    return parse(batchSchema, body);
+  }
+
+  /** GET /batches?endpoint=contacts – offset paging. */
+  async listBatches(query: ListBatchesQuery = {}, options?: RequestOptions): Promise<ListBatchesResponse> {
+    const spec: RequestSpec = {
+      method: 'GET',
+      path: '/batches',
+      query: { endpoint: 'contacts', status: query.status, offset: query.offset, limit: query.limit },
+      scope: 'contacts.read',
+    };
+    return parse(listBatchesResponseSchema, await this.#request(spec, options));
+  }
+
+  /** POST /contacts/tags: adds tags to existing contacts; accepted (202) and applied later. */
+  async addTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void> {
+    await this.#tags('POST', emails, tags, options);
+  }
+
+  /** DELETE /contacts/tags: removes tags; accepted (202) and applied later. */
+  async removeTags(
+    emails: readonly string[],
+    tags: readonly string[],
+    options?: RequestOptions,
+  ): Promise<void> {
+    await this.#tags('DELETE', emails, tags, options);
+  }
+
+  /** GET /contacts?email=…: the contact with that email identifier, or null. Emails are case-sensitive. */
+  async findContactByEmail(email: string, options?: RequestOptions): Promise<ContactResponse | null> {
+    const spec: RequestSpec = { method: 'GET', path: '/contacts', query: { email }, scope: 'contacts.read' };
+    const { contacts } = parse(listContactsResponseSchema, await this.#request(spec, options));
+    return contacts[0] ?? null;
+  }
+
+  async #tags(
+    method: 'POST' | 'DELETE',
+    emails: readonly string[],
+    tags: readonly string[],
+    options: RequestOptions | undefined,
+  ): Promise<void> {
+    checkTagRequest(emails, tags);
+    const body = JSON.stringify({ emails, tags });
+    await this.#request({ method, path: '/contacts/tags', body, scope: 'contacts.write' }, options);
+  }
+
+  /** Sends one request; resolves with the parsed JSON body of a 2xx answer (undefined if none). */
+  async #request(spec: RequestSpec, options: RequestOptions | undefined): Promise<unknown> {
+    const outer = options?.signal;
+    if (outer?.aborted) throw abortReason(outer);
+    if (!apiKeyPattern.test(this.#apiKey)) {
+      throw new InvalidApiKeyError({
+        message:
+          'The API key contains characters Omnisend keys never have – paste the key again in Connections.',
+      });
+    }
+
+    const headers: Record<string, string> = {
+      Authorization: `Omnisend-API-Key ${this.#apiKey}`,
+      'Omnisend-Version': OMNISEND_API_VERSION,
+      Accept: 'application/json',
+    };
+    if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    const onOuterAbort = () => controller.abort(outer?.reason);
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
+
+    const transportError = (cause: unknown): unknown => {
+      if (outer?.aborted) return abortReason(outer);
+      if (timedOut) return new TimeoutError({ timeoutMs: this.timeoutMs });
+      return new NetworkError({ cause });
+    };
+
+    try {
+      let response: Response;
+      let text: string;
+      try {
+        response = await this.#fetch(this.#url(spec), {
+          method: spec.method,
+          headers,
+          ...(spec.body === undefined ? {} : { body: spec.body }),
+          signal: controller.signal,
+        });
+        // The timeout covers the body too: a server that sends headers and then stalls is no answer.
+        text = await response.text();
+      } catch (cause) {
+        throw transportError(cause);
+      }
+      const body = parseJson(text);
+      if (response.status >= 200 && response.status <= 299) return body;
+      throw errorFromResponse({
+        status: response.status,
+        body,
+        headers: response.headers,
+        scope: spec.scope,
+        ...(spec.resource === undefined ? {} : { resource: spec.resource }),
+        secrets: [this.#apiKey],
+      });
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  #url(spec: RequestSpec): string {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) params.set(name, String(value));
+    }
+    const query = params.toString();
+    return `${this.baseUrl}${spec.path}${query ? `?${query}` : ''}`;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new UnexpectedResponseError({ cause: result.error });
+  return result.data;
+}
