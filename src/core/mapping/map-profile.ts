@@ -168,7 +168,7 @@ function rejection(
 }
 
 function shownValue(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
+  if (isBlank(value)) return undefined;
   const text = typeof value === 'string' || typeof value === 'bigint' ? String(value) : JSON.stringify(value);
   return text === undefined ? undefined : text.slice(0, maxShownValueLength);
 }
