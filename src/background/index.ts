@@ -1,9 +1,14 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { z } from 'zod';
+import { OmnisendClient } from '../omnisend/client.ts';
 import { openDatabase } from '../storage/open-database.ts';
-import { createHandlers } from './handlers.ts';
-import { route } from './router.ts';
+import { Vault } from '../storage/vault.ts';
+import { createConnectionHandlers } from './connection-handlers.ts';
+import { createRoleHandlers } from './role-handlers.ts';
+import { Roles } from './roles.ts';
+import { type Gate, route } from './router.ts';
 import { classifySender } from './sender.ts';
+import { createStatusHandlers } from './status-handlers.ts';
 import { forgetTabPage } from './tab-pages.ts';
 
 // The extension's CSP forbids `new Function`, which zod would otherwise probe for.
@@ -11,20 +16,32 @@ z.config({ jitless: true });
 
 // One readiness gate: started once at import, awaited by every handler.
 const ready = openDatabase();
+const vault = ready.then((db) => new Vault(db));
+const session = browser.storage.session;
+const now = () => Date.now();
+const roles = new Roles({ ready, session, now });
 
-const handlers = createHandlers({
-  ready,
-  version: browser.runtime.getManifest().version,
-  session: browser.storage.session,
-});
+const handlers = {
+  ...createStatusHandlers({ ready, version: browser.runtime.getManifest().version, session, roles }),
+  ...createRoleHandlers(roles),
+  ...createConnectionHandlers({
+    ready,
+    vault,
+    roles,
+    now,
+    newId: () => crypto.randomUUID(),
+    omnisend: (apiKey) => new OmnisendClient({ apiKey, fetch }),
+  }),
+};
 
+const gate: Gate = { role: () => roles.current(), administratorActive: () => roles.touch() };
 const extensionOrigin = browser.runtime.getURL('').replace(/\/$/, '');
 
 // Listeners are registered synchronously at the top level so that a stopped worker that is
 // woken by an event finds them (https://developer.chrome.com/docs/extensions/develop/concepts/service-workers/events).
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   const kind = classifySender(sender, browser.runtime.id, extensionOrigin);
-  return route(message, kind, handlers, { tabId: sender.tab?.id });
+  return route(message, kind, handlers, gate, { tabId: sender.tab?.id });
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {

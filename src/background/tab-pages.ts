@@ -1,4 +1,4 @@
-import type { Storage } from 'webextension-polyfill';
+import type { SessionArea } from './session-area.ts';
 import { type PageReport, pageReportSchema } from '../messaging/protocol.ts';
 
 /**
@@ -8,16 +8,16 @@ import { type PageReport, pageReportSchema } from '../messaging/protocol.ts';
  */
 const keyOf = (tabId: number) => `tab-page:${tabId}`;
 
-export async function rememberTabPage(area: Storage.StorageArea, tabId: number, page: PageReport) {
+export async function rememberTabPage(area: SessionArea, tabId: number, page: PageReport) {
   await area.set({ [keyOf(tabId)]: page });
 }
 
-export async function recallTabPage(area: Storage.StorageArea, tabId: number): Promise<PageReport | null> {
+export async function recallTabPage(area: SessionArea, tabId: number): Promise<PageReport | null> {
   const stored = (await area.get(keyOf(tabId)))[keyOf(tabId)];
   const parsed = pageReportSchema.safeParse(stored);
   return parsed.success ? parsed.data : null;
 }
 
-export async function forgetTabPage(area: Storage.StorageArea, tabId: number) {
+export async function forgetTabPage(area: SessionArea, tabId: number) {
   await area.remove(keyOf(tabId));
 }

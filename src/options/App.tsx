@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../ui/i18n.ts';
+import { StatusContext } from '../ui/status-context.ts';
 import { useAsync } from '../ui/use-async.ts';
 import { ask } from '../ui/worker.ts';
 import { ConnectionsSection } from './sections/ConnectionsSection.tsx';
@@ -21,32 +22,36 @@ function useSection(): Section {
 
 export function App() {
   const section = useSection();
-  const status = useAsync(() => ask('status', {}), []);
+  const [statusVersion, setStatusVersion] = useState(0);
+  const status = useAsync(() => ask('status', {}), [statusVersion]);
+  const handle = useMemo(() => ({ status, refresh: () => setStatusVersion((v) => v + 1) }), [status]);
   return (
-    <div class="options">
-      <header class="options__header">
-        <img src="/icons/icon-48.png" alt="" width={32} height={32} />
-        <h1>{t('extName')}</h1>
-      </header>
-      <nav aria-label={t('navLabel')} class="options__nav">
-        <ul>
-          {sections.map((name) => (
-            <li key={name}>
-              <a href={`#${name}`} aria-current={name === section ? 'page' : undefined}>
-                {t(sectionLabels[name])}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <main class="options__main" aria-labelledby="section-heading">
-        <h2 id="section-heading">{t(sectionLabels[section])}</h2>
-        {section === 'connections' && <ConnectionsSection />}
-        {section === 'exports' && <ExportsSection />}
-        {section === 'sources' && <SourcesSection />}
-        {section === 'history' && <HistorySection />}
-        {section === 'settings' && <SettingsSection status={status} />}
-      </main>
-    </div>
+    <StatusContext.Provider value={handle}>
+      <div class="options">
+        <header class="options__header">
+          <img src="/icons/icon-48.png" alt="" width={32} height={32} />
+          <h1>{t('extName')}</h1>
+        </header>
+        <nav aria-label={t('navLabel')} class="options__nav">
+          <ul>
+            {sections.map((name) => (
+              <li key={name}>
+                <a href={`#${name}`} aria-current={name === section ? 'page' : undefined}>
+                  {t(sectionLabels[name])}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main class="options__main" aria-labelledby="section-heading">
+          <h2 id="section-heading">{t(sectionLabels[section])}</h2>
+          {section === 'connections' && <ConnectionsSection />}
+          {section === 'exports' && <ExportsSection />}
+          {section === 'sources' && <SourcesSection />}
+          {section === 'history' && <HistorySection />}
+          {section === 'settings' && <SettingsSection />}
+        </main>
+      </div>
+    </StatusContext.Provider>
   );
 }

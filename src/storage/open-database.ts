@@ -16,6 +16,11 @@ export function openDatabase(): Promise<Database> {
         db.createObjectStore('exports', { keyPath: 'id' }).createIndex('byConnection', 'connectionId');
         db.createObjectStore('runs', { keyPath: 'id' }).createIndex('byExport', 'exportId');
         db.createObjectStore('settings');
+        db.createObjectStore('vault');
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore('sources', { keyPath: 'id' });
+        db.createObjectStore('fileRows', { keyPath: ['sourceId', 'generation', 'page'] });
       }
     },
   });

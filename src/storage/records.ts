@@ -8,24 +8,21 @@ export const connectionRecordSchema = z.object({
   id: z.string().min(1),
   displayName: z.string().min(1),
   shareWith: z.enum(['administrators', 'administrators-and-contributors']),
+  brand: z.object({ id: z.string(), name: z.string() }),
+  /** The last four characters of the API key, for the UI; the key itself lives in the vault. */
+  keyHint: z.string(),
+  consent: z.object({ agreedAt: z.number(), statementVersion: z.string() }),
   createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
 });
 export type ConnectionRecord = z.infer<typeof connectionRecordSchema>;
 
-export const exportRecordSchema = z.object({
+export const exportRecordSchema = z.looseObject({
   id: z.string().min(1),
   name: z.string().min(1),
   connectionId: z.string().nullable(),
-  createdAt: z.number(),
 });
 export type ExportRecord = z.infer<typeof exportRecordSchema>;
-
-export const runRecordSchema = z.object({
-  id: z.string().min(1),
-  exportId: z.string().min(1),
-  startedAt: z.number(),
-});
-export type RunRecord = z.infer<typeof runRecordSchema>;
 
 export class CorruptRecordError extends Error {
   constructor(

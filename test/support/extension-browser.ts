@@ -23,6 +23,8 @@ export interface LaunchOptions {
  */
 export class ExtensionBrowser {
   readonly errors: string[] = [];
+  /** Every console line of the extension's pages and worker, to prove secrets never reach it. */
+  readonly consoleLines: string[] = [];
   private cdp: CDPSession | undefined;
   private closing = false;
 
@@ -86,9 +88,7 @@ export class ExtensionBrowser {
   }
 
   private watch(worker: Worker) {
-    worker.on('console', (message) => {
-      if (message.type() === 'error') this.errors.push(`worker console: ${message.text()}`);
-    });
+    this.watchWorker(worker);
     this.context.on('serviceworker', (w) => {
       if (this.isOurs(w.url())) this.watchWorker(w);
     });
@@ -140,15 +140,16 @@ export class ExtensionBrowser {
 
   private watchWorker(worker: Worker) {
     worker.on('console', (message) => {
+      this.consoleLines.push(`worker ${message.type()}: ${message.text()}`);
       if (message.type() === 'error') this.errors.push(`worker console: ${message.text()}`);
     });
   }
 
   private watchPage(page: Page) {
     page.on('console', (message) => {
-      if (message.type() === 'error' && this.isOurs(page.url())) {
-        this.errors.push(`${page.url()} console: ${message.text()}`);
-      }
+      if (!this.isOurs(page.url())) return;
+      this.consoleLines.push(`${page.url()} ${message.type()}: ${message.text()}`);
+      if (message.type() === 'error') this.errors.push(`${page.url()} console: ${message.text()}`);
     });
     page.on('pageerror', (error) => {
       if (this.isOurs(page.url())) this.errors.push(`${page.url()} uncaught: ${error.message}`);
@@ -211,6 +212,92 @@ export class ExtensionBrowser {
     );
   }
 
+  /**
+   * Everything the extension keeps in this profile, as text: chrome.storage (local, sync, session)
+   * and every IndexedDB record, binary parts included, so a test can look for a plaintext secret.
+   */
+  async storageDump(): Promise<string> {
+    const page = await this.helperPage();
+    return page.evaluate(async () => {
+      const api = (globalThis as unknown as { chrome: ChromeStorageGlobal }).chrome;
+      const areas = await Promise.all(
+        (['local', 'sync', 'session'] as const).map((area) => api.storage[area].get(null)),
+      );
+      const binary = (value: ArrayBuffer | ArrayBufferView) => {
+        const bytes =
+          value instanceof ArrayBuffer
+            ? new Uint8Array(value)
+            : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+        return String.fromCharCode(...bytes);
+      };
+      const text = (value: unknown): string =>
+        JSON.stringify(value, (_key, v) =>
+          v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? binary(v) : v,
+        );
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('segment-export');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const records: string[] = [];
+      for (const name of Array.from(db.objectStoreNames)) {
+        const all = await new Promise<unknown[]>((resolve, reject) => {
+          const request = db.transaction(name).objectStore(name).getAll();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        records.push(`${name}: ${all.map(text).join('\n')}`);
+      }
+      db.close();
+      return [...areas.map(text), ...records].join('\n');
+    });
+  }
+
+  /**
+   * Sends a message from the content script's isolated world on `page`, as a compromised or
+   * buggy content script could. Playwright cannot reach that world, so this goes through CDP.
+   */
+  async messageFromContentScript(page: Page, message: unknown): Promise<unknown> {
+    const cdp = await this.context.newCDPSession(page);
+    const contexts: { id: number; origin: string; auxData?: { type?: string } }[] = [];
+    cdp.on('Runtime.executionContextCreated', ({ context }) => contexts.push(context));
+    await cdp.send('Runtime.enable');
+    const isolated = contexts.find(
+      (c) => c.auxData?.type === 'isolated' && c.origin.includes(this.extensionId),
+    );
+    const fallback = contexts.find((c) => c.auxData?.type === 'isolated');
+    const target = isolated ?? fallback;
+    if (!target) throw new Error('The content script is not running on this page.');
+    const result = await cdp.send('Runtime.evaluate', {
+      contextId: target.id,
+      expression: `chrome.runtime.sendMessage(${JSON.stringify(message)})`,
+      awaitPromise: true,
+      returnByValue: true,
+    });
+    await cdp.detach();
+    if (result.exceptionDetails) throw new Error(result.exceptionDetails.text);
+    return result.result.value;
+  }
+
+  /** Records every reply the worker sends to `page`, to prove what pages are (not) told. */
+  static async recordReplies(page: Page): Promise<() => Promise<string>> {
+    await page.evaluate(() => {
+      const api = (
+        globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+      ).chrome.runtime;
+      const original = api.sendMessage.bind(api);
+      const log: unknown[] = [];
+      (globalThis as unknown as { __replies: unknown[] }).__replies = log;
+      api.sendMessage = async (m: unknown) => {
+        const reply = await original(m);
+        log.push(reply);
+        return reply;
+      };
+    });
+    return () =>
+      page.evaluate(() => JSON.stringify((globalThis as unknown as { __replies: unknown[] }).__replies));
+  }
+
   private async workerTargets(): Promise<{ targetId: string }[]> {
     const { targetInfos } = await (await this.browserCdp()).send('Target.getTargets');
     return targetInfos.filter((t) => t.type === 'service_worker' && this.isOurs(t.url));
@@ -250,6 +337,10 @@ export class ExtensionBrowser {
     await this.context.close();
     if (this.ownsProfile) rmSync(this.profileDir, { recursive: true, force: true });
   }
+}
+
+interface ChromeStorageGlobal {
+  storage: Record<'local' | 'sync' | 'session', { get(keys: null): Promise<Record<string, unknown>> }>;
 }
 
 interface ChromeGlobal {

@@ -1,6 +1,90 @@
+import { useState } from 'preact/hooks';
+import type { ConnectionView, SharedConnection } from '../../messaging/protocol.ts';
 import { EmptyState } from '../../ui/EmptyState.tsx';
+import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
+import { useStatus } from '../../ui/status-context.ts';
+import { useAsync } from '../../ui/use-async.ts';
+import { ask } from '../../ui/worker.ts';
+import { ConnectionForm } from '../connections/ConnectionForm.tsx';
+import { ConnectionTable } from '../connections/ConnectionTable.tsx';
+import { RemoveConnectionDialog } from '../connections/RemoveConnectionDialog.tsx';
+
+function SharedConnections({ connections }: { connections: SharedConnection[] }) {
+  return (
+    <>
+      <p>{t('connectionContributorNote')}</p>
+      {connections.length === 0 ? (
+        <EmptyState title={t('emptyConnectionsTitle')} body={t('connectionContributorEmpty')} />
+      ) : (
+        <table class="table" aria-label={t('connectionListLabel')}>
+          <thead>
+            <tr>
+              <th scope="col">{t('connectionColumnName')}</th>
+              <th scope="col">{t('connectionColumnType')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {connections.map((c) => (
+              <tr key={c.id}>
+                <th scope="row">{c.displayName}</th>
+                <td>{t('connectionType')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
 
 export function ConnectionsSection() {
-  return <EmptyState title={t('emptyConnectionsTitle')} body={t('emptyConnectionsBody')} />;
+  const { status, refresh } = useStatus();
+  const role = status.state === 'ready' ? status.value.role : undefined;
+  const [version, setVersion] = useState(0);
+  const list = useAsync(() => ask('connections.list', {}), [version, role]);
+  const [editing, setEditing] = useState<'new' | ConnectionView | null>(null);
+  const [removing, setRemoving] = useState<ConnectionView | null>(null);
+  const changed = () => {
+    setEditing(null);
+    setRemoving(null);
+    setVersion((v) => v + 1);
+    refresh();
+  };
+
+  if (list.state === 'loading') return null;
+  if (list.state === 'failed') return <ErrorMessage error={list.error} />;
+  if (list.value.role === 'contributor') return <SharedConnections connections={list.value.connections} />;
+
+  const connections = list.value.connections;
+  return (
+    <>
+      {editing === null && (
+        <button type="button" onClick={() => setEditing('new')}>
+          {t('connectionAdd')}
+        </button>
+      )}
+      {editing !== null && (
+        <ConnectionForm
+          key={editing === 'new' ? 'new' : editing.id}
+          existing={editing === 'new' ? undefined : editing}
+          onSaved={changed}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+      {connections.length === 0 && editing === null && (
+        <EmptyState title={t('emptyConnectionsTitle')} body={t('emptyConnectionsBody')} />
+      )}
+      {connections.length > 0 && (
+        <ConnectionTable connections={connections} onEdit={setEditing} onRemove={setRemoving} />
+      )}
+      {removing && (
+        <RemoveConnectionDialog
+          connection={removing}
+          onRemoved={changed}
+          onCancel={() => setRemoving(null)}
+        />
+      )}
+    </>
+  );
 }

@@ -1,12 +1,18 @@
-import type { Status } from '../../messaging/protocol.ts';
 import { t } from '../../ui/i18n.ts';
-import type { AsyncState } from '../../ui/use-async.ts';
+import { useStatus } from '../../ui/status-context.ts';
 import { roleName, WorkerStatus } from '../../ui/WorkerStatus.tsx';
+import { PassphrasePanel } from '../settings/PassphrasePanel.tsx';
 
-export function SettingsSection({ status }: { status: AsyncState<Status> }) {
+export function SettingsSection() {
+  const { status } = useStatus();
   return (
     <>
-      {status.state === 'ready' && <p>{t('settingsRole', roleName(status.value.role))}</p>}
+      {status.state === 'ready' && (
+        <>
+          <p>{t('settingsRole', roleName(status.value.role))}</p>
+          <PassphrasePanel status={status.value} />
+        </>
+      )}
       <WorkerStatus status={status} />
     </>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { HandledError, type Handlers, route } from '../../../src/background/router.ts';
+import { type Gate, HandledError, type Handlers, route } from '../../../src/background/router.ts';
 import { classifySender } from '../../../src/background/sender.ts';
 import { MessageError } from '../../../src/messaging/message-error.ts';
 import { send } from '../../../src/messaging/send.ts';
@@ -7,18 +7,43 @@ import { send } from '../../../src/messaging/send.ts';
 const status = {
   version: '1.0.0',
   role: 'administrator' as const,
+  passphraseSet: false,
   counts: { connections: 0, exports: 0, runs: 0 },
 };
 const page = { url: 'https://home.ci.ai.dynamics.com/app/x', title: 'Segment' };
+
+const notUsed = async (): Promise<never> => {
+  throw new Error('not used in this test');
+};
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   return {
     status: async () => status,
     'tab.context': async () => ({ page: null }),
     'page.report': async () => ({ accepted: true }),
+    'role.unlock': notUsed,
+    'role.lock': notUsed,
+    'passphrase.set': async () => ({ accepted: true }),
+    'passphrase.remove': notUsed,
+    'connections.list': notUsed,
+    'connections.check': notUsed,
+    'connections.save': notUsed,
+    'connections.remove': notUsed,
     ...overrides,
   };
 }
+
+function gateAs(role: 'administrator' | 'contributor') {
+  const gate = {
+    touched: 0,
+    role: async () => role,
+    administratorActive: async () => {
+      gate.touched++;
+    },
+  } satisfies Gate & { touched: number };
+  return gate;
+}
+const admin = gateAs('administrator');
 
 describe('classifySender', () => {
   const id = 'abcdefghijklmnop';
@@ -43,7 +68,7 @@ describe('route', () => {
   const context = { tabId: 7 };
 
   test('answers a valid message from an allowed sender', async () => {
-    expect(await route({ type: 'status', payload: {} }, 'page', handlers(), context)).toEqual({
+    expect(await route({ type: 'status', payload: {} }, 'page', handlers(), admin, context)).toEqual({
       ok: true,
       data: status,
     });
@@ -51,7 +76,7 @@ describe('route', () => {
 
   test('refuses messages that are not part of the protocol', async () => {
     for (const raw of [null, 'status', { type: 'nope', payload: {} }, { payload: {} }]) {
-      expect(await route(raw, 'page', handlers(), context)).toMatchObject({
+      expect(await route(raw, 'page', handlers(), admin, context)).toMatchObject({
         ok: false,
         error: { code: 'unknown-message' },
       });
@@ -59,23 +84,29 @@ describe('route', () => {
   });
 
   test('refuses a message type the sender may not send', async () => {
-    expect(await route({ type: 'status', payload: {} }, 'content', handlers(), context)).toMatchObject({
+    expect(await route({ type: 'status', payload: {} }, 'content', handlers(), admin, context)).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'forbidden' },
+      },
+    );
+    expect(
+      await route({ type: 'page.report', payload: page }, 'page', handlers(), admin, context),
+    ).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
-    expect(await route({ type: 'page.report', payload: page }, 'page', handlers(), context)).toMatchObject({
-      ok: false,
-      error: { code: 'forbidden' },
-    });
-    expect(await route({ type: 'status', payload: {} }, 'foreign', handlers(), context)).toMatchObject({
-      ok: false,
-      error: { code: 'forbidden' },
-    });
+    expect(await route({ type: 'status', payload: {} }, 'foreign', handlers(), admin, context)).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'forbidden' },
+      },
+    );
   });
 
   test('refuses malformed payloads, including extra fields and pages on other hosts', async () => {
     const report = (payload: unknown) =>
-      route({ type: 'page.report', payload }, 'content', handlers(), context);
+      route({ type: 'page.report', payload }, 'content', handlers(), admin, context);
     expect(await report({ ...page, profile: { email: 'a@b.c' } })).toMatchObject({
       error: { code: 'invalid-request' },
     });
@@ -94,13 +125,47 @@ describe('route', () => {
         throw new Error('secret detail: key=abc');
       },
     });
-    expect(await route({ type: 'status', payload: {} }, 'page', failing, context)).toEqual({
+    expect(await route({ type: 'status', payload: {} }, 'page', failing, admin, context)).toEqual({
       ok: false,
       error: { code: 'locked', message: 'Unlock first.', retryable: false },
     });
-    const hidden = await route({ type: 'tab.context', payload: { tabId: 1 } }, 'page', failing, context);
+    const hidden = await route(
+      { type: 'tab.context', payload: { tabId: 1 } },
+      'page',
+      failing,
+      admin,
+      context,
+    );
     expect(hidden).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(hidden)).not.toContain('abc');
+  });
+});
+
+describe('administrator messages', () => {
+  test('are refused while the extension runs as contributor, whatever the page shows', async () => {
+    const contributor = gateAs('contributor');
+    const raw = { type: 'passphrase.set', payload: { passphrase: 'a new passphrase' } };
+    expect(await route(raw, 'page', handlers(), contributor, { tabId: undefined })).toMatchObject({
+      ok: false,
+      error: { code: 'administrator-only' },
+    });
+  });
+
+  test('go through for an administrator and keep the unlocked session alive', async () => {
+    const gate = gateAs('administrator');
+    const raw = { type: 'passphrase.set', payload: { passphrase: 'a new passphrase' } };
+    expect(await route(raw, 'page', handlers(), gate, { tabId: undefined })).toEqual({
+      ok: true,
+      data: { accepted: true },
+    });
+    expect(gate.touched).toBe(1);
+  });
+
+  test('are refused from the content script even for an administrator', async () => {
+    const raw = { type: 'connections.check', payload: { apiKey: 'abcdefghijkl' } };
+    expect(await route(raw, 'content', handlers(), admin, { tabId: 3 })).toMatchObject({
+      error: { code: 'forbidden' },
+    });
   });
 });
 

@@ -15,7 +15,7 @@ describe('openDatabase', () => {
   test('creates schema v1 with its stores and indexes', async () => {
     const db = await openDatabase();
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['connections', 'exports', 'runs', 'settings']);
+    expect([...db.objectStoreNames].sort()).toEqual(['connections', 'exports', 'fileRows', 'runs', 'settings', 'sources', 'vault']);
     const tx = db.transaction(['exports', 'runs']);
     expect([...tx.objectStore('exports').indexNames]).toEqual(['byConnection']);
     expect([...tx.objectStore('runs').indexNames]).toEqual(['byExport']);

@@ -1,23 +1,28 @@
-import type { Storage } from 'webextension-polyfill';
+import type { SessionArea } from './session-area.ts';
 import { countRecords } from '../storage/counts.ts';
 import type { Database } from '../storage/open-database.ts';
-import { readAdminPassphrase } from '../storage/settings.ts';
+import type { Roles } from './roles.ts';
 import { HandledError, type Handlers } from './router.ts';
 import { recallTabPage, rememberTabPage } from './tab-pages.ts';
 
-export interface WorkerDeps {
+export interface StatusDeps {
   ready: Promise<Database>;
   version: string;
-  session: Storage.StorageArea;
+  session: SessionArea;
+  roles: Roles;
 }
 
-export function createHandlers({ ready, version, session }: WorkerDeps): Handlers {
+type StatusHandlers = Pick<Handlers, 'status' | 'tab.context' | 'page.report'>;
+
+export function createStatusHandlers({ ready, version, session, roles }: StatusDeps): StatusHandlers {
   return {
     async status() {
-      const db = await ready;
-      const [counts, passphrase] = await Promise.all([countRecords(db), readAdminPassphrase(db)]);
-      // With no administrator passphrase the single user is the administrator (DESIGN.md §7).
-      return { version, role: passphrase ? 'contributor' : 'administrator', counts };
+      const [counts, role, passphraseSet] = await Promise.all([
+        ready.then(countRecords),
+        roles.current(),
+        roles.passphraseSet(),
+      ]);
+      return { version, role, passphraseSet, counts };
     },
     async 'tab.context'({ tabId }) {
       return { page: await recallTabPage(session, tabId) };

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { accepted, type MessageSpec } from './spec.ts';
+
+export const shareWithSchema = z.enum(['administrators', 'administrators-and-contributors']);
+export type ShareWith = z.infer<typeof shareWithSchema>;
+
+/** The version of the data privacy and compliance statement the UI shows; stored with each consent. */
+export const PRIVACY_STATEMENT_VERSION = '2026-11';
+
+const apiKey = z.string().trim().min(8).max(512);
+const displayName = z.string().trim().min(1).max(100);
+
+export const brandSummarySchema = z.object({ id: z.string(), name: z.string() });
+export type BrandSummary = z.infer<typeof brandSummarySchema>;
+
+/** A connection as an administrator sees it: never the key itself, only its last four characters. */
+export const connectionViewSchema = z.object({
+  id: z.string(),
+  type: z.literal('omnisend'),
+  displayName: z.string(),
+  shareWith: shareWithSchema,
+  brand: brandSummarySchema,
+  keyHint: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
+  usedBy: z.array(z.string()),
+});
+export type ConnectionView = z.infer<typeof connectionViewSchema>;
+
+/** What a contributor may know of a connection shared with contributors: its name and type. */
+export const sharedConnectionSchema = z.object({
+  id: z.string(),
+  type: z.literal('omnisend'),
+  displayName: z.string(),
+});
+export type SharedConnection = z.infer<typeof sharedConnectionSchema>;
+
+export const connectionMessages = {
+  'connections.list': {
+    from: 'page',
+    request: z.object({}).strict(),
+    response: z.discriminatedUnion('role', [
+      z.object({ role: z.literal('administrator'), connections: z.array(connectionViewSchema) }),
+      z.object({ role: z.literal('contributor'), connections: z.array(sharedConnectionSchema) }),
+    ]),
+  },
+  'connections.check': {
+    from: 'page',
+    administrator: true,
+    request: z.object({ apiKey }).strict(),
+    response: z.object({ brand: brandSummarySchema }),
+  },
+  'connections.save': {
+    from: 'page',
+    administrator: true,
+    request: z
+      .object({
+        /** Absent for a new connection. */
+        id: z.string().optional(),
+        displayName,
+        shareWith: shareWithSchema,
+        /** Required for a new connection; for an existing one, present only to replace the key. */
+        apiKey: apiKey.optional(),
+        agreed: z.literal(true),
+        statementVersion: z.literal(PRIVACY_STATEMENT_VERSION),
+      })
+      .strict(),
+    response: z.object({ connection: connectionViewSchema }),
+  },
+  'connections.remove': {
+    from: 'page',
+    administrator: true,
+    request: z.object({ id: z.string(), detachExports: z.boolean().default(false) }).strict(),
+    response: accepted,
+  },
+} as const satisfies Record<string, MessageSpec>;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { accepted, emptyRequest, type MessageSpec, roleSchema } from './spec.ts';
+
+/** Long enough to resist guessing from a copied profile, short enough to type. */
+export const MIN_PASSPHRASE_LENGTH = 8;
+const passphrase = z.string().min(1).max(1024);
+const newPassphrase = z.string().min(MIN_PASSPHRASE_LENGTH).max(1024);
+
+export const roleMessages = {
+  'role.unlock': {
+    from: 'page',
+    request: z.object({ passphrase }).strict(),
+    response: z.object({ role: roleSchema }),
+  },
+  'role.lock': { from: 'page', request: emptyRequest, response: accepted },
+  'passphrase.set': {
+    from: 'page',
+    administrator: true,
+    request: z.object({ passphrase: newPassphrase, current: passphrase.optional() }).strict(),
+    response: accepted,
+  },
+  'passphrase.remove': {
+    from: 'page',
+    administrator: true,
+    request: z.object({ current: passphrase }).strict(),
+    response: accepted,
+  },
+} as const satisfies Record<string, MessageSpec>;

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * One message type: who may send it (`page`: the extension's own pages; `content`: the content
+ * script on a Customer Insights page), whether it needs the administrator role, and the zod
+ * schemas of its request and response.
+ */
+export interface MessageSpec {
+  from: 'page' | 'content';
+  administrator?: true;
+  request: z.ZodType;
+  response: z.ZodType;
+}
+
+export const roleSchema = z.enum(['administrator', 'contributor']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const emptyRequest = z.object({}).strict();
+export const accepted = z.object({ accepted: z.literal(true) });
+
+/** Errors cross context boundaries as data; the caller turns them back into a typed error. */
+export const errorDataSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+  requestId: z.string().optional(),
+  details: z.array(z.string()).optional(),
+});
+export type ErrorData = z.infer<typeof errorDataSchema>;
+
+export const replySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({ ok: z.literal(false), error: errorDataSchema }),
+]);
+export type Reply = z.infer<typeof replySchema>;

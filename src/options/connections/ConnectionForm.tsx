@@ -1,0 +1,157 @@
+import { useState } from 'preact/hooks';
+import {
+  type BrandSummary,
+  type ConnectionView,
+  PRIVACY_STATEMENT_VERSION,
+  type ShareWith,
+} from '../../messaging/protocol.ts';
+import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
+import { t } from '../../ui/i18n.ts';
+import { ask } from '../../ui/worker.ts';
+
+const OMNISEND_API_KEYS_PAGE = 'https://app.omnisend.com/integrations/api-keys';
+
+interface Props {
+  existing?: ConnectionView | undefined;
+  onSaved: (connection: ConnectionView) => void;
+  onCancel: () => void;
+}
+
+/**
+ * "Add connection" and "Edit connection", with the original feature's words. The key is checked
+ * with Connect before Save is possible; the worker checks it again on Save.
+ */
+export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
+  const [displayName, setDisplayName] = useState(existing?.displayName ?? '');
+  const [shareWith, setShareWith] = useState<ShareWith>(existing?.shareWith ?? 'administrators');
+  const [apiKey, setApiKey] = useState('');
+  const [agreed, setAgreed] = useState(false);
+  const [checked, setChecked] = useState<{ key: string; brand: BrandSummary } | null>(null);
+  const [busy, setBusy] = useState<'checking' | 'saving' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const key = apiKey.trim();
+  const brand = key ? (checked?.key === key ? checked.brand : null) : (existing?.brand ?? null);
+  const canSave = displayName.trim() !== '' && agreed && brand !== null && busy === null;
+
+  async function connect() {
+    setBusy('checking');
+    setError(null);
+    try {
+      const result = await ask('connections.check', { apiKey: key });
+      setChecked({ key, brand: result.brand });
+    } catch (e) {
+      setChecked(null);
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function save(event: Event) {
+    event.preventDefault();
+    if (!canSave) return;
+    setBusy('saving');
+    setError(null);
+    try {
+      const result = await ask('connections.save', {
+        ...(existing ? { id: existing.id } : {}),
+        displayName: displayName.trim(),
+        shareWith,
+        ...(key ? { apiKey: key } : {}),
+        agreed: true,
+        statementVersion: PRIVACY_STATEMENT_VERSION,
+      });
+      onSaved(result.connection);
+    } catch (e) {
+      setError(e);
+      setBusy(null);
+    }
+  }
+
+  return (
+    <form class="form" onSubmit={save} aria-labelledby="connection-form-title">
+      <h3 id="connection-form-title">{existing ? t('connectionEditTitle') : t('connectionAdd')}</h3>
+      <label class="field">
+        <span>{t('connectionDisplayName')}</span>
+        <input
+          type="text"
+          required
+          maxLength={100}
+          value={displayName}
+          onInput={(e) => setDisplayName(e.currentTarget.value)}
+        />
+      </label>
+      <fieldset class="field">
+        <legend>{t('connectionWhoCanUse')}</legend>
+        <label class="choice">
+          <input
+            type="radio"
+            name="share-with"
+            checked={shareWith === 'administrators'}
+            onChange={() => setShareWith('administrators')}
+          />
+          {t('connectionShareAdministrators')}
+        </label>
+        <label class="choice">
+          <input
+            type="radio"
+            name="share-with"
+            checked={shareWith === 'administrators-and-contributors'}
+            onChange={() => setShareWith('administrators-and-contributors')}
+          />
+          {t('connectionShareContributors')}
+        </label>
+      </fieldset>
+      <label class="field">
+        <span>{t('connectionApiKey')}</span>
+        <input
+          type="password"
+          autocomplete="off"
+          spellcheck={false}
+          required={!existing}
+          value={apiKey}
+          onInput={(e) => setApiKey(e.currentTarget.value)}
+          aria-describedby="api-key-help"
+        />
+      </label>
+      <p id="api-key-help" class="hint">
+        {existing && <>{t('connectionApiKeyKeep', existing.keyHint)} </>}
+        <a href={OMNISEND_API_KEYS_PAGE} target="_blank" rel="noreferrer">
+          {t('connectionApiKeyLink')}
+        </a>
+      </p>
+      <div class="row">
+        <button type="button" onClick={connect} disabled={!key || busy !== null}>
+          {t('connectionConnect')}
+        </button>
+        <span aria-live="polite">
+          {busy === 'checking' && t('connectionChecking')}
+          {busy !== 'checking' && brand && key && t('connectionConnected', brand.name)}
+        </span>
+      </div>
+      <section class="privacy" aria-labelledby="privacy-title">
+        <h4 id="privacy-title">{t('connectionPrivacyTitle')}</h4>
+        <p>{t('connectionPrivacyStatement')}</p>
+        <label class="choice">
+          <input type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.currentTarget.checked)} />
+          {t('connectionAgree')}
+        </label>
+      </section>
+      {error !== null && <ErrorMessage error={error} />}
+      <div class="row">
+        <button type="submit" disabled={!canSave} aria-describedby="save-hint">
+          {t('actionSave')}
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          {t('actionCancel')}
+        </button>
+      </div>
+      {!canSave && (
+        <p id="save-hint" class="hint">
+          {t('connectionSaveHint')}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * The one small interface every source of segments implements (DESIGN.md §2): Customer Insights
+ * environments and uploaded files alike. The export engine only ever talks to this.
+ */
+export interface SegmentInfo {
+  id: string;
+  displayName: string;
+  /** Null where the source cannot tell without reading every member. */
+  memberCount: number | null;
+  /** Epoch ms of the segment's last refresh (Customer Insights) or upload (files). */
+  lastRefreshedAt: number | null;
+}
+
+export interface SourceRow {
+  /** A stable key of the profile in its source (CustomerId, or the file's line number). */
+  key: string;
+  /** Where the row came from, for rejected-row reports (file line or source position). */
+  position: number;
+  values: Record<string, unknown>;
+}
+
+export interface MemberPage {
+  rows: SourceRow[];
+  /** Where to continue; null when the segment has been read to its end. */
+  next: string | null;
+}
+
+export interface ReadOptions {
+  /** The source fields the export maps; a source may read only these. */
+  fields?: readonly string[];
+  signal?: AbortSignal;
+}
+
+export interface SegmentSource {
+  listSegments(options?: { signal?: AbortSignal }): Promise<SegmentInfo[]>;
+  /** Field names found in the data (a source's schema differs per tenant or file). */
+  describeFields(segmentId: string, options?: { signal?: AbortSignal }): Promise<string[]>;
+  /**
+   * One page of members from `cursor` (null: from the start). Cursors are opaque strings that can
+   * be persisted: reading again from the same cursor gives the same page, so a stopped run resumes.
+   */
+  readMembers(segmentId: string, cursor: string | null, options?: ReadOptions): Promise<MemberPage>;
+}

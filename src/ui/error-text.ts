@@ -1,0 +1,35 @@
+import { MessageError } from '../messaging/message-error.ts';
+import { type MessageKey, t } from './i18n.ts';
+
+/** Error codes the worker sends, and the sentence that tells the user what happened and what to do. */
+const errorKeys: Record<string, MessageKey> = {
+  'omnisend.invalid-api-key': 'errorInvalidApiKey',
+  'omnisend.missing-permission': 'errorMissingPermission',
+  'omnisend.version-retired': 'errorVersionRetired',
+  'omnisend.network-error': 'errorNetwork',
+  'omnisend.timeout': 'errorUnavailable',
+  'omnisend.server-error': 'errorUnavailable',
+  'omnisend.request-rejected': 'errorUnavailable',
+  'omnisend.unexpected-response': 'errorUnavailable',
+  'omnisend.rate-limited': 'errorRateLimited',
+  'duplicate-name': 'errorDuplicateName',
+  'different-brand': 'errorDifferentBrand',
+  'connection-in-use': 'errorConnectionInUse',
+  'administrator-only': 'errorAdministratorOnly',
+  'wrong-passphrase': 'errorWrongPassphrase',
+  'too-many-attempts': 'errorTooManyAttempts',
+  'not-found': 'errorNotFound',
+  internal: 'errorUnexpected',
+};
+
+export interface ErrorText {
+  text: string;
+  requestId: string | undefined;
+}
+
+export function errorText(error: unknown): ErrorText {
+  if (!(error instanceof MessageError)) return { text: t('errorUnexpected'), requestId: undefined };
+  const key = errorKeys[error.code];
+  // A code without a translation still says something true: the worker's own English sentence.
+  return { text: key ? t(key) : error.message, requestId: error.requestId };
+}

@@ -1,0 +1,9 @@
+import browser from 'webextension-polyfill';
+
+/** Dates in the UI language, e.g. "29 Nov 2026, 14:05" / "29 Kas 2026 14:05". */
+export function formatDateTime(epochMs: number): string {
+  return new Intl.DateTimeFormat(browser.i18n.getUILanguage(), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(epochMs);
+}

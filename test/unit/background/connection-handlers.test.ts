@@ -1,0 +1,168 @@
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { createConnectionHandlers } from '../../../src/background/connection-handlers.ts';
+import { Roles } from '../../../src/background/roles.ts';
+import { PRIVACY_STATEMENT_VERSION } from '../../../src/messaging/protocol.ts';
+import type { OmnisendApi } from '../../../src/omnisend/client.ts';
+import { InvalidApiKeyError } from '../../../src/omnisend/errors.ts';
+import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
+import { Vault } from '../../../src/storage/vault.ts';
+import { memorySession } from '../../support/memory-session.ts';
+
+const KEYS: Record<string, { brandID: string; name: string }> = {
+  'key-brand-one-AAAA': { brandID: 'b1', name: 'Brand One' },
+  'key-brand-one-BBBB': { brandID: 'b1', name: 'Brand One' },
+  'key-brand-two-CCCC': { brandID: 'b2', name: 'Brand Two' },
+};
+
+/** Omnisend as far as connections see it: which brand a key belongs to. */
+function fakeOmnisend(apiKey: string): OmnisendApi {
+  return {
+    getBrand: async () => {
+      const brand = KEYS[apiKey];
+      if (!brand) throw new InvalidApiKeyError({ requestId: 'urn:omnisend:request:1' });
+      return brand;
+    },
+  } as unknown as OmnisendApi;
+}
+
+let db: Database;
+let ids = 0;
+
+async function setup(role: 'administrator' | 'contributor' = 'administrator') {
+  const session = memorySession();
+  const roles = new Roles({ ready: Promise.resolve(db), session, now: () => 5_000, iterations: 1_000 });
+  if (role === 'contributor') {
+    await roles.setPassphrase('a passphrase', undefined);
+    await roles.lock();
+  }
+  const vault = new Vault(db);
+  const handlers = createConnectionHandlers({
+    ready: Promise.resolve(db),
+    vault: Promise.resolve(vault),
+    roles,
+    omnisend: fakeOmnisend,
+    now: () => 5_000,
+    newId: () => `c${++ids}`,
+  });
+  return { handlers, vault, roles };
+}
+
+const ctx = { tabId: undefined };
+const save = (fields: Record<string, unknown>) => ({
+  displayName: 'Main brand',
+  shareWith: 'administrators' as const,
+  agreed: true as const,
+  statementVersion: PRIVACY_STATEMENT_VERSION,
+  ...fields,
+});
+
+beforeEach(async () => {
+  globalThis.indexedDB = new IDBFactory();
+  db = await openDatabase();
+  ids = 0;
+});
+
+describe('connections', () => {
+  test('a checked key is saved with its brand, its consent and only a hint of the key', async () => {
+    const { handlers, vault } = await setup();
+    expect(await handlers['connections.check']({ apiKey: 'key-brand-one-AAAA' }, ctx)).toEqual({
+      brand: { id: 'b1', name: 'Brand One' },
+    });
+    const { connection } = await handlers['connections.save'](save({ apiKey: 'key-brand-one-AAAA' }), ctx);
+    expect(connection).toMatchObject({
+      id: 'c1',
+      brand: { name: 'Brand One' },
+      keyHint: '••••AAAA',
+      usedBy: [],
+    });
+    expect(await vault.get('c1')).toBe('key-brand-one-AAAA');
+    const stored = await db.get('connections', 'c1');
+    expect(stored).toMatchObject({
+      consent: { agreedAt: 5_000, statementVersion: PRIVACY_STATEMENT_VERSION },
+    });
+    expect(JSON.stringify(stored)).not.toContain('key-brand-one');
+  });
+
+  test('a rejected key saves nothing and says why, with the request id', async () => {
+    const { handlers } = await setup();
+    const failure = handlers['connections.save'](save({ apiKey: 'wrong-key-1234' }), ctx);
+    await expect(failure).rejects.toMatchObject({
+      data: { code: 'omnisend.invalid-api-key', requestId: 'urn:omnisend:request:1' },
+    });
+    expect(await db.count('connections')).toBe(0);
+    expect(await db.count('vault')).toBe(0);
+  });
+
+  test('display names are unique, whatever their case', async () => {
+    const { handlers } = await setup();
+    await handlers['connections.save'](save({ apiKey: 'key-brand-one-AAAA' }), ctx);
+    await expect(
+      handlers['connections.save'](save({ displayName: 'MAIN BRAND', apiKey: 'key-brand-two-CCCC' }), ctx),
+    ).rejects.toMatchObject({ data: { code: 'duplicate-name' } });
+  });
+
+  test('can be renamed, re-shared and given a new key of the same brand, but not of another brand', async () => {
+    const { handlers, vault } = await setup();
+    await handlers['connections.save'](save({ apiKey: 'key-brand-one-AAAA' }), ctx);
+    const renamed = await handlers['connections.save'](
+      save({ id: 'c1', displayName: 'Renamed', shareWith: 'administrators-and-contributors' }),
+      ctx,
+    );
+    expect(renamed.connection).toMatchObject({ displayName: 'Renamed', keyHint: '••••AAAA' });
+    await handlers['connections.save'](
+      save({ id: 'c1', displayName: 'Renamed', apiKey: 'key-brand-one-BBBB' }),
+      ctx,
+    );
+    expect(await vault.get('c1')).toBe('key-brand-one-BBBB');
+    await expect(
+      handlers['connections.save'](
+        save({ id: 'c1', displayName: 'Renamed', apiKey: 'key-brand-two-CCCC' }),
+        ctx,
+      ),
+    ).rejects.toMatchObject({ data: { code: 'different-brand' } });
+    expect(await vault.get('c1')).toBe('key-brand-one-BBBB');
+  });
+
+  test('removal is refused while exports use the connection, and "detach and remove" clears everything', async () => {
+    const { handlers, vault } = await setup();
+    await handlers['connections.save'](save({ apiKey: 'key-brand-one-AAAA' }), ctx);
+    await db.put('exports', { id: 'e1', name: 'VIP export', connectionId: 'c1' });
+    const list = await handlers['connections.list']({}, ctx);
+    expect(list.role === 'administrator' && list.connections[0]?.usedBy).toEqual(['VIP export']);
+
+    await expect(
+      handlers['connections.remove']({ id: 'c1', detachExports: false }, ctx),
+    ).rejects.toMatchObject({
+      data: { code: 'connection-in-use', details: ['VIP export'] },
+    });
+    expect(await vault.has('c1')).toBe(true);
+
+    await handlers['connections.remove']({ id: 'c1', detachExports: true }, ctx);
+    expect(await db.count('connections')).toBe(0);
+    expect(await vault.has('c1')).toBe(false);
+    expect(await db.get('exports', 'e1')).toMatchObject({ connectionId: null });
+  });
+
+  test('contributors see only connections shared with them, by name and type', async () => {
+    const admin = await setup();
+    await admin.handlers['connections.save'](
+      save({ displayName: 'Private', apiKey: 'key-brand-one-AAAA' }),
+      ctx,
+    );
+    await admin.handlers['connections.save'](
+      save({
+        displayName: 'Shared',
+        shareWith: 'administrators-and-contributors',
+        apiKey: 'key-brand-two-CCCC',
+      }),
+      ctx,
+    );
+    const { handlers } = await setup('contributor');
+    expect(await handlers['connections.list']({}, ctx)).toEqual({
+      role: 'contributor',
+      connections: [{ id: 'c2', type: 'omnisend', displayName: 'Shared' }],
+    });
+  });
+});
