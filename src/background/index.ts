@@ -1,13 +1,17 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { z } from 'zod';
 import { OmnisendClient } from '../omnisend/client.ts';
+import { exportNamesBySource } from '../storage/exports.ts';
 import { openDatabase } from '../storage/open-database.ts';
 import { Vault } from '../storage/vault.ts';
 import { createConnectionHandlers } from './connection-handlers.ts';
+import { createExportHandlers, type RunFacts } from './export-handlers.ts';
 import { createRoleHandlers } from './role-handlers.ts';
 import { Roles } from './roles.ts';
 import { type Gate, route } from './router.ts';
 import { classifySender } from './sender.ts';
+import { createSourceHandlers } from './source-handlers.ts';
+import { SourceRegistry } from './source-registry.ts';
 import { createStatusHandlers } from './status-handlers.ts';
 import { forgetTabPage } from './tab-pages.ts';
 
@@ -20,6 +24,13 @@ const vault = ready.then((db) => new Vault(db));
 const session = browser.storage.session;
 const now = () => Date.now();
 const roles = new Roles({ ready, session, now });
+const newId = () => crypto.randomUUID();
+const sources = new SourceRegistry(ready);
+const runs: RunFacts = {
+  lastRun: async () => null,
+  nextRunAt: async () => null,
+  exportChanged: async () => {},
+};
 
 const handlers = {
   ...createStatusHandlers({ ready, version: browser.runtime.getManifest().version, session, roles }),
@@ -29,9 +40,16 @@ const handlers = {
     vault,
     roles,
     now,
-    newId: () => crypto.randomUUID(),
+    newId,
     omnisend: (apiKey) => new OmnisendClient({ apiKey, fetch }),
   }),
+  ...createSourceHandlers({
+    ready,
+    now,
+    newId,
+    exportsBySource: async () => exportNamesBySource(await ready),
+  }),
+  ...createExportHandlers({ ready, roles, sources, runs, now, newId }),
 };
 
 const gate: Gate = { role: () => roles.current(), administratorActive: () => roles.touch() };

@@ -1,10 +1,10 @@
-import type { SessionArea } from './session-area.ts';
 import { z } from 'zod';
 import { hashPassphrase, PBKDF2_ITERATIONS, verifyPassphrase } from '../core/passphrase.ts';
 import type { Role } from '../messaging/protocol.ts';
 import type { Database } from '../storage/open-database.ts';
 import { readAdminPassphrase, writeAdminPassphrase } from '../storage/settings.ts';
 import { HandledError } from './router.ts';
+import type { SessionArea } from './session-area.ts';
 
 /** An unlocked administrator session locks itself after this long without administrator actions. */
 export const ADMINISTRATOR_IDLE_MS = 30 * 60_000;

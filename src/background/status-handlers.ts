@@ -1,8 +1,8 @@
-import type { SessionArea } from './session-area.ts';
 import { countRecords } from '../storage/counts.ts';
 import type { Database } from '../storage/open-database.ts';
 import type { Roles } from './roles.ts';
 import { HandledError, type Handlers } from './router.ts';
+import type { SessionArea } from './session-area.ts';
 import { recallTabPage, rememberTabPage } from './tab-pages.ts';
 
 export interface StatusDeps {

@@ -1,5 +1,5 @@
-import type { SessionArea } from './session-area.ts';
 import { type PageReport, pageReportSchema } from '../messaging/protocol.ts';
+import type { SessionArea } from './session-area.ts';
 
 /**
  * What each tab's content script last reported. It lives in `storage.session` (this browser

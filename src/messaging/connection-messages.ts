@@ -5,7 +5,7 @@ export const shareWithSchema = z.enum(['administrators', 'administrators-and-con
 export type ShareWith = z.infer<typeof shareWithSchema>;
 
 /** The version of the data privacy and compliance statement the UI shows; stored with each consent. */
-export const PRIVACY_STATEMENT_VERSION = '2026-11';
+export const PRIVACY_STATEMENT_VERSION = '2026-11' as const;
 
 const apiKey = z.string().trim().min(8).max(512);
 const displayName = z.string().trim().min(1).max(100);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { connectionMessages } from './connection-messages.ts';
+import { exportMessages } from './export-messages.ts';
 import { roleMessages } from './role-messages.ts';
+import { sourceMessages } from './source-messages.ts';
 import type { MessageSpec } from './spec.ts';
 import { statusMessages } from './status-messages.ts';
 
@@ -13,6 +15,8 @@ export const protocol = {
   ...statusMessages,
   ...roleMessages,
   ...connectionMessages,
+  ...sourceMessages,
+  ...exportMessages,
 } as const satisfies Record<string, MessageSpec>;
 
 export type MessageType = keyof typeof protocol;
@@ -28,6 +32,8 @@ export const envelopeSchema = z.object({
 });
 
 export * from './connection-messages.ts';
+export * from './export-messages.ts';
 export * from './role-messages.ts';
+export * from './source-messages.ts';
 export * from './spec.ts';
 export * from './status-messages.ts';

@@ -20,6 +20,14 @@ const errorKeys: Record<string, MessageKey> = {
   'too-many-attempts': 'errorTooManyAttempts',
   'not-found': 'errorNotFound',
   internal: 'errorUnexpected',
+  'source-in-use': 'errorSourceInUse',
+  'file-empty': 'errorFileEmpty',
+  'duplicate-export-name': 'errorDuplicateExportName',
+  'tag-invalid': 'exportTagEmpty',
+  'tag-duplicate': 'errorTagDuplicate',
+  'segment-missing': 'errorSegmentMissing',
+  'connection-missing': 'errorConnectionMissing',
+  'upload-unknown': 'errorUploadUnknown',
 };
 
 export interface ErrorText {

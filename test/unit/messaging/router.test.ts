@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { type Gate, HandledError, type Handlers, route } from '../../../src/background/router.ts';
 import { classifySender } from '../../../src/background/sender.ts';
 import { MessageError } from '../../../src/messaging/message-error.ts';
+import { messageTypes } from '../../../src/messaging/protocol.ts';
 import { send } from '../../../src/messaging/send.ts';
 
 const status = {
@@ -17,18 +18,13 @@ const notUsed = async (): Promise<never> => {
 };
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  const unused = Object.fromEntries(messageTypes.map((type) => [type, notUsed])) as unknown as Handlers;
   return {
+    ...unused,
     status: async () => status,
     'tab.context': async () => ({ page: null }),
     'page.report': async () => ({ accepted: true }),
-    'role.unlock': notUsed,
-    'role.lock': notUsed,
     'passphrase.set': async () => ({ accepted: true }),
-    'passphrase.remove': notUsed,
-    'connections.list': notUsed,
-    'connections.check': notUsed,
-    'connections.save': notUsed,
-    'connections.remove': notUsed,
     ...overrides,
   };
 }

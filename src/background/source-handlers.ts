@@ -1,0 +1,142 @@
+import type { FileSegmentView } from '../messaging/protocol.ts';
+import {
+  abortFileUpload,
+  beginFileUpload,
+  commitFileUpload,
+  type FileSourceRecord,
+  getFileSource,
+  listFileSources,
+  removeFileSource,
+  renameFileSource,
+  writeFileRowsPage,
+} from '../storage/file-sources.ts';
+import type { Database } from '../storage/open-database.ts';
+import { HandledError, type Handlers } from './router.ts';
+
+export interface SourceDeps {
+  ready: Promise<Database>;
+  now: () => number;
+  newId: () => string;
+  /** Export names per source id, to say what a file is used by. */
+  exportsBySource: () => Promise<Map<string, string[]>>;
+}
+
+type SourceHandlers = Pick<
+  Handlers,
+  | 'sources.list'
+  | 'files.begin'
+  | 'files.page'
+  | 'files.commit'
+  | 'files.abort'
+  | 'files.rename'
+  | 'files.remove'
+>;
+
+const fail = (code: string, message: string) => new HandledError({ code, message, retryable: false });
+
+function view(record: FileSourceRecord, usedBy: string[]): FileSegmentView | undefined {
+  const current = record.current;
+  if (!current) return undefined;
+  return {
+    id: record.id,
+    kind: 'file',
+    name: record.name,
+    fileName: current.fileName,
+    fields: current.fields,
+    memberCount: current.rowCount,
+    errorCount: current.errorCount,
+    errors: current.errors,
+    uploadedAt: current.uploadedAt,
+    usedBy,
+  };
+}
+
+/** An upload is named by its source and generation, so pages of an old upload cannot land in a new one. */
+const uploadIdOf = (id: string, generation: number) => `${id}/${generation}`;
+function parseUploadId(uploadId: string): { id: string; generation: number } {
+  const at = uploadId.lastIndexOf('/');
+  const generation = Number(uploadId.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(generation))
+    throw fail('upload-unknown', 'This upload is not in progress.');
+  return { id: uploadId.slice(0, at), generation };
+}
+
+export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
+  return {
+    async 'sources.list'() {
+      const db = await deps.ready;
+      const [records, users] = await Promise.all([listFileSources(db), deps.exportsBySource()]);
+      const files = records
+        .flatMap((r) => view(r, users.get(r.id) ?? []) ?? [])
+        .sort((a, b) => b.uploadedAt - a.uploadedAt);
+      return { files };
+    },
+
+    async 'files.begin'({ name, fileName, replaceSourceId }) {
+      const db = await deps.ready;
+      if (replaceSourceId && !(await getFileSource(db, replaceSourceId))) {
+        throw fail('not-found', 'This segment file no longer exists.');
+      }
+      const id = replaceSourceId ?? deps.newId();
+      const generation = await beginFileUpload(db, { id, name, fileName, replace: Boolean(replaceSourceId) });
+      return { uploadId: uploadIdOf(id, generation) };
+    },
+
+    async 'files.page'({ uploadId, page, fields, rows, errors }) {
+      const { id, generation } = parseUploadId(uploadId);
+      const written = await writeFileRowsPage(await deps.ready, id, generation, {
+        page,
+        fields,
+        rows,
+        errors,
+      });
+      if (!written) throw fail('upload-unknown', 'This upload is not in progress.');
+      return { accepted: true };
+    },
+
+    async 'files.commit'({ uploadId }) {
+      const { id, generation } = parseUploadId(uploadId);
+      const db = await deps.ready;
+      const pending = (await getFileSource(db, id))?.upload;
+      if (pending?.generation === generation && pending.rowCount === 0) {
+        // An empty upload would replace good data with nothing; keep what was there.
+        await abortFileUpload(db, id, generation);
+        throw fail(
+          'file-empty',
+          'No row of the file could be read. Check that it has a header row and data.',
+        );
+      }
+      const committed = await commitFileUpload(db, id, generation, deps.now());
+      const file = committed && view(committed, (await deps.exportsBySource()).get(id) ?? []);
+      if (!file) throw fail('upload-unknown', 'This upload is not in progress.');
+      return { file };
+    },
+
+    async 'files.abort'({ uploadId }) {
+      const { id, generation } = parseUploadId(uploadId);
+      await abortFileUpload(await deps.ready, id, generation);
+      return { accepted: true };
+    },
+
+    async 'files.rename'({ id, name }) {
+      if (!(await renameFileSource(await deps.ready, id, name))) {
+        throw fail('not-found', 'This segment file no longer exists.');
+      }
+      return { accepted: true };
+    },
+
+    async 'files.remove'({ id }) {
+      const users = (await deps.exportsBySource()).get(id) ?? [];
+      if (users.length) {
+        throw new HandledError({
+          code: 'source-in-use',
+          message: 'Exports still use this segment file. Remove it from those exports first.',
+          retryable: false,
+          details: users,
+        });
+      }
+      await removeFileSource(await deps.ready, id);
+      return { accepted: true };
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { exportSegmentSchema, scheduleSchema, syncModeSchema } from '../core/export-definition.ts';
+import { mappingSchema } from '../core/mapping/mapping.ts';
+import { accepted, type MessageSpec } from './spec.ts';
+
+export const exportDraftSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    connectionId: z.string().min(1),
+    segments: z.array(exportSegmentSchema).min(1).max(20),
+    mapping: mappingSchema,
+    syncMode: syncModeSchema,
+    schedule: scheduleSchema,
+  })
+  .strict();
+export type ExportDraft = z.infer<typeof exportDraftSchema>;
+
+export const runStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
+export type RunStatusName = z.infer<typeof runStatusSchema>;
+
+export const exportSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  connection: z.object({ id: z.string(), displayName: z.string() }).nullable(),
+  segments: z.array(z.object({ displayName: z.string(), tag: z.string() })),
+  schedule: scheduleSchema,
+  syncMode: syncModeSchema,
+  lastRun: z
+    .object({ id: z.string(), status: runStatusSchema, finishedAt: z.number().nullable() })
+    .nullable(),
+  nextRunAt: z.number().nullable(),
+});
+export type ExportSummary = z.infer<typeof exportSummarySchema>;
+
+export const segmentChoiceSchema = z.object({
+  sourceId: z.string(),
+  segmentId: z.string(),
+  displayName: z.string(),
+  memberCount: z.number().nullable(),
+  suggestedTag: z.string(),
+});
+export type SegmentChoice = z.infer<typeof segmentChoiceSchema>;
+
+export const previewRowSchema = z.object({
+  position: z.number(),
+  email: z.string().nullable(),
+  /** The Omnisend contact as it would be sent, as JSON text. */
+  contact: z.string().nullable(),
+  problems: z.array(z.object({ field: z.string(), reason: z.string() })),
+});
+export type PreviewRow = z.infer<typeof previewRowSchema>;
+
+const segmentRef = z.object({ sourceId: z.string(), segmentId: z.string() }).strict();
+
+export const exportMessages = {
+  'exports.list': {
+    from: 'page',
+    request: z.object({}).strict(),
+    response: z.object({ exports: z.array(exportSummarySchema) }),
+  },
+  'exports.get': {
+    from: 'page',
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ draft: exportDraftSchema.extend({ connectionId: z.string().nullable() }) }),
+  },
+  'exports.segments': {
+    from: 'page',
+    request: z.object({}).strict(),
+    response: z.object({ segments: z.array(segmentChoiceSchema) }),
+  },
+  'exports.fields': {
+    from: 'page',
+    request: z.object({ segments: z.array(segmentRef).min(1) }).strict(),
+    response: z.object({ fields: z.array(z.string()), suggested: mappingSchema.partial() }),
+  },
+  'exports.preview': {
+    from: 'page',
+    request: z
+      .object({ segment: segmentRef, mapping: mappingSchema, limit: z.number().int().min(1).max(50) })
+      .strict(),
+    response: z.object({ rows: z.array(previewRowSchema) }),
+  },
+  'exports.save': {
+    from: 'page',
+    request: z.object({ id: z.string().optional(), draft: exportDraftSchema }).strict(),
+    response: z.object({ id: z.string() }),
+  },
+  'exports.duplicate': {
+    from: 'page',
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ id: z.string() }),
+  },
+  'exports.remove': { from: 'page', request: z.object({ id: z.string() }).strict(), response: accepted },
+} as const satisfies Record<string, MessageSpec>;

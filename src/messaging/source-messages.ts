@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { fileErrorSchema } from '../core/file-parsing/reported-errors.ts';
+import { accepted, type MessageSpec } from './spec.ts';
+/** Rows per upload message: large enough to move a million rows quickly, small enough to stay flat. */
+export const UPLOAD_PAGE_ROWS = 1_000;
+
+const fileName = z.string().trim().min(1).max(255);
+const segmentName = z.string().trim().min(1).max(100);
+const fieldName = z.string().min(1).max(512);
+
+export const fileSegmentViewSchema = z.object({
+  id: z.string(),
+  kind: z.literal('file'),
+  name: z.string(),
+  fileName: z.string(),
+  fields: z.array(z.string()),
+  memberCount: z.number().int().nonnegative(),
+  errorCount: z.number().int().nonnegative(),
+  errors: z.array(fileErrorSchema),
+  uploadedAt: z.number(),
+  usedBy: z.array(z.string()),
+});
+export type FileSegmentView = z.infer<typeof fileSegmentViewSchema>;
+
+export const sourceMessages = {
+  'sources.list': {
+    from: 'page',
+    request: z.object({}).strict(),
+    response: z.object({ files: z.array(fileSegmentViewSchema) }),
+  },
+  'files.begin': {
+    from: 'page',
+    request: z.object({ name: segmentName, fileName, replaceSourceId: z.string().optional() }).strict(),
+    response: z.object({ uploadId: z.string() }),
+  },
+  'files.page': {
+    from: 'page',
+    request: z
+      .object({
+        uploadId: z.string(),
+        page: z.number().int().nonnegative(),
+        fields: z.array(fieldName).max(1_000),
+        rows: z
+          .array(
+            z
+              .object({ line: z.number().int().positive(), values: z.record(z.string(), z.string()) })
+              .strict(),
+          )
+          .max(UPLOAD_PAGE_ROWS),
+        errors: z.array(fileErrorSchema).max(UPLOAD_PAGE_ROWS),
+      })
+      .strict(),
+    response: accepted,
+  },
+  'files.commit': {
+    from: 'page',
+    request: z.object({ uploadId: z.string() }).strict(),
+    response: z.object({ file: fileSegmentViewSchema }),
+  },
+  'files.abort': { from: 'page', request: z.object({ uploadId: z.string() }).strict(), response: accepted },
+  'files.rename': {
+    from: 'page',
+    request: z.object({ id: z.string(), name: segmentName }).strict(),
+    response: accepted,
+  },
+  'files.remove': { from: 'page', request: z.object({ id: z.string() }).strict(), response: accepted },
+} as const satisfies Record<string, MessageSpec>;

@@ -1,0 +1,242 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Schedule, SyncMode } from '../../core/export-definition.ts';
+import type { Mapping } from '../../core/mapping/mapping.ts';
+import { sanitizeTag } from '../../core/tag-name.ts';
+import type { ExportDraft, SegmentChoice } from '../../messaging/protocol.ts';
+import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
+import { t } from '../../ui/i18n.ts';
+import { useAsync } from '../../ui/use-async.ts';
+import { ask } from '../../ui/worker.ts';
+import { type AttributeRow, mappingFromRows, rowsFromMapping } from './attributes.ts';
+import { MappingEditor } from './MappingEditor.tsx';
+import { MappingPreview } from './MappingPreview.tsx';
+import { ScheduleEditor } from './ScheduleEditor.tsx';
+
+interface Props {
+  exportId?: string | undefined;
+  onSaved: () => void;
+  onCancel: () => void;
+}
+
+interface Loaded {
+  connections: { id: string; displayName: string }[];
+  segments: SegmentChoice[];
+  draft: (Omit<ExportDraft, 'connectionId'> & { connectionId: string | null }) | null;
+}
+
+const keyOf = (s: { sourceId: string; segmentId: string }) => `${s.sourceId}\u0000${s.segmentId}`;
+
+async function load(exportId: string | undefined): Promise<Loaded> {
+  const [connections, segments, existing] = await Promise.all([
+    ask('connections.list', {}),
+    ask('exports.segments', {}),
+    exportId ? ask('exports.get', { id: exportId }) : Promise.resolve(null),
+  ]);
+  return {
+    connections: connections.connections.map((c) => ({ id: c.id, displayName: c.displayName })),
+    segments: segments.segments,
+    draft: existing?.draft ?? null,
+  };
+}
+
+export function ExportForm(props: Props) {
+  const loaded = useAsync(() => load(props.exportId), [props.exportId]);
+  if (loaded.state === 'loading') return null;
+  if (loaded.state === 'failed') return <ErrorMessage error={loaded.error} />;
+  return <ExportFormFields {...props} loaded={loaded.value} />;
+}
+
+function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loaded: Loaded }) {
+  const draft = loaded.draft;
+  const ids = useRef(0);
+  const nextId = () => ++ids.current;
+  const [name, setName] = useState(draft?.name ?? '');
+  const [connectionId, setConnectionId] = useState(draft?.connectionId ?? loaded.connections[0]?.id ?? '');
+  const [tags, setTags] = useState<Map<string, string>>(
+    () => new Map((draft?.segments ?? []).map((s) => [keyOf(s), s.tag])),
+  );
+  const [email, setEmail] = useState(draft?.mapping.email ?? '');
+  const [rows, setRows] = useState<AttributeRow[]>(() =>
+    draft ? rowsFromMapping(draft.mapping, nextId) : [],
+  );
+  const [syncMode, setSyncMode] = useState<SyncMode>(draft?.syncMode ?? 'mirror');
+  const [schedule, setSchedule] = useState<Schedule>(draft?.schedule ?? { kind: 'manual' });
+  const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+
+  const chosen = loaded.segments.filter((s) => tags.has(keyOf(s)));
+  const chosenKey = chosen.map(keyOf).join('|');
+  const fields = useAsync(
+    async () =>
+      chosen.length
+        ? ask('exports.fields', {
+            segments: chosen.map(({ sourceId, segmentId }) => ({ sourceId, segmentId })),
+          })
+        : { fields: [] as string[], suggested: {} as Partial<Mapping> },
+    [chosenKey],
+  );
+
+  // A new export starts from the mapping suggested by the field names, once fields are known.
+  const suggestedOnce = useRef(Boolean(draft));
+  useEffect(() => {
+    if (suggestedOnce.current || fields.state !== 'ready' || !fields.value.fields.length) return;
+    suggestedOnce.current = true;
+    const { email: suggestedEmail, ...rest } = fields.value.suggested;
+    if (suggestedEmail) setEmail(suggestedEmail);
+    setRows(rowsFromMapping(rest, nextId));
+  }, [fields]);
+
+  const toggle = (segment: SegmentChoice, on: boolean) => {
+    const next = new Map(tags);
+    if (on) next.set(keyOf(segment), segment.suggestedTag);
+    else next.delete(keyOf(segment));
+    setTags(next);
+  };
+
+  const mapping = mappingFromRows(email, rows);
+  const sanitized = chosen.map((s) => ({ segment: s, tag: sanitizeTag(tags.get(keyOf(s)) ?? '') }));
+  const canSave =
+    name.trim() !== '' &&
+    connectionId !== '' &&
+    chosen.length > 0 &&
+    email !== '' &&
+    sanitized.every((s) => s.tag.ok);
+
+  async function save(event: Event) {
+    event.preventDefault();
+    if (!canSave) return;
+    setSaving(true);
+    setError(null);
+    try {
+      await ask('exports.save', {
+        ...(exportId ? { id: exportId } : {}),
+        draft: {
+          name: name.trim(),
+          connectionId,
+          segments: sanitized.map(({ segment, tag }) => ({
+            sourceId: segment.sourceId,
+            segmentId: segment.segmentId,
+            displayName: segment.displayName,
+            tag: tag.ok ? tag.value : '',
+          })),
+          mapping,
+          syncMode,
+          schedule,
+        },
+      });
+      onSaved();
+    } catch (e) {
+      setError(e);
+      setSaving(false);
+    }
+  }
+
+  return (
+    <form class="form form--wide" onSubmit={save} aria-labelledby="export-form-title">
+      <h3 id="export-form-title">{exportId ? t('exportEditTitle') : t('exportAdd')}</h3>
+      <label class="field">
+        <span>{t('exportName')}</span>
+        <input type="text" maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      <label class="field">
+        <span>{t('exportConnection')}</span>
+        <select value={connectionId} onChange={(e) => setConnectionId(e.currentTarget.value)}>
+          {connectionId === '' && <option value="">{t('exportNoConnection')}</option>}
+          {loaded.connections.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.displayName}
+            </option>
+          ))}
+        </select>
+      </label>
+      {loaded.connections.length === 0 && <p class="hint">{t('exportNeedsConnection')}</p>}
+
+      <fieldset class="field">
+        <legend>{t('exportSegments')}</legend>
+        {loaded.segments.length === 0 && <p class="hint">{t('exportNeedsSegment')}</p>}
+        {loaded.segments.map((segment) => {
+          const key = keyOf(segment);
+          const on = tags.has(key);
+          const tag = on ? sanitizeTag(tags.get(key) ?? '') : null;
+          return (
+            <div key={key} class="segment-choice">
+              <label class="choice">
+                <input
+                  type="checkbox"
+                  checked={on}
+                  onChange={(e) => toggle(segment, e.currentTarget.checked)}
+                />
+                {segment.memberCount === null
+                  ? segment.displayName
+                  : t('exportSegmentWithCount', segment.displayName, segment.memberCount.toLocaleString())}
+              </label>
+              {on && (
+                <label class="field indent">
+                  <span>{t('exportTagFor', segment.displayName)}</span>
+                  <input
+                    type="text"
+                    maxLength={200}
+                    value={tags.get(key) ?? ''}
+                    onInput={(e) => setTags(new Map(tags).set(key, e.currentTarget.value))}
+                  />
+                  <span class="hint" aria-live="polite">
+                    {tag?.ok ? t('exportTagPreview', tag.value) : t('exportTagEmpty')}
+                  </span>
+                </label>
+              )}
+            </div>
+          );
+        })}
+      </fieldset>
+
+      {chosen.length > 0 && fields.state === 'ready' && (
+        <MappingEditor
+          fields={fields.value.fields}
+          email={email}
+          rows={rows}
+          onEmail={setEmail}
+          onRows={setRows}
+          nextId={nextId}
+        />
+      )}
+      {chosen[0] && email && <MappingPreview segment={chosen[0]} mapping={mapping} />}
+
+      <fieldset class="field">
+        <legend>{t('exportSyncMode')}</legend>
+        <label class="choice">
+          <input
+            type="radio"
+            name="sync-mode"
+            checked={syncMode === 'mirror'}
+            onChange={() => setSyncMode('mirror')}
+          />
+          {t('exportSyncMirror')}
+        </label>
+        <p class="hint indent">{t('exportSyncMirrorHelp')}</p>
+        <label class="choice">
+          <input
+            type="radio"
+            name="sync-mode"
+            checked={syncMode === 'add-only'}
+            onChange={() => setSyncMode('add-only')}
+          />
+          {t('exportSyncAddOnly')}
+        </label>
+        <p class="hint indent">{t('exportSyncAddOnlyHelp')}</p>
+      </fieldset>
+
+      <ScheduleEditor schedule={schedule} onChange={setSchedule} />
+
+      {error !== null && <ErrorMessage error={error} />}
+      <div class="row">
+        <button type="submit" disabled={!canSave || saving}>
+          {t('actionSave')}
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          {t('actionCancel')}
+        </button>
+      </div>
+      <p class="hint">{t('exportSaveNeverRuns')}</p>
+    </form>
+  );
+}

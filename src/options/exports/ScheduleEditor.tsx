@@ -1,0 +1,63 @@
+import type { Schedule } from '../../core/export-definition.ts';
+import { t } from '../../ui/i18n.ts';
+
+interface Props {
+  schedule: Schedule;
+  onChange: (schedule: Schedule) => void;
+}
+
+/** "Schedule": manual only, every N hours, or daily at a time ("after each source refresh" comes with Customer Insights). */
+export function ScheduleEditor({ schedule, onChange }: Props) {
+  return (
+    <fieldset class="field">
+      <legend>{t('exportSchedule')}</legend>
+      <label class="field">
+        <span>{t('scheduleKind')}</span>
+        <select
+          value={schedule.kind}
+          onChange={(e) => {
+            const kind = e.currentTarget.value;
+            if (kind === 'every') onChange({ kind: 'every', hours: 24 });
+            else if (kind === 'daily') onChange({ kind: 'daily', time: '06:00' });
+            else if (kind === 'after-refresh') onChange({ kind: 'after-refresh' });
+            else onChange({ kind: 'manual' });
+          }}
+        >
+          <option value="manual">{t('scheduleManual')}</option>
+          <option value="every">{t('scheduleEvery')}</option>
+          <option value="daily">{t('scheduleDaily')}</option>
+          <option value="after-refresh">{t('scheduleAfterRefresh')}</option>
+        </select>
+      </label>
+      {schedule.kind === 'every' && (
+        <label class="field">
+          <span>{t('scheduleHours')}</span>
+          <input
+            type="number"
+            min={1}
+            max={168}
+            value={schedule.hours}
+            onInput={(e) => {
+              const hours = Math.round(Number(e.currentTarget.value));
+              if (hours >= 1 && hours <= 168) onChange({ kind: 'every', hours });
+            }}
+          />
+        </label>
+      )}
+      {schedule.kind === 'daily' && (
+        <label class="field">
+          <span>{t('scheduleTime')}</span>
+          <input
+            type="time"
+            value={schedule.time}
+            onInput={(e) => {
+              if (/^([01]\d|2[0-3]):[0-5]\d$/.test(e.currentTarget.value)) {
+                onChange({ kind: 'daily', time: e.currentTarget.value });
+              }
+            }}
+          />
+        </label>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,80 @@
+import type { FileSegmentView } from '../../messaging/protocol.ts';
+import { formatDateTime } from '../../ui/format.ts';
+import { t } from '../../ui/i18n.ts';
+import { reasonText } from '../../ui/reason-text.ts';
+
+interface Props {
+  files: FileSegmentView[];
+  onReplace: (file: FileSegmentView) => void;
+  onRename: (file: FileSegmentView) => void;
+  onRemove: (file: FileSegmentView) => void;
+}
+
+export function FileSegmentList({ files, onReplace, onRename, onRemove }: Props) {
+  return (
+    <table class="table" aria-label={t('fileListLabel')}>
+      <thead>
+        <tr>
+          <th scope="col">{t('fileColumnName')}</th>
+          <th scope="col">{t('fileColumnFile')}</th>
+          <th scope="col">{t('fileColumnMembers')}</th>
+          <th scope="col">{t('fileColumnUnreadable')}</th>
+          <th scope="col">{t('fileColumnUploaded')}</th>
+          <th scope="col">{t('fileColumnUsedBy')}</th>
+          <th scope="col">{t('connectionColumnActions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {files.map((f) => (
+          <tr key={f.id}>
+            <th scope="row">{f.name}</th>
+            <td>{f.fileName}</td>
+            <td>{f.memberCount.toLocaleString()}</td>
+            <td>
+              {f.errorCount === 0 ? (
+                '0'
+              ) : (
+                <details>
+                  <summary>{t('fileUnreadableCount', f.errorCount)}</summary>
+                  <ul class="compact">
+                    {f.errors.map((e) => (
+                      <li key={e.line}>{t('fileUnreadableLine', e.line, reasonText(e.reason))}</li>
+                    ))}
+                  </ul>
+                </details>
+              )}
+            </td>
+            <td>{formatDateTime(f.uploadedAt)}</td>
+            <td>{f.usedBy.join(', ')}</td>
+            <td class="actions">
+              <button
+                type="button"
+                class="secondary"
+                aria-label={t('fileReplaceNamed', f.name)}
+                onClick={() => onReplace(f)}
+              >
+                {t('fileReplace')}
+              </button>
+              <button
+                type="button"
+                class="secondary"
+                aria-label={t('fileRenameNamed', f.name)}
+                onClick={() => onRename(f)}
+              >
+                {t('fileRename')}
+              </button>
+              <button
+                type="button"
+                class="secondary"
+                aria-label={t('actionRemoveNamed', f.name)}
+                onClick={() => onRemove(f)}
+              >
+                {t('actionRemove')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,99 @@
+import { useRef, useState } from 'preact/hooks';
+import { FileParseError } from '../../core/file-parsing/parsed-page.ts';
+import type { FileSegmentView } from '../../messaging/protocol.ts';
+import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
+import { t } from '../../ui/i18n.ts';
+import { type UploadProgress, uploadSegmentFile } from './upload-file.ts';
+
+interface Props {
+  /** Replace this file segment's data, keeping the exports that use it. */
+  replacing?: FileSegmentView | undefined;
+  onDone: (file: FileSegmentView) => void;
+  onCancel: () => void;
+}
+
+const baseName = (fileName: string) => fileName.replace(/\.[^.]+$/, '');
+
+export function UploadForm({ replacing, onDone, onCancel }: Props) {
+  const [file, setFile] = useState<File | null>(null);
+  const [name, setName] = useState(replacing?.name ?? '');
+  const [progress, setProgress] = useState<UploadProgress | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const abort = useRef<AbortController | null>(null);
+
+  async function upload(event: Event) {
+    event.preventDefault();
+    if (!file || !name.trim()) return;
+    abort.current = new AbortController();
+    setError(null);
+    setProgress({ bytesRead: 0, bytesTotal: file.size, rows: 0, errors: 0 });
+    try {
+      const done = await uploadSegmentFile(
+        file,
+        { name: name.trim(), replaceSourceId: replacing?.id },
+        setProgress,
+        abort.current.signal,
+      );
+      onDone(done);
+    } catch (e) {
+      setProgress(null);
+      if (!abort.current.signal.aborted) setError(e);
+    }
+  }
+
+  function cancel() {
+    abort.current?.abort();
+    onCancel();
+  }
+
+  const fileProblem =
+    error instanceof FileParseError
+      ? {
+          'header-missing': t('fileErrorHeaderMissing'),
+          'header-empty': t('fileErrorHeaderEmpty'),
+          'format-unsupported': t('fileErrorFormat'),
+        }[error.code]
+      : null;
+
+  return (
+    <form class="form" onSubmit={upload} aria-labelledby="upload-title">
+      <h3 id="upload-title">{replacing ? t('fileReplaceTitle', replacing.name) : t('fileUpload')}</h3>
+      <label class="field">
+        <span>{t('fileChoose')}</span>
+        <input
+          type="file"
+          accept=".csv,.tsv,.txt,.jsonl,.ndjson,text/csv,text/tab-separated-values"
+          onChange={(e) => {
+            const chosen = e.currentTarget.files?.[0] ?? null;
+            setFile(chosen);
+            if (chosen && !replacing && !name) setName(baseName(chosen.name).slice(0, 100));
+          }}
+        />
+      </label>
+      <p class="hint">{t('fileFormats')}</p>
+      <label class="field">
+        <span>{t('fileSegmentName')}</span>
+        <input type="text" maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      {progress && (
+        <div class="progress-block">
+          <progress
+            aria-label={t('fileUploadProgress')}
+            max={Math.max(progress.bytesTotal, 1)}
+            value={progress.bytesRead}
+          />
+          <p aria-live="polite">{t('fileUploadCounts', progress.rows, progress.errors)}</p>
+        </div>
+      )}
+      {fileProblem ? <p role="alert">{fileProblem}</p> : error !== null && <ErrorMessage error={error} />}
+      <div class="row">
+        <button type="submit" disabled={!file || !name.trim() || progress !== null}>
+          {t('fileUploadButton')}
+        </button>
+        <button type="button" class="secondary" onClick={cancel}>
+          {t('actionCancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

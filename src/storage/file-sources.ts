@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { fileErrorSchema, MAX_REPORTED_FILE_ERRORS } from '../core/file-parsing/reported-errors.ts';
+import type { Database } from './open-database.ts';
+import { parseRecord } from './records.ts';
+
+/**
+ * An uploaded segment file. Its rows live in `fileRows`, in pages, under a generation number: an
+ * upload writes a new generation next to the current one and becomes current only when committed,
+ * so replacing a file never leaves an export reading half of each; the old generation is deleted
+ * after the commit.
+ */
+const fileContentSchema = z.object({
+  fileName: z.string(),
+  fields: z.array(z.string()),
+  rowCount: z.number().int().nonnegative(),
+  errorCount: z.number().int().nonnegative(),
+  errors: z.array(fileErrorSchema),
+  pages: z.number().int().nonnegative(),
+});
+
+export const fileSourceRecordSchema = z.object({
+  id: z.string(),
+  kind: z.literal('file'),
+  name: z.string(),
+  /** The committed content; null until the first upload is committed. */
+  current: fileContentSchema.extend({ generation: z.number().int(), uploadedAt: z.number() }).nullable(),
+  /** An upload in progress. */
+  upload: fileContentSchema.extend({ generation: z.number().int(), name: z.string() }).nullable(),
+});
+export type FileSourceRecord = z.infer<typeof fileSourceRecordSchema>;
+
+const fileRowsSchema = z.object({
+  rows: z.array(z.object({ line: z.number(), values: z.record(z.string(), z.string()) })),
+});
+export type FileRow = z.infer<typeof fileRowsSchema>['rows'][number];
+
+function parseSource(value: unknown, id: string): FileSourceRecord {
+  return parseRecord(fileSourceRecordSchema, 'sources', id, value);
+}
+
+export async function listFileSources(db: Database): Promise<FileSourceRecord[]> {
+  const all = await db.getAll('sources');
+  return all
+    .filter((v) => (v as { kind?: unknown }).kind === 'file')
+    .map((v) => parseSource(v, String((v as { id?: unknown }).id)));
+}
+
+export async function getFileSource(db: Database, id: string): Promise<FileSourceRecord | undefined> {
+  const value = await db.get('sources', id);
+  return value === undefined ? undefined : parseSource(value, id);
+}
+
+export async function beginFileUpload(
+  db: Database,
+  input: { id: string; name: string; fileName: string; replace: boolean },
+): Promise<number> {
+  const tx = db.transaction('sources', 'readwrite');
+  const stored = await tx.store.get(input.id);
+  const existing = stored === undefined ? undefined : parseSource(stored, input.id);
+  if (input.replace && !existing) throw new Error('missing source');
+  const generation = (existing?.current?.generation ?? 0) + 1 + (existing?.upload ? 1 : 0);
+  const record: FileSourceRecord = {
+    id: input.id,
+    kind: 'file',
+    name: existing?.name ?? input.name,
+    current: existing?.current ?? null,
+    upload: {
+      generation,
+      name: input.name,
+      fileName: input.fileName,
+      fields: [],
+      rowCount: 0,
+      errorCount: 0,
+      errors: [],
+      pages: 0,
+    },
+  };
+  await tx.store.put(record);
+  await tx.done;
+  return generation;
+}
+
+export async function writeFileRowsPage(
+  db: Database,
+  id: string,
+  generation: number,
+  page: { page: number; fields: string[]; rows: FileRow[]; errors: z.infer<typeof fileErrorSchema>[] },
+): Promise<boolean> {
+  const tx = db.transaction(['sources', 'fileRows'], 'readwrite');
+  const stored = await tx.objectStore('sources').get(id);
+  const record = stored === undefined ? undefined : parseSource(stored, id);
+  const upload = record?.upload;
+  // A page of another (aborted or superseded) upload, or one sent twice, changes nothing.
+  if (!record || !upload || upload.generation !== generation || page.page !== upload.pages) {
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    return false;
+  }
+  if (page.rows.length) {
+    await tx.objectStore('fileRows').put({ sourceId: id, generation, page: upload.pages, rows: page.rows });
+  }
+  const errors = upload.errors.concat(page.errors).slice(0, MAX_REPORTED_FILE_ERRORS);
+  await tx.objectStore('sources').put({
+    ...record,
+    upload: {
+      ...upload,
+      // JSON lines reveal their fields as they go: the latest list is the fullest.
+      fields: page.fields.length >= upload.fields.length ? page.fields : upload.fields,
+      rowCount: upload.rowCount + page.rows.length,
+      errorCount: upload.errorCount + page.errors.length,
+      errors,
+      pages: upload.pages + (page.rows.length ? 1 : 0),
+    },
+  });
+  await tx.done;
+  return true;
+}
+
+function generationRange(id: string, generation: number) {
+  return IDBKeyRange.bound([id, generation, 0], [id, generation, Number.MAX_SAFE_INTEGER]);
+}
+
+export async function commitFileUpload(db: Database, id: string, generation: number, now: number) {
+  const tx = db.transaction(['sources', 'fileRows'], 'readwrite');
+  const stored = await tx.objectStore('sources').get(id);
+  const record = stored === undefined ? undefined : parseSource(stored, id);
+  if (!record?.upload || record.upload.generation !== generation) {
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    return undefined;
+  }
+  const { name, ...content } = record.upload;
+  const previous = record.current?.generation;
+  const committed: FileSourceRecord = {
+    ...record,
+    name: record.current ? record.name : name,
+    current: { ...content, uploadedAt: now },
+    upload: null,
+  };
+  await tx.objectStore('sources').put(committed);
+  if (previous !== undefined) await tx.objectStore('fileRows').delete(generationRange(id, previous));
+  await tx.done;
+  return committed;
+}
+
+export async function abortFileUpload(db: Database, id: string, generation: number) {
+  const tx = db.transaction(['sources', 'fileRows'], 'readwrite');
+  const stored = await tx.objectStore('sources').get(id);
+  const record = stored === undefined ? undefined : parseSource(stored, id);
+  await tx.objectStore('fileRows').delete(generationRange(id, generation));
+  if (record?.upload?.generation === generation) {
+    if (record.current) await tx.objectStore('sources').put({ ...record, upload: null });
+    else await tx.objectStore('sources').delete(id);
+  }
+  await tx.done;
+}
+
+export async function renameFileSource(db: Database, id: string, name: string): Promise<boolean> {
+  const tx = db.transaction('sources', 'readwrite');
+  const stored = await tx.store.get(id);
+  if (stored === undefined) {
+    await tx.done;
+    return false;
+  }
+  await tx.store.put({ ...parseSource(stored, id), name });
+  await tx.done;
+  return true;
+}
+
+export async function removeFileSource(db: Database, id: string) {
+  const tx = db.transaction(['sources', 'fileRows'], 'readwrite');
+  await tx
+    .objectStore('fileRows')
+    .delete(IDBKeyRange.bound([id, 0, 0], [id, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]));
+  await tx.objectStore('sources').delete(id);
+  await tx.done;
+}
+
+export async function readFileRowsPage(
+  db: Database,
+  id: string,
+  generation: number,
+  page: number,
+): Promise<FileRow[] | undefined> {
+  const value = await db.get('fileRows', [id, generation, page]);
+  if (value === undefined) return undefined;
+  return parseRecord(fileRowsSchema, 'fileRows', [id, generation, page], value).rows;
+}

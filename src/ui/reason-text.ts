@@ -1,0 +1,35 @@
+import type { RecordErrorReason } from '../core/file-parsing/parsed-page.ts';
+import type { RejectionReason } from '../core/mapping/field-result.ts';
+import { type MessageKey, t } from './i18n.ts';
+
+const reasonKeys: Record<RejectionReason | RecordErrorReason, MessageKey> = {
+  'email-missing': 'reasonEmailMissing',
+  'email-invalid': 'reasonEmailInvalid',
+  'email-non-ascii': 'reasonEmailNonAscii',
+  'email-too-long': 'reasonEmailTooLong',
+  'country-unknown': 'reasonCountryUnknown',
+  'phone-invalid': 'reasonPhoneInvalid',
+  'phone-needs-country': 'reasonPhoneNeedsCountry',
+  'birthdate-invalid': 'reasonBirthdateInvalid',
+  'birthdate-out-of-range': 'reasonBirthdateOutOfRange',
+  'gender-unknown': 'reasonGenderUnknown',
+  'consent-unknown': 'reasonConsentUnknown',
+  'consent-date-invalid': 'reasonConsentDateInvalid',
+  'consent-date-missing': 'reasonConsentDateMissing',
+  'property-name-invalid': 'reasonPropertyNameInvalid',
+  'property-value-too-long': 'reasonPropertyValueTooLong',
+  'property-value-unsupported': 'reasonPropertyValueUnsupported',
+  'text-unsupported': 'reasonTextUnsupported',
+  'tag-empty': 'reasonTagEmpty',
+  'field-count': 'reasonFieldCount',
+  'unterminated-quote': 'reasonUnterminatedQuote',
+  'record-too-long': 'reasonRecordTooLong',
+  'json-invalid': 'reasonJsonInvalid',
+  'json-not-object': 'reasonJsonNotObject',
+};
+
+/** A rejection or parse reason code in the user's language; unknown codes (e.g. Omnisend's) as they are. */
+export function reasonText(reason: string): string {
+  const key = (reasonKeys as Record<string, MessageKey | undefined>)[reason];
+  return key ? t(key) : reason;
+}
