@@ -1,6 +1,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { z } from 'zod';
 import { OmnisendClient } from '../omnisend/client.ts';
+import { deleteAllData } from '../storage/delete-all.ts';
 import { exportNamesBySource } from '../storage/exports.ts';
 import { openDatabase } from '../storage/open-database.ts';
 import { Vault } from '../storage/vault.ts';
@@ -34,7 +35,11 @@ const runs: RunFacts = {
 
 const handlers = {
   ...createStatusHandlers({ ready, version: browser.runtime.getManifest().version, session, roles }),
-  ...createRoleHandlers(roles),
+  ...createRoleHandlers(roles, async () => {
+    await deleteAllData(await ready);
+    (await vault).forgetKey();
+    await session.clear();
+  }),
   ...createConnectionHandlers({
     ready,
     vault,

@@ -1,10 +1,19 @@
 import type { Roles } from './roles.ts';
 import type { Handlers } from './router.ts';
 
-type RoleHandlers = Pick<Handlers, 'role.unlock' | 'role.lock' | 'passphrase.set' | 'passphrase.remove'>;
+type RoleHandlers = Pick<
+  Handlers,
+  'role.unlock' | 'role.lock' | 'passphrase.set' | 'passphrase.remove' | 'data.deleteAll'
+>;
 
-export function createRoleHandlers(roles: Roles): RoleHandlers {
+/** `deleteAll` wipes durable and session state; it is injected because it also stops running work. */
+export function createRoleHandlers(roles: Roles, deleteAll: () => Promise<void>): RoleHandlers {
   return {
+    async 'data.deleteAll'() {
+      await deleteAll();
+      await roles.lock();
+      return { accepted: true };
+    },
     async 'role.unlock'({ passphrase }) {
       return { role: await roles.unlock(passphrase) };
     },

@@ -25,4 +25,10 @@ export const roleMessages = {
     request: z.object({ current: passphrase }).strict(),
     response: accepted,
   },
+  'data.deleteAll': {
+    from: 'page',
+    administrator: true,
+    request: z.object({ confirm: z.literal('delete all data') }).strict(),
+    response: accepted,
+  },
 } as const satisfies Record<string, MessageSpec>;

@@ -22,6 +22,15 @@ export function openDatabase(): Promise<Database> {
         db.createObjectStore('sources', { keyPath: 'id' });
         db.createObjectStore('fileRows', { keyPath: ['sourceId', 'generation', 'page'] });
       }
+      if (oldVersion < 3) {
+        db.createObjectStore('ledger', { keyPath: ['exportId', 'email'] });
+        db.createObjectStore('runOutbox', { keyPath: ['runId', 'seq'] });
+        db.createObjectStore('runBatches', { keyPath: ['runId', 'seq'] });
+        db.createObjectStore('runTags', { keyPath: ['runId', 'op', 'tag', 'email'] });
+        db.createObjectStore('runRejected', { keyPath: ['runId', 'seq'] });
+        db.createObjectStore('budgets');
+        db.createObjectStore('schedules', { keyPath: 'exportId' });
+      }
     },
   });
 }

@@ -61,6 +61,11 @@ export class Vault {
     return this.key;
   }
 
+  /** Forgets the cached key, after "Delete all data" removed it, so the next write makes a new one. */
+  forgetKey(): void {
+    this.key = undefined;
+  }
+
   async put(id: string, plaintext: string): Promise<void> {
     const key = await this.loadKey();
     const iv = crypto.getRandomValues(new Uint8Array(12));

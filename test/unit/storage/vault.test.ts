@@ -75,3 +75,21 @@ describe('Vault', () => {
     expect(secretHint('abcdefgh1234')).toBe('••••1234');
   });
 });
+
+describe('deleteAllData', () => {
+  test('empties every store, the vault key included, and a new secret gets a new key', async () => {
+    const { deleteAllData } = await import('../../../src/storage/delete-all.ts');
+    const db = await openDatabase();
+    const vault = new Vault(db);
+    await vault.put('c1', 'secret');
+    await db.put('exports', { id: 'e1', name: 'x', connectionId: 'c1' });
+    const oldKey = await db.get('vault', '#key');
+    await deleteAllData(db);
+    for (const name of db.objectStoreNames) expect(await db.count(name)).toBe(0);
+    vault.forgetKey();
+    await vault.put('c2', 'another');
+    expect(await db.get('vault', '#key')).not.toBe(oldKey);
+    expect(await new Vault(db).get('c2')).toBe('another');
+    db.close();
+  });
+});

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { exportDefinitionSchema } from '../core/export-definition.ts';
+import { runCountersSchema } from '../core/run/run-counters.ts';
+import { runErrorSchema, runPhaseSchema, runStatusSchema } from '../core/run/run-state.ts';
+import type { Database } from './open-database.ts';
+import { parseRecord } from './records.ts';
+
+/**
+ * A run as stored in `runs` (DESIGN.md §3 "Run"): its state, counters and checkpoints. Everything
+ * the engine needs to continue after the worker stopped is here or in the run-* stores.
+ */
+export const runTriggerSchema = z.enum(['manual', 'schedule', 'source-refresh']);
+export type RunTrigger = z.infer<typeof runTriggerSchema>;
+
+/** Keeps the engine of one worker from running a run another worker holds. */
+export const runLeaseSchema = z.object({ owner: z.string().min(1), until: z.number() });
+export type RunLease = z.infer<typeof runLeaseSchema>;
+
+/** How many Omnisend batch and request ids a run keeps for support (the newest). */
+export const SUPPORT_IDS_KEPT = 20;
+
+export const runRecordSchema = z.object({
+  id: z.string().min(1),
+  exportId: z.string().min(1),
+  trigger: runTriggerSchema,
+  fullResync: z.boolean(),
+  /** The export as it was when the run was started: later edits apply to the next run. */
+  definition: exportDefinitionSchema,
+  /** Part of every fingerprint: changing the mapping makes the next run send everything. */
+  mappingVersion: z.string(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  updatedAt: z.number(),
+  status: runStatusSchema,
+  phase: runPhaseSchema.nullable(),
+  error: runErrorSchema.nullable(),
+  counters: runCountersSchema,
+  /** Rows in the segments, when the source tells. */
+  total: z.number().int().nonnegative().nullable(),
+  /** Reading checkpoint: the segment being read and the source cursor of its next page. */
+  read: z.object({
+    segment: z.number().int().nonnegative(),
+    cursor: z.string().nullable(),
+    done: z.boolean(),
+  }),
+  /** Mirror: the leaver scan's checkpoint, the last ledger email looked at. */
+  untagScan: z.object({ after: z.string().nullable(), done: z.boolean() }),
+  /** Next sequence numbers of runOutbox, runBatches and runRejected. */
+  seq: z.object({
+    outbox: z.number().int().nonnegative(),
+    batch: z.number().int().nonnegative(),
+    rejected: z.number().int().nonnegative(),
+  }),
+  lease: runLeaseSchema.nullable(),
+  support: z.object({
+    batchIds: z.array(z.string()),
+    requestIds: z.array(z.string()),
+  }),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+export function parseRunRecord(key: IDBValidKey, value: unknown): RunRecord {
+  return parseRecord(runRecordSchema, 'runs', key, value);
+}
+
+export async function getRun(db: Database, id: string): Promise<RunRecord | undefined> {
+  const value = await db.get('runs', id);
+  return value === undefined ? undefined : parseRunRecord(id, value);
+}
+
+/** Runs, newest first; of one export when given. */
+export async function listRuns(db: Database, exportId?: string): Promise<RunRecord[]> {
+  const values =
+    exportId === undefined ? await db.getAll('runs') : await db.getAllFromIndex('runs', 'byExport', exportId);
+  return values
+    .map((value) => parseRunRecord(String((value as { id?: unknown }).id), value))
+    .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+}
+
+/** Keeps the newest `SUPPORT_IDS_KEPT` ids. */
+export function rememberId(ids: readonly string[], id: string): string[] {
+  return [...ids.filter((x) => x !== id), id].slice(-SUPPORT_IDS_KEPT);
+}
