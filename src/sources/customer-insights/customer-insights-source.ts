@@ -1,0 +1,247 @@
+/**
+ * A Customer Insights environment as a `SegmentSource`: segments from `manage/segments`, members
+ * from `data/Customer?$filter=IsMemberOfSegment('<output name>')`, paged with `$top`/`$skip` in
+ * `CustomerId` order.
+ *
+ * Paging: the server may return fewer rows than `$top` without being at the end (it caps pages),
+ * so `$skip` advances by the rows actually received, and only an empty page or `@odata.count`
+ * reached ends a read.
+ *
+ * Members changing during the read (a segment refresh lands mid-read) – decided behaviour:
+ * paging by `$skip` over a membership that moved misses or repeats members, and a member missed
+ * would be a current member left untagged (or, in Mirror mode, untagged on purpose). So:
+ *  1. Detect. Every page asks `$count=true`; a count different from the one this pass started
+ *     with means a refresh. At the end of a pass the segment's refresh stamp (`version` and
+ *     last-refreshed time from `manage/segments`) is compared with the one taken when the pass
+ *     began, which also catches refreshes that kept the size. A tenant that reports neither is
+ *     checked by count alone.
+ *  2. Restart once. On the first refresh seen, the page hands out the rows it got, says
+ *     `membershipChanged: true`, and its cursor starts a new pass from `$skip=0` of the new
+ *     membership. Rows already handed out stay handed out: upserts are idempotent and unchanged
+ *     contacts are skipped by the ledger, and members who have left keep their tag until the next
+ *     run (the safe direction). Positions start again at 0 in the new pass.
+ *  3. Not twice. If the segment changes again during the second pass, the read goes on to the end
+ *     and reports `complete: false`: current members may be missing, so the run must not remove
+ *     tags on the strength of this read, and should say the segment was refreshed during the export.
+ * `membershipChanged` stays true on every later page of the read, so a resumed run still knows.
+ */
+import { z } from 'zod';
+import type { Clock } from '../../core/clock.ts';
+import type { MemberPage, ReadOptions, SegmentInfo, SegmentSource, SourceRow } from '../segment-source.ts';
+import {
+  CUSTOMER_KEY,
+  type CustomerPage,
+  DataApiClient,
+  DEFAULT_PAGE_SIZE,
+  type SegmentMetadata,
+} from './data-api-client.ts';
+import { CustomerInsightsError } from './errors.ts';
+import type { AccessTokens } from './token-provider.ts';
+
+export interface CustomerInsightsSourceOptions {
+  /** The environment GUID. */
+  instanceId: string;
+  /** The Data API's `Ocp-Apim-Subscription-Key` (primary or secondary). */
+  subscriptionKey: string;
+  tokens: AccessTokens;
+  fetch: typeof fetch;
+  clock: Clock;
+  /** `$top` of each member page (default 100). The server may answer fewer. */
+  pageSize?: number;
+  baseUrl?: string;
+  random?: () => number;
+}
+
+export interface CustomerInsightsMemberPage extends MemberPage {
+  /** The segment was refreshed since this read began (seen on this page or before). */
+  membershipChanged: boolean;
+  /**
+   * False once the segment changed again after the read restarted: some current members may be
+   * missing, so do not remove tags of members this read did not see.
+   */
+  complete: boolean;
+}
+
+const cursorSchema = z.object({
+  v: z.literal(1),
+  skip: z.number().int().nonnegative(),
+  /** `@odata.count` when this pass began; null until its first page answered. */
+  count: z.number().int().nonnegative().nullable(),
+  /** The segment's refresh stamp when this pass began; null when the API reports none. */
+  stamp: z.string().nullable(),
+  /** 0 for the first pass, 1 after the restart. */
+  pass: z.union([z.literal(0), z.literal(1)]),
+  changed: z.boolean(),
+  complete: z.boolean(),
+});
+type Cursor = z.infer<typeof cursorSchema>;
+
+const keySchema = z.union([z.string().min(1), z.number()]);
+
+function stampOf(segment: SegmentMetadata): string | null {
+  if (segment.version === null && segment.lastRefreshedAt === null) return null;
+  return JSON.stringify([segment.version, segment.lastRefreshedAt]);
+}
+
+/** OData annotations (`@odata.etag`, `Field@odata.type`) are not profile fields. */
+function isAnnotation(key: string): boolean {
+  return key.includes('@');
+}
+
+function withoutAnnotations(row: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) if (!isAnnotation(key)) values[key] = value;
+  return values;
+}
+
+export class CustomerInsightsSource implements SegmentSource {
+  readonly #client: DataApiClient;
+  readonly #instanceId: string;
+  readonly #pageSize: number;
+
+  constructor(options: CustomerInsightsSourceOptions) {
+    this.#instanceId = options.instanceId;
+    this.#pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    this.#client = new DataApiClient({
+      subscriptionKey: options.subscriptionKey,
+      tokens: options.tokens,
+      fetch: options.fetch,
+      clock: options.clock,
+      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+  }
+
+  async listSegments(options: { signal?: AbortSignal } = {}): Promise<SegmentInfo[]> {
+    const segments = await this.#client.listSegments(this.#instanceId, options);
+    return segments.map((s) => ({
+      id: s.name,
+      displayName: s.displayName,
+      memberCount: s.memberCount,
+      lastRefreshedAt: s.lastRefreshedAt,
+    }));
+  }
+
+  /**
+   * The union of the fields of one page of members. Tenants name fields differently, so they are
+   * discovered from the data; an empty segment is described by the whole `Customer` table.
+   */
+  async describeFields(segmentId: string, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    const read = (segmentName: string | null): Promise<CustomerPage> =>
+      this.#client.readCustomers(this.#instanceId, { segmentName, top: this.#pageSize, skip: 0 }, options);
+    let page = await read(segmentId);
+    if (page.rows.length === 0) page = await read(null);
+    const fields = new Set<string>();
+    for (const row of page.rows) for (const key of Object.keys(row)) if (!isAnnotation(key)) fields.add(key);
+    return [...fields];
+  }
+
+  async readMembers(
+    segmentId: string,
+    cursor: string | null,
+    options: ReadOptions = {},
+  ): Promise<CustomerInsightsMemberPage> {
+    const signal = options.signal;
+    const position = cursor === null ? await this.#firstPass(segmentId, signal) : decodeCursor(cursor);
+    const page = await this.#client.readCustomers(
+      this.#instanceId,
+      {
+        segmentName: segmentId,
+        select: options.fields && options.fields.length > 0 ? options.fields : undefined,
+        top: this.#pageSize,
+        skip: position.skip,
+        count: true,
+      },
+      { signal },
+    );
+    const rows = page.rows.map((row, i) => toSourceRow(row, position.skip + i));
+    const countMoved = position.count !== null && page.count !== null && page.count !== position.count;
+    if (countMoved && position.pass === 0)
+      return { ...(await this.#restart(segmentId, position, signal)), rows };
+
+    const changed = position.changed || countMoved;
+    const complete = position.complete && !countMoved;
+    // After a second change the new count is the one to reach.
+    const count = countMoved ? page.count : (position.count ?? page.count);
+    const skip = position.skip + rows.length;
+    const atEnd = rows.length === 0 || (count !== null && skip >= count);
+    if (!atEnd) {
+      const next: Cursor = { ...position, skip, count, changed, complete };
+      return { rows, next: encodeCursor(next), membershipChanged: changed, complete };
+    }
+    const stamp = stampOf(await this.#segment(segmentId, signal));
+    const refreshed = position.stamp !== null && stamp !== position.stamp;
+    if (refreshed && position.pass === 0) {
+      const restart = await this.#restart(segmentId, position, signal, stamp);
+      return { ...restart, rows };
+    }
+    return {
+      rows,
+      next: null,
+      membershipChanged: changed || refreshed,
+      complete: complete && !refreshed,
+    };
+  }
+
+  async #segment(segmentId: string, signal: AbortSignal | undefined): Promise<SegmentMetadata> {
+    const wanted = segmentId.toLowerCase();
+    const segments = await this.#client.listSegments(this.#instanceId, { signal });
+    // Customer Insights treats table names case-insensitively.
+    const segment = segments.find((s) => s.name.toLowerCase() === wanted);
+    if (!segment) {
+      throw new CustomerInsightsError(
+        'customer-insights.segment-not-found',
+        `The segment "${segmentId}" no longer exists in this Customer Insights environment.`,
+      );
+    }
+    return segment;
+  }
+
+  async #firstPass(segmentId: string, signal: AbortSignal | undefined): Promise<Cursor> {
+    const stamp = stampOf(await this.#segment(segmentId, signal));
+    return { v: 1, skip: 0, count: null, stamp, pass: 0, changed: false, complete: true };
+  }
+
+  async #restart(
+    segmentId: string,
+    position: Cursor,
+    signal: AbortSignal | undefined,
+    knownStamp?: string | null,
+  ): Promise<CustomerInsightsMemberPage> {
+    const stamp = knownStamp !== undefined ? knownStamp : stampOf(await this.#segment(segmentId, signal));
+    const next: Cursor = { ...position, skip: 0, count: null, stamp, pass: 1, changed: true };
+    return { rows: [], next: encodeCursor(next), membershipChanged: true, complete: position.complete };
+  }
+}
+
+function toSourceRow(row: Record<string, unknown>, position: number): SourceRow {
+  const key = keySchema.safeParse(row[CUSTOMER_KEY]);
+  if (!key.success) {
+    throw new CustomerInsightsError(
+      'customer-insights.unexpected-response',
+      `Customer Insights returned a profile without ${CUSTOMER_KEY}.`,
+    );
+  }
+  return { key: String(key.data), position, values: withoutAnnotations(row) };
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return JSON.stringify(cursor);
+}
+
+function decodeCursor(text: string): Cursor {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parsed = cursorSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new CustomerInsightsError(
+      'customer-insights.invalid-cursor',
+      'The saved reading position of this segment is not readable – run the export again from the start.',
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,34 @@
+// The Customer Insights source's public surface, for the worker.
+export {
+  type CustomerInsightsMemberPage,
+  CustomerInsightsSource,
+  type CustomerInsightsSourceOptions,
+} from './customer-insights-source.ts';
+export {
+  DataApiClient,
+  type DataApiClientOptions,
+  type InstanceInfo,
+  type SegmentMetadata,
+} from './data-api-client.ts';
+export {
+  type AuthorizeRequest,
+  authorizeUrl,
+  createAuthorizeRequest,
+  type EntraConfig,
+  type Prompt,
+  parseRedirect,
+  redeemCode,
+  redeemRefreshToken,
+  SIGN_IN_SCOPE,
+  signIn,
+  type TokenSet,
+} from './entra-sign-in.ts';
+export {
+  CustomerInsightsError,
+  type CustomerInsightsErrorCode,
+  SignInCancelledError,
+  SignInError,
+  type SignInErrorCode,
+  SignInRequiredError,
+} from './errors.ts';
+export { type AccessTokens, TokenProvider, type TokenProviderOptions } from './token-provider.ts';
