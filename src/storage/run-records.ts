@@ -46,12 +46,19 @@ export const runRecordSchema = z.object({
   }),
   /** Mirror: the leaver scan's checkpoint, the last ledger email looked at. */
   untagScan: z.object({ after: z.string().nullable(), done: z.boolean() }),
-  /** Next sequence numbers of runOutbox, runBatches and runRejected. */
+  /**
+   * Sequence numbers. runOutbox holds [outboxHead, outbox); runBatches [settled, batch) are
+   * submitted but not settled (they settle in order); runRejected holds [0, rejected).
+   */
   seq: z.object({
     outbox: z.number().int().nonnegative(),
+    outboxHead: z.number().int().nonnegative(),
     batch: z.number().int().nonnegative(),
+    settled: z.number().int().nonnegative(),
     rejected: z.number().int().nonnegative(),
   }),
+  /** How many emails runTags holds per op and tag, kept with every change to it. */
+  tagQueue: z.array(z.object({ op: z.enum(['add', 'remove']), tag: z.string(), count: z.number().int() })),
   lease: runLeaseSchema.nullable(),
   support: z.object({
     batchIds: z.array(z.string()),

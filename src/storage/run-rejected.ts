@@ -10,6 +10,8 @@ export const rejectedRowSchema = z.object({
   runId: z.string(),
   seq: z.number().int().nonnegative(),
   position: z.number(),
+  /** `row`: the contact was not sent. `field`: it was sent without this field's value. */
+  kind: z.enum(['row', 'field']),
   /** The email as read from the source (normalised when it was valid), or null when blank. */
   email: z.string().nullable(),
   /** The source field the reason is about. */

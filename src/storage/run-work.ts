@@ -21,7 +21,7 @@ export const outboxItemSchema = z.object({
   position: z.number(),
   fingerprint: z.string(),
   /** The Omnisend ContactRequest; the engine validates it against the Omnisend schema. */
-  contact: z.record(z.string(), z.unknown()),
+  contact: z.unknown(),
 });
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
 
@@ -43,7 +43,7 @@ export const batchRecordSchema = z.object({
   polls: z.number().int().nonnegative(),
   /** What was sent, until the batch settles (then emptied: the record stays as a support log). */
   items: z.array(batchItemRefSchema),
-  /** The contacts, by email, that Omnisend reported failed; filled on settling. */
+  /** How many of its contacts Omnisend refused; set when it settles. */
   failed: z.number().int().nonnegative(),
 });
 export type BatchRecord = z.infer<typeof batchRecordSchema>;

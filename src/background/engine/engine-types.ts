@@ -1,0 +1,68 @@
+import type { RunCounters } from '../../core/run/run-counters.ts';
+import type { RunError, RunPhase, RunStatus } from '../../core/run/run-state.ts';
+import type { RunTrigger } from '../../storage/run-records.ts';
+
+/** The watchdog: wakes a stopped worker so it resumes unfinished runs. Call `resume()` on it. */
+export const WATCHDOG_ALARM = 'export-engine-watchdog';
+/** Schedules: call `onScheduleAlarm()` on it. */
+export const SCHEDULE_ALARM = 'export-engine-schedule';
+
+/** The browser's alarms, injected (`browser.alarms` in the worker). */
+export interface EngineAlarms {
+  set(name: string, whenMs: number): void | Promise<void>;
+  clear(name: string): void | Promise<void>;
+}
+
+/** A run as the UI shows it: History rows, the popup's progress bar, the badge. */
+export interface RunProgress {
+  runId: string;
+  exportId: string;
+  exportName: string;
+  trigger: RunTrigger;
+  fullResync: boolean;
+  status: RunStatus;
+  phase: RunPhase | null;
+  counters: RunCounters;
+  /** Rows in the segments when the source tells; null otherwise. */
+  total: number | null;
+  /** 0–100 when the total is known, for the badge. */
+  percent: number | null;
+  /** Milliseconds left, from the rate limits; null when unknown or finished. */
+  etaMs: number | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: RunError | null;
+  /** For Omnisend support: the newest batch ids and request ids of this run. */
+  support: { batchIds: string[]; requestIds: string[] };
+}
+
+export type EngineEvent =
+  /** A run started, advanced, or made progress (about once a second while it works). */
+  | { type: 'run-progress'; run: RunProgress }
+  /** A run ended: succeeded, failed or canceled. For the notification at the end. */
+  | { type: 'run-finished'; run: RunProgress };
+
+export interface EngineTiming {
+  /** A run's lease; a worker that stopped holds its runs at most this long. */
+  leaseMs: number;
+  /** Lease renewal, budget snapshot and progress event period. */
+  heartbeatMs: number;
+  /** How far ahead the watchdog alarm is kept while runs are unfinished (Chrome: ≥ 30 s). */
+  watchdogMs: number;
+  /** Wait between polls of an unfinished Omnisend batch. */
+  pollIntervalMs: number;
+  /** First wait before reading a failing source again. */
+  sourceRetryMs: number;
+  /** How often "after each refresh" schedules look at the segments' last refresh. */
+  refreshPollMs: number;
+}
+
+export const defaultEngineTiming: EngineTiming = {
+  leaseMs: 30_000,
+  heartbeatMs: 1_000,
+  watchdogMs: 60_000,
+  pollIntervalMs: 2_000,
+  sourceRetryMs: 2_000,
+  refreshPollMs: 15 * 60_000,
+};

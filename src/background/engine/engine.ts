@@ -1,0 +1,406 @@
+import type { Clock } from '../../core/clock.ts';
+import type { ExportDefinition } from '../../core/export-definition.ts';
+import { fingerprintValue } from '../../core/fingerprint.ts';
+import { DEFAULT_SAFETY_MARGIN, effectiveLimit } from '../../core/rate-budget.ts';
+import { emptyCounters } from '../../core/run/run-counters.ts';
+import { initialRunState, isTerminal } from '../../core/run/run-state.ts';
+import type { UtcOffsetAt } from '../../core/schedule.ts';
+import type { SegmentSource } from '../../sources/segment-source.ts';
+import { getExport } from '../../storage/exports.ts';
+import { deleteLedgerForExports } from '../../storage/ledger.ts';
+import type { Database } from '../../storage/open-database.ts';
+import {
+  getRun,
+  listRuns,
+  parseRunRecord,
+  type RunRecord,
+  type RunTrigger,
+} from '../../storage/run-records.ts';
+import { type RejectedPage, readRejectedPage } from '../../storage/run-rejected.ts';
+import { getScheduleRecord } from '../../storage/run-schedules.ts';
+import { runRange } from '../../storage/run-work.ts';
+import {
+  defaultEngineTiming,
+  type EngineAlarms,
+  type EngineEvent,
+  type EngineTiming,
+  type RunProgress,
+  WATCHDOG_ALARM,
+} from './engine-types.ts';
+import type { OmnisendAccess } from './omnisend-access.ts';
+import { progressOf } from './progress.ts';
+import { apply, RunDriver } from './run-driver.ts';
+import { noConnection, RunFailure, runErrorOf } from './run-errors.ts';
+import { abortQuietly, RunStoppedError } from './run-transaction.ts';
+import { forgetSchedule, runDueSchedules } from './scheduler.ts';
+
+export interface EngineDeps {
+  db: Database;
+  clock: Clock;
+  /** The budgeted Omnisend API of a connection (see createOmnisendAccess); null: no connection. */
+  omnisendFor(connectionId: string): Promise<OmnisendAccess | null>;
+  /** Stores the brands' rate budgets (createOmnisendAccess's persistBudgets); called every heartbeat. */
+  persistBudgets?(): Promise<void>;
+  sourceFor(sourceId: string): Promise<SegmentSource | undefined>;
+  alarms: EngineAlarms;
+  notify(event: EngineEvent): void;
+  /** Minutes east of UTC at an instant, for daily schedules; default: the system's time zone. */
+  utcOffsetAt?: UtcOffsetAt;
+  newId?(): string;
+  timing?: Partial<EngineTiming>;
+}
+
+export interface StartRunOptions {
+  /** Send every contact, changed or not (DESIGN.md §4 "Full resync"). */
+  fullResync?: boolean;
+}
+
+/** The export engine as the worker uses it. Every method is safe to call at any time. */
+export interface Engine {
+  /**
+   * Queues a run and starts working on it; returns its id. While the export has a queued or
+   * running run, returns that run's id instead. Throws if the export does not exist.
+   */
+  startRun(exportId: string, trigger: RunTrigger, options?: StartRunOptions): Promise<string>;
+  /** Cancels a queued or running run; false if it had already ended. */
+  cancel(runId: string): Promise<boolean>;
+  /** Continues every unfinished run: call at every worker start and on the watchdog alarm. */
+  resume(): Promise<void>;
+  progress(runId: string): Promise<RunProgress | null>;
+  /** Queued and running runs. */
+  activeRuns(): Promise<RunProgress[]>;
+  /** Runs, newest first; of one export when given. */
+  listRuns(exportId?: string): Promise<RunProgress[]>;
+  /** Page `page` (from 0, 100 rows each) of a run's rejected rows. */
+  rejectedRows(runId: string, page: number): Promise<RejectedPage>;
+  /** On the schedule alarm (and at worker start): starts due runs, arms the next alarm. */
+  onScheduleAlarm(): Promise<void>;
+  /** For the export list (RunFacts in export-handlers.ts). */
+  lastRun(
+    exportId: string,
+  ): Promise<{ id: string; status: RunProgress['status']; finishedAt: number | null } | null>;
+  nextRunAt(exportId: string): Promise<number | null>;
+  /** After an export was saved or removed: schedules follow; a removed export's runs are canceled and its ledger deleted. */
+  exportChanged(exportId: string, removed: boolean): Promise<void>;
+  /** Resolves when this engine works on no run (tests; the worker may use it to log). */
+  idle(): Promise<void>;
+}
+
+const defaultRates = {
+  default: effectiveLimit(400, DEFAULT_SAFETY_MARGIN),
+  tags: effectiveLimit(60, DEFAULT_SAFETY_MARGIN),
+};
+
+interface ActiveRun {
+  controller: AbortController;
+  done: Promise<void>;
+  ratePerMinute?: { default: number; tags: number };
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  const { db, clock } = deps;
+  const timing: EngineTiming = { ...defaultEngineTiming, ...deps.timing };
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const owner = newId();
+  const active = new Map<string, ActiveRun>();
+  const utcOffsetAt: UtcOffsetAt = deps.utcOffsetAt ?? ((at) => -new Date(at).getTimezoneOffset());
+
+  const rates = (runId: string) => active.get(runId)?.ratePerMinute ?? defaultRates;
+  const progress = (run: RunRecord) => progressOf(run, rates(run.id), clock.now());
+
+  async function unfinishedRuns(): Promise<RunRecord[]> {
+    return (await listRuns(db)).filter((run) => !isTerminal(run.status));
+  }
+
+  async function armWatchdog(): Promise<void> {
+    await deps.alarms.set(WATCHDOG_ALARM, clock.now() + timing.watchdogMs);
+  }
+
+  /** Takes the run's lease unless another live worker holds it; returns the run when taken. */
+  async function takeLease(runId: string): Promise<RunRecord | { busyUntil: number } | null> {
+    const tx = db.transaction('runs', 'readwrite');
+    try {
+      const value = await tx.store.get(runId);
+      if (value === undefined) return null;
+      const run = parseRunRecord(runId, value);
+      if (isTerminal(run.status)) return null;
+      const now = clock.now();
+      if (run.lease && run.lease.owner !== owner && run.lease.until > now)
+        return { busyUntil: run.lease.until };
+      run.lease = { owner, until: now + timing.leaseMs };
+      await tx.store.put(run);
+      await tx.done;
+      return run;
+    } finally {
+      await tx.done.catch(() => undefined);
+    }
+  }
+
+  /** Ends a run that could not go on; quietly does nothing if it already ended or is not ours. */
+  async function endRun(runId: string, change: (run: RunRecord) => boolean): Promise<RunRecord | null> {
+    const tx = db.transaction(['runs', 'runOutbox', 'runTags'], 'readwrite');
+    try {
+      const value = await tx.objectStore('runs').get(runId);
+      if (value === undefined) return null;
+      const run = parseRunRecord(runId, value);
+      if (isTerminal(run.status) || !change(run)) {
+        abortQuietly(tx);
+        return null;
+      }
+      run.finishedAt = clock.now();
+      run.updatedAt = run.finishedAt;
+      run.lease = null;
+      // Queued work goes; the ledger's pending marks make the next run redo what may be half done.
+      run.tagQueue = [];
+      await Promise.all([
+        tx.objectStore('runs').put(run),
+        tx.objectStore('runOutbox').delete(runRange(runId)),
+        tx.objectStore('runTags').delete(runRange(runId)),
+      ]);
+      await tx.done;
+      return run;
+    } finally {
+      await tx.done.catch(() => undefined);
+    }
+  }
+
+  async function fail(runId: string, error: unknown): Promise<void> {
+    const ended = await endRun(runId, (run) => {
+      if (run.lease !== null && run.lease.owner !== owner) return false;
+      apply(run, { type: 'fail', error: runErrorOf(error) });
+      return true;
+    });
+    if (ended) deps.notify({ type: 'run-finished', run: progress(ended) });
+  }
+
+  /** Checks what a run needs before it starts (DESIGN.md §5), then marks it running. */
+  async function start(run: RunRecord): Promise<OmnisendAccess> {
+    const { connectionId } = run.definition;
+    const access = connectionId === null ? null : await deps.omnisendFor(connectionId);
+    if (access === null) throw noConnection();
+    if (run.status === 'running') return access;
+    let total: number | null = 0;
+    for (const segment of run.definition.segments) {
+      const source = await deps.sourceFor(segment.sourceId);
+      if (source === undefined) {
+        throw new RunFailure(
+          'source-missing',
+          `The source of the segment “${segment.displayName}” no longer exists – edit the export and choose its segments again.`,
+        );
+      }
+      const info = await source.listSegments().catch(() => {
+        throw new RunFailure(
+          'source-unreadable',
+          `Could not read the segment “${segment.displayName}” from its source – check that the source is reachable and signed in, then run the export again.`,
+        );
+      });
+      const count = info.find((s) => s.id === segment.segmentId)?.memberCount;
+      total = total === null || count === undefined || count === null ? null : total + count;
+    }
+    const tx = db.transaction('runs', 'readwrite');
+    const current = parseRunRecord(run.id, await tx.store.get(run.id));
+    if (current.status !== 'queued' || current.lease?.owner !== owner) {
+      abortQuietly(tx);
+      await tx.done.catch(() => undefined);
+      throw new RunStoppedError('not-running');
+    }
+    apply(current, { type: 'start' });
+    current.startedAt = clock.now();
+    current.total = total;
+    current.lease = { owner, until: clock.now() + timing.leaseMs };
+    await tx.store.put(current);
+    await tx.done;
+    return access;
+  }
+
+  async function heartbeat(runId: string, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await clock.sleep(timing.heartbeatMs, signal).catch(() => undefined);
+      if (signal.aborted) return;
+      await armWatchdog();
+      const tx = db.transaction('runs', 'readwrite');
+      const value = await tx.store.get(runId);
+      const run = value === undefined ? undefined : parseRunRecord(runId, value);
+      if (run === undefined || run.status !== 'running' || run.lease?.owner !== owner) {
+        abortQuietly(tx);
+        await tx.done.catch(() => undefined);
+        active.get(runId)?.controller.abort(new RunStoppedError('lease-lost'));
+        return;
+      }
+      run.lease = { owner, until: clock.now() + timing.leaseMs };
+      await tx.store.put(run);
+      await tx.done;
+      await deps.persistBudgets?.();
+      deps.notify({ type: 'run-progress', run: progress(run) });
+    }
+  }
+
+  async function drive(runId: string, entry: ActiveRun): Promise<void> {
+    const { signal } = entry.controller;
+    const beat = new AbortController();
+    try {
+      const taken = await takeLease(runId);
+      if (taken === null) return;
+      if ('busyUntil' in taken) {
+        // Another worker held it lately; the watchdog looks again once its lease ran out.
+        await deps.alarms.set(WATCHDOG_ALARM, Math.max(taken.busyUntil, clock.now()) + 1);
+        return;
+      }
+      await armWatchdog();
+      const access = await start(taken);
+      entry.ratePerMinute = access.ratePerMinute;
+      const started = await getRun(db, runId);
+      if (started) deps.notify({ type: 'run-progress', run: progress(started) });
+      const beating = heartbeat(runId, AbortSignal.any([signal, beat.signal]));
+      try {
+        await new RunDriver({ db, clock, owner, timing, access, sourceFor: deps.sourceFor }, runId).run(
+          signal,
+        );
+      } finally {
+        beat.abort();
+        await beating.catch(() => undefined);
+      }
+      const finished = await getRun(db, runId);
+      if (finished && isTerminal(finished.status))
+        deps.notify({ type: 'run-finished', run: progress(finished) });
+    } catch (error) {
+      if (error instanceof RunStoppedError || signal.aborted) return;
+      await fail(runId, error);
+    } finally {
+      await deps.persistBudgets?.().catch(() => undefined);
+    }
+  }
+
+  function launch(runId: string): void {
+    if (active.has(runId)) return;
+    const entry: ActiveRun = { controller: new AbortController(), done: Promise.resolve() };
+    active.set(runId, entry);
+    entry.done = drive(runId, entry).finally(async () => {
+      active.delete(runId);
+      if (active.size === 0 && (await unfinishedRuns()).length === 0) await deps.alarms.clear(WATCHDOG_ALARM);
+    });
+  }
+
+  const engine: Engine = {
+    async startRun(exportId, trigger, options = {}) {
+      const definition = await getExport(db, exportId);
+      if (!definition) throw new RunFailure('export-missing', 'This export no longer exists.');
+      const tx = db.transaction('runs', 'readwrite');
+      const existing = (await tx.store.index('byExport').getAll(exportId))
+        .map((v) => parseRunRecord(String((v as { id?: unknown }).id), v))
+        .find((run) => !isTerminal(run.status));
+      if (existing) {
+        await tx.done;
+        launch(existing.id);
+        return existing.id;
+      }
+      const run = newRun(newId(), definition, trigger, options.fullResync === true, clock.now());
+      await tx.store.put(run);
+      await tx.done;
+      await armWatchdog();
+      launch(run.id);
+      return run.id;
+    },
+
+    async cancel(runId) {
+      const ended = await endRun(runId, (run) => {
+        apply(run, { type: 'cancel' });
+        return true;
+      });
+      active.get(runId)?.controller.abort(new RunStoppedError('not-running'));
+      if (ended) deps.notify({ type: 'run-finished', run: progress(ended) });
+      return ended !== null;
+    },
+
+    async resume() {
+      const runs = await unfinishedRuns();
+      if (runs.length === 0) return;
+      // Arm the next wake-up before the work, so a worker stopped during it still comes back.
+      await armWatchdog();
+      for (const run of runs) launch(run.id);
+    },
+
+    async progress(runId) {
+      const run = await getRun(db, runId);
+      return run ? progress(run) : null;
+    },
+
+    async activeRuns() {
+      return (await unfinishedRuns()).map(progress);
+    },
+
+    async listRuns(exportId) {
+      return (await listRuns(db, exportId)).map(progress);
+    },
+
+    rejectedRows(runId, page) {
+      return readRejectedPage(db, runId, page);
+    },
+
+    async onScheduleAlarm() {
+      await runDueSchedules({
+        db,
+        now: clock.now(),
+        utcOffsetAt,
+        refreshPollMs: timing.refreshPollMs,
+        alarms: deps.alarms,
+        sourceFor: deps.sourceFor,
+        startRun: (exportId, trigger) => engine.startRun(exportId, trigger),
+      });
+    },
+
+    async lastRun(exportId) {
+      const [run] = await listRuns(db, exportId);
+      return run ? { id: run.id, status: run.status, finishedAt: run.finishedAt } : null;
+    },
+
+    async nextRunAt(exportId) {
+      return (await getScheduleRecord(db, exportId))?.nextDueAt ?? null;
+    },
+
+    async exportChanged(exportId, removed) {
+      if (removed) {
+        for (const run of await listRuns(db, exportId))
+          if (!isTerminal(run.status)) await engine.cancel(run.id);
+        await forgetSchedule(db, exportId);
+        await deleteLedgerForExports(db, [exportId]);
+      }
+      await engine.onScheduleAlarm();
+    },
+
+    async idle() {
+      while (active.size > 0) await Promise.all([...active.values()].map((entry) => entry.done));
+    },
+  };
+  return engine;
+}
+
+function newRun(
+  id: string,
+  definition: ExportDefinition,
+  trigger: RunTrigger,
+  fullResync: boolean,
+  now: number,
+): RunRecord {
+  return {
+    id,
+    exportId: definition.id,
+    trigger,
+    fullResync,
+    definition,
+    mappingVersion: fingerprintValue(definition.mapping),
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: now,
+    ...initialRunState,
+    counters: emptyCounters(),
+    total: null,
+    read: { segment: 0, cursor: null, done: false },
+    untagScan: { after: null, done: false },
+    seq: { outbox: 0, outboxHead: 0, batch: 0, settled: 0, rejected: 0 },
+    tagQueue: [],
+    lease: null,
+    support: { batchIds: [], requestIds: [] },
+  };
+}

@@ -1,0 +1,45 @@
+import type { RunError } from '../../core/run/run-state.ts';
+import { OmnisendError } from '../../omnisend/errors.ts';
+import { CorruptRecordError } from '../../storage/records.ts';
+
+/** A run cannot go on for a reason the user can act on; `code` is stable for the UI. */
+export class RunFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RunFailure';
+  }
+}
+
+export const noConnection = () =>
+  new RunFailure(
+    'no-connection',
+    'No connection – choose an Omnisend connection for this export in Exports.',
+  );
+
+/**
+ * What History shows for a failure. Omnisend's errors carry their own actionable message and
+ * request id; anything unexpected gets a generic message, because its text could quote data.
+ */
+export function runErrorOf(error: unknown): RunError {
+  if (error instanceof OmnisendError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+    };
+  }
+  if (error instanceof RunFailure) return { code: error.code, message: error.message };
+  if (error instanceof CorruptRecordError) {
+    return {
+      code: 'storage.corrupt',
+      message: `${error.message} Run the export again; if it persists, delete all data in Settings.`,
+    };
+  }
+  return {
+    code: 'engine.unexpected',
+    message: 'The export stopped because of an unexpected error – run it again; if it persists, report it.',
+  };
+}
