@@ -156,8 +156,9 @@ export class CustomerInsightsSource implements SegmentSource {
     );
     const rows = page.rows.map((row, i) => toSourceRow(row, position.skip + i));
     const countMoved = position.count !== null && page.count !== null && page.count !== position.count;
-    if (countMoved && position.pass === 0)
-      return { ...(await this.#restart(segmentId, position, signal)), rows };
+    if (countMoved && position.pass === 0) {
+      return { ...restart(position, stampOf(await this.#segment(segmentId, signal))), rows };
+    }
 
     const changed = position.changed || countMoved;
     const complete = position.complete && !countMoved;
@@ -171,10 +172,7 @@ export class CustomerInsightsSource implements SegmentSource {
     }
     const stamp = stampOf(await this.#segment(segmentId, signal));
     const refreshed = position.stamp !== null && stamp !== position.stamp;
-    if (refreshed && position.pass === 0) {
-      const restart = await this.#restart(segmentId, position, signal, stamp);
-      return { ...restart, rows };
-    }
+    if (refreshed && position.pass === 0) return { ...restart(position, stamp), rows };
     return {
       rows,
       next: null,
@@ -201,17 +199,12 @@ export class CustomerInsightsSource implements SegmentSource {
     const stamp = stampOf(await this.#segment(segmentId, signal));
     return { v: 1, skip: 0, count: null, stamp, pass: 0, changed: false, complete: true };
   }
+}
 
-  async #restart(
-    segmentId: string,
-    position: Cursor,
-    signal: AbortSignal | undefined,
-    knownStamp?: string | null,
-  ): Promise<CustomerInsightsMemberPage> {
-    const stamp = knownStamp !== undefined ? knownStamp : stampOf(await this.#segment(segmentId, signal));
-    const next: Cursor = { ...position, skip: 0, count: null, stamp, pass: 1, changed: true };
-    return { rows: [], next: encodeCursor(next), membershipChanged: true, complete: position.complete };
-  }
+/** A new pass from the start of the membership the segment has now (see the top of this file). */
+function restart(position: Cursor, stamp: string | null): CustomerInsightsMemberPage {
+  const next: Cursor = { ...position, skip: 0, count: null, stamp, pass: 1, changed: true };
+  return { rows: [], next: encodeCursor(next), membershipChanged: true, complete: position.complete };
 }
 
 function toSourceRow(row: Record<string, unknown>, position: number): SourceRow {
