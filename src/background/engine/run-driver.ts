@@ -471,7 +471,6 @@ function mappedFields(run: RunRecord): string[] {
   return [...new Set(fields)];
 }
 
-const encoder = new TextEncoder();
 function byteLength(text: string): number {
-  return encoder.encode(text).length;
+  return new TextEncoder().encode(text).length;
 }

@@ -1,0 +1,234 @@
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { createEngine, type Engine } from '../../../src/background/engine/engine.ts';
+import type { EngineEvent, EngineTiming, RunProgress } from '../../../src/background/engine/engine-types.ts';
+import { WATCHDOG_ALARM } from '../../../src/background/engine/engine-types.ts';
+import { createOmnisendAccess } from '../../../src/background/engine/omnisend-access.ts';
+import type { Clock } from '../../../src/core/clock.ts';
+import { systemClock } from '../../../src/core/clock.ts';
+import type { ExportDefinition, ExportSegment } from '../../../src/core/export-definition.ts';
+import type { Mapping } from '../../../src/core/mapping/mapping.ts';
+import { isTerminal } from '../../../src/core/run/run-state.ts';
+import { putConnection } from '../../../src/storage/connections.ts';
+import { putExport } from '../../../src/storage/exports.ts';
+import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
+import {
+  type OmnisendSandbox,
+  type SandboxContact,
+  startOmnisendSandbox,
+} from '../../sandbox/omnisend/index.ts';
+import { MemorySource } from '../../support/memory-source.ts';
+
+/**
+ * One browser profile for engine tests: its own IndexedDB (fake-indexeddb), a memory source and
+ * an Omnisend sandbox at time scale 60 (a minute of rate limits per second). Workers come and go
+ * on the same database; `kill()` stops one the way Chrome does – nothing of it runs any more: its
+ * pending requests and timers never settle and its database connection closes.
+ */
+
+export const SOURCE_ID = 'memory';
+export const WINDOW_MS = 1000;
+export const testTiming: Partial<EngineTiming> = {
+  leaseMs: 400,
+  heartbeatMs: 100,
+  watchdogMs: 30_000,
+  pollIntervalMs: 40,
+  sourceRetryMs: 20,
+};
+
+export const defaultMapping: Mapping = {
+  email: 'Email',
+  firstName: 'FirstName',
+  lastName: 'LastName',
+  city: 'City',
+};
+
+export interface Worker {
+  engine: Engine;
+  db: Database;
+  alarms: Map<string, number>;
+  events: EngineEvent[];
+  /** Requests this worker sent to Omnisend. */
+  requests(): number;
+  /** Stops the worker now, or as its `n`-th request goes out (`afterEffect`: once Omnisend took it). */
+  kill(): void;
+  killAtRequest(n: number, afterEffect: boolean): void;
+  readonly killed: boolean;
+}
+
+export interface World {
+  sandbox: OmnisendSandbox;
+  source: MemorySource;
+  connectionId: string;
+  startWorker(options?: { clock?: Clock }): Promise<Worker>;
+  /** Saves an export (id `export-<name>`) over the default connection. */
+  saveExport(overrides: Partial<ExportDefinition> & { name: string }): Promise<ExportDefinition>;
+  close(): Promise<void>;
+}
+
+export async function createWorld(
+  options: { pageSize?: number; seed?: number; sandbox?: OmnisendSandbox } = {},
+): Promise<World> {
+  const factory = new IDBFactory();
+  const sandbox =
+    options.sandbox ??
+    (await startOmnisendSandbox({ timeScale: 60, seed: options.seed ?? 1, batchProcessingDelayMs: 15 }));
+  const source = new MemorySource({ pageSize: options.pageSize ?? 250 });
+  const workers: Worker[] = [];
+  const open = () => {
+    // openDatabase() uses the global factory; each world has its own profile.
+    globalThis.indexedDB = factory;
+    return openDatabase();
+  };
+  const setupDb = await open();
+  const connectionId = 'connection-1';
+  await putConnection(setupDb, {
+    id: connectionId,
+    displayName: 'Sandbox brand',
+    shareWith: 'administrators',
+    brand: { id: sandbox.brandId, name: 'Sandbox' },
+    keyHint: '••••test',
+    consent: { agreedAt: 1, statementVersion: '1' },
+    createdAt: 1,
+    lastUsedAt: null,
+  });
+
+  return {
+    sandbox,
+    source,
+    connectionId,
+    async startWorker({ clock = systemClock } = {}) {
+      const db = await open();
+      let killed = false;
+      let sent = 0;
+      let killAt: { n: number; afterEffect: boolean } | null = null;
+      const never = new Promise<never>(() => undefined);
+      const kill = () => {
+        if (killed) return;
+        killed = true;
+        db.close();
+      };
+      const fetchFn: typeof fetch = async (input, init) => {
+        if (killed) return never;
+        sent++;
+        if (killAt && sent >= killAt.n && !killAt.afterEffect) {
+          kill();
+          return never;
+        }
+        const response = await sandbox.fetch(input, init);
+        if (killAt && sent >= killAt.n) kill();
+        return killed ? never : response;
+      };
+      const workerClock: Clock = {
+        now: () => clock.now(),
+        sleep: (ms, signal) =>
+          killed ? never : clock.sleep(ms, signal).then(() => (killed ? never : undefined)),
+      };
+      const access = createOmnisendAccess({
+        db,
+        clock: workerClock,
+        fetch: fetchFn,
+        apiKeyFor: async () => sandbox.apiKey,
+        windowMs: WINDOW_MS,
+      });
+      const alarms = new Map<string, number>();
+      const events: EngineEvent[] = [];
+      const engine = createEngine({
+        db,
+        clock: workerClock,
+        omnisendFor: access.omnisendFor,
+        persistBudgets: access.persistBudgets,
+        sourceFor: async (id) => (id === SOURCE_ID ? source : undefined),
+        alarms: {
+          set: (name, when) => void alarms.set(name, when),
+          clear: (name) => void alarms.delete(name),
+        },
+        notify: (event) => events.push(event),
+        timing: testTiming,
+      });
+      const worker: Worker = {
+        engine,
+        db,
+        alarms,
+        events,
+        requests: () => sent,
+        kill,
+        killAtRequest: (n, afterEffect) => {
+          killAt = { n, afterEffect };
+        },
+        get killed() {
+          return killed;
+        },
+      };
+      workers.push(worker);
+      return worker;
+    },
+    async saveExport(overrides) {
+      const segments: ExportSegment[] = overrides.segments ?? [
+        { sourceId: SOURCE_ID, segmentId: 'vip', displayName: 'VIP', tag: 'VIP' },
+      ];
+      const definition: ExportDefinition = {
+        id: `export-${overrides.name}`,
+        connectionId,
+        mapping: defaultMapping,
+        syncMode: 'mirror',
+        schedule: { kind: 'manual' },
+        createdAt: 1,
+        updatedAt: 1,
+        ...overrides,
+        segments,
+      };
+      await putExport(setupDb, definition);
+      return definition;
+    },
+    async close() {
+      for (const worker of workers) worker.kill();
+      setupDb.close();
+      if (!options.sandbox) await sandbox.close();
+    },
+  };
+}
+
+/**
+ * Runs a run to its end across worker deaths: resume, wait until this worker is idle, and if the
+ * run is unfinished (its lease still held by a dead worker) wait for the watchdog and resume again.
+ */
+export async function runToEnd(worker: Worker, runId: string): Promise<RunProgress> {
+  for (let round = 0; round < 200; round++) {
+    await worker.engine.resume();
+    await worker.engine.idle();
+    const progress = await worker.engine.progress(runId);
+    if (progress === null) throw new Error(`run ${runId} is gone`);
+    if (isTerminal(progress.status)) {
+      await worker.engine.idle();
+      return progress;
+    }
+    if (worker.killed) throw new Error('the worker was killed; start another');
+    const wake = worker.alarms.get(WATCHDOG_ALARM) ?? Date.now() + 50;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(10, wake - Date.now()))));
+  }
+  throw new Error(`run ${runId} did not end`);
+}
+
+/** A contact as compared between runs: what a marketer sees in Omnisend. */
+export function contactView(contact: SandboxContact) {
+  return {
+    email: contact.email,
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    city: contact.city,
+    status: contact.status,
+    tags: [...contact.tags].sort(),
+  };
+}
+
+export function omnisendState(sandbox: OmnisendSandbox) {
+  return sandbox.inspect
+    .contacts()
+    .map(contactView)
+    .sort((a, b) => (a.email < b.email ? -1 : 1));
+}
+
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
