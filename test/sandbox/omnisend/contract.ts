@@ -62,13 +62,22 @@ export interface ContractResult {
 
 type Json = Record<string, unknown>;
 
+let shared: OpenApiContract | undefined;
+
+/** Compiling the documents takes a moment; every sandbox of a process shares one contract. */
+export function sharedContract(): OpenApiContract {
+  shared ??= new OpenApiContract();
+  return shared;
+}
+
 const isRecord = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const escapePointer = (token: string): string => token.replaceAll('~', '~0').replaceAll('/', '~1');
 
 export class OpenApiContract {
-  readonly #ajv = new Ajv({ strict: false, allErrors: true });
+  // The documents are OpenAPI, not JSON Schema: no meta-schema check, unknown keywords ignored.
+  readonly #ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
   readonly #operations: Operation[] = [];
   readonly #contactRequest: ValidateFunction;
 

@@ -10,7 +10,7 @@ import {
   type SandboxKeyDefinition,
 } from './brands.ts';
 import { ContactStore, type SandboxContact, type SeedContact } from './contact-store.ts';
-import { OpenApiContract } from './contract.ts';
+import { sharedContract } from './contract.ts';
 import { DeferredTasks } from './deferred-tasks.ts';
 import { FaultState, type FaultTiming } from './faults.ts';
 import { DEFAULT_RATE_LIMITS, type RateClass, SlidingWindowLimiter } from './rate-limiter.ts';
@@ -139,7 +139,7 @@ export async function startOmnisendSandbox(options: OmnisendSandboxOptions = {})
   const faults = new FaultState(options.seed ?? 1);
   const tagTasks = new DeferredTasks();
   const services: SandboxServices = {
-    contract: new OpenApiContract(),
+    contract: sharedContract(),
     registry,
     contacts,
     batches: new BatchStore({
