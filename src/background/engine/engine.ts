@@ -213,7 +213,19 @@ export function createEngine(deps: EngineDeps): Engine {
     return access;
   }
 
+  /**
+   * Renews the lease, keeps the watchdog ahead, stores the budgets and reports progress. If that
+   * fails (storage gone) the run stops here; its lease runs out and the watchdog resumes it.
+   */
   async function heartbeat(runId: string, signal: AbortSignal): Promise<void> {
+    try {
+      await beat(runId, signal);
+    } catch (error) {
+      active.get(runId)?.controller.abort(error);
+    }
+  }
+
+  async function beat(runId: string, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await clock.sleep(timing.heartbeatMs, signal).catch(() => undefined);
       if (signal.aborted) return;
@@ -265,7 +277,8 @@ export function createEngine(deps: EngineDeps): Engine {
         deps.notify({ type: 'run-finished', run: progress(finished) });
     } catch (error) {
       if (error instanceof RunStoppedError || signal.aborted) return;
-      await fail(runId, error);
+      // If even recording the failure fails, the lease runs out and the watchdog tries again.
+      await fail(runId, error).catch(() => undefined);
     } finally {
       await deps.persistBudgets?.().catch(() => undefined);
     }
@@ -275,10 +288,14 @@ export function createEngine(deps: EngineDeps): Engine {
     if (active.has(runId)) return;
     const entry: ActiveRun = { controller: new AbortController(), done: Promise.resolve() };
     active.set(runId, entry);
-    entry.done = drive(runId, entry).finally(async () => {
-      active.delete(runId);
-      if (active.size === 0 && (await unfinishedRuns()).length === 0) await deps.alarms.clear(WATCHDOG_ALARM);
-    });
+    entry.done = drive(runId, entry)
+      .finally(async () => {
+        active.delete(runId);
+        if (active.size === 0 && (await unfinishedRuns()).length === 0)
+          await deps.alarms.clear(WATCHDOG_ALARM);
+      })
+      // Nothing waits on a run's promise but idle(); the watchdog covers whatever went wrong here.
+      .catch(() => undefined);
   }
 
   const engine: Engine = {

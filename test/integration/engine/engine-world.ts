@@ -53,7 +53,12 @@ export interface Worker {
   /** Stops the worker now, or as its `n`-th request goes out (`afterEffect`: once Omnisend took it). */
   kill(): void;
   killAtRequest(n: number, afterEffect: boolean): void;
+  killAfterMs(ms: number): void;
+  /** Takes back a kill armed with killAtRequest or killAfterMs. */
+  disarm(): void;
   readonly killed: boolean;
+  /** Resolves when the worker is killed. */
+  readonly whenKilled: Promise<void>;
 }
 
 export interface World {
@@ -103,10 +108,17 @@ export async function createWorld(
       let sent = 0;
       let killAt: { n: number; afterEffect: boolean } | null = null;
       const never = new Promise<never>(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      let onKilled = () => undefined as void;
+      const whenKilled = new Promise<void>((resolve) => {
+        onKilled = resolve;
+      });
       const kill = () => {
         if (killed) return;
         killed = true;
+        clearTimeout(timer);
         db.close();
+        onKilled();
       };
       const fetchFn: typeof fetch = async (input, init) => {
         if (killed) return never;
@@ -156,6 +168,14 @@ export async function createWorld(
         killAtRequest: (n, afterEffect) => {
           killAt = { n, afterEffect };
         },
+        killAfterMs: (ms) => {
+          timer = setTimeout(kill, ms);
+        },
+        disarm: () => {
+          killAt = null;
+          clearTimeout(timer);
+        },
+        whenKilled,
         get killed() {
           return killed;
         },
