@@ -65,13 +65,21 @@ describe('the Omnisend sandbox processes contact batches asynchronously', () => 
         errors: [{ field: 'identifiers.0.id', code: 'invalid_format' }],
       },
     });
-    expect(sandbox.inspect.contact('known@example.com')).toMatchObject({ firstName: 'Known', lastName: 'Person' });
+    expect(sandbox.inspect.contact('known@example.com')).toMatchObject({
+      firstName: 'Known',
+      lastName: 'Person',
+    });
     expect(sandbox.inspect.contractViolations()).toEqual([]);
   });
 
   it('rejects items with a phone, country code or birthdate Omnisend does not accept', async () => {
     const batch = await runContactBatch(sandbox, [
-      { identifiers: [{ type: 'email', id: 'p@example.com' }, { type: 'phone', id: '0612345678' }] },
+      {
+        identifiers: [
+          { type: 'email', id: 'p@example.com' },
+          { type: 'phone', id: '0612345678' },
+        ],
+      },
       contactItem('c@example.com', { countryCode: 'LTU' }),
       contactItem('d@example.com', { birthdate: '02/05/1990' }),
     ]);

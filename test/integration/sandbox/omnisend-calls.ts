@@ -15,7 +15,7 @@ export interface CallOptions {
 export interface CallResult {
   status: number;
   headers: Headers;
-  /** Parsed JSON body; undefined when there was none. */
+  /** Parsed JSON body; undefined when the body was not JSON. */
   json: unknown;
   text: string;
 }
@@ -39,7 +39,13 @@ export async function call(
     ...(body === undefined ? {} : { body }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined, text };
+  const isJson = response.headers.get('content-type')?.startsWith('application/json') ?? false;
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: isJson ? JSON.parse(text) : undefined,
+    text,
+  };
 }
 
 /** A contact batch item: an email identifier with sendWelcomeMessage false, plus fields. */
@@ -49,7 +55,9 @@ export function contactItem(email: string, fields: Record<string, unknown> = {})
 
 /** Submits a contact batch and waits until it finished; returns GET /batches/{id}/items. */
 export async function runContactBatch(sandbox: OmnisendSandbox, items: unknown[]): Promise<BatchView> {
-  const created = await call(sandbox, 'POST', '/batches', { body: { endpoint: 'contacts', method: 'POST', items } });
+  const created = await call(sandbox, 'POST', '/batches', {
+    body: { endpoint: 'contacts', method: 'POST', items },
+  });
   if (created.status !== 201) throw new Error(`batch refused: ${created.status} ${created.text}`);
   const { batchID } = created.json as { batchID: string };
   await sandbox.inspect.whenIdle();

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OmnisendSandbox, type SandboxContact, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
+import {
+  type OmnisendSandbox,
+  type SandboxContact,
+  startOmnisendSandbox,
+} from '../../sandbox/omnisend/index.ts';
 import { call, contactItem } from './omnisend-calls.ts';
 
 describe('the Omnisend sandbox upserts contacts like Omnisend 2026-03-15', () => {
@@ -37,7 +41,9 @@ describe('the Omnisend sandbox upserts contacts like Omnisend 2026-03-15', () =>
     await upsert(contactItem('Case@Example.com'));
     await upsert(contactItem('case@example.com'));
     expect(sandbox.inspect.contact('Case@Example.com')).toBeDefined();
-    expect(sandbox.inspect.contact('case@example.com')?.id).not.toBe(sandbox.inspect.contact('Case@Example.com')?.id);
+    expect(sandbox.inspect.contact('case@example.com')?.id).not.toBe(
+      sandbox.inspect.contact('Case@Example.com')?.id,
+    );
   });
 
   it('replaces all of a contact’s tags when an upsert carries tags', async () => {
