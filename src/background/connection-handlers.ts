@@ -7,6 +7,7 @@ import {
   putConnection,
   removeConnection,
 } from '../storage/connections.ts';
+import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
 import type { ConnectionRecord } from '../storage/records.ts';
 import { secretHint, type Vault } from '../storage/vault.ts';
@@ -120,6 +121,12 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
       if (!(await getConnection(db, id))) throw fail('not-found', 'This connection no longer exists.');
       const users = (await exportsByConnection(db)).get(id) ?? [];
       const outcome = await removeConnection(db, id, detachExports);
+      // What this extension remembers about contacts sent through the connection goes with it.
+      if (outcome === 'removed')
+        await deleteLedgerForExports(
+          db,
+          users.map((u) => u.id),
+        );
       if (outcome === 'in-use') {
         throw fail(
           'connection-in-use',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { exportSegmentSchema, scheduleSchema, syncModeSchema } from '../core/export-definition.ts';
 import { mappingSchema } from '../core/mapping/mapping.ts';
+import { runStatusSchema } from '../core/run/run-state.ts';
 import { accepted, type MessageSpec } from './spec.ts';
 
 export const exportDraftSchema = z
@@ -15,7 +16,6 @@ export const exportDraftSchema = z
   .strict();
 export type ExportDraft = z.infer<typeof exportDraftSchema>;
 
-export const runStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
 export type RunStatusName = z.infer<typeof runStatusSchema>;
 
 export const exportSummarySchema = z.object({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { connectionMessages } from './connection-messages.ts';
 import { exportMessages } from './export-messages.ts';
 import { roleMessages } from './role-messages.ts';
+import { runMessages } from './run-messages.ts';
 import { sourceMessages } from './source-messages.ts';
 import type { MessageSpec } from './spec.ts';
 import { statusMessages } from './status-messages.ts';
@@ -17,6 +18,7 @@ export const protocol = {
   ...connectionMessages,
   ...sourceMessages,
   ...exportMessages,
+  ...runMessages,
 } as const satisfies Record<string, MessageSpec>;
 
 export type MessageType = keyof typeof protocol;
@@ -34,6 +36,7 @@ export const envelopeSchema = z.object({
 export * from './connection-messages.ts';
 export * from './export-messages.ts';
 export * from './role-messages.ts';
+export * from './run-messages.ts';
 export * from './source-messages.ts';
 export * from './spec.ts';
 export * from './status-messages.ts';

@@ -29,7 +29,9 @@ describe('Sources', () => {
     await page
       .getByLabel('Segment file', { exact: true })
       .setInputFiles({ name: 'vip-customers.csv', mimeType: 'text/csv', buffer: csv(2_500) });
-    await expect.poll(() => page.getByLabel('Segment name', { exact: true }).inputValue()).toBe('vip-customers');
+    await expect
+      .poll(() => page.getByLabel('Segment name', { exact: true }).inputValue())
+      .toBe('vip-customers');
     await page.getByLabel('Segment name', { exact: true }).fill('VIP customers');
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
 

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { ExportSummary } from '../../messaging/protocol.ts';
+import { ActiveRuns } from '../../ui/ActiveRuns.tsx';
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
@@ -40,6 +41,7 @@ export function ExportsSection() {
   const exports = list.value.exports;
   return (
     <>
+      <ActiveRuns onFinished={() => setVersion((v) => v + 1)} />
       {editing === null ? (
         <button type="button" onClick={() => setEditing('new')}>
           {t('exportAdd')}
@@ -60,7 +62,7 @@ export function ExportsSection() {
         <ExportTable
           exports={exports}
           onEdit={(e) => setEditing(e.id)}
-          onRun={() => undefined}
+          onRun={(e) => act(() => ask('exports.run', { id: e.id }))}
           onDuplicate={(e) => act(() => ask('exports.duplicate', { id: e.id }))}
           onRemove={remove}
         />

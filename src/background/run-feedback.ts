@@ -1,0 +1,46 @@
+import type { Action, Notifications } from 'webextension-polyfill';
+import { t } from '../ui/i18n.ts';
+import type { EngineEvent } from './engine/engine-types.ts';
+
+export interface FeedbackDeps {
+  action: Pick<Action.Static, 'setBadgeText' | 'setBadgeBackgroundColor'>;
+  notifications: Pick<Notifications.Static, 'create'>;
+}
+
+/**
+ * What the user sees of a run outside the extension's pages: the percentage on the toolbar badge
+ * while it works, and a notification when it ends (DESIGN.md §8).
+ */
+export function createRunFeedback({ action, notifications }: FeedbackDeps) {
+  const percents = new Map<string, number>();
+
+  function showBadge() {
+    if (!percents.size) return action.setBadgeText({ text: '' });
+    const lowest = Math.min(...percents.values());
+    return action.setBadgeText({ text: `${Math.floor(lowest)}%` });
+  }
+
+  return async (event: EngineEvent) => {
+    const run = event.run;
+    if (event.type === 'run-progress') {
+      percents.set(run.runId, run.percent ?? 0);
+      await action.setBadgeBackgroundColor({ color: '#1a7f5a' });
+      await showBadge();
+      return;
+    }
+    percents.delete(run.runId);
+    await showBadge();
+    const message =
+      run.status === 'succeeded'
+        ? t('notifySucceeded', run.counters.sent, run.counters.tagged, run.counters.rejected)
+        : run.status === 'canceled'
+          ? t('notifyCanceled')
+          : t('notifyFailed', run.error?.message ?? '');
+    await notifications.create(`run-${run.runId}`, {
+      type: 'basic',
+      iconUrl: 'icons/icon-128.png',
+      title: t('notifyTitle', run.exportName),
+      message,
+    });
+  };
+}
