@@ -3,7 +3,7 @@ import { planBatch } from '../../core/run/batch-plan.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
-import { InvalidRequestError, NotFoundError } from '../../omnisend/errors.ts';
+import { InvalidRequestError, NotFoundError, OmnisendError } from '../../omnisend/errors.ts';
 import { type Batch, type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
 import type { SegmentSource, SourceRow } from '../../sources/segment-source.ts';
 import { ledgerRange, mayHaveOurTag, parseLedgerEntry } from '../../storage/ledger.ts';
@@ -45,6 +45,11 @@ export interface DriverDeps {
 
 const SCAN_CHUNK = 500;
 const SOURCE_ATTEMPTS = 4;
+/**
+ * Rounds of the client's own retries a step gets for server and network errors before the run
+ * fails. A 429 never fails a run: Omnisend asked us to wait, so the step waits and goes again.
+ */
+const OMNISEND_ROUNDS = 3;
 const envelopeBytes = byteLength(JSON.stringify({ endpoint: 'contacts', method: 'POST', items: [] }));
 
 /**
@@ -194,9 +199,11 @@ export class RunDriver {
     const items = queued.slice(0, plan.take);
     let batchId: string;
     try {
-      ({ batchID: batchId } = await this.#deps.access.api.submitContactBatch(contacts.slice(0, plan.take), {
+      const batch = contacts.slice(0, plan.take);
+      ({ batchID: batchId } = await this.#omnisend(
+        () => this.#deps.access.api.submitContactBatch(batch, { signal }),
         signal,
-      }));
+      ));
     } catch (error) {
       if (!(error instanceof InvalidRequestError)) throw error;
       if (items.length > 1) {
@@ -310,7 +317,10 @@ export class RunDriver {
   async #poll(batch: BatchRecord, signal: AbortSignal): Promise<void> {
     let result: Batch;
     try {
-      result = await this.#deps.access.api.getBatchItems(batch.batchId, { signal });
+      result = await this.#omnisend(
+        () => this.#deps.access.api.getBatchItems(batch.batchId, { signal }),
+        signal,
+      );
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       // Omnisend no longer knows the batch: its contacts count as refused and go again next run.
@@ -350,8 +360,11 @@ export class RunDriver {
       (v) => parseTagQueueEntry(v).email,
     );
     if (emails.length > 0) {
-      if (group.op === 'add') await access.api.addTags(emails, [group.tag], { signal });
-      else await access.api.removeTags(emails, [group.tag], { signal });
+      const call =
+        group.op === 'add'
+          ? () => access.api.addTags(emails, [group.tag], { signal })
+          : () => access.api.removeTags(emails, [group.tag], { signal });
+      await this.#omnisend(call, signal);
     }
     await this.#tx(['runTags', 'ledger'], async (tx, run) => {
       const queue = tx.objectStore('runTags');
@@ -422,6 +435,21 @@ export class RunDriver {
       run.finishedAt = this.#deps.clock.now();
       return true;
     });
+  }
+
+  /** One Omnisend call, tried again after the client gave up on a retryable failure. */
+  async #omnisend<T>(send: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    for (let round = 1; ; round++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof OmnisendError) || !error.retryable) throw error;
+        if (error.kind !== 'rate-limited' && round >= OMNISEND_ROUNDS) throw error;
+        signal.throwIfAborted();
+        // The client already backed off (and a 429 pushed the brand's budget back): a short pause.
+        await this.#deps.clock.sleep(this.#deps.timing.pollIntervalMs, signal);
+      }
+    }
   }
 
   // --- checkpoints ----------------------------------------------------------------------------

@@ -109,7 +109,7 @@ export async function createWorld(
       let killAt: { n: number; afterEffect: boolean } | null = null;
       const never = new Promise<never>(() => undefined);
       let timer: NodeJS.Timeout | undefined;
-      let onKilled = () => undefined as void;
+      let onKilled: (() => void) | undefined;
       const whenKilled = new Promise<void>((resolve) => {
         onKilled = resolve;
       });
@@ -118,7 +118,7 @@ export async function createWorld(
         killed = true;
         clearTimeout(timer);
         db.close();
-        onKilled();
+        onKilled?.();
       };
       const fetchFn: typeof fetch = async (input, init) => {
         if (killed) return never;
@@ -142,6 +142,8 @@ export async function createWorld(
         fetch: fetchFn,
         apiKeyFor: async () => sandbox.apiKey,
         windowMs: WINDOW_MS,
+        // Backoff scaled like the sandbox's clock (500 ms and 30 s at time scale 1).
+        retryPolicy: { baseDelayMs: 10, maxDelayMs: 500 },
       });
       const alarms = new Map<string, number>();
       const events: EngineEvent[] = [];

@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { runRange } from '../../../src/storage/run-work.ts';
+import { createWorld, range, runToEnd, type World } from './engine-world.ts';
+
+let world: World;
+
+afterEach(async () => {
+  expect(world.sandbox.inspect.contractViolations()).toEqual([]);
+  await world.close();
+});
+
+const tagged = (tag: string) => world.sandbox.inspect.contacts().filter((c) => c.tags.includes(tag)).length;
+
+describe('rate limits and faults', () => {
+  test('two exports on one brand share its budget and never get a 429', async () => {
+    world = await createWorld({ pageSize: 250 });
+    world.source.setSegment('a', { members: range(0, 2000) });
+    world.source.setSegment('b', { members: range(2000, 4000) });
+    await world.saveExport({
+      name: 'a',
+      segments: [{ sourceId: 'memory', segmentId: 'a', displayName: 'A', tag: 'A' }],
+    });
+    await world.saveExport({
+      name: 'b',
+      segments: [{ sourceId: 'memory', segmentId: 'b', displayName: 'B', tag: 'B' }],
+    });
+    const worker = await world.startWorker();
+    const [a, b] = await Promise.all([
+      worker.engine.startRun('export-a', 'manual'),
+      worker.engine.startRun('export-b', 'manual'),
+    ]);
+    const runs = await Promise.all([runToEnd(worker, a), runToEnd(worker, b)]);
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+    expect(world.sandbox.inspect.count429()).toBe(0);
+    expect(world.sandbox.inspect.maxRequestsInAnyWindow('tags')).toBeLessThanOrEqual(60);
+    expect(world.sandbox.inspect.maxRequestsInAnyWindow('default')).toBeLessThanOrEqual(400);
+    await world.sandbox.inspect.whenIdle();
+    expect([tagged('A'), tagged('B')]).toEqual([2000, 2000]);
+  });
+
+  test('a 429 storm and 10% server errors slow a run down but lose nothing', async () => {
+    world = await createWorld({ pageSize: 200, seed: 7 });
+    world.source.setSegment('vip', { members: range(0, 1500) });
+    await world.saveExport({ name: 'vip' });
+    world.sandbox.faults.serverErrorRate(0.1);
+    // retryAfter in real seconds: a tenth of one is six "minutes-scaled" seconds at time scale 60.
+    world.sandbox.faults.rateLimitStorm(25, 0.1);
+    const worker = await world.startWorker();
+    const run = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    expect(run.counters).toMatchObject({ read: 1500, tagged: 1500, rejected: 0 });
+    expect(world.sandbox.inspect.count429()).toBe(25);
+    await world.sandbox.inspect.whenIdle();
+    expect(world.sandbox.inspect.contactCount()).toBe(1500);
+    expect(tagged('VIP')).toBe(1500);
+  });
+
+  test('cancel stops a run, leaves nothing queued, and the next run completes the export', async () => {
+    world = await createWorld({ pageSize: 100 });
+    world.source.setSegment('vip', { members: range(0, 1000) });
+    await world.saveExport({ name: 'vip' });
+    world.sandbox.faults.keepBatchesPending(true);
+    const worker = await world.startWorker();
+    const runId = await worker.engine.startRun('export-vip', 'manual');
+    while (((await worker.engine.progress(runId))?.counters.sent ?? 0) < 300) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await worker.engine.cancel(runId)).toBe(true);
+    expect(await worker.engine.cancel(runId)).toBe(false);
+    await worker.engine.idle();
+    const canceled = await worker.engine.progress(runId);
+    expect(canceled).toMatchObject({ status: 'canceled', error: null, etaMs: null });
+    expect(canceled?.finishedAt).not.toBeNull();
+    expect(await worker.db.count('runOutbox', runRange(runId))).toBe(0);
+    expect(await worker.db.count('runTags', runRange(runId))).toBe(0);
+    const sentBefore = world.sandbox.inspect.requestCounts()['POST /batches']?.[201] ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(world.sandbox.inspect.requestCounts()['POST /batches']?.[201] ?? 0).toBe(sentBefore);
+
+    world.sandbox.faults.keepBatchesPending(false);
+    const next = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
+    expect(next.status).toBe('succeeded');
+    await world.sandbox.inspect.whenIdle();
+    expect(world.sandbox.inspect.contactCount()).toBe(1000);
+    expect(tagged('VIP')).toBe(1000);
+  });
+});
