@@ -1,0 +1,40 @@
+import { afterAll, describe, expect, test } from 'vitest';
+import { SCHEDULE_ALARM } from '../../../src/background/engine/engine-types.ts';
+import { systemClock } from '../../../src/core/clock.ts';
+import { createWorld, range, runToEnd, type World } from './engine-world.ts';
+
+const HOUR = 3_600_000;
+
+describe('scheduled exports', () => {
+  let world: World;
+  afterAll(async () => {
+    expect(world.sandbox.inspect.contractViolations()).toEqual([]);
+    await world.close();
+  });
+
+  test('slots missed while the browser was closed run once at the next start, then the next slot is armed', async () => {
+    world = await createWorld();
+    world.source.setSegment('vip', { members: range(0, 50) });
+    await world.saveExport({ name: 'vip', schedule: { kind: 'every', hours: 1 } });
+    let offset = 0;
+    const clock = { now: () => systemClock.now() + offset, sleep: systemClock.sleep };
+    const first = await world.startWorker({ clock });
+    const setAt = clock.now();
+    await first.engine.onScheduleAlarm();
+    expect(await first.engine.listRuns('export-vip')).toEqual([]);
+    expect(first.alarms.get(SCHEDULE_ALARM)).toBe(setAt + HOUR);
+    expect(await first.engine.nextRunAt('export-vip')).toBe(setAt + HOUR);
+    first.kill();
+
+    offset = 5 * HOUR + 60_000; // closed for five hours
+    const next = await world.startWorker({ clock });
+    await next.engine.onScheduleAlarm();
+    await next.engine.onScheduleAlarm();
+    const runs = await next.engine.listRuns('export-vip');
+    expect(runs.map((r) => r.trigger)).toEqual(['schedule']);
+    const run = await runToEnd(next, runs[0]!.runId);
+    expect(run.status).toBe('succeeded');
+    expect(next.alarms.get(SCHEDULE_ALARM)).toBe(setAt + 6 * HOUR);
+    expect(await next.engine.lastRun('export-vip')).toMatchObject({ id: run.runId, status: 'succeeded' });
+  });
+});
