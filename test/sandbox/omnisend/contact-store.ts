@@ -42,7 +42,7 @@ interface StoredContact {
   status: SubscriptionStatus;
   /** Undefined while the status is the default nobody set. */
   statusChangedAt: number | undefined;
-  tags: string[];
+  tags: readonly string[];
   createdAt: number;
   updatedAt: number;
   fields?: Partial<Record<ContactField, string>>;
@@ -92,7 +92,8 @@ export interface SeedContact extends Partial<Record<ContactField, string>> {
 
 export interface UpsertOutcome {
   created: boolean;
-  contact: SandboxContact;
+  id: string;
+  email: string;
   /** Why a welcome message would have been sent, if one would. */
   welcome: 'created' | 'resubscribed' | undefined;
 }
@@ -129,7 +130,8 @@ export class ContactStore {
   readonly #byEmail = new Map<string, StoredContact>();
   readonly #bySeq: StoredContact[] = [];
   readonly #byPhone = new Map<string, StoredContact>();
-  readonly #tagPool = new Map<string, string>();
+  readonly #tagSets = new Map<string, readonly string[]>();
+  readonly #values = new Map<string, string>();
 
   get size(): number {
     return this.#byEmail.size;
@@ -144,7 +146,8 @@ export class ContactStore {
     const welcome = this.#apply(contact, request, now);
     return {
       created: !existing,
-      contact: render(contact),
+      id: objectId(ID_KIND.contact, contact.seq),
+      email,
       welcome: welcome && !existing ? 'created' : welcome ? 'resubscribed' : undefined,
     };
   }
@@ -233,14 +236,13 @@ export class ContactStore {
       if (contact) selected.add(contact);
     }
     // Segments are not modelled: a segmentID selects nobody.
-    const wanted = this.#internTags(tags);
     for (const contact of selected) {
       const next =
         mode === 'add'
-          ? [...contact.tags, ...wanted.filter((tag) => !contact.tags.includes(tag))]
-          : contact.tags.filter((tag) => !wanted.includes(tag));
+          ? [...contact.tags, ...tags.filter((tag) => !contact.tags.includes(tag))]
+          : contact.tags.filter((tag) => !tags.includes(tag));
       if (next.length !== contact.tags.length) {
-        contact.tags = next;
+        contact.tags = this.#internTags(next);
         contact.updatedAt = now;
       }
     }
@@ -304,7 +306,8 @@ export class ContactStore {
     const fields: Partial<Record<ContactField, string>> = { ...contact.fields };
     for (const field of CONTACT_FIELDS) {
       const value = request[field];
-      if (value !== undefined) fields[field] = field === 'countryCode' ? value.toUpperCase() : value;
+      if (value !== undefined)
+        fields[field] = this.#intern(field === 'countryCode' ? value.toUpperCase() : value);
     }
     if (request.country !== undefined && request.countryCode === undefined) {
       const code = countryCodeOf(request.country);
@@ -377,17 +380,25 @@ export class ContactStore {
     contact.consents = [...(contact.consents ?? []), record];
   }
 
-  #internTags(tags: readonly string[]): string[] {
-    const result: string[] = [];
-    for (const tag of tags) {
-      let pooled = this.#tagPool.get(tag);
-      if (pooled === undefined) {
-        pooled = tag;
-        this.#tagPool.set(tag, tag);
-      }
-      if (!result.includes(pooled)) result.push(pooled);
+  /** Contacts with the same tags share one frozen list: a million members of a segment cost one. */
+  #internTags(tags: readonly string[]): readonly string[] {
+    const unique = [...new Set(tags)];
+    const key = unique.join('\u0000');
+    let shared = this.#tagSets.get(key);
+    if (!shared) {
+      shared = Object.freeze(unique.map((tag) => this.#intern(tag)));
+      this.#tagSets.set(key, shared);
     }
-    return result;
+    return shared;
+  }
+
+  /** Short values repeat (cities, country codes, tags); one copy of each is kept, up to a bound. */
+  #intern(value: string): string {
+    if (value.length > 32) return value;
+    const pooled = this.#values.get(value);
+    if (pooled !== undefined) return pooled;
+    if (this.#values.size < 100_000) this.#values.set(value, value);
+    return value;
   }
 }
 

@@ -102,6 +102,8 @@ export interface OmnisendSandbox {
   brands: readonly SandboxBrand[];
   /** Node fetch that sends https://api.omnisend.com/... here, trusting the throwaway certificate. */
   fetch: typeof fetch;
+  /** Adds a brand (with one full-scope key unless `keys` says otherwise); returns it. */
+  addBrand(definition?: SandboxBrandDefinition): SandboxBrand;
   /** Adds a key to a brand (default brand); returns it. */
   addKey(definition?: SandboxKeyDefinition, brandId?: string): SandboxKey;
   revokeKey(apiKey: string): void;
@@ -191,6 +193,7 @@ export async function startOmnisendSandbox(options: OmnisendSandboxOptions = {})
     brandId: defaultBrand.brandID,
     brands: registry.brands,
     fetch: sandboxFetch.fetch,
+    addBrand: (definition = {}) => registry.addBrand(definition),
     addKey: (definition, brandId = defaultBrand.brandID) => registry.addKey(brandId, definition),
     revokeKey: (apiKey) => registry.revoke(apiKey),
     seedContact: (contact, brandId) => contacts(brandId).seed(contact, Date.now()),

@@ -105,9 +105,10 @@ function upsertContact(context: RouteContext): Reply {
   const request = context.json as ContactRequest;
   const errors = contactValueErrors(request, { requireEmail: true });
   if (errors.length > 0) return problems.validationFailed(context.instance, errors);
-  const outcome = context.services.contacts(context.brand.brandID).upsert(request, context.now);
-  if (outcome.welcome) recordWelcome(context, outcome.contact.email, outcome.welcome, 'POST /contacts');
-  return { status: outcome.created ? 201 : 200, body: outcome.contact };
+  const contacts = context.services.contacts(context.brand.brandID);
+  const outcome = contacts.upsert(request, context.now);
+  if (outcome.welcome) recordWelcome(context, outcome.email, outcome.welcome, 'POST /contacts');
+  return { status: outcome.created ? 201 : 200, body: contacts.getById(outcome.id) };
 }
 
 function updateContact(
@@ -209,12 +210,12 @@ export function processBatch(services: SandboxServices, batch: StoredBatch): voi
       services.log.welcomes.push({
         time: now,
         brandId: batch.brandId,
-        email: outcome.contact.email,
+        email: outcome.email,
         reason: outcome.welcome,
         via: 'POST /batches',
       });
     }
-    return { responseCode: outcome.created ? 201 : 200, contactId: outcome.contact.id };
+    return { responseCode: outcome.created ? 201 : 200, contactId: outcome.id };
   });
   batch.finishedCount = batch.outcomes.length;
   batch.errorsCount = batch.outcomes.filter((outcome) => outcome.responseCode >= 400).length;
