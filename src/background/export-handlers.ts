@@ -5,6 +5,7 @@ import { sanitizeTag, tagForSegment } from '../core/tag-name.ts';
 import type { ExportDraft, ExportSummary, PreviewRow, SegmentChoice } from '../messaging/protocol.ts';
 import { getConnection, listConnections } from '../storage/connections.ts';
 import { deleteExport, getExport, listExports, putExport } from '../storage/exports.ts';
+import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
 import type { Roles } from './roles.ts';
 import { HandledError, type Handlers } from './router.ts';
@@ -174,6 +175,10 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
         updatedAt: now,
       };
       await putExport(db, definition);
+      // The ledger says what one Omnisend brand already has; through another connection it no longer holds.
+      if (existing && existing.connectionId !== definition.connectionId) {
+        await deleteLedgerForExports(db, [definition.id]);
+      }
       await deps.runs.exportChanged(definition.id, false);
       return { id: definition.id };
     },

@@ -44,6 +44,7 @@ export const engine = ready.then((db) => {
     notify: (event) => {
       feedback(event).catch(() => undefined);
     },
+    soleWorker: true,
   });
 });
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { Schedule, SyncMode } from '../../core/export-definition.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
 import { sanitizeTag } from '../../core/tag-name.ts';
@@ -49,6 +49,7 @@ export function ExportForm(props: Props) {
 function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loaded: Loaded }) {
   const draft = loaded.draft;
   const ids = useRef(0);
+  const connectionFieldId = useId();
   const nextId = () => ++ids.current;
   const [name, setName] = useState(draft?.name ?? '');
   const [connectionId, setConnectionId] = useState(draft?.connectionId ?? loaded.connections[0]?.id ?? '');
@@ -138,9 +139,13 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
         <span>{t('exportName')}</span>
         <input type="text" maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
       </label>
-      <label class="field">
-        <span>{t('exportConnection')}</span>
-        <select value={connectionId} onChange={(e) => setConnectionId(e.currentTarget.value)}>
+      <div class="field">
+        <label for={connectionFieldId}>{t('exportConnection')}</label>
+        <select
+          id={connectionFieldId}
+          value={connectionId}
+          onChange={(e) => setConnectionId(e.currentTarget.value)}
+        >
           {connectionId === '' && <option value="">{t('exportNoConnection')}</option>}
           {loaded.connections.map((c) => (
             <option key={c.id} value={c.id}>
@@ -148,7 +153,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
             </option>
           ))}
         </select>
-      </label>
+      </div>
       {loaded.connections.length === 0 && <p class="hint">{t('exportNeedsConnection')}</p>}
 
       <fieldset class="field">
@@ -199,7 +204,12 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
           nextId={nextId}
         />
       )}
-      {chosen[0] && email && <MappingPreview segment={chosen[0]} mapping={mapping} />}
+      {chosen[0] && email && (
+        <MappingPreview
+          segment={{ sourceId: chosen[0].sourceId, segmentId: chosen[0].segmentId }}
+          mapping={mapping}
+        />
+      )}
 
       <fieldset class="field">
         <legend>{t('exportSyncMode')}</legend>

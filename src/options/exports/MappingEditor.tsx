@@ -1,3 +1,4 @@
+import { useId } from 'preact/hooks';
 import { normalizePropertyName } from '../../core/mapping/normalize-property.ts';
 import { t } from '../../ui/i18n.ts';
 import { type AttributeKind, type AttributeRow, addableKinds, attributeLabels } from './attributes.ts';
@@ -17,10 +18,12 @@ function FieldSelect(props: {
   fields: string[];
   onChange: (v: string) => void;
 }) {
+  // Labelled by id, not by wrapping: a wrapping label would fold the chosen option into the name.
+  const id = useId();
   return (
-    <label class="field">
-      <span>{props.label}</span>
-      <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select id={id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
         <option value="">{t('mappingChooseField')}</option>
         {props.fields.map((f) => (
           <option key={f} value={f}>
@@ -28,7 +31,7 @@ function FieldSelect(props: {
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 
@@ -37,6 +40,7 @@ export function MappingEditor({ fields, email, rows, onEmail, onRows, nextId }: 
   const update = (id: number, change: Partial<AttributeRow>) =>
     onRows(rows.map((r) => (r.id === id ? { ...r, ...change } : r)));
   const addable = addableKinds(rows);
+  const addId = useId();
 
   return (
     <fieldset class="field mapping">
@@ -90,9 +94,10 @@ export function MappingEditor({ fields, email, rows, onEmail, onRows, nextId }: 
         );
       })}
       {addable.length > 0 && (
-        <label class="field">
-          <span>{t('mappingAddAttribute')}</span>
+        <div class="field">
+          <label for={addId}>{t('mappingAddAttribute')}</label>
           <select
+            id={addId}
             value=""
             onChange={(e) => {
               const kind = e.currentTarget.value as AttributeKind | '';
@@ -107,7 +112,7 @@ export function MappingEditor({ fields, email, rows, onEmail, onRows, nextId }: 
               </option>
             ))}
           </select>
-        </label>
+        </div>
       )}
     </fieldset>
   );

@@ -1,3 +1,4 @@
+import { useId } from 'preact/hooks';
 import type { Schedule } from '../../core/export-definition.ts';
 import { t } from '../../ui/i18n.ts';
 
@@ -8,12 +9,14 @@ interface Props {
 
 /** "Schedule": manual only, every N hours, or daily at a time ("after each source refresh" comes with Customer Insights). */
 export function ScheduleEditor({ schedule, onChange }: Props) {
+  const kindId = useId();
   return (
     <fieldset class="field">
       <legend>{t('exportSchedule')}</legend>
-      <label class="field">
-        <span>{t('scheduleKind')}</span>
+      <div class="field">
+        <label for={kindId}>{t('scheduleKind')}</label>
         <select
+          id={kindId}
           value={schedule.kind}
           onChange={(e) => {
             const kind = e.currentTarget.value;
@@ -28,7 +31,7 @@ export function ScheduleEditor({ schedule, onChange }: Props) {
           <option value="daily">{t('scheduleDaily')}</option>
           <option value="after-refresh">{t('scheduleAfterRefresh')}</option>
         </select>
-      </label>
+      </div>
       {schedule.kind === 'every' && (
         <label class="field">
           <span>{t('scheduleHours')}</span>
