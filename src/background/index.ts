@@ -32,7 +32,16 @@ browser.tabs.onRemoved.addListener((tabId) => {
 
 // Every start of the worker continues unfinished runs and catches up with missed schedules
 // (once each, not once per missed slot); the alarms only wake a worker that was stopped.
-void engine.then(async (running) => {
+async function catchUp() {
+  const running = await engine;
   await running.resume();
   await running.onScheduleAlarm();
+}
+
+// A listener for browser start-up makes Chrome start the worker with the browser, so a run cut
+// off by closing the browser goes on by itself when it opens again.
+browser.runtime.onStartup.addListener(() => {
+  void catchUp();
 });
+
+void catchUp();

@@ -103,3 +103,67 @@ describe('an export from a segment file', () => {
     expectExactState('Stoppable');
   });
 });
+
+describe('runs that outlive the browser', () => {
+  test('a run cut off by closing the browser goes on by itself when it starts again', async () => {
+    const key = omnisend.addKey({}, omnisend.brandId).key;
+    browser = await ExtensionBrowser.launch({ hosts: { 'api.omnisend.com': omnisend.port } });
+    await addConnection(browser, key);
+    const page = await browser.openOptions('exports');
+    await uploadSegment(page, 'Restartable', segmentCsv(ROWS));
+    await addExport(page, 'Restart push', 'Restartable');
+    omnisend.faults.keepBatchesPending(true);
+    await page.getByRole('button', { name: 'Run now: Restart push' }).click();
+    await page.getByRole('progressbar', { name: 'Progress of Restart push' }).waitFor();
+
+    browser = await browser.restart();
+    omnisend.faults.keepBatchesPending(false);
+    // Nothing is clicked and no message is sent: the worker resumes at browser start.
+    await expect
+      .poll(async () => (await browser!.readStore('runs')).map((r) => (r as { status: string }).status), {
+        timeout: 60_000,
+      })
+      .toEqual(['succeeded']);
+    expectExactState('Restartable');
+  });
+
+  test('a schedule missed while the browser was closed runs once at the next start', async () => {
+    const key = omnisend.addKey({}, omnisend.brandId).key;
+    browser = await ExtensionBrowser.launch({ hosts: { 'api.omnisend.com': omnisend.port } });
+    await addConnection(browser, key);
+    const page = await browser.openOptions('exports');
+    await uploadSegment(page, 'Hourly', segmentCsv(200));
+    await addExport(page, 'Hourly push', 'Hourly', { everyHours: 1 });
+    await expect.poll(async () => (await browser!.readStore('schedules')).length).toBe(1);
+
+    // Three and a half hours pass while the browser is closed: three slots are missed.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const open = indexedDB.open('segment-export');
+          open.onsuccess = () => {
+            const store = open.result.transaction('schedules', 'readwrite').objectStore('schedules');
+            const cursor = store.openCursor();
+            cursor.onsuccess = () => {
+              const record = cursor.result!.value;
+              const earlier = Date.now() - 3.5 * 3_600_000;
+              cursor.result!.update({ ...record, anchorAt: earlier, nextDueAt: earlier + 3_600_000 });
+              resolve();
+            };
+          };
+        }),
+    );
+    browser = await browser.restart();
+    await expect
+      .poll(async () => (await browser!.readStore('runs')).map((r) => (r as { status: string }).status), {
+        timeout: 60_000,
+      })
+      .toEqual(['succeeded']);
+    // Once, not once per missed slot: a moment later there is still one run.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const runs = (await browser.readStore('runs')) as { trigger: string }[];
+    expect(runs.map((r) => r.trigger)).toEqual(['schedule']);
+    const history = await browser.openOptions('history');
+    await history.getByRole('cell', { name: 'Schedule' }).waitFor();
+  });
+});
