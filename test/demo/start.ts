@@ -2,34 +2,42 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startCustomerInsightsSandbox } from '../sandbox/customer-insights/index.ts';
+import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { buildExtension, repoRoot } from '../support/build-extension.ts';
 import { ExtensionBrowser } from '../support/extension-browser.ts';
+import { addExport, connectOmnisend, uploadSegment, waitForExportStatus } from '../support/ui-flows.ts';
+import { demoSegmentCsv } from './demo-segment.ts';
 
 /**
- * `npm start`: the product on its embedded default. Builds the extension, starts the local
- * sandboxes on the real host names, and opens Chromium with the extension. With a display it stays
- * open for you; without one it walks the screens headless, saves screenshots and says what it did.
+ * `npm start`: the product's main job on its embedded default. Builds the extension, starts the
+ * local Omnisend and Customer Insights sandboxes on the real host names, and opens Chromium with
+ * the extension. Without a display it does the main job itself, headless — connect Omnisend,
+ * upload a segment file, map it, run the export, read History — saving screenshots and saying
+ * what it did. With a display it sets up the connection and leaves the browser to you.
  */
 const headless = !process.env.DISPLAY || process.env.HEADLESS === '1';
+const members = Number(process.env.DEMO_MEMBERS ?? 5_000);
 const shots = resolve(repoRoot, '.artifacts/demo');
 const say = (line: string) => console.log(`• ${line}`);
 
 say('Building the extension (dist/)…');
-const dist = await buildExtension();
-say(`Built ${dist}`);
+await buildExtension();
 
+const omnisend = await startOmnisendSandbox();
 const customerInsights = await startCustomerInsightsSandbox();
-say(`Customer Insights sandbox on 127.0.0.1:${customerInsights.port} (home, api and login hosts)`);
+say(`Omnisend sandbox on 127.0.0.1:${omnisend.port} (real rate limits), brand “${omnisend.brands[0]?.name}”`);
+say(`Customer Insights sandbox on 127.0.0.1:${customerInsights.port} (web app, Data API, Entra ID)`);
 
 const browser = await ExtensionBrowser.launch({
   headless,
   hosts: {
+    'api.omnisend.com': omnisend.port,
     'home.ci.ai.dynamics.com': customerInsights.port,
     'api.ci.ai.dynamics.com': customerInsights.port,
     'login.microsoftonline.com': customerInsights.port,
   },
 });
-say(`Chromium started ${headless ? 'headless' : 'with a window'}; extension id ${browser.extensionId}`);
+say(`Chromium started ${headless ? 'headless' : 'with a window'} with the extension ${browser.extensionId}`);
 
 async function shoot(page: Page, name: string) {
   const path = resolve(shots, `${name}.png`);
@@ -37,31 +45,62 @@ async function shoot(page: Page, name: string) {
   say(`  screenshot ${path}`);
 }
 
-const segment = customerInsights.segments[0]!;
-const ci = await browser.context.newPage();
-await ci.goto(customerInsights.segmentPageUrl(segment.name));
-say(`Opened the segment page “${segment.displayName}”: ${ci.url()}`);
+async function shutdown(code: number) {
+  await browser.close();
+  await Promise.all([omnisend.close(), customerInsights.close()]);
+  process.exit(code);
+}
+
+const options = await browser.openOptions('connections');
+await connectOmnisend(options, 'Demo store', omnisend.apiKey);
+say('Options › Connections: added “Demo store” (Connect checked the key, “I agree” ticked, Save)');
 
 if (!headless) {
-  await browser.openOptions();
+  const ci = await browser.context.newPage();
+  await ci.goto(customerInsights.segmentPageUrl(customerInsights.segments[0]!.name));
   say('The options page and a Customer Insights segment page are open. Press Ctrl-C to stop.');
-  const stop = async () => {
-    await browser.close();
-    await customerInsights.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
 } else {
   mkdirSync(shots, { recursive: true });
-  await shoot(ci, '01-segment-page');
-  const options = await browser.openOptions();
-  for (const section of ['connections', 'exports', 'sources', 'history', 'settings']) {
-    await options.goto(`${browser.origin}/options.html#${section}`);
-    await options.getByRole('heading', { level: 2 }).first().waitFor();
-    say(`Options › ${await options.getByRole('heading', { level: 2 }).first().textContent()}`);
-    await shoot(options, `02-options-${section}`);
-  }
+  await shoot(options, '01-connection');
+
+  await uploadSegment(options, 'Türkiye loyalty members', demoSegmentCsv(members));
+  say(`Options › Sources: uploaded a segment file of ${members.toLocaleString()} members (with dirty data)`);
+  await shoot(options, '02-segment-file');
+
+  await addExport(options, 'Loyalty to Omnisend', 'Türkiye loyalty members');
+  say('Options › Exports: “Loyalty to Omnisend” with the suggested mapping, tag and Mirror mode');
+  await options.getByRole('button', { name: 'Run now: Loyalty to Omnisend' }).click();
+  await options.getByRole('progressbar').first().waitFor();
+  await shoot(options, '03-export-running');
+  const started = Date.now();
+  await waitForExportStatus(options, 'Loyalty to Omnisend', 'Successful');
+  say(`Run now: the export ran to “Successful” in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await shoot(options, '04-export-done');
+
+  await options.getByRole('link', { name: 'History' }).click();
+  await options.getByRole('button', { name: 'Details of the run of Loyalty to Omnisend' }).click();
+  await options.getByRole('heading', { name: 'Rejected rows' }).waitFor();
+  const count = async (name: string) => options.locator(`[data-count="${name}"]`).textContent();
+  say(
+    `History › details: read ${await count('read')}, sent ${await count('sent')}, created ${await count('created')}, ` +
+      `tagged ${await count('tagged')}, rejected ${await count('rejected')} (with reasons, downloadable as CSV)`,
+  );
+  await shoot(options, '05-history');
+
+  await omnisend.inspect.whenIdle();
+  const tagged = omnisend.inspect.contacts().filter((c) => c.tags.includes('Turkiye loyalty members'));
+  say(
+    `Omnisend sandbox: ${omnisend.inspect.contactCount()} contacts, ${tagged.length} tagged “Turkiye loyalty members”, ` +
+      `${omnisend.inspect.count429()} rate-limit answers, ${omnisend.inspect.welcomeMessages().length} welcome messages, ` +
+      `${omnisend.inspect.contractViolations().length} contract violations`,
+  );
+
+  const ci = await browser.context.newPage();
+  await ci.goto(customerInsights.segmentPageUrl(customerInsights.segments[0]!.name));
+  say(`Opened a Customer Insights segment page: ${ci.url()}`);
+  await shoot(ci, '06-customer-insights-page');
   await ci.bringToFront();
   const tabId = await options.evaluate(async () => {
     const api = (
@@ -70,19 +109,14 @@ if (!headless) {
     return (await api.tabs.query({ active: true, currentWindow: true }))[0]?.id;
   });
   const popup = await browser.openPopup(tabId);
-  await popup.setViewportSize({ width: 380, height: 420 });
+  await popup.setViewportSize({ width: 380, height: 480 });
   await popup.getByRole('heading', { level: 1 }).waitFor();
-  await popup.getByText(segment.displayName).first().waitFor({ timeout: 10_000 });
-  say(`Popup for the segment tab: ${(await popup.locator('.popup__page').textContent())?.trim()}`);
-  await shoot(popup, '03-popup-on-segment-page');
-  const status = await browser.message('status');
-  say(`Worker status: ${JSON.stringify(status)}`);
-  const failures = browser.errors;
-  await browser.close();
-  await customerInsights.close();
-  if (failures.length) {
-    console.error(`The extension reported errors:\n${failures.join('\n')}`);
-    process.exit(1);
+  await shoot(popup, '07-popup');
+
+  if (browser.errors.length) {
+    console.error(`The extension reported errors:\n${browser.errors.join('\n')}`);
+    await shutdown(1);
   }
   say(`Done. Screenshots are in ${shots}`);
+  await shutdown(0);
 }

@@ -50,7 +50,12 @@ describe('the extension in Chromium', () => {
     const reply = await browser.message('status');
     expect(reply).toEqual({
       ok: true,
-      data: { version: '0.1.0', role: 'administrator', counts: { connections: 0, exports: 0, runs: 0 } },
+      data: {
+        version: '0.1.0',
+        role: 'administrator',
+        passphraseSet: false,
+        counts: { connections: 0, exports: 0, runs: 0 },
+      },
     });
   });
 
@@ -98,7 +103,8 @@ describe('the extension in Chromium', () => {
   test('wakes a stopped worker on the next message, with its data intact', async () => {
     browser = await ExtensionBrowser.launch();
     const page = await browser.openOptions();
-    // Seed a record the way the worker stores one, straight into the extension's IndexedDB.
+    // The worker creates the database; only then is a record seeded into it, as the worker stores one.
+    expect(await browser.message('status')).toMatchObject({ ok: true });
     await page.evaluate(
       () =>
         new Promise<void>((resolve, reject) => {
@@ -109,7 +115,11 @@ describe('the extension in Chromium', () => {
               id: 'c1',
               displayName: 'Demo',
               shareWith: 'administrators',
+              brand: { id: 'b1', name: 'Demo brand' },
+              keyHint: '••••1234',
+              consent: { agreedAt: 1, statementVersion: '2026-11' },
               createdAt: 1,
+              lastUsedAt: null,
             });
             tx.oncomplete = () => resolve();
             tx.onerror = () => reject(tx.error);
@@ -125,13 +135,24 @@ describe('the extension in Chromium', () => {
   test('keeps its data when the browser restarts on the same profile', async () => {
     browser = await ExtensionBrowser.launch();
     const page = await browser.openOptions();
+    expect(await browser.message('status')).toMatchObject({ ok: true });
     await page.evaluate(
       () =>
         new Promise<void>((resolve) => {
           const open = indexedDB.open('segment-export');
           open.onsuccess = () => {
             const tx = open.result.transaction('exports', 'readwrite');
-            tx.objectStore('exports').put({ id: 'e1', name: 'VIP', connectionId: null, createdAt: 1 });
+            tx.objectStore('exports').put({
+              id: 'e1',
+              name: 'VIP',
+              connectionId: null,
+              segments: [{ sourceId: 's', segmentId: 's', displayName: 'VIP', tag: 'VIP' }],
+              mapping: { email: 'Email' },
+              syncMode: 'mirror',
+              schedule: { kind: 'manual' },
+              createdAt: 1,
+              updatedAt: 1,
+            });
             tx.oncomplete = () => resolve();
           };
         }),

@@ -193,23 +193,23 @@ export class ExtensionBrowser {
   /** Reads every record of one IndexedDB store from an extension page; reading does not wake the worker. */
   async readStore(store: string): Promise<unknown[]> {
     const page = await this.helperPage();
-    return page.evaluate(
-      (name) =>
-        new Promise<unknown[]>((resolve, reject) => {
-          const open = indexedDB.open('segment-export');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const db = open.result;
-            const request = db.transaction(name, 'readonly').objectStore(name).getAll();
-            request.onsuccess = () => {
-              db.close();
-              resolve(request.result);
-            };
-            request.onerror = () => reject(request.error);
+    return page.evaluate(async (name) => {
+      // Opening a database that does not exist yet would create an empty one under the worker.
+      if (!(await indexedDB.databases()).some((d) => d.name === 'segment-export')) return [];
+      return new Promise<unknown[]>((resolve, reject) => {
+        const open = indexedDB.open('segment-export');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction(name, 'readonly').objectStore(name).getAll();
+          request.onsuccess = () => {
+            db.close();
+            resolve(request.result);
           };
-        }),
-      store,
-    );
+          request.onerror = () => reject(request.error);
+        };
+      });
+    }, store);
   }
 
   /**
@@ -234,6 +234,8 @@ export class ExtensionBrowser {
         JSON.stringify(value, (_key, v) =>
           v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? binary(v) : v,
         );
+      if (!(await indexedDB.databases()).some((d) => d.name === 'segment-export'))
+        return areas.map(text).join('\n');
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const open = indexedDB.open('segment-export');
         open.onsuccess = () => resolve(open.result);

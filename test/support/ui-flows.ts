@@ -1,0 +1,70 @@
+import type { Page } from 'playwright-core';
+
+/**
+ * The product's main paths through the options page, by the accessible names users see
+ * (DESIGN.md §8). Shared by the e2e tests and the `npm start` demo.
+ */
+
+export async function connectOmnisend(page: Page, name: string, apiKey: string) {
+  await page.getByRole('link', { name: 'Connections' }).click();
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  await page.getByLabel('Display name').fill(name);
+  await page.getByLabel('API key', { exact: true }).fill(apiKey);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByText(/Connected to the Omnisend brand/).waitFor();
+  await page.getByRole('checkbox', { name: 'I agree' }).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('row', { name: new RegExp(name) }).waitFor();
+}
+
+export async function uploadSegment(page: Page, name: string, csv: Buffer) {
+  await page.getByRole('link', { name: 'Sources' }).click();
+  await page.getByRole('button', { name: 'Upload a segment file' }).click();
+  await page
+    .getByLabel('Segment file', { exact: true })
+    .setInputFiles({ name: `${name}.csv`, mimeType: 'text/csv', buffer: csv });
+  await page.getByLabel('Segment name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Upload', exact: true }).click();
+  await page.getByRole('row', { name: new RegExp(name) }).waitFor();
+}
+
+/** Options › Exports › "Add export" with the mapping suggested from the field names. */
+export async function addExport(
+  page: Page,
+  name: string,
+  segment: string,
+  schedule?: { everyHours: number },
+) {
+  await page.getByRole('link', { name: 'Exports' }).click();
+  await page.getByRole('button', { name: 'Add export' }).click();
+  await page.getByLabel('Export name').fill(name);
+  await page.getByRole('checkbox', { name: new RegExp(segment) }).check();
+  await page.getByRole('heading', { name: /Preview of the first rows/ }).waitFor();
+  if (schedule) {
+    await page.getByLabel('When to run').selectOption('every');
+    await page.getByLabel('Hours between runs').fill(String(schedule.everyHours));
+  }
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('row', { name: new RegExp(name) }).waitFor();
+}
+
+/** The Status cell of an export's row in Options › Exports. */
+export async function exportStatus(page: Page, name: string): Promise<string> {
+  return (
+    (await page
+      .getByRole('row', { name: new RegExp(name) })
+      .locator('td')
+      .nth(2)
+      .textContent()) ?? ''
+  );
+}
+
+export async function waitForExportStatus(page: Page, name: string, status: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = await exportStatus(page, name);
+    if (now === status) return;
+    if (Date.now() > deadline) throw new Error(`Export “${name}” is “${now}”, not “${status}”.`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
