@@ -6,17 +6,19 @@ import { ask } from './worker.ts';
 /** Polls the worker while a run is going; a second is fine-grained enough for a progress bar. */
 const POLL_MS = 1_000;
 
-export function ActiveRuns({ onFinished }: { onFinished?: () => void }) {
+/** `onChange` is told when a run starts, changes status or ends, so lists around it can refresh. */
+export function ActiveRuns({ onChange }: { onChange?: () => void }) {
   const [runs, setRuns] = useState<RunView[]>([]);
   useEffect(() => {
     let alive = true;
-    let previous = 0;
+    let previous = '';
     const poll = async () => {
       try {
         const next = (await ask('runs.active', {})).runs;
         if (!alive) return;
-        if (next.length < previous) onFinished?.();
-        previous = next.length;
+        const shape = next.map((r) => `${r.id}:${r.status}`).join();
+        if (shape !== previous) onChange?.();
+        previous = shape;
         setRuns(next);
       } catch {
         // The worker may be starting; the next poll asks again.

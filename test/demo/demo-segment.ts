@@ -1,4 +1,4 @@
-import { safeCsv } from '../../src/core/safe-csv.ts';
+import { dataCsv } from '../../src/core/safe-csv.ts';
 import { customerAt, PROFILE_FIELDS } from '../sandbox/customer-insights/profiles.ts';
 
 /**
@@ -17,5 +17,5 @@ export function demoSegmentCsv(size: number): Buffer {
       }),
     );
   }
-  return Buffer.from(safeCsv(PROFILE_FIELDS, rows), 'utf8');
+  return Buffer.from(dataCsv(PROFILE_FIELDS, rows), 'utf8');
 }

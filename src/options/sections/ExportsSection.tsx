@@ -41,7 +41,7 @@ export function ExportsSection() {
   const exports = list.value.exports;
   return (
     <>
-      <ActiveRuns onFinished={() => setVersion((v) => v + 1)} />
+      <ActiveRuns onChange={() => setVersion((v) => v + 1)} />
       {editing === null ? (
         <button type="button" onClick={() => setEditing('new')}>
           {t('exportAdd')}

@@ -19,3 +19,10 @@ describe('safe CSV', () => {
     expect(safeCsv(['row', 'email'], [[12, null]])).toBe('\uFEFF"row","email"\r\n"12",""\r\n');
   });
 });
+
+describe('data CSV', () => {
+  test('keeps values that look like formulas as they are, for programs that read them', async () => {
+    const { dataCsv } = await import('../../../src/core/safe-csv.ts');
+    expect(dataCsv(['phone'], [['+90 505 452 57 77']])).toBe('\uFEFF"phone"\r\n"+90 505 452 57 77"\r\n');
+  });
+});

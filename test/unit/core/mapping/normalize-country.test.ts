@@ -12,6 +12,7 @@ describe('normalizeCountry', () => {
     ['Turkey', 'TR'],
     ['  turkey  ', 'TR'],
     ['Deutschland', 'DE'],
+    ['Hellas', 'GR'],
     ['Germany', 'DE'],
     ['DE', 'DE'],
     ['DEU', 'DE'],
