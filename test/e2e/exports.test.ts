@@ -5,6 +5,11 @@ import { addConnection, addExport, runStatus, segmentCsv, uploadSegment } from '
 
 type OmnisendSandbox = Awaited<ReturnType<typeof startOmnisendSandbox>>;
 
+interface ChromeApi {
+  action: { getBadgeText(details: object): Promise<string> };
+  notifications: { getAll(): Promise<Record<string, unknown>> };
+}
+
 let omnisend: OmnisendSandbox;
 let browser: ExtensionBrowser | undefined;
 
@@ -58,7 +63,18 @@ describe('an export from a segment file', () => {
     const bar = page.getByRole('progressbar', { name: 'Progress of Loyalty push' });
     await bar.waitFor();
     expect(await bar.getAttribute('aria-valuemax')).toBe('100');
+    const chrome = () =>
+      page.evaluate(async () => {
+        const api = (globalThis as unknown as { chrome: ChromeApi }).chrome;
+        return {
+          badge: await api.action.getBadgeText({}),
+          notifications: Object.keys(await api.notifications.getAll()),
+        };
+      });
+    await expect.poll(async () => (await chrome()).badge).toMatch(/^\d+%$/);
     await expect.poll(() => runStatus(page, 'Loyalty push'), { timeout: 60_000 }).toBe('Successful');
+    // The badge clears and a notification says how it went.
+    await expect.poll(chrome).toEqual({ badge: '', notifications: [expect.stringMatching(/^run-/)] });
 
     expectExactState('Loyal members');
     await page.getByRole('link', { name: 'History' }).click();
