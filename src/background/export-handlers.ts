@@ -112,7 +112,7 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
 
     async 'exports.segments'() {
       const segments: SegmentChoice[] = [];
-      for (const { source, sourceIdOf } of deps.sources.all()) {
+      for (const { source, sourceIdOf } of await deps.sources.all()) {
         for (const s of await source.listSegments()) {
           segments.push({
             sourceId: sourceIdOf(s.id),

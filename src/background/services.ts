@@ -3,6 +3,8 @@ import { systemClock } from '../core/clock.ts';
 import { deleteAllData } from '../storage/delete-all.ts';
 import { openDatabase } from '../storage/open-database.ts';
 import { Vault } from '../storage/vault.ts';
+import { CustomerInsightsEnvironments } from './customer-insights/environments.ts';
+import { CiSecrets } from './customer-insights/token-store.ts';
 import { createEngine } from './engine/engine.ts';
 import { createOmnisendAccess } from './engine/omnisend-access.ts';
 import { Roles } from './roles.ts';
@@ -19,7 +21,15 @@ export const session = browser.storage.session;
 export const now = () => Date.now();
 export const newId = () => crypto.randomUUID();
 export const roles = new Roles({ ready, session, now });
-export const sources = new SourceRegistry(ready);
+export const ciSecrets = new CiSecrets(vault);
+export const customerInsights = new CustomerInsightsEnvironments({
+  ready,
+  secrets: ciSecrets,
+  fetch: (input, init) => fetch(input, init),
+  clock: systemClock,
+  redirectUrl: () => browser.identity.getRedirectURL(),
+});
+export const sources = new SourceRegistry(ready, customerInsights);
 
 export const engine = ready.then((db) => {
   const access = createOmnisendAccess({
@@ -54,5 +64,6 @@ export async function deleteEverything(): Promise<void> {
   for (const run of await running.activeRuns()) await running.cancel(run.runId);
   await deleteAllData(await ready);
   (await vault).forgetKey();
+  customerInsights.forgetAll();
   await session.clear();
 }

@@ -27,11 +27,11 @@ export function createStatusHandlers({ ready, version, session, roles }: StatusD
     async 'tab.context'({ tabId }) {
       return { page: await recallTabPage(session, tabId) };
     },
-    async 'page.report'(report, { tabId }) {
+    async 'page.report'({ page }, { tabId }) {
       if (tabId === undefined) {
         throw new HandledError({ code: 'no-tab', message: 'Page reports come from tabs.', retryable: false });
       }
-      await rememberTabPage(session, tabId, report);
+      await rememberTabPage(session, tabId, page);
       return { accepted: true };
     },
   };

@@ -1,29 +1,52 @@
 import browser from 'webextension-polyfill';
 import { z } from 'zod';
+import { detectSegmentPage, type SegmentPageContext } from '../core/segment-page.ts';
 import { send } from '../messaging/send.ts';
+import { readPageFacts } from './page-facts.ts';
 
 z.config({ jitless: true });
 
 /**
- * Tells the worker which Customer Insights page this tab shows. The app navigates without page
- * loads (history API), which an isolated-world script cannot hook, so it reports again whenever
- * the address or the title changes.
+ * Tells the worker which Customer Insights segment this tab shows: the environment GUID and the
+ * segment as the page names it, nothing else (DESIGN.md §2). The app navigates without page loads
+ * (history API), which an isolated-world script cannot hook, so the page is looked at again
+ * whenever the DOM changes (address, title, heading and breadcrumb all change with it), settled
+ * over a short delay so that a render burst costs one look.
  */
-let last = '';
+const SETTLE_MS = 150;
+const MAX_HINT = 256;
 
-function report() {
-  const current = `${location.href}\n${document.title}`;
-  if (current === last) return;
-  last = current;
-  send((message) => browser.runtime.sendMessage(message), 'page.report', {
-    url: location.href,
-    title: document.title.slice(0, 500),
-  }).catch(() => {
+let last: string | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+function trimmed(context: SegmentPageContext | null): SegmentPageContext | null {
+  if (!context) return null;
+  const { routeName, displayName } = context.segmentHint;
+  return {
+    environmentId: context.environmentId,
+    segmentHint: {
+      ...(routeName ? { routeName: routeName.slice(0, MAX_HINT) } : {}),
+      ...(displayName ? { displayName: displayName.slice(0, MAX_HINT) } : {}),
+    },
+  };
+}
+
+function look() {
+  timer = undefined;
+  const page = trimmed(detectSegmentPage(readPageFacts(document, location.href)));
+  const key = JSON.stringify(page);
+  if (key === last) return;
+  last = key;
+  send((message) => browser.runtime.sendMessage(message), 'page.report', { page }).catch(() => {
     // The worker refuses or is being updated; the next change reports again.
-    last = '';
+    last = undefined;
   });
 }
 
-report();
-new MutationObserver(report).observe(document, { subtree: true, childList: true, characterData: true });
-addEventListener('popstate', report);
+function schedule() {
+  if (timer === undefined) timer = setTimeout(look, SETTLE_MS);
+}
+
+look();
+new MutationObserver(schedule).observe(document, { subtree: true, childList: true, characterData: true });
+addEventListener('popstate', schedule);

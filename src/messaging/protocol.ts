@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionMessages } from './connection-messages.ts';
+import { customerInsightsMessages } from './customer-insights-messages.ts';
 import { exportMessages } from './export-messages.ts';
 import { roleMessages } from './role-messages.ts';
 import { runMessages } from './run-messages.ts';
@@ -19,6 +20,7 @@ export const protocol = {
   ...sourceMessages,
   ...exportMessages,
   ...runMessages,
+  ...customerInsightsMessages,
 } as const satisfies Record<string, MessageSpec>;
 
 export type MessageType = keyof typeof protocol;
@@ -34,6 +36,7 @@ export const envelopeSchema = z.object({
 });
 
 export * from './connection-messages.ts';
+export * from './customer-insights-messages.ts';
 export * from './export-messages.ts';
 export * from './role-messages.ts';
 export * from './run-messages.ts';

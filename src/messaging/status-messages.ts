@@ -14,14 +14,33 @@ export const statusSchema = z.object({
 });
 export type Status = z.infer<typeof statusSchema>;
 
-/** What the content script may tell about the page it runs on; never profile data. */
-export const pageReportSchema = z.object({
-  url: z.url({ protocol: /^https$/, hostname: /^home\.ci\.ai\.dynamics\.com$/ }),
-  title: z.string().max(500),
-});
+/** A Customer Insights environment GUID, lower-case as `detectSegmentPage` gives it. */
+export const environmentIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+const hintText = z.string().min(1).max(256);
+
+/**
+ * What the content script may tell about the page it runs on: the environment and how the page
+ * names its segment (core/segment-page.ts). Never the address, the title, or profile data.
+ */
+export const segmentPageContextSchema = z
+  .object({
+    environmentId: environmentIdSchema,
+    segmentHint: z
+      .object({ routeName: hintText.optional(), displayName: hintText.optional() })
+      .strict()
+      .refine((hint) => hint.routeName !== undefined || hint.displayName !== undefined),
+  })
+  .strict();
+export type SegmentPageContextReport = z.infer<typeof segmentPageContextSchema>;
+
+/** A report of `null` says the tab shows no segment page (any more). */
+export const pageReportSchema = z.object({ page: segmentPageContextSchema.nullable() }).strict();
 export type PageReport = z.infer<typeof pageReportSchema>;
 
-export const tabContextSchema = z.object({ page: pageReportSchema.nullable() });
+export const tabContextSchema = z.object({ page: segmentPageContextSchema.nullable() });
 export type TabContext = z.infer<typeof tabContextSchema>;
 
 export const statusMessages = {
@@ -31,5 +50,5 @@ export const statusMessages = {
     request: z.object({ tabId: z.number().int().nonnegative() }).strict(),
     response: tabContextSchema,
   },
-  'page.report': { from: 'content', request: pageReportSchema.strict(), response: accepted },
+  'page.report': { from: 'content', request: pageReportSchema, response: accepted },
 } as const satisfies Record<string, MessageSpec>;

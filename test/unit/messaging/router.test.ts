@@ -11,7 +11,9 @@ const status = {
   passphraseSet: false,
   counts: { connections: 0, exports: 0, runs: 0 },
 };
-const page = { url: 'https://home.ci.ai.dynamics.com/app/x', title: 'Segment' };
+const page = {
+  page: { environmentId: '0b7c0d43-4c1e-4f4e-9a53-2b1a4d1e6f10', segmentHint: { routeName: 'VIP' } },
+};
 
 const notUsed = async (): Promise<never> => {
   throw new Error('not used in this test');
@@ -100,13 +102,19 @@ describe('route', () => {
     );
   });
 
-  test('refuses malformed payloads, including extra fields and pages on other hosts', async () => {
+  test('refuses malformed payloads, including profile data, addresses and titles', async () => {
     const report = (payload: unknown) =>
       route({ type: 'page.report', payload }, 'content', handlers(), admin, context);
-    expect(await report({ ...page, profile: { email: 'a@b.c' } })).toMatchObject({
+    expect(await report({ page: { ...page.page, profile: { email: 'a@b.c' } } })).toMatchObject({
       error: { code: 'invalid-request' },
     });
-    expect(await report({ ...page, url: 'https://example.com/' })).toMatchObject({
+    expect(await report({ ...page, url: 'https://home.ci.ai.dynamics.com/app/x?q=1' })).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
+    expect(
+      await report({ page: { ...page.page, segmentHint: { ...page.page.segmentHint, title: 'Home' } } }),
+    ).toMatchObject({ error: { code: 'invalid-request' } });
+    expect(await report({ page: { ...page.page, environmentId: 'not-a-guid' } })).toMatchObject({
       error: { code: 'invalid-request' },
     });
     expect(await report(page)).toEqual({ ok: true, data: { accepted: true } });

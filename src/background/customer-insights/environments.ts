@@ -1,0 +1,168 @@
+import type { Clock } from '../../core/clock.ts';
+import {
+  type AccessTokens,
+  CustomerInsightsSource,
+  DataApiClient,
+  type EntraConfig,
+  SignInRequiredError,
+  signIn,
+  TokenProvider,
+} from '../../sources/customer-insights/index.ts';
+import type { SegmentSource } from '../../sources/segment-source.ts';
+import {
+  type CiEnvironmentRecord,
+  getCiEnvironment,
+  listCiEnvironments,
+  updateCiEnvironment,
+} from '../../storage/ci-environments.ts';
+import type { Database } from '../../storage/open-database.ts';
+import type { CiSecrets } from './token-store.ts';
+
+export interface CiPlatform {
+  ready: Promise<Database>;
+  secrets: CiSecrets;
+  fetch: typeof fetch;
+  clock: Clock;
+  /** `identity.getRedirectURL()`: the redirect URI the app registration lists. */
+  redirectUrl: () => string;
+  /** Test seams; production uses Microsoft's hosts. */
+  authority?: string;
+  dataApiUrl?: string;
+}
+
+interface Entry {
+  /** The record's `updatedAt` the entry was built for; a saved change builds a new one. */
+  version: number;
+  provider: TokenProvider;
+  tokens: AccessTokens;
+  source: CustomerInsightsSource;
+  client: DataApiClient;
+}
+
+/**
+ * The Customer Insights environments as segment sources. One TokenProvider per environment lives
+ * in the worker's memory, so concurrent reads share one refresh and an access token outlives the
+ * event that got it; everything else comes back from IndexedDB and the vault when a stopped worker
+ * starts again. When Entra refuses the stored sign-in, the environment is marked "sign in again"
+ * where Sources and the popup can see it.
+ */
+export class CustomerInsightsEnvironments {
+  readonly #platform: CiPlatform;
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(platform: CiPlatform) {
+    this.#platform = platform;
+  }
+
+  redirectUrl(): string {
+    return this.#platform.redirectUrl();
+  }
+
+  entraConfig(record: CiEnvironmentRecord): EntraConfig {
+    return {
+      tenant: record.tenant,
+      clientId: record.clientId,
+      redirectUri: this.#platform.redirectUrl(),
+      ...(this.#platform.authority ? { authority: this.#platform.authority } : {}),
+    };
+  }
+
+  /** Drops what memory holds for an environment (its access token too), after it changed or went. */
+  forget(id: string): void {
+    this.#entries.delete(id);
+  }
+
+  forgetAll(): void {
+    this.#entries.clear();
+  }
+
+  async sourceFor(id: string): Promise<SegmentSource | undefined> {
+    const record = await getCiEnvironment(await this.#platform.ready, id);
+    return record && (await this.#entry(record)).source;
+  }
+
+  /** Every environment, with a source whose listing never fails (see `listingOnly`). */
+  async listed(): Promise<{ sourceId: string; source: SegmentSource }[]> {
+    const records = await listCiEnvironments(await this.#platform.ready);
+    const listed = [];
+    for (const record of records) {
+      if (record.signedInAt === null || record.signInRequired) continue;
+      listed.push({ sourceId: record.id, source: listingOnly((await this.#entry(record)).source) });
+    }
+    return listed;
+  }
+
+  /** The interactive sign-in: a new refresh token in the vault, the access token in memory. */
+  async signIn(record: CiEnvironmentRecord, launch: (url: string) => Promise<string>): Promise<void> {
+    const { fetch, clock } = this.#platform;
+    const tokens = await signIn(this.entraConfig(record), { fetch, clock, launch, prompt: 'select_account' });
+    this.forget(record.id);
+    await (await this.#entry(record)).provider.accept(tokens);
+  }
+
+  /** The environment's name as `GET /v1/instances` gives it, or null when it is not listed there. */
+  async instanceName(record: CiEnvironmentRecord): Promise<string | null> {
+    const instances = await (await this.#entry(record)).client.listInstances();
+    return instances.find((i) => i.instanceId.toLowerCase() === record.environmentId)?.name ?? null;
+  }
+
+  async #entry(record: CiEnvironmentRecord): Promise<Entry> {
+    const held = this.#entries.get(record.id);
+    if (held?.version === record.updatedAt) return held;
+    const { secrets, fetch, clock, dataApiUrl } = this.#platform;
+    const [subscriptionKey, refreshToken] = await Promise.all([
+      secrets.subscriptionKey(record.id),
+      secrets.refreshToken(record.id),
+    ]);
+    const provider = new TokenProvider({
+      entra: this.entraConfig(record),
+      fetch,
+      clock,
+      refreshToken,
+      saveRefreshToken: (token) => secrets.saveRefreshToken(record.id, token),
+    });
+    const tokens = this.#flagging(record.id, provider);
+    const options = { subscriptionKey, tokens, fetch, clock, ...(dataApiUrl ? { baseUrl: dataApiUrl } : {}) };
+    const entry: Entry = {
+      version: record.updatedAt,
+      provider,
+      tokens,
+      source: new CustomerInsightsSource({ ...options, instanceId: record.environmentId }),
+      client: new DataApiClient(options),
+    };
+    this.#entries.set(record.id, entry);
+    return entry;
+  }
+
+  /** The provider's tokens, marking the environment "sign in again" when Entra wants the user. */
+  #flagging(id: string, provider: TokenProvider): AccessTokens {
+    const flag = async <T>(work: Promise<T>): Promise<T> => {
+      try {
+        return await work;
+      } catch (error) {
+        if (error instanceof SignInRequiredError) {
+          await updateCiEnvironment(await this.#platform.ready, id, (r) =>
+            r.signInRequired || r.signedInAt === null ? r : { ...r, signInRequired: true },
+          );
+        }
+        throw error;
+      }
+    };
+    return {
+      accessToken: (signal) => flag(provider.accessToken(signal)),
+      renew: (rejected, signal) => flag(provider.renew(rejected, signal)),
+    };
+  }
+}
+
+/**
+ * For the export form's segment list: an environment that cannot be read right now (signed out,
+ * unreachable) shows no segments instead of hiding every other source's; Sources says why.
+ */
+function listingOnly(source: SegmentSource): SegmentSource {
+  return {
+    listSegments: (options) => source.listSegments(options).catch(() => []),
+    describeFields: (segmentId, options) => source.describeFields(segmentId, options),
+    readMembers: (segmentId, cursor, options) => source.readMembers(segmentId, cursor, options),
+  };
+}

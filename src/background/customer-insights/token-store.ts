@@ -1,0 +1,32 @@
+import { refreshTokenId, subscriptionKeyId } from '../../storage/ci-environments.ts';
+import type { Vault } from '../../storage/vault.ts';
+
+/**
+ * The secrets of a Customer Insights environment, in the encrypted vault: the Data API
+ * subscription key and the Entra refresh token. Access tokens are never stored (TokenProvider
+ * keeps them in memory; a stopped worker spends one refresh for a new one).
+ */
+export class CiSecrets {
+  constructor(private readonly vault: Promise<Vault>) {}
+
+  async subscriptionKey(id: string): Promise<string> {
+    return (await this.vault).get(subscriptionKeyId(id));
+  }
+
+  async setSubscriptionKey(id: string, key: string): Promise<void> {
+    await (await this.vault).put(subscriptionKeyId(id), key);
+  }
+
+  async refreshToken(id: string): Promise<string | null> {
+    const vault = await this.vault;
+    return (await vault.has(refreshTokenId(id))) ? vault.get(refreshTokenId(id)) : null;
+  }
+
+  async saveRefreshToken(id: string, token: string): Promise<void> {
+    await (await this.vault).put(refreshTokenId(id), token);
+  }
+
+  async forgetRefreshToken(id: string): Promise<void> {
+    await (await this.vault).delete(refreshTokenId(id));
+  }
+}

@@ -1,0 +1,121 @@
+import { useState } from 'preact/hooks';
+import type { CiEnvironmentView } from '../../messaging/protocol.ts';
+import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
+import { t } from '../../ui/i18n.ts';
+import { ask } from '../../ui/worker.ts';
+
+interface Props {
+  /** The environment to edit; absent to add one. */
+  editing?: CiEnvironmentView | undefined;
+  /** An environment id to start with (from the segment page the popup saw). */
+  environmentId?: string | undefined;
+  redirectUrl: string;
+  onSaved: (environment: CiEnvironmentView) => void;
+  onCancel: () => void;
+}
+
+/** Sources › "Add Customer Insights environment": what the Data API and the Entra ID sign-in need. */
+export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSaved, onCancel }: Props) {
+  const [environment, setEnvironment] = useState(editing?.environmentId ?? environmentId ?? '');
+  const [subscriptionKey, setSubscriptionKey] = useState('');
+  const [tenant, setTenant] = useState(editing?.tenant ?? '');
+  const [clientId, setClientId] = useState(editing?.clientId ?? '');
+  const [saving, setSaving] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const complete =
+    environment.trim() && tenant.trim() && clientId.trim() && (editing || subscriptionKey.trim());
+
+  async function save(event: Event) {
+    event.preventDefault();
+    if (!complete) return;
+    setSaving(true);
+    setError(null);
+    try {
+      const { environment: saved } = await ask('ci.environments.save', {
+        ...(editing ? { id: editing.id } : {}),
+        environmentId: environment.trim(),
+        tenant: tenant.trim(),
+        clientId: clientId.trim(),
+        ...(subscriptionKey.trim() ? { subscriptionKey: subscriptionKey.trim() } : {}),
+      });
+      onSaved(saved);
+    } catch (e) {
+      setError(e);
+      setSaving(false);
+    }
+  }
+
+  async function copy() {
+    await navigator.clipboard.writeText(redirectUrl);
+    setCopied(true);
+  }
+
+  return (
+    <form class="form" onSubmit={save} aria-labelledby="ci-form-title">
+      <h3 id="ci-form-title">{editing ? t('ciEditTitle') : t('ciAdd')}</h3>
+      <label class="field">
+        <span>{t('ciEnvironmentId')}</span>
+        <input
+          type="text"
+          required
+          spellcheck={false}
+          value={environment}
+          onInput={(e) => setEnvironment(e.currentTarget.value)}
+        />
+      </label>
+      <p class="hint">{t('ciEnvironmentIdHint')}</p>
+      <label class="field">
+        <span>{t('ciSubscriptionKey')}</span>
+        <input
+          type="password"
+          autocomplete="off"
+          required={!editing}
+          value={subscriptionKey}
+          onInput={(e) => setSubscriptionKey(e.currentTarget.value)}
+        />
+      </label>
+      <p class="hint">{editing ? t('ciSubscriptionKeyKeep', editing.keyHint) : t('ciSubscriptionKeyHint')}</p>
+      <label class="field">
+        <span>{t('ciTenant')}</span>
+        <input
+          type="text"
+          required
+          spellcheck={false}
+          value={tenant}
+          onInput={(e) => setTenant(e.currentTarget.value)}
+        />
+      </label>
+      <label class="field">
+        <span>{t('ciClientId')}</span>
+        <input
+          type="text"
+          required
+          spellcheck={false}
+          value={clientId}
+          onInput={(e) => setClientId(e.currentTarget.value)}
+        />
+      </label>
+      <label class="field">
+        <span>{t('ciRedirectUri')}</span>
+        <input type="text" readOnly value={redirectUrl} onFocus={(e) => e.currentTarget.select()} />
+      </label>
+      <p class="hint">{t('ciRedirectUriHint')}</p>
+      <div class="row">
+        <button type="button" class="secondary" onClick={() => void copy()}>
+          {t('ciCopyRedirectUri')}
+        </button>
+        {copied && <span role="status">{t('ciCopied')}</span>}
+      </div>
+      {error !== null && <ErrorMessage error={error} />}
+      <div class="row">
+        <button type="submit" disabled={!complete || saving}>
+          {t('actionSave')}
+        </button>
+        <button type="button" class="secondary" onClick={onCancel}>
+          {t('actionCancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

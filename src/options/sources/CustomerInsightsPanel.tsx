@@ -1,0 +1,100 @@
+import { useState } from 'preact/hooks';
+import type { CiEnvironmentView } from '../../messaging/protocol.ts';
+import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
+import { t } from '../../ui/i18n.ts';
+import { useAsync } from '../../ui/use-async.ts';
+import { ask } from '../../ui/worker.ts';
+import { CustomerInsightsForm } from './CustomerInsightsForm.tsx';
+import { CustomerInsightsTable, environmentLabel } from './CustomerInsightsTable.tsx';
+
+/** The environment id the popup passes when it sends the user here from a segment page. */
+function environmentFromAddress(): string | undefined {
+  return new URLSearchParams(location.search).get('environment') ?? undefined;
+}
+
+type Notice = { kind: 'signed-in'; name: string; segments: number } | null;
+
+/** Sources › Customer Insights environments: add, sign in and out, edit, remove. */
+export function CustomerInsightsPanel() {
+  const [version, setVersion] = useState(0);
+  const list = useAsync(() => ask('ci.environments.list', {}), [version]);
+  const suggested = environmentFromAddress();
+  const [editing, setEditing] = useState<'new' | CiEnvironmentView | null>(suggested ? 'new' : null);
+  const [signingIn, setSigningIn] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice>(null);
+  const [error, setError] = useState<unknown>(null);
+  const reload = () => setVersion((v) => v + 1);
+
+  async function act(action: () => Promise<unknown>) {
+    setError(null);
+    setNotice(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(e);
+    }
+    reload();
+  }
+
+  const signIn = (environment: CiEnvironmentView) =>
+    void act(async () => {
+      setSigningIn(environment.id);
+      try {
+        const done = await ask('ci.environments.signIn', { id: environment.id });
+        setNotice({
+          kind: 'signed-in',
+          name: environmentLabel(done.environment),
+          segments: done.segmentCount,
+        });
+      } finally {
+        setSigningIn(null);
+      }
+    });
+  const signOut = (environment: CiEnvironmentView) =>
+    void act(() => ask('ci.environments.signOut', { id: environment.id }));
+  const remove = (environment: CiEnvironmentView) => {
+    if (confirm(t('ciRemoveConfirm', environmentLabel(environment)))) {
+      void act(() => ask('ci.environments.remove', { id: environment.id }));
+    }
+  };
+
+  if (list.state === 'loading') return null;
+  if (list.state === 'failed') return <ErrorMessage error={list.error} />;
+  const { environments, redirectUrl } = list.value;
+  const known = suggested && environments.some((e) => e.environmentId === suggested.toLowerCase());
+  return (
+    <section aria-labelledby="ci-heading" class="ci-environments">
+      <h3 id="ci-heading">{t('ciHeading')}</h3>
+      {editing === null ? (
+        <button type="button" onClick={() => setEditing('new')}>
+          {t('ciAdd')}
+        </button>
+      ) : (
+        <CustomerInsightsForm
+          key={editing === 'new' ? 'new' : editing.id}
+          editing={editing === 'new' ? undefined : editing}
+          environmentId={editing === 'new' && !known ? suggested : undefined}
+          redirectUrl={redirectUrl}
+          onSaved={() => {
+            setEditing(null);
+            reload();
+          }}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+      {signingIn !== null && <p role="status">{t('ciSigningIn')}</p>}
+      {notice && <p role="status">{t('ciSignedInNotice', notice.name, notice.segments)}</p>}
+      {error !== null && <ErrorMessage error={error} />}
+      {environments.length > 0 && (
+        <CustomerInsightsTable
+          environments={environments}
+          signingIn={signingIn}
+          onSignIn={signIn}
+          onSignOut={signOut}
+          onEdit={setEditing}
+          onRemove={remove}
+        />
+      )}
+    </section>
+  );
+}

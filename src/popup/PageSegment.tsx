@@ -1,0 +1,162 @@
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type {
+  CiPageSegment,
+  ExportSummary,
+  RunStatusName,
+  SegmentPageContextReport,
+} from '../messaging/protocol.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { formatDateTime } from '../ui/format.ts';
+import { type MessageKey, t } from '../ui/i18n.ts';
+import { useAsync } from '../ui/use-async.ts';
+import { ask } from '../ui/worker.ts';
+import { useTabPage } from './use-tab-page.ts';
+
+/** How often the covering exports' last runs are read again (IndexedDB only, no network). */
+const EXPORTS_POLL_MS = 1_500;
+
+const runStatusLabels: Record<RunStatusName, MessageKey> = {
+  queued: 'runStatusQueued',
+  running: 'runStatusRunning',
+  succeeded: 'runStatusSucceeded',
+  failed: 'runStatusFailed',
+  canceled: 'runStatusCanceled',
+};
+
+/** Options › Sources, with the environment pre-filled when the page named one. */
+function openSources(environmentId?: string) {
+  const query = environmentId ? `?environment=${encodeURIComponent(environmentId)}` : '';
+  void browser.tabs.create({ url: browser.runtime.getURL(`options.html${query}#sources`) });
+}
+
+/** What the popup says about the tab's page: the segment it shows, and how to export it. */
+export function PageSegment() {
+  const tab = useTabPage();
+  if (tab.state === 'loading') return null;
+  if (!tab.page) return <p>{t('popupNoSegment')}</p>;
+  return <DetectedSegment key={tab.key} page={tab.page} />;
+}
+
+function DetectedSegment({ page }: { page: SegmentPageContextReport }) {
+  const [version, setVersion] = useState(0);
+  const found = useAsync(() => ask('ci.page.segment', { page }), [version]);
+  if (found.state === 'loading') return <p>{t('popupLookingUp')}</p>;
+  if (found.state === 'failed') return <ErrorMessage error={found.error} />;
+  return <SegmentState found={found.value} onChanged={() => setVersion((v) => v + 1)} />;
+}
+
+function SegmentState({ found, onChanged }: { found: CiPageSegment; onChanged: () => void }) {
+  switch (found.state) {
+    case 'no-environment':
+      return (
+        <>
+          <p>{t('popupEnvironmentMissing', found.environmentId)}</p>
+          <button type="button" onClick={() => openSources(found.environmentId)}>
+            {t('popupOpenSources')}
+          </button>
+        </>
+      );
+    case 'sign-in-required':
+      return (
+        <>
+          <p>{t('popupSignInRequired')}</p>
+          <button type="button" onClick={() => openSources()}>
+            {t('popupOpenSources')}
+          </button>
+        </>
+      );
+    case 'not-found':
+      return <p>{t('popupSegmentNotFound')}</p>;
+    case 'segment':
+      return <SegmentExport found={found} onChanged={onChanged} />;
+  }
+}
+
+function useExports(): ExportSummary[] {
+  const [exports, setExports] = useState<ExportSummary[]>([]);
+  useEffect(() => {
+    let alive = true;
+    const poll = async () => {
+      try {
+        const next = (await ask('exports.list', {})).exports;
+        if (alive) setExports(next);
+      } catch {
+        // The worker may be starting; the next poll asks again.
+      }
+    };
+    void poll();
+    const timer = setInterval(poll, EXPORTS_POLL_MS);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+    };
+  }, []);
+  return exports;
+}
+
+function SegmentExport({
+  found,
+  onChanged,
+}: {
+  found: Extract<CiPageSegment, { state: 'segment' }>;
+  onChanged: () => void;
+}) {
+  const { segment } = found;
+  const all = useExports();
+  const covering = found.exportIds.flatMap((id) => all.filter((e) => e.id === id));
+  const [busy, setBusy] = useState(false);
+  const [started, setStarted] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const running = covering.some((e) => e.lastRun?.status === 'running' || e.lastRun?.status === 'queued');
+
+  async function exportNow() {
+    setBusy(true);
+    setError(null);
+    setStarted(false);
+    try {
+      const first = found.exportIds[0];
+      const id =
+        first ?? (await ask('ci.exports.create', { sourceId: found.sourceId, segmentId: segment.id })).id;
+      await ask('exports.run', { id });
+      setStarted(true);
+      if (!first) onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="page-segment">
+      <h2>{segment.displayName}</h2>
+      <dl class="facts">
+        <dt>{t('popupMembers')}</dt>
+        <dd>{segment.memberCount === null ? t('popupUnknown') : segment.memberCount.toLocaleString()}</dd>
+        <dt>{t('popupLastRefreshed')}</dt>
+        <dd>
+          {segment.lastRefreshedAt === null ? t('popupUnknown') : formatDateTime(segment.lastRefreshedAt)}
+        </dd>
+      </dl>
+      {found.exportIds.length === 0 ? (
+        <p>{t('popupNotCovered')}</p>
+      ) : (
+        <ul class="compact" aria-label={t('popupCoveringExports')}>
+          {covering.map((e) => (
+            <li key={e.id}>
+              <strong>{e.name}</strong> ·{' '}
+              {e.lastRun ? t(runStatusLabels[e.lastRun.status]) : t('runStatusNotStarted')}
+              {e.lastRun?.finishedAt ? ` · ${formatDateTime(e.lastRun.finishedAt)}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      <button type="button" disabled={busy || running} onClick={() => void exportNow()}>
+        {t('popupExportNow')}
+      </button>
+      {started && <p role="status">{t('popupExportStarted')}</p>}
+      {error !== null && <ErrorMessage error={error} />}
+    </div>
+  );
+}

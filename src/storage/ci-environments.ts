@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { Database } from './open-database.ts';
+import { parseRecord } from './records.ts';
+import { vaultRecordKey } from './vault.ts';
+
+/**
+ * A Customer Insights environment, kept in the `sources` store next to uploaded files (its record id
+ * is the source id exports refer to). The subscription key and the refresh token live in the vault
+ * under `subscriptionKeyId` and `refreshTokenId`; this record holds only what the UI may show.
+ */
+export const ciEnvironmentRecordSchema = z.object({
+  id: z.string().min(1),
+  kind: z.literal('customer-insights'),
+  /** The environment GUID, lower-case. */
+  environmentId: z.string(),
+  /** The environment's name from `GET /v1/instances`, once a sign-in could read it. */
+  name: z.string().nullable(),
+  tenant: z.string(),
+  clientId: z.string(),
+  /** The last four characters of the subscription key. */
+  keyHint: z.string(),
+  /** When the current sign-in was made; null while signed out. */
+  signedInAt: z.number().nullable(),
+  /** Entra refused the stored sign-in: the user must sign in again. */
+  signInRequired: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type CiEnvironmentRecord = z.infer<typeof ciEnvironmentRecordSchema>;
+
+export const subscriptionKeyId = (id: string) => `ci-subscription-key:${id}`;
+export const refreshTokenId = (id: string) => `ci-refresh-token:${id}`;
+
+const isEnvironment = (value: unknown) => (value as { kind?: unknown }).kind === 'customer-insights';
+
+export async function listCiEnvironments(db: Database): Promise<CiEnvironmentRecord[]> {
+  return (await db.getAll('sources'))
+    .filter(isEnvironment)
+    .map((v) => parseRecord(ciEnvironmentRecordSchema, 'sources', String((v as { id?: unknown }).id), v));
+}
+
+export async function getCiEnvironment(db: Database, id: string): Promise<CiEnvironmentRecord | undefined> {
+  const value = await db.get('sources', id);
+  if (value === undefined || !isEnvironment(value)) return undefined;
+  return parseRecord(ciEnvironmentRecordSchema, 'sources', id, value);
+}
+
+export async function putCiEnvironment(db: Database, record: CiEnvironmentRecord): Promise<void> {
+  await db.put('sources', ciEnvironmentRecordSchema.parse(record));
+}
+
+/**
+ * Changes a stored environment in one transaction (the worker may be signing in and reading at
+ * the same time). Returns the new record, or undefined when it no longer exists.
+ */
+export async function updateCiEnvironment(
+  db: Database,
+  id: string,
+  change: (record: CiEnvironmentRecord) => CiEnvironmentRecord,
+): Promise<CiEnvironmentRecord | undefined> {
+  const tx = db.transaction('sources', 'readwrite');
+  const stored = await tx.store.get(id);
+  if (stored === undefined || !isEnvironment(stored)) {
+    await tx.done;
+    return undefined;
+  }
+  const next = ciEnvironmentRecordSchema.parse(
+    change(parseRecord(ciEnvironmentRecordSchema, 'sources', id, stored)),
+  );
+  await tx.store.put(next);
+  await tx.done;
+  return next;
+}
+
+/** Removes the environment and both of its secrets together, so no secret outlives its record. */
+export async function removeCiEnvironment(db: Database, id: string): Promise<void> {
+  const tx = db.transaction(['sources', 'vault'], 'readwrite');
+  await Promise.all([
+    tx.objectStore('sources').delete(id),
+    tx.objectStore('vault').delete(vaultRecordKey(subscriptionKeyId(id))),
+    tx.objectStore('vault').delete(vaultRecordKey(refreshTokenId(id))),
+  ]);
+  await tx.done;
+}
