@@ -1,0 +1,231 @@
+import 'fake-indexeddb/auto';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { SignInRequiredError } from '../../../src/sources/customer-insights/index.ts';
+import { getCiEnvironment } from '../../../src/storage/ci-environments.ts';
+import { getExport } from '../../../src/storage/exports.ts';
+import { TEST_ENVIRONMENT_ID } from '../../sandbox/customer-insights/default-environments.ts';
+import {
+  type CustomerInsightsSandbox,
+  startCustomerInsightsSandbox,
+} from '../../sandbox/customer-insights/index.ts';
+import { type SandboxFetch, sandboxFetch } from '../../support/sandbox-fetch.ts';
+import { CLIENT_ID, ctx, customerInsightsWorld, REDIRECT_URL } from './customer-insights-world.ts';
+
+let sandbox: CustomerInsightsSandbox;
+let http: SandboxFetch;
+let world: Awaited<ReturnType<typeof customerInsightsWorld>>;
+
+beforeAll(async () => {
+  sandbox = await startCustomerInsightsSandbox();
+  http = sandboxFetch(sandbox.port);
+});
+afterAll(async () => {
+  http.close();
+  await sandbox.close();
+});
+beforeEach(async () => {
+  world = await customerInsightsWorld(sandbox, http.fetch);
+});
+
+const segmentPage = (routeName: string, environmentId = sandbox.environmentId) => ({
+  page: { environmentId, segmentHint: { routeName } },
+});
+
+describe('Customer Insights environments in the worker', () => {
+  test('signs in with PKCE through launchWebAuthFlow and keeps the refresh token only in the vault', async () => {
+    const added = await world.addEnvironment();
+    expect(added).toMatchObject({ state: 'signed-out', keyHint: `••••${sandbox.subscriptionKey.slice(-4)}` });
+
+    const { environment, segmentCount } = await world.handlers['ci.environments.signIn'](
+      { id: added.id },
+      ctx,
+    );
+    expect(environment).toMatchObject({ state: 'signed-in', name: 'Contoso Retail (Production)' });
+    expect(segmentCount).toBe(sandbox.segments.length);
+    const authorize = new URL(world.launched[0] ?? '');
+    expect(authorize.searchParams.get('redirect_uri')).toBe(REDIRECT_URL);
+    expect(authorize.searchParams.get('client_id')).toBe(CLIENT_ID);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+
+    const record = JSON.stringify(await world.db.getAll('sources'));
+    expect(record).not.toContain(sandbox.subscriptionKey);
+    expect(record).not.toMatch(/token/i);
+    expect(await world.vault.has(`ci-refresh-token:${added.id}`)).toBe(true);
+    const list = await world.handlers['ci.environments.list']({}, ctx);
+    expect(list.redirectUrl).toBe(REDIRECT_URL);
+    expect(JSON.stringify(list)).not.toContain(sandbox.subscriptionKey);
+  });
+
+  test('lists the segments of every signed-in environment in Exports, with member counts', async () => {
+    const production = await world.addEnvironment();
+    const test = await world.addEnvironment(TEST_ENVIRONMENT_ID);
+    await world.handlers['ci.environments.signIn']({ id: production.id }, ctx);
+    await world.handlers['ci.environments.signIn']({ id: test.id }, ctx);
+    const { segments } = await world.exports['exports.segments']({}, ctx);
+    expect(segments).toContainEqual({
+      sourceId: production.id,
+      segmentId: 'Male_under_40',
+      displayName: 'Male under 40',
+      memberCount: 1_200,
+      suggestedTag: 'Male under 40',
+    });
+    expect(segments).toContainEqual(
+      expect.objectContaining({ sourceId: test.id, segmentId: 'Test_segment', memberCount: 25 }),
+    );
+    const { fields, suggested } = await world.exports['exports.fields'](
+      { segments: [{ sourceId: production.id, segmentId: 'Male_under_40' }] },
+      ctx,
+    );
+    expect(fields).toContain('EmailAddress');
+    expect(suggested).toMatchObject({ email: 'EmailAddress', firstName: 'FirstName' });
+  });
+
+  test('silently refreshes an expired access token, and marks "sign in again" once Entra revokes the sign-in', async () => {
+    const added = await world.addEnvironment();
+    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    sandbox.control.expireAccessTokens();
+    expect(await world.handlers['ci.page.segment'](segmentPage('Male_under_40'), ctx)).toMatchObject({
+      state: 'segment',
+    });
+
+    sandbox.control.expireAccessTokens();
+    sandbox.control.revokeRefreshTokens();
+    const source = await world.sources.sourceFor(added.id);
+    await expect(source?.listSegments()).rejects.toBeInstanceOf(SignInRequiredError);
+    expect(await getCiEnvironment(world.db, added.id)).toMatchObject({ signInRequired: true });
+    expect(await world.handlers['ci.page.segment'](segmentPage('Male_under_40'), ctx)).toEqual({
+      state: 'sign-in-required',
+      sourceId: added.id,
+      environmentId: sandbox.environmentId,
+    });
+    // The export form still lists the other sources instead of failing on this one.
+    expect((await world.exports['exports.segments']({}, ctx)).segments).toEqual([]);
+
+    const again = await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    expect(again.environment.state).toBe('signed-in');
+  });
+
+  test('signs out by forgetting the refresh token', async () => {
+    const added = await world.addEnvironment();
+    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    await world.handlers['ci.environments.signOut']({ id: added.id }, ctx);
+    expect(await world.vault.has(`ci-refresh-token:${added.id}`)).toBe(false);
+    const [environment] = (await world.handlers['ci.environments.list']({}, ctx)).environments;
+    expect(environment?.state).toBe('signed-out');
+  });
+
+  test('matches the page the tab shows against the listed segments, by output or display name', async () => {
+    expect(await world.handlers['ci.page.segment'](segmentPage('Male_under_40'), ctx)).toEqual({
+      state: 'no-environment',
+      environmentId: sandbox.environmentId,
+    });
+    const added = await world.addEnvironment();
+    expect(await world.handlers['ci.page.segment'](segmentPage('Male_under_40'), ctx)).toMatchObject({
+      state: 'sign-in-required',
+    });
+    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    const found = await world.handlers['ci.page.segment'](segmentPage('male_UNDER_40'), ctx);
+    expect(found).toEqual({
+      state: 'segment',
+      sourceId: added.id,
+      segment: {
+        id: 'Male_under_40',
+        displayName: 'Male under 40',
+        memberCount: 1_200,
+        lastRefreshedAt: expect.any(Number),
+      },
+      exportIds: [],
+    });
+    const byDisplay = await world.handlers['ci.page.segment'](
+      {
+        page: { environmentId: sandbox.environmentId, segmentHint: { displayName: 'Yeni müşteriler & VIP' } },
+      },
+      ctx,
+    );
+    expect(byDisplay).toMatchObject({ state: 'segment', segment: { id: 'New_customers_VIP' } });
+    expect(await world.handlers['ci.page.segment'](segmentPage('No_such_segment'), ctx)).toEqual({
+      state: 'not-found',
+      sourceId: added.id,
+    });
+  });
+
+  test('creates a ready export of the segment in one step, and then knows it covers the segment', async () => {
+    const added = await world.addEnvironment();
+    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    await expect(
+      world.handlers['ci.exports.create']({ sourceId: added.id, segmentId: 'Male_under_40' }, ctx),
+    ).rejects.toMatchObject({ data: { code: 'ci.no-connection' } });
+    await world.addConnection('c-b', 'B brand', 'administrators-and-contributors');
+    await world.addConnection('c-a', 'A brand', 'administrators');
+
+    const { id } = await world.handlers['ci.exports.create'](
+      { sourceId: added.id, segmentId: 'Male_under_40' },
+      ctx,
+    );
+    expect(await getExport(world.db, id)).toMatchObject({
+      name: 'Male under 40',
+      connectionId: 'c-a',
+      segments: [
+        {
+          sourceId: added.id,
+          segmentId: 'Male_under_40',
+          displayName: 'Male under 40',
+          tag: 'Male under 40',
+        },
+      ],
+      mapping: { email: 'EmailAddress', firstName: 'FirstName', lastName: 'LastName' },
+      syncMode: 'mirror',
+      schedule: { kind: 'manual' },
+    });
+    expect(await world.handlers['ci.page.segment'](segmentPage('Male_under_40'), ctx)).toMatchObject({
+      exportIds: [id],
+    });
+    // A second one gets a name of its own; a contributor gets the connection shared with contributors.
+    await world.roles.setPassphrase('a passphrase', undefined);
+    await world.roles.lock();
+    const second = await world.handlers['ci.exports.create'](
+      { sourceId: added.id, segmentId: 'Male_under_40' },
+      ctx,
+    );
+    expect(await getExport(world.db, second.id)).toMatchObject({
+      name: 'Male under 40 (2)',
+      connectionId: 'c-b',
+    });
+  });
+
+  test('refuses to remove an environment that exports use, then removes it with its secrets', async () => {
+    const added = await world.addEnvironment();
+    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    await world.addConnection('c1', 'Brand', 'administrators');
+    const { id } = await world.handlers['ci.exports.create'](
+      { sourceId: added.id, segmentId: 'HighValueCustomers' },
+      ctx,
+    );
+    await expect(world.handlers['ci.environments.remove']({ id: added.id }, ctx)).rejects.toMatchObject({
+      data: { code: 'source-in-use', details: ['High-value customers'] },
+    });
+    await world.exports['exports.remove']({ id }, ctx);
+    await world.handlers['ci.environments.remove']({ id: added.id }, ctx);
+    expect(await world.db.getAll('sources')).toEqual([]);
+    expect(await world.vault.has(`ci-subscription-key:${added.id}`)).toBe(false);
+    expect(await world.vault.has(`ci-refresh-token:${added.id}`)).toBe(false);
+    expect(await world.sources.sourceFor(added.id)).toBeUndefined();
+  });
+
+  test('says what is wrong when the subscription key is refused', async () => {
+    const added = (
+      await world.handlers['ci.environments.save'](
+        {
+          environmentId: sandbox.environmentId,
+          tenant: 'organizations',
+          clientId: CLIENT_ID,
+          subscriptionKey: 'not-the-right-key',
+        },
+        ctx,
+      )
+    ).environment;
+    await expect(world.handlers['ci.environments.signIn']({ id: added.id }, ctx)).rejects.toMatchObject({
+      data: { code: 'customer-insights.invalid-subscription-key' },
+    });
+  });
+});
