@@ -250,10 +250,10 @@ async function main(): Promise<void> {
     const growth = (m: MemoryFigures) => m.heapPeak - m.heapBefore;
     console.log(
       `   ${ratio(N, SMALL)}× the contacts → heap peak ×${ratio(big.memory.heapPeak, small.memory.heapPeak)}, ` +
-        `heap median ×${ratio(big.memory.heapMedian, small.memory.heapMedian)}, RSS peak ×${ratio(big.memory.rssPeak, small.memory.rssPeak)}; ` +
+        `heap median ×${ratio(big.memory.heapMedian, small.memory.heapMedian)}, RSS peak ×${ratio(big.memory.rssPeak, small.memory.rssPeak)}` +
         (big.memory.heapAfterGc === null
           ? "\n   (no forced GC: 'before' may still hold the previous run's garbage; NODE_OPTIONS=--expose-gc makes these comparable)"
-          : `peak growth ${int((growth(big.memory) - growth(small.memory)) / Math.max(1, N - SMALL))} bytes per extra contact`),
+          : `; peak growth ${int((growth(big.memory) - growth(small.memory)) / Math.max(1, N - SMALL))} bytes per extra contact`),
     );
     if (big.memory.heapAfterGc !== null && small.memory.heapAfterGc !== null) {
       const retained = (m: MemoryFigures) => (m.heapAfterGc ?? 0) - m.heapBefore;
