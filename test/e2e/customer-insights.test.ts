@@ -1,0 +1,148 @@
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import {
+  type CustomerInsightsSandbox,
+  startCustomerInsightsSandbox,
+} from '../sandbox/customer-insights/index.ts';
+import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
+import { ExtensionBrowser } from '../support/extension-browser.ts';
+import { addConnection } from './export-flow.ts';
+
+const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+/** How the sandbox's tokens look: an unsigned JWT header, and `rt.` refresh tokens. */
+const ACCESS_TOKEN = /eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0/;
+const REFRESH_TOKEN = /\brt\.[A-Za-z0-9_-]{32}/;
+
+let ci: CustomerInsightsSandbox;
+let omnisend: Awaited<ReturnType<typeof startOmnisendSandbox>>;
+let browser: ExtensionBrowser | undefined;
+
+beforeAll(async () => {
+  ci = await startCustomerInsightsSandbox();
+  omnisend = await startOmnisendSandbox({ batchProcessingDelayMs: 20, tagApplyDelayMs: 10 });
+});
+
+afterAll(async () => {
+  expect(omnisend.inspect.contractViolations()).toEqual([]);
+  await Promise.all([ci.close(), omnisend.close()]);
+});
+
+afterEach(async () => {
+  const current = browser;
+  browser = undefined;
+  if (!current) return;
+  try {
+    current.assertNoErrors();
+  } finally {
+    await current.close();
+  }
+});
+
+async function launch() {
+  return ExtensionBrowser.launch({
+    hosts: {
+      'home.ci.ai.dynamics.com': ci.port,
+      'api.ci.ai.dynamics.com': ci.port,
+      'login.microsoftonline.com': ci.port,
+      'api.omnisend.com': omnisend.port,
+    },
+  });
+}
+
+/** Sources › "Add Customer Insights environment", then "Sign in" through launchWebAuthFlow. */
+async function addEnvironmentAndSignIn(page: Page, environmentId: string) {
+  await page.getByRole('link', { name: 'Sources' }).click();
+  await page.getByRole('button', { name: 'Add Customer Insights environment' }).click();
+  await page.getByLabel('Environment ID').fill(environmentId);
+  await page.getByLabel('API subscription key').fill(ci.subscriptionKey);
+  await page.getByLabel('Tenant').fill('organizations');
+  await page.getByLabel('Application (client) ID').fill(CLIENT_ID);
+  expect(await page.getByLabel('Redirect URI').inputValue()).toMatch(
+    /^https:\/\/[a-p]{32}\.chromiumapp\.org\/$/,
+  );
+  await page.getByRole('button', { name: 'Save' }).click();
+  const row = page.getByRole('row', { name: new RegExp(environmentId) });
+  await row.getByText('Not signed in').waitFor();
+  await row.getByRole('button', { name: /^Sign in to / }).click();
+  await page.getByText(/Signed in to Contoso Retail \(Production\): 6 segments found/).waitFor();
+  await page
+    .getByRole('row', { name: /Contoso Retail \(Production\)/ })
+    .getByText('Signed in')
+    .waitFor();
+}
+
+/** The id of the tab `page` is in, asked from an extension page. */
+async function tabIdOf(browser: ExtensionBrowser, page: Page): Promise<number> {
+  const helper = await browser.openOptions('helper');
+  await page.bringToFront();
+  return helper.evaluate(async () => {
+    const chromeApi = (
+      globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]> } } }
+    ).chrome;
+    const [tab] = await chromeApi.tabs.query({ active: true, currentWindow: true });
+    return tab!.id;
+  });
+}
+
+describe('Customer Insights in the browser', () => {
+  test('signs in from Sources, shows the segment page in the popup, follows in-app navigation and exports it', async () => {
+    browser = await launch();
+    await addConnection(browser, omnisend.apiKey);
+    const options = await browser.openOptions();
+    await addEnvironmentAndSignIn(options, ci.environmentId);
+
+    const app = await browser.context.newPage();
+    await app.goto(ci.segmentPageUrl('HighValueCustomers'));
+    const tabId = await tabIdOf(browser, app);
+    const popup = await browser.openPopup(tabId);
+    await popup.getByRole('heading', { name: 'High-value customers' }).waitFor();
+    await popup.getByText('250', { exact: true }).waitFor();
+    await popup.getByText(/No export includes this segment yet/).waitFor();
+
+    // In-app navigation (history API, no page load) to another segment changes the popup.
+    const appNav = app.getByRole('complementary', { name: 'Navigation' });
+    await appNav.getByRole('link', { name: 'Segments' }).click();
+    await app.getByRole('link', { name: 'Male under 40' }).click();
+    await popup.getByRole('heading', { name: 'Male under 40' }).waitFor();
+    await popup.getByText('1,200', { exact: true }).waitFor();
+    await appNav.getByRole('link', { name: 'Measures' }).click();
+    await popup.getByText('No segment detected on this page').waitFor();
+    await app.goBack();
+    await popup.getByRole('heading', { name: 'Male under 40' }).waitFor();
+
+    // "Export now" creates the export with the suggested mapping in one step and runs it.
+    await popup.getByRole('button', { name: 'Export now' }).click();
+    const covering = popup.getByRole('list', { name: 'Exports of this segment' });
+    await covering.getByText('Male under 40', { exact: true }).waitFor();
+    await covering.getByText(/Successful/).waitFor({ timeout: 60_000 });
+    const tagged = omnisend.inspect.contacts().filter((c) => c.tags.includes('Male under 40'));
+    expect(tagged.length).toBeGreaterThan(1_000);
+    expect(omnisend.inspect.welcomeMessages()).toEqual([]);
+
+    // The subscription key and the tokens are nowhere a page, the storage or the console could show them.
+    const dump = await browser.storageDump();
+    for (const text of [
+      dump,
+      await options.content(),
+      await popup.content(),
+      browser.consoleLines.join('\n'),
+    ]) {
+      expect(text).not.toContain(ci.subscriptionKey);
+      expect(text).not.toMatch(ACCESS_TOKEN);
+      expect(text).not.toMatch(REFRESH_TOKEN);
+    }
+  });
+
+  test('offers Sources, pre-filled, for a segment page of an environment that is not set up', async () => {
+    browser = await launch();
+    const app = await browser.context.newPage();
+    await app.goto(ci.segmentPageUrl('Test_segment', ci.environments[1]!.id));
+    const popup = await browser.openPopup(await tabIdOf(browser, app));
+    await popup.getByText(/is not set up in this extension yet/).waitFor();
+    const opened = browser.context.waitForEvent('page');
+    await popup.getByRole('button', { name: 'Open Sources' }).click();
+    const sources = await opened;
+    await sources.getByRole('heading', { name: 'Add Customer Insights environment' }).waitFor();
+    expect(await sources.getByLabel('Environment ID').inputValue()).toBe(ci.environments[1]!.id);
+  });
+});
