@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startCustomerInsightsSandbox } from '../sandbox/customer-insights/index.ts';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
-import { ExtensionBrowser } from '../support/extension-browser.ts';
+import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
 
 type OmnisendSandbox = Awaited<ReturnType<typeof startOmnisendSandbox>>;
 type CustomerInsightsSandbox = Awaited<ReturnType<typeof startCustomerInsightsSandbox>>;
@@ -25,12 +25,7 @@ afterAll(async () => {
 afterEach(async () => {
   const current = browser;
   browser = undefined;
-  if (!current) return;
-  try {
-    current.assertNoErrors();
-  } finally {
-    await current.close();
-  }
+  await closeCheckingErrors(current);
 });
 
 function hosts(omnisendPort = omnisend.port) {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
-import { ExtensionBrowser } from '../support/extension-browser.ts';
+import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
 import { addConnection, addExport, runStatus, segmentCsv, uploadSegment } from './export-flow.ts';
 
 type OmnisendSandbox = Awaited<ReturnType<typeof startOmnisendSandbox>>;
@@ -29,12 +29,7 @@ afterAll(async () => {
 afterEach(async () => {
   const current = browser;
   browser = undefined;
-  if (!current) return;
-  try {
-    current.assertNoErrors();
-  } finally {
-    await current.close();
-  }
+  await closeCheckingErrors(current);
 });
 
 const ROWS = 1_000;
@@ -115,7 +110,10 @@ describe('an export from a segment file', () => {
       });
     }
     omnisend.faults.keepBatchesPending(false);
-    await expect.poll(() => runStatus(page, 'Resilient push'), { timeout: 90_000 }).toBe('Successful');
+    await page
+      .getByRole('row', { name: /Resilient push/ })
+      .getByRole('cell', { name: 'Successful' })
+      .waitFor({ timeout: 90_000 });
     expectExactState('Stoppable');
   });
 });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startCustomerInsightsSandbox } from '../sandbox/customer-insights/index.ts';
 import { distDir, repoRoot } from '../support/build-extension.ts';
-import { ExtensionBrowser } from '../support/extension-browser.ts';
+import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
 
 const messages = (lang: string) =>
   JSON.parse(readFileSync(resolve(repoRoot, `public/_locales/${lang}/messages.json`), 'utf8')) as Record<
@@ -16,12 +16,7 @@ let browser: ExtensionBrowser | undefined;
 afterEach(async () => {
   const current = browser;
   browser = undefined;
-  if (!current) return;
-  try {
-    current.assertNoErrors();
-  } finally {
-    await current.close();
-  }
+  await closeCheckingErrors(current);
 });
 
 describe('the production build', () => {
@@ -193,11 +188,22 @@ describe('the content script', () => {
       const [tab] = await chromeApi.tabs.query({ active: true, currentWindow: true });
       return tab!.id;
     });
+    // Only the environment and how the page names its segment: no address, no title, no profile data.
     await expect
       .poll(async () => browser!.message('tab.context', { tabId }), { timeout: 10_000 })
-      .toEqual({ ok: true, data: { page: { url: sandbox.segmentPageUrl('Male_under_40'), title } } });
+      .toEqual({
+        ok: true,
+        data: {
+          page: {
+            environmentId: sandbox.environmentId,
+            segmentHint: { routeName: 'Male_under_40', displayName: 'Male under 40' },
+          },
+        },
+      });
 
+    // No environment is set up yet: the popup says so and offers Sources.
     const popup = await browser.openPopup(tabId);
-    await popup.getByText(title).waitFor();
+    await popup.getByText(new RegExp(`environment ${sandbox.environmentId} is not set up`)).waitFor();
+    await popup.getByRole('button', { name: 'Open Sources' }).waitFor();
   });
 });

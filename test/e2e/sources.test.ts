@@ -1,17 +1,12 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { ExtensionBrowser } from '../support/extension-browser.ts';
+import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
 
 let browser: ExtensionBrowser | undefined;
 
 afterEach(async () => {
   const current = browser;
   browser = undefined;
-  if (!current) return;
-  try {
-    current.assertNoErrors();
-  } finally {
-    await current.close();
-  }
+  await closeCheckingErrors(current);
 });
 
 function csv(rows: number): Buffer {

@@ -353,3 +353,13 @@ interface CdpEvent {
   method?: string;
   params?: { exceptionDetails?: { text?: string; exception?: { description?: string } } };
 }
+
+/** For afterEach: fails the test if the extension logged errors, and always closes the browser. */
+export async function closeCheckingErrors(browser: ExtensionBrowser | undefined): Promise<void> {
+  if (!browser) return;
+  try {
+    browser.assertNoErrors();
+  } finally {
+    await browser.close();
+  }
+}

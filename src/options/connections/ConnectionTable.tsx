@@ -1,6 +1,7 @@
 import type { ConnectionView } from '../../messaging/protocol.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
+import { RowButton } from '../../ui/RowButton.tsx';
 
 interface Props {
   connections: ConnectionView[];
@@ -38,22 +39,16 @@ export function ConnectionTable({ connections, onEdit, onRemove }: Props) {
               <code>{c.keyHint}</code>
             </td>
             <td class="actions">
-              <button
-                type="button"
-                class="secondary"
-                aria-label={t('actionEditNamed', c.displayName)}
+              <RowButton
+                text={t('actionEdit')}
+                label={t('actionEditNamed', c.displayName)}
                 onClick={() => onEdit(c)}
-              >
-                {t('actionEdit')}
-              </button>
-              <button
-                type="button"
-                class="secondary"
-                aria-label={t('actionRemoveNamed', c.displayName)}
+              />
+              <RowButton
+                text={t('actionRemove')}
+                label={t('actionRemoveNamed', c.displayName)}
                 onClick={() => onRemove(c)}
-              >
-                {t('actionRemove')}
-              </button>
+              />
             </td>
           </tr>
         ))}

@@ -1,6 +1,7 @@
 import type { ExportSummary, RunStatusName } from '../../messaging/protocol.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { type MessageKey, t } from '../../ui/i18n.ts';
+import { RowButton } from '../../ui/RowButton.tsx';
 import { scheduleText } from './schedule-text.ts';
 
 export const runStatusLabels: Record<RunStatusName, MessageKey> = {
@@ -45,40 +46,30 @@ export function ExportTable({ exports, onEdit, onRun, onDuplicate, onRemove }: P
             <td>{e.lastRun?.finishedAt ? formatDateTime(e.lastRun.finishedAt) : '—'}</td>
             <td>{e.nextRunAt ? formatDateTime(e.nextRunAt) : '—'}</td>
             <td class="actions">
-              <button
-                type="button"
-                class="secondary"
-                aria-label={t('actionEditNamed', e.name)}
+              <RowButton
+                text={t('actionEdit')}
+                label={t('actionEditNamed', e.name)}
                 onClick={() => onEdit(e)}
-              >
-                {t('actionEdit')}
-              </button>
-              <button
-                type="button"
-                aria-label={t('exportRunNowNamed', e.name)}
+              />
+              <RowButton
+                text={t('exportRunNow')}
+                label={t('exportRunNowNamed', e.name)}
+                onClick={() => onRun(e)}
+                primary
                 disabled={
                   e.connection === null || e.lastRun?.status === 'running' || e.lastRun?.status === 'queued'
                 }
-                onClick={() => onRun(e)}
-              >
-                {t('exportRunNow')}
-              </button>
-              <button
-                type="button"
-                class="secondary"
-                aria-label={t('exportDuplicateNamed', e.name)}
+              />
+              <RowButton
+                text={t('exportDuplicate')}
+                label={t('exportDuplicateNamed', e.name)}
                 onClick={() => onDuplicate(e)}
-              >
-                {t('exportDuplicate')}
-              </button>
-              <button
-                type="button"
-                class="secondary"
-                aria-label={t('actionRemoveNamed', e.name)}
+              />
+              <RowButton
+                text={t('actionRemove')}
+                label={t('actionRemoveNamed', e.name)}
                 onClick={() => onRemove(e)}
-              >
-                {t('actionRemove')}
-              </button>
+              />
             </td>
           </tr>
         ))}

@@ -5,6 +5,7 @@ import { EmptyState } from '../../ui/EmptyState.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
 import { useStatus } from '../../ui/status-context.ts';
+import { useAction } from '../../ui/use-action.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
 import { ExportForm } from '../exports/ExportForm.tsx';
@@ -15,22 +16,13 @@ export function ExportsSection() {
   const [version, setVersion] = useState(0);
   const list = useAsync(() => ask('exports.list', {}), [version]);
   const [editing, setEditing] = useState<'new' | string | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const reload = () => {
     setEditing(null);
     setVersion((v) => v + 1);
     refresh();
   };
 
-  async function act(action: () => Promise<unknown>) {
-    setError(null);
-    try {
-      await action();
-      reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
+  const { error, run: act } = useAction(reload);
 
   const remove = (e: ExportSummary) => {
     if (confirm(t('exportRemoveConfirm', e.name))) void act(() => ask('exports.remove', { id: e.id }));

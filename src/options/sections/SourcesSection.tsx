@@ -4,8 +4,10 @@ import { EmptyState } from '../../ui/EmptyState.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
 import { useStatus } from '../../ui/status-context.ts';
+import { useAction } from '../../ui/use-action.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
+import { CustomerInsightsPanel } from '../sources/CustomerInsightsPanel.tsx';
 import { FileSegmentList } from '../sources/FileSegmentList.tsx';
 import { UploadForm } from '../sources/UploadForm.tsx';
 
@@ -14,22 +16,13 @@ export function SourcesSection() {
   const [version, setVersion] = useState(0);
   const list = useAsync(() => ask('sources.list', {}), [version]);
   const [uploading, setUploading] = useState<'new' | FileSegmentView | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const reload = () => {
     setUploading(null);
     setVersion((v) => v + 1);
     refresh();
   };
 
-  async function act(action: () => Promise<unknown>) {
-    setError(null);
-    try {
-      await action();
-      reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
+  const { error, run: act } = useAction(reload);
 
   const rename = (file: FileSegmentView) => {
     const name = prompt(t('fileRenamePrompt'), file.name)?.trim();
@@ -64,6 +57,7 @@ export function SourcesSection() {
       {files.length > 0 && (
         <FileSegmentList files={files} onReplace={setUploading} onRename={rename} onRemove={remove} />
       )}
+      <CustomerInsightsPanel />
     </>
   );
 }

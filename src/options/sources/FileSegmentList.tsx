@@ -1,6 +1,7 @@
 import type { FileSegmentView } from '../../messaging/protocol.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
+import { RowButton } from '../../ui/RowButton.tsx';
 import { reasonText } from '../../ui/reason-text.ts';
 
 interface Props {
@@ -47,30 +48,21 @@ export function FileSegmentList({ files, onReplace, onRename, onRemove }: Props)
             <td>{formatDateTime(f.uploadedAt)}</td>
             <td>{f.usedBy.join(', ')}</td>
             <td class="actions">
-              <button
-                type="button"
-                class="secondary"
-                aria-label={t('fileReplaceNamed', f.name)}
+              <RowButton
+                text={t('fileReplace')}
+                label={t('fileReplaceNamed', f.name)}
                 onClick={() => onReplace(f)}
-              >
-                {t('fileReplace')}
-              </button>
-              <button
-                type="button"
-                class="secondary"
-                aria-label={t('fileRenameNamed', f.name)}
+              />
+              <RowButton
+                text={t('fileRename')}
+                label={t('fileRenameNamed', f.name)}
                 onClick={() => onRename(f)}
-              >
-                {t('fileRename')}
-              </button>
-              <button
-                type="button"
-                class="secondary"
-                aria-label={t('actionRemoveNamed', f.name)}
+              />
+              <RowButton
+                text={t('actionRemove')}
+                label={t('actionRemoveNamed', f.name)}
                 onClick={() => onRemove(f)}
-              >
-                {t('actionRemove')}
-              </button>
+              />
             </td>
           </tr>
         ))}
