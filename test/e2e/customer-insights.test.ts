@@ -5,7 +5,7 @@ import {
   startCustomerInsightsSandbox,
 } from '../sandbox/customer-insights/index.ts';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
-import { ExtensionBrowser } from '../support/extension-browser.ts';
+import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
 import { addConnection } from './export-flow.ts';
 
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -30,12 +30,7 @@ afterAll(async () => {
 afterEach(async () => {
   const current = browser;
   browser = undefined;
-  if (!current) return;
-  try {
-    current.assertNoErrors();
-  } finally {
-    await current.close();
-  }
+  await closeCheckingErrors(current);
 });
 
 async function launch() {

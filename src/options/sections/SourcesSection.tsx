@@ -16,6 +16,7 @@ export function SourcesSection() {
   const [version, setVersion] = useState(0);
   const list = useAsync(() => ask('sources.list', {}), [version]);
   const [uploading, setUploading] = useState<'new' | FileSegmentView | null>(null);
+  const [environmentCount, setEnvironmentCount] = useState(0);
   const reload = () => {
     setUploading(null);
     setVersion((v) => v + 1);
@@ -51,13 +52,13 @@ export function SourcesSection() {
         />
       )}
       {error !== null && <ErrorMessage error={error} />}
-      {files.length === 0 && uploading === null && (
+      {files.length === 0 && environmentCount === 0 && uploading === null && (
         <EmptyState title={t('emptySourcesTitle')} body={t('emptySourcesBody')} />
       )}
       {files.length > 0 && (
         <FileSegmentList files={files} onReplace={setUploading} onRename={rename} onRemove={remove} />
       )}
-      <CustomerInsightsPanel />
+      <CustomerInsightsPanel onCount={setEnvironmentCount} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { CiEnvironmentView } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
@@ -15,7 +15,12 @@ function environmentFromAddress(): string | undefined {
 type Notice = { kind: 'signed-in'; name: string; segments: number } | null;
 
 /** Sources › Customer Insights environments: add, sign in and out, edit, remove. */
-export function CustomerInsightsPanel() {
+interface Props {
+  /** Tells the Sources section how many environments there are, for its "No sources yet". */
+  onCount: (count: number) => void;
+}
+
+export function CustomerInsightsPanel({ onCount }: Props) {
   const [version, setVersion] = useState(0);
   const list = useAsync(() => ask('ci.environments.list', {}), [version]);
   const suggested = environmentFromAddress();
@@ -24,6 +29,8 @@ export function CustomerInsightsPanel() {
   const [notice, setNotice] = useState<Notice>(null);
   const [error, setError] = useState<unknown>(null);
   const reload = () => setVersion((v) => v + 1);
+  const count = list.state === 'ready' ? list.value.environments.length : 0;
+  useEffect(() => onCount(count), [count]);
 
   async function act(action: () => Promise<unknown>) {
     setError(null);

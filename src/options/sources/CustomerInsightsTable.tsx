@@ -1,5 +1,6 @@
 import type { CiEnvironmentView, CiSignInState } from '../../messaging/protocol.ts';
 import { type MessageKey, t } from '../../ui/i18n.ts';
+import { RowButton } from '../../ui/RowButton.tsx';
 
 const stateLabels: Record<CiSignInState, MessageKey> = {
   'signed-out': 'ciStateSignedOut',
@@ -56,43 +57,38 @@ export function CustomerInsightsTable({
               <td>{e.usedBy.join(', ')}</td>
               <td class="actions">
                 {e.state === 'signed-in' ? (
-                  <button
-                    type="button"
-                    class="secondary"
-                    aria-label={t('ciSignOutNamed', label)}
+                  <RowButton
+                    text={t('ciSignOut')}
+                    label={t('ciSignOutNamed', label)}
                     onClick={() => onSignOut(e)}
-                  >
-                    {t('ciSignOut')}
-                  </button>
-                ) : (
-                  <button
-                    type="button"
+                  />
+                ) : e.state === 'sign-in-required' ? (
+                  <RowButton
+                    primary
+                    text={t('ciSignInAgain')}
+                    label={t('ciSignInAgainNamed', label)}
                     disabled={signingIn !== null}
-                    aria-label={t(
-                      e.state === 'sign-in-required' ? 'ciSignInAgainNamed' : 'ciSignInNamed',
-                      label,
-                    )}
                     onClick={() => onSignIn(e)}
-                  >
-                    {e.state === 'sign-in-required' ? t('ciSignInAgain') : t('ciSignIn')}
-                  </button>
+                  />
+                ) : (
+                  <RowButton
+                    primary
+                    text={t('ciSignIn')}
+                    label={t('ciSignInNamed', label)}
+                    disabled={signingIn !== null}
+                    onClick={() => onSignIn(e)}
+                  />
                 )}
-                <button
-                  type="button"
-                  class="secondary"
-                  aria-label={t('actionEditNamed', label)}
+                <RowButton
+                  text={t('actionEdit')}
+                  label={t('actionEditNamed', label)}
                   onClick={() => onEdit(e)}
-                >
-                  {t('actionEdit')}
-                </button>
-                <button
-                  type="button"
-                  class="secondary"
-                  aria-label={t('actionRemoveNamed', label)}
+                />
+                <RowButton
+                  text={t('actionRemove')}
+                  label={t('actionRemoveNamed', label)}
                   onClick={() => onRemove(e)}
-                >
-                  {t('actionRemove')}
-                </button>
+                />
               </td>
             </tr>
           );
