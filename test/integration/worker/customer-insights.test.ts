@@ -1,5 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { CustomerInsightsEnvironments } from '../../../src/background/customer-insights/environments.ts';
+import { CiSecrets } from '../../../src/background/customer-insights/token-store.ts';
+import { systemClock } from '../../../src/core/clock.ts';
 import { SignInRequiredError } from '../../../src/sources/customer-insights/index.ts';
 import { getCiEnvironment } from '../../../src/storage/ci-environments.ts';
 import { getExport } from '../../../src/storage/exports.ts';
@@ -103,6 +106,24 @@ describe('Customer Insights environments in the worker', () => {
 
     const again = await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
     expect(again.environment.state).toBe('signed-in');
+  });
+
+  test('a restarted worker reads with the refresh token from the vault, without the user', async () => {
+    const added = await world.addEnvironment();
+    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    const issued = sandbox.inspect.tokensIssued();
+    // A new worker: nothing in memory, the same IndexedDB.
+    const restarted = new CustomerInsightsEnvironments({
+      ready: Promise.resolve(world.db),
+      secrets: new CiSecrets(Promise.resolve(world.vault)),
+      fetch: http.fetch,
+      clock: systemClock,
+      redirectUrl: () => REDIRECT_URL,
+    });
+    const source = await restarted.sourceFor(added.id);
+    expect((await source?.listSegments())?.map((s) => s.id)).toContain('Male_under_40');
+    expect(sandbox.inspect.tokensIssued()).toBe(issued + 1);
+    expect(world.launched).toHaveLength(1);
   });
 
   test('signs out by forgetting the refresh token', async () => {
