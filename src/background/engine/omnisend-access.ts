@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.ts';
-import { type EndpointClass, omnisendRateLimits, RateBudget } from '../../core/rate-budget.ts';
+import { type EndpointClass, omnisendRateLimits, paddedLimits, RateBudget } from '../../core/rate-budget.ts';
 import type { RetryPolicyOptions } from '../../core/retry-policy.ts';
 import { BudgetedOmnisendClient } from '../../omnisend/budgeted-client.ts';
 import { type OmnisendApi, OmnisendClient } from '../../omnisend/client.ts';
@@ -41,7 +41,7 @@ export interface OmnisendAccessFactory {
  */
 export function createOmnisendAccess(options: OmnisendAccessOptions): OmnisendAccessFactory {
   const budgets = new Map<string, Promise<RateBudget>>();
-  const limits = omnisendRateLimits(options.windowMs);
+  const limits = paddedLimits(omnisendRateLimits(options.windowMs));
 
   function budgetOf(brandId: string): Promise<RateBudget> {
     let budget = budgets.get(brandId);

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_WINDOW_PADDING,
   type EndpointClass,
   effectiveLimit,
   endpointClassOf,
   omnisendRateLimits,
+  paddedLimits,
   RateBudget,
   type RateBudgetOptions,
   rateBudgetStateSchema,
@@ -300,5 +302,21 @@ describe('RateBudget', () => {
     expect(() => new RateBudget({ clock, limits: { tags: { limit: 0, windowMs: 1000 } } })).toThrow(
       RangeError,
     );
+  });
+});
+
+describe('paddedLimits', () => {
+  it('lengthens each window by the padding and keeps the counts', () => {
+    expect(paddedLimits(omnisendRateLimits(1000))).toEqual({
+      default: { limit: 400, windowMs: 1000 * (1 + DEFAULT_WINDOW_PADDING) },
+      tags: { limit: 60, windowMs: 1000 * (1 + DEFAULT_WINDOW_PADDING) },
+    });
+  });
+
+  it('keeps two bursts a padded window apart, so a slow first burst cannot meet the second', () => {
+    const clock = new FakeClock();
+    const budget = new RateBudget({ clock, limits: paddedLimits(omnisendRateLimits(1000)), safetyMargin: 0 });
+    for (let i = 0; i < 60; i++) void budget.acquire('tags');
+    expect(budget.estimateWaitMs('tags')).toBe(1020);
   });
 });
