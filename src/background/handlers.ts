@@ -65,6 +65,7 @@ export const handlers: Handlers = {
     launch: interactiveLaunch((details) => browser.identity.launchWebAuthFlow(details)),
     exportsBySource: async () => exportNamesBySource(await ready),
     saveExport: (draft) => exportHandlers['exports.save']({ draft }, { tabId: undefined }),
+    signedIn: async () => (await engine).resume(),
     now,
     newId,
   }),

@@ -26,6 +26,7 @@ export function runView(run: RunProgress): RunView {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     error: run.error,
+    waiting: run.waiting,
     batchIds: run.support.batchIds,
     requestIds: run.support.requestIds,
   };

@@ -23,6 +23,8 @@ export const runViewSchema = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   error: runErrorSchema.nullable(),
+  /** Why the run waits for the user, e.g. "sign in again in Sources". */
+  waiting: runErrorSchema.nullable(),
   /** Omnisend batch ids and request ids, for support. */
   batchIds: z.array(z.string()),
   requestIds: z.array(z.string()),

@@ -41,3 +41,15 @@ export interface SegmentSource {
    */
   readMembers(segmentId: string, cursor: string | null, options?: ReadOptions): Promise<MemberPage>;
 }
+
+/**
+ * A source error that only the user can resolve (e.g. "sign in again"). Runs wait for it instead
+ * of failing: they go on by themselves once the user has acted.
+ */
+export interface NeedsUserError extends Error {
+  readonly needsUser: true;
+}
+
+export function needsUser(error: unknown): error is NeedsUserError {
+  return error instanceof Error && (error as Partial<NeedsUserError>).needsUser === true;
+}

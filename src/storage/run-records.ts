@@ -35,6 +35,8 @@ export const runRecordSchema = z.object({
   status: runStatusSchema,
   phase: runPhaseSchema.nullable(),
   error: runErrorSchema.nullable(),
+  /** Why a running run is paused until the user acts (e.g. "sign in again"); null while it works. */
+  waiting: runErrorSchema.nullable().default(null),
   counters: runCountersSchema,
   /** Rows in the segments, when the source tells. */
   total: z.number().int().nonnegative().nullable(),

@@ -51,6 +51,11 @@ export function RunProgress({ run, onCancel }: { run: RunView; onCancel?: (run: 
         {t('runPercent', percent)}
         {run.etaMs !== null && ` · ${eta(run.etaMs)}`}
       </p>
+      {run.waiting && (
+        <p role="status" class="run-waiting">
+          {t('runWaiting', run.waiting.message)}
+        </p>
+      )}
       <RunCounts run={run} />
       {onCancel && (
         <button

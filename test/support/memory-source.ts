@@ -44,6 +44,7 @@ export class MemorySource implements SegmentSource {
   readonly #segments = new Map<string, MemorySegment>();
   readonly #overrides = new Map<number, Record<string, unknown>>();
   #failures = 0;
+  #failure: Error | null = null;
   /** Pages handed out, for tests that check streaming. */
   pagesRead = 0;
 
@@ -76,6 +77,13 @@ export class MemorySource implements SegmentSource {
   /** The next `count` reads of members fail. */
   failReads(count: number): void {
     this.#failures = count;
+    this.#failure = null;
+  }
+
+  /** The next `count` reads of members fail with `error`. */
+  failReadsWith(error: Error, count: number): void {
+    this.#failures = count;
+    this.#failure = error;
   }
 
   row(index: number): Record<string, unknown> {
@@ -105,7 +113,7 @@ export class MemorySource implements SegmentSource {
     options.signal?.throwIfAborted();
     if (this.#failures > 0) {
       this.#failures--;
-      throw new Error('The source is unavailable.');
+      throw this.#failure ?? new Error('The source is unavailable.');
     }
     const segment = this.#segments.get(segmentId);
     if (!segment) throw new Error(`No segment ${segmentId}.`);

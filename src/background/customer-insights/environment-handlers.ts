@@ -35,6 +35,8 @@ export interface CustomerInsightsDeps {
   exportsBySource: () => Promise<Map<string, string[]>>;
   /** Saves a new export through the export handlers, with their validation. */
   saveExport: (draft: ExportDraft) => Promise<{ id: string }>;
+  /** After a successful sign-in: runs that waited for it go on now rather than at the next watchdog. */
+  signedIn: () => Promise<void>;
   now: () => number;
   newId: () => string;
 }
@@ -188,6 +190,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
         const source = await environments.sourceFor(id);
         return source ? source.listSegments() : [];
       });
+      await deps.signedIn();
       const name = await environments.instanceName(signedIn).catch(() => null);
       const named = (name && (await updateCiEnvironment(db, id, (r) => ({ ...r, name })))) || signedIn;
       return { environment: await viewOf(named), segmentCount: segments.length };

@@ -33,6 +33,8 @@ export interface RunProgress {
   startedAt: number | null;
   finishedAt: number | null;
   error: RunError | null;
+  /** Why a running run waits for the user (e.g. to sign in again); null while it works. */
+  waiting: RunError | null;
   /** For Omnisend support: the newest batch ids and request ids of this run. */
   support: { batchIds: string[]; requestIds: string[] };
 }

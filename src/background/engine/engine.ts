@@ -30,7 +30,7 @@ import {
 import type { OmnisendAccess } from './omnisend-access.ts';
 import { progressOf } from './progress.ts';
 import { apply, RunDriver } from './run-driver.ts';
-import { noConnection, RunFailure, runErrorOf } from './run-errors.ts';
+import { noConnection, RunFailure, RunWaiting, runErrorOf } from './run-errors.ts';
 import { abortQuietly, RunStoppedError } from './run-transaction.ts';
 import { forgetSchedule, runDueSchedules } from './scheduler.ts';
 
@@ -134,6 +134,8 @@ export function createEngine(deps: EngineDeps): Engine {
       if (run.lease && run.lease.owner !== owner && run.lease.until > now && !deps.soleWorker)
         return { busyUntil: run.lease.until };
       run.lease = { owner, until: now + timing.leaseMs };
+      // Another try: if the user has not acted yet, the source says so again.
+      run.waiting = null;
       await tx.store.put(run);
       await tx.done;
       return run;
@@ -180,6 +182,25 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   /** Checks what a run needs before it starts (DESIGN.md §5), then marks it running. */
+  /** Pauses a run until the user acts; the watchdog (and `resume()`) try it again. */
+  async function wait(runId: string, waiting: RunWaiting): Promise<void> {
+    const tx = db.transaction('runs', 'readwrite');
+    try {
+      const value = await tx.store.get(runId);
+      if (value === undefined) return;
+      const run = parseRunRecord(runId, value);
+      if (isTerminal(run.status) || (run.lease !== null && run.lease.owner !== owner)) return;
+      run.waiting = { code: waiting.code, message: waiting.message };
+      run.lease = null;
+      run.updatedAt = clock.now();
+      await tx.store.put(run);
+      await tx.done;
+      deps.notify({ type: 'run-progress', run: progress(run) });
+    } finally {
+      await tx.done.catch(() => undefined);
+    }
+  }
+
   async function start(run: RunRecord): Promise<OmnisendAccess> {
     const { connectionId } = run.definition;
     const access = connectionId === null ? null : await deps.omnisendFor(connectionId);
@@ -283,6 +304,10 @@ export function createEngine(deps: EngineDeps): Engine {
         deps.notify({ type: 'run-finished', run: progress(finished) });
     } catch (error) {
       if (error instanceof RunStoppedError || signal.aborted) return;
+      if (error instanceof RunWaiting) {
+        await wait(runId, error).catch(() => undefined);
+        return;
+      }
       // If even recording the failure fails, the lease runs out and the watchdog tries again.
       await fail(runId, error).catch(() => undefined);
     } finally {
@@ -417,6 +442,7 @@ function newRun(
     finishedAt: null,
     updatedAt: now,
     ...initialRunState,
+    waiting: null,
     counters: emptyCounters(),
     total: null,
     read: { segment: 0, cursor: null, done: false },

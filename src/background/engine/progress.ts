@@ -52,6 +52,7 @@ export function progressOf(
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     error: run.error,
+    waiting: run.waiting,
     support: { batchIds: [...run.support.batchIds], requestIds: [...run.support.requestIds] },
   };
 }

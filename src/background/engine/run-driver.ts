@@ -5,7 +5,7 @@ import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
 import { InvalidRequestError, NotFoundError, OmnisendError } from '../../omnisend/errors.ts';
 import { type Batch, type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
-import type { SegmentSource, SourceRow } from '../../sources/segment-source.ts';
+import { needsUser, type SegmentSource, type SourceRow } from '../../sources/segment-source.ts';
 import { ledgerRange, mayHaveOurTag, parseLedgerEntry } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { parseRunRecord, type RunRecord, rememberId } from '../../storage/run-records.ts';
@@ -19,7 +19,7 @@ import {
 } from '../../storage/run-work.ts';
 import type { OmnisendAccess } from './omnisend-access.ts';
 import { applyPage } from './read-page.ts';
-import { RunFailure } from './run-errors.ts';
+import { RunFailure, RunWaiting } from './run-errors.ts';
 import { type EngineStore, inRunTx, RunStoppedError, type RunTx } from './run-transaction.ts';
 import { applyBatchResult } from './settle-batch.ts';
 import { adjustTagCount, enqueueTags } from './tag-queue.ts';
@@ -146,6 +146,7 @@ export class RunDriver {
         return await source.readMembers(segmentId, cursor, { fields, signal });
       } catch (error) {
         signal.throwIfAborted();
+        if (needsUser(error)) throw new RunWaiting('source-needs-user', error.message);
         if (attempt >= SOURCE_ATTEMPTS) {
           const name =
             run.definition.segments.find((s) => s.segmentId === segmentId)?.displayName ?? segmentId;

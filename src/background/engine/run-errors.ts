@@ -43,3 +43,14 @@ export function runErrorOf(error: unknown): RunError {
     message: 'The export stopped because of an unexpected error – run it again; if it persists, report it.',
   };
 }
+
+/** The run cannot go on until the user acts (the source said so); it waits, it does not fail. */
+export class RunWaiting extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RunWaiting';
+  }
+}

@@ -172,7 +172,12 @@ export const countryTable: readonly Country[] = [
   { alpha2: 'GN', alpha3: 'GIN', name: 'Guinea', aliases: ['Gine'] },
   { alpha2: 'GP', alpha3: 'GLP', name: 'Guadeloupe', aliases: [] },
   { alpha2: 'GQ', alpha3: 'GNQ', name: 'Equatorial Guinea', aliases: ['Ekvator Ginesi'] },
-  { alpha2: 'GR', alpha3: 'GRC', name: 'Greece', aliases: ['Yunanistan', 'Ελλάδα', 'Hellas', 'Hellenic Republic'] },
+  {
+    alpha2: 'GR',
+    alpha3: 'GRC',
+    name: 'Greece',
+    aliases: ['Yunanistan', 'Ελλάδα', 'Hellas', 'Hellenic Republic'],
+  },
   {
     alpha2: 'GS',
     alpha3: 'SGS',

@@ -42,6 +42,9 @@ export class SignInError extends Error {
  * the user interactively). A run pauses with "sign in again" rather than failing.
  */
 export class SignInRequiredError extends SignInError {
+  /** A run that meets this waits for the user to sign in again (NeedsUserError). */
+  readonly needsUser = true as const;
+
   constructor(init: SignInErrorInit = {}) {
     super(
       'sign-in.required',

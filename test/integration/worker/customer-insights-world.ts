@@ -56,6 +56,7 @@ export async function customerInsightsWorld(
     newId,
     runs: { lastRun: async () => null, nextRunAt: async () => null, exportChanged: async () => {} },
   });
+  let signIns = 0;
   const handlers = createCustomerInsightsHandlers({
     ready,
     roles,
@@ -64,6 +65,9 @@ export async function customerInsightsWorld(
     launch: interactiveLaunch(launchWebAuthFlow),
     exportsBySource: () => exportNamesBySource(db),
     saveExport: (draft) => exports['exports.save']({ draft }, ctx),
+    signedIn: async () => {
+      signIns++;
+    },
     now: () => Date.now(),
     newId,
   });
@@ -103,6 +107,8 @@ export async function customerInsightsWorld(
     handlers,
     exports,
     launched,
+    /** How often a sign-in told the engine to resume waiting runs. */
+    signIns: () => signIns,
     addEnvironment,
     addConnection,
   };

@@ -45,6 +45,7 @@ describe('Customer Insights environments in the worker', () => {
     );
     expect(environment).toMatchObject({ state: 'signed-in', name: 'Contoso Retail (Production)' });
     expect(segmentCount).toBe(sandbox.segments.length);
+    expect(world.signIns()).toBe(1);
     const authorize = new URL(world.launched[0] ?? '');
     expect(authorize.searchParams.get('redirect_uri')).toBe(REDIRECT_URL);
     expect(authorize.searchParams.get('client_id')).toBe(CLIENT_ID);

@@ -48,6 +48,9 @@ function handlers() {
       launches.push(url);
       throw new SignInCancelledError();
     },
+    signedIn: async () => {
+      throw new Error('a cancelled sign-in resumes nothing');
+    },
     exportsBySource: async () => usedBy,
     saveExport: async () => {
       throw new Error('not used');
