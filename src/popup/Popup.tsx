@@ -1,4 +1,5 @@
 import browser from 'webextension-polyfill';
+import { ActiveRuns } from '../ui/ActiveRuns.tsx';
 import { t } from '../ui/i18n.ts';
 import { useAsync } from '../ui/use-async.ts';
 import { WorkerStatus } from '../ui/WorkerStatus.tsx';
@@ -16,6 +17,7 @@ export function Popup() {
       <section class="popup__page" aria-live="polite">
         <PageSegment />
       </section>
+      <ActiveRuns />
       <WorkerStatus status={status} />
       <button type="button" onClick={() => browser.runtime.openOptionsPage()}>
         {t('popupOpenOptions')}

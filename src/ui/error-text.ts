@@ -28,6 +28,19 @@ const errorKeys: Record<string, MessageKey> = {
   'segment-missing': 'errorSegmentMissing',
   'connection-missing': 'errorConnectionMissing',
   'upload-unknown': 'errorUploadUnknown',
+  'sign-in.cancelled': 'errorSignInCancelled',
+  'sign-in.required': 'errorSignInRequired',
+  'sign-in.failed': 'errorSignInFailed',
+  'sign-in.state-mismatch': 'errorSignInFailed',
+  'sign-in.unexpected-response': 'errorSignInFailed',
+  'sign-in.network-error': 'errorCustomerInsightsUnreachable',
+  'customer-insights.network-error': 'errorCustomerInsightsUnreachable',
+  'customer-insights.timeout': 'errorCustomerInsightsUnreachable',
+  'customer-insights.server-error': 'errorCustomerInsightsUnavailable',
+  'customer-insights.rate-limited': 'errorCustomerInsightsUnavailable',
+  'customer-insights.invalid-subscription-key': 'errorSubscriptionKey',
+  'customer-insights.access-denied': 'errorCustomerInsightsAccess',
+  'customer-insights.not-found': 'errorEnvironmentNotFound',
 };
 
 export interface ErrorText {

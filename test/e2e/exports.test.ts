@@ -67,6 +67,10 @@ describe('an export from a segment file', () => {
         };
       });
     await expect.poll(async () => (await chrome()).badge).toMatch(/^\d+%$/);
+    // The popup shows the same run with its own progress bar.
+    const popup = await browser.openPopup();
+    await popup.getByRole('progressbar', { name: 'Progress of Loyalty push' }).waitFor();
+    await popup.close();
     await expect.poll(() => runStatus(page, 'Loyalty push'), { timeout: 60_000 }).toBe('Successful');
     // The badge clears and a notification says how it went.
     await expect.poll(chrome).toEqual({ badge: '', notifications: [expect.stringMatching(/^run-/)] });
