@@ -117,7 +117,12 @@ describe('an export from a segment file', () => {
     await page
       .getByRole('row', { name: /Resilient push/ })
       .getByRole('cell', { name: 'Successful' })
-      .waitFor({ timeout: 90_000 });
+      .waitFor({ timeout: 90_000 })
+      .catch(async (error: unknown) => {
+        // Say where the run stands, not only that the page did not show it.
+        const runs = await browser!.readStore('runs');
+        throw new Error(`${String(error)}\nruns: ${JSON.stringify(runs).slice(0, 2_000)}`);
+      });
     expectExactState('Stoppable');
   });
 });

@@ -39,6 +39,7 @@ export class ExtensionBrowser {
   static async launch(
     options: LaunchOptions = {},
     ownsProfile = !options.profileDir,
+    knownExtensionId?: string,
   ): Promise<ExtensionBrowser> {
     const profileDir = options.profileDir ?? mkdtempSync(join(tmpdir(), 'sefo-profile-'));
     const extensionDir = options.extensionDir ?? distDir;
@@ -64,9 +65,7 @@ export class ExtensionBrowser {
       ],
       ...(language === 'tr' ? { locale: 'tr-TR' } : {}),
     });
-    const worker =
-      context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
-      (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    const worker = await firstWorker(context, knownExtensionId);
     const browser = new ExtensionBrowser(
       context,
       new URL(worker.url()).host,
@@ -309,15 +308,27 @@ export class ExtensionBrowser {
     return (await this.workerTargets()).length > 0;
   }
 
-  /** Stops the service worker as Chrome does when it is idle (toolchain.md). */
+  /**
+   * Stops the service worker as Chrome does when it is idle (toolchain.md). Done when the worker
+   * we closed is gone: a page that keeps asking may start a new one at once, which is fine.
+   */
   async stopWorker() {
     const cdp = await this.browserCdp();
-    for (const target of await this.workerTargets()) {
-      await cdp.send('Target.closeTarget', { targetId: target.targetId });
-    }
+    const closed = (await this.workerTargets()).map((t) => t.targetId);
+    for (const targetId of closed) await cdp.send('Target.closeTarget', { targetId });
     const deadline = Date.now() + 10_000;
-    while ((await this.workerTargets()).length > 0) {
+    let asked = Date.now();
+    for (;;) {
+      const left = (await this.workerTargets()).filter((t) => closed.includes(t.targetId));
+      if (!left.length) return;
       if (Date.now() > deadline) throw new Error('The service worker did not stop.');
+      // Chrome sometimes lets a worker that is busy with an event finish it and ignores the
+      // request; asking again once it is idle stops it.
+      if (Date.now() - asked > 500) {
+        asked = Date.now();
+        for (const t of left)
+          await cdp.send('Target.closeTarget', { targetId: t.targetId }).catch(() => undefined);
+      }
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -352,6 +363,23 @@ interface ChromeGlobal {
 interface CdpEvent {
   method?: string;
   params?: { exceptionDetails?: { text?: string; exception?: { description?: string } } };
+}
+
+/**
+ * The extension's service worker once the browser is up. A restarted profile's worker starts with
+ * the browser (runtime.onStartup), but Chrome may be slow to do so; opening one of the extension's
+ * pages then asks it to.
+ */
+async function firstWorker(context: BrowserContext, knownExtensionId: string | undefined): Promise<Worker> {
+  const existing = () => context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  const found = existing();
+  if (found) return found;
+  if (!knownExtensionId) return context.waitForEvent('serviceworker', { timeout: 15_000 });
+  const started = await context.waitForEvent('serviceworker', { timeout: 10_000 }).catch(() => undefined);
+  if (started) return started;
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${knownExtensionId}/options.html`);
+  return existing() ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
 }
 
 /** For afterEach: fails the test if the extension logged errors, and always closes the browser. */
