@@ -6,7 +6,7 @@ import {
 } from '../sandbox/customer-insights/index.ts';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
-import { addConnection } from './export-flow.ts';
+import { addConnection, addExport } from './export-flow.ts';
 
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 /** How the sandbox's tokens look: an unsigned JWT header, and `rt.` refresh tokens. */
@@ -139,5 +139,37 @@ describe('Customer Insights in the browser', () => {
     const sources = await opened;
     await sources.getByRole('heading', { name: 'Add Customer Insights environment' }).waitFor();
     expect(await sources.getByLabel('Environment ID').inputValue()).toBe(ci.environments[1]!.id);
+  });
+});
+
+describe('the schedule “After each source refresh”', () => {
+  test('runs the export once after Customer Insights reports a new refresh of the segment', async () => {
+    browser = await launch();
+    const key = omnisend.addKey({}, omnisend.brandId).key;
+    await addConnection(browser, key);
+    const page = await browser.openOptions('sources');
+    await addEnvironmentAndSignIn(page, ci.environmentId);
+    await addExport(page, 'VIP after refresh', 'Yeni müşteriler & VIP', 'after-refresh');
+    // Saving looks at the segment once and only remembers its last refresh: nothing runs.
+    await expect.poll(async () => (await browser!.readStore('schedules')).length).toBe(1);
+    expect(await browser.readStore('runs')).toEqual([]);
+
+    ci.control.refreshSegment('New_customers_VIP');
+    // The worker looks again at its next start (and every 15 minutes while it runs).
+    await browser.stopWorker();
+    expect(await browser.message('status')).toMatchObject({ ok: true });
+    await expect
+      .poll(async () => (await browser!.readStore('runs')).map((r) => (r as { status: string }).status), {
+        timeout: 60_000,
+      })
+      .toEqual(['succeeded']);
+    const runs = (await browser.readStore('runs')) as { trigger: string }[];
+    expect(runs.map((r) => r.trigger)).toEqual(['source-refresh']);
+
+    // No new refresh, no new run.
+    await browser.stopWorker();
+    expect(await browser.message('status')).toMatchObject({ ok: true });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await browser.readStore('runs')).toHaveLength(1);
   });
 });

@@ -33,14 +33,16 @@ export async function addExport(
   page: Page,
   name: string,
   segment: string,
-  schedule?: { everyHours: number },
+  schedule?: { everyHours: number } | 'after-refresh',
 ) {
   await page.getByRole('link', { name: 'Exports' }).click();
   await page.getByRole('button', { name: 'Add export' }).click();
   await page.getByLabel('Export name').fill(name);
   await page.getByRole('checkbox', { name: new RegExp(segment) }).check();
   await page.getByRole('heading', { name: /Preview of the first rows/ }).waitFor();
-  if (schedule) {
+  if (schedule === 'after-refresh') {
+    await page.getByLabel('When to run').selectOption('after-refresh');
+  } else if (schedule) {
     await page.getByLabel('When to run').selectOption('every');
     await page.getByLabel('Hours between runs').fill(String(schedule.everyHours));
   }
