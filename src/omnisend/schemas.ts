@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Request and response shapes of the Omnisend 2026-03-15 endpoints we use, after
- * /work/shared/omnisend-openapi (contacts, batches, brands). Requests are strict: they are ours.
+ * ../shared/omnisend-openapi (contacts, batches, brands). Requests are strict: they are ours.
  * Responses are loose objects – unknown fields pass – but what we read is checked. Omnisend's
  * backend is written in Go, so an empty list may arrive as `null` or be left out; lists default
  * to [].

@@ -12,7 +12,7 @@ import type { FieldError } from './problems.ts';
  * "at least one selector") are checked too: the client has to obey them all the same.
  */
 
-/** The shared, read-only documents sit next to the repository: /work/shared/omnisend-openapi. */
+/** The shared, read-only documents sit beside the repository: ../shared/omnisend-openapi. */
 export const OPENAPI_DIR = new URL('../../../../shared/omnisend-openapi/', import.meta.url);
 
 const DOCUMENTS = {

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { OmnisendClient } from '../../../src/omnisend/client.ts';
 import type { ContactRequest } from '../../../src/omnisend/schemas.ts';
+import { OPENAPI_DIR } from '../../sandbox/omnisend/contract.ts';
 import { brand, fakeFetch, json } from './fake-fetch.ts';
 
-// Holds what the client sends against Omnisend's own OpenAPI documents (read-only, shared).
-const specDir = '/work/shared/omnisend-openapi';
+// Holds what the client sends against Omnisend's own OpenAPI documents (read-only, shared, beside
+// the repository — the same place the sandbox reads them from).
+const specDir = fileURLToPath(OPENAPI_DIR);
 const specs = {
   contacts: 'omnisend-contacts-api-2026-03-15.json',
   batches: 'omnisend-batches-api-2026-03-15.json',
