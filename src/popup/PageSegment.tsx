@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type {
   CiPageSegment,
@@ -10,6 +10,7 @@ import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { formatDateTime } from '../ui/format.ts';
 import { type MessageKey, t } from '../ui/i18n.ts';
 import { useAsync } from '../ui/use-async.ts';
+import { usePolling } from '../ui/use-polling.ts';
 import { ask } from '../ui/worker.ts';
 import { useTabPage } from './use-tab-page.ts';
 
@@ -75,23 +76,10 @@ function SegmentState({ found, onChanged }: { found: CiPageSegment; onChanged: (
 
 function useExports(): ExportSummary[] {
   const [exports, setExports] = useState<ExportSummary[]>([]);
-  useEffect(() => {
-    let alive = true;
-    const poll = async () => {
-      try {
-        const next = (await ask('exports.list', {})).exports;
-        if (alive) setExports(next);
-      } catch {
-        // The worker may be starting; the next poll asks again.
-      }
-    };
-    void poll();
-    const timer = setInterval(poll, EXPORTS_POLL_MS);
-    return () => {
-      alive = false;
-      clearInterval(timer);
-    };
-  }, []);
+  usePolling(async (alive) => {
+    const next = (await ask('exports.list', {})).exports;
+    if (alive()) setExports(next);
+  }, EXPORTS_POLL_MS);
   return exports;
 }
 

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { SegmentPageContextReport } from '../messaging/protocol.ts';
+import { usePolling } from '../ui/use-polling.ts';
 import { ask } from '../ui/worker.ts';
 
 /**
@@ -27,27 +28,14 @@ async function targetTabId(): Promise<number | undefined> {
 /** The segment page the target tab shows, as its content script last reported it. */
 export function useTabPage(): TabPage {
   const [page, setPage] = useState<TabPage>({ state: 'loading' });
-  useEffect(() => {
-    let alive = true;
-    let last: string | undefined;
-    const poll = async () => {
-      try {
-        const tabId = await targetTabId();
-        const current = tabId === undefined ? null : (await ask('tab.context', { tabId })).page;
-        const key = JSON.stringify(current);
-        if (!alive || key === last) return;
-        last = key;
-        setPage({ state: 'ready', page: current, key });
-      } catch {
-        // The worker may be starting; the next poll asks again.
-      }
-    };
-    void poll();
-    const timer = setInterval(poll, POLL_MS);
-    return () => {
-      alive = false;
-      clearInterval(timer);
-    };
-  }, []);
+  const last = useRef<string | undefined>(undefined);
+  usePolling(async (alive) => {
+    const tabId = await targetTabId();
+    const current = tabId === undefined ? null : (await ask('tab.context', { tabId })).page;
+    const key = JSON.stringify(current);
+    if (!alive() || key === last.current) return;
+    last.current = key;
+    setPage({ state: 'ready', page: current, key });
+  }, POLL_MS);
   return page;
 }

@@ -7,6 +7,7 @@ import {
 } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
+import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { ask } from '../../ui/worker.ts';
 
 const OMNISEND_API_KEYS_PAGE = 'https://app.omnisend.com/integrations/api-keys';
@@ -82,27 +83,16 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
           onInput={(e) => setDisplayName(e.currentTarget.value)}
         />
       </label>
-      <fieldset class="field">
-        <legend>{t('connectionWhoCanUse')}</legend>
-        <label class="choice">
-          <input
-            type="radio"
-            name="share-with"
-            checked={shareWith === 'administrators'}
-            onChange={() => setShareWith('administrators')}
-          />
-          {t('connectionShareAdministrators')}
-        </label>
-        <label class="choice">
-          <input
-            type="radio"
-            name="share-with"
-            checked={shareWith === 'administrators-and-contributors'}
-            onChange={() => setShareWith('administrators-and-contributors')}
-          />
-          {t('connectionShareContributors')}
-        </label>
-      </fieldset>
+      <RadioGroup
+        legend={t('connectionWhoCanUse')}
+        name="share-with"
+        value={shareWith}
+        onChange={setShareWith}
+        options={[
+          { value: 'administrators', label: t('connectionShareAdministrators') },
+          { value: 'administrators-and-contributors', label: t('connectionShareContributors') },
+        ]}
+      />
       <label class="field">
         <span>{t('connectionApiKey')}</span>
         <input

@@ -5,6 +5,7 @@ import { sanitizeTag } from '../../core/tag-name.ts';
 import type { ExportDraft, SegmentChoice } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
+import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
 import { type AttributeRow, mappingFromRows, rowsFromMapping } from './attributes.ts';
@@ -211,29 +212,16 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
         />
       )}
 
-      <fieldset class="field">
-        <legend>{t('exportSyncMode')}</legend>
-        <label class="choice">
-          <input
-            type="radio"
-            name="sync-mode"
-            checked={syncMode === 'mirror'}
-            onChange={() => setSyncMode('mirror')}
-          />
-          {t('exportSyncMirror')}
-        </label>
-        <p class="hint indent">{t('exportSyncMirrorHelp')}</p>
-        <label class="choice">
-          <input
-            type="radio"
-            name="sync-mode"
-            checked={syncMode === 'add-only'}
-            onChange={() => setSyncMode('add-only')}
-          />
-          {t('exportSyncAddOnly')}
-        </label>
-        <p class="hint indent">{t('exportSyncAddOnlyHelp')}</p>
-      </fieldset>
+      <RadioGroup
+        legend={t('exportSyncMode')}
+        name="sync-mode"
+        value={syncMode}
+        onChange={setSyncMode}
+        options={[
+          { value: 'mirror', label: t('exportSyncMirror'), help: t('exportSyncMirrorHelp') },
+          { value: 'add-only', label: t('exportSyncAddOnly'), help: t('exportSyncAddOnlyHelp') },
+        ]}
+      />
 
       <ScheduleEditor schedule={schedule} onChange={setSchedule} />
 
