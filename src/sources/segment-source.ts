@@ -23,6 +23,11 @@ export interface MemberPage {
   rows: SourceRow[];
   /** Where to continue; null when the segment has been read to its end. */
   next: string | null;
+  /**
+   * False when the source knows this read may have missed members (the segment changed under it
+   * more than it could make up for). A run then removes no tags: a missed member is no leaver.
+   */
+  complete?: boolean;
 }
 
 export interface ReadOptions {

@@ -45,6 +45,7 @@ export class MemorySource implements SegmentSource {
   readonly #overrides = new Map<number, Record<string, unknown>>();
   #failures = 0;
   #failure: Error | null = null;
+  #incomplete = false;
   /** Pages handed out, for tests that check streaming. */
   pagesRead = 0;
 
@@ -78,6 +79,11 @@ export class MemorySource implements SegmentSource {
   failReads(count: number): void {
     this.#failures = count;
     this.#failure = null;
+  }
+
+  /** Reads say they may have missed members, as a source whose segment changed under it does. */
+  markIncomplete(incomplete: boolean): void {
+    this.#incomplete = incomplete;
   }
 
   /** The next `count` reads of members fail with `error`. */
@@ -128,7 +134,8 @@ export class MemorySource implements SegmentSource {
     const end = offset + indexes.length;
     // Yield like a real source would, so abandoned work can stop between pages.
     await new Promise((resolve) => setImmediate(resolve));
-    return { rows, next: end < segment.members.length ? `o:${end}` : null };
+    const next = end < segment.members.length ? `o:${end}` : null;
+    return this.#incomplete ? { rows, next, complete: false } : { rows, next };
   }
 }
 

@@ -5,7 +5,7 @@ import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
 import { InvalidRequestError, NotFoundError, OmnisendError } from '../../omnisend/errors.ts';
 import { type Batch, type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
-import { needsUser, type SegmentSource, type SourceRow } from '../../sources/segment-source.ts';
+import { type MemberPage, needsUser, type SegmentSource } from '../../sources/segment-source.ts';
 import { ledgerRange, mayHaveOurTag, parseLedgerEntry } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { parseRunRecord, type RunRecord, rememberId } from '../../storage/run-records.ts';
@@ -122,6 +122,8 @@ export class RunDriver {
         mapping: current.definition.mapping,
         today,
       });
+      // Members a source may have missed are no leavers: this run takes no tags away (Mirror).
+      if (page.complete === false) current.untagScan = { after: current.untagScan.after, done: true };
       if (page.next !== null) current.read.cursor = page.next;
       else if (index + 1 < current.definition.segments.length)
         current.read = { segment: index + 1, cursor: null, done: false };
@@ -138,7 +140,7 @@ export class RunDriver {
     segmentId: string,
     cursor: string | null,
     signal: AbortSignal,
-  ): Promise<{ rows: SourceRow[]; next: string | null }> {
+  ): Promise<MemberPage> {
     const source = await this.#source(sourceId, run);
     const fields = mappedFields(run);
     for (let attempt = 1; ; attempt++) {
