@@ -5,6 +5,11 @@ import { addConnection, addExport, runStatus, segmentCsv, uploadSegment } from '
 
 type OmnisendSandbox = Awaited<ReturnType<typeof startOmnisendSandbox>>;
 
+interface RunLike {
+  status: string;
+  counts: { sent: number };
+}
+
 interface ChromeApi {
   action: { getBadgeText(details: object): Promise<string> };
   notifications: { getAll(): Promise<Record<string, unknown>> };
@@ -91,6 +96,23 @@ describe('an export from a segment file', () => {
     const csv = Buffer.concat(chunks).toString('utf8');
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(ROWS / 50 + 1);
     expect(csv).toContain('"not-an-email-49"');
+
+    // "Full resync" sends every contact again, changed or not (a plain rerun sends only changes).
+    await page.getByRole('link', { name: 'Exports' }).click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Full resync: Loyalty push' }).click();
+    await expect
+      .poll(
+        async () => {
+          const runs = (await browser!.message('runs.list', {})) as { data?: { runs: RunLike[] } };
+          return runs.data?.runs.map((r) => [r.status, r.counts.sent]);
+        },
+        { timeout: 60_000 },
+      )
+      .toEqual([
+        ['succeeded', VALID],
+        ['succeeded', VALID],
+      ]);
   });
 
   test('the worker stopped three times during the run still ends with the exact state', async () => {

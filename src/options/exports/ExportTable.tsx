@@ -16,11 +16,13 @@ interface Props {
   exports: ExportSummary[];
   onEdit: (e: ExportSummary) => void;
   onRun: (e: ExportSummary) => void;
+  /** Runs it sending every contact again, changed or not (DESIGN.md §4). */
+  onFullResync: (e: ExportSummary) => void;
   onDuplicate: (e: ExportSummary) => void;
   onRemove: (e: ExportSummary) => void;
 }
 
-export function ExportTable({ exports, onEdit, onRun, onDuplicate, onRemove }: Props) {
+export function ExportTable({ exports, onEdit, onRun, onFullResync, onDuplicate, onRemove }: Props) {
   return (
     <table class="table" aria-label={t('exportListLabel')}>
       <thead>
@@ -56,6 +58,14 @@ export function ExportTable({ exports, onEdit, onRun, onDuplicate, onRemove }: P
                 label={t('exportRunNowNamed', e.name)}
                 onClick={() => onRun(e)}
                 primary
+                disabled={
+                  e.connection === null || e.lastRun?.status === 'running' || e.lastRun?.status === 'queued'
+                }
+              />
+              <RowButton
+                text={t('exportFullResync')}
+                label={t('exportFullResyncNamed', e.name)}
+                onClick={() => onFullResync(e)}
                 disabled={
                   e.connection === null || e.lastRun?.status === 'running' || e.lastRun?.status === 'queued'
                 }

@@ -55,6 +55,10 @@ export function ExportsSection() {
           exports={exports}
           onEdit={(e) => setEditing(e.id)}
           onRun={(e) => act(() => ask('exports.run', { id: e.id }))}
+          onFullResync={(e) => {
+            if (confirm(t('exportFullResyncConfirm', e.name)))
+              void act(() => ask('exports.run', { id: e.id, fullResync: true }));
+          }}
           onDuplicate={(e) => act(() => ask('exports.duplicate', { id: e.id }))}
           onRemove={remove}
         />
