@@ -5,7 +5,13 @@ import { startCustomerInsightsSandbox } from '../sandbox/customer-insights/index
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { buildExtension, repoRoot } from '../support/build-extension.ts';
 import { ExtensionBrowser } from '../support/extension-browser.ts';
-import { addExport, connectOmnisend, uploadSegment, waitForExportStatus } from '../support/ui-flows.ts';
+import {
+  addCustomerInsightsEnvironment,
+  addExport,
+  connectOmnisend,
+  uploadSegment,
+  waitForExportStatus,
+} from '../support/ui-flows.ts';
 import { demoSegmentCsv } from './demo-segment.ts';
 
 /**
@@ -19,6 +25,8 @@ const headless = !process.env.DISPLAY || process.env.HEADLESS === '1';
 const members = Number(process.env.DEMO_MEMBERS ?? 5_000);
 const shots = resolve(repoRoot, '.artifacts/demo');
 const say = (line: string) => console.log(`• ${line}`);
+/** Any GUID does: the sandbox's Entra ID accepts every application id. */
+const DEMO_CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 
 say('Building the extension (dist/)…');
 await buildExtension();
@@ -97,10 +105,22 @@ if (!headless) {
       `${omnisend.inspect.contractViolations().length} contract violations`,
   );
 
+  const environment = customerInsights.environments[0]!;
+  await addCustomerInsightsEnvironment(options, {
+    id: environment.id,
+    subscriptionKey: customerInsights.subscriptionKey,
+    clientId: DEMO_CLIENT_ID,
+    displayName: environment.displayName,
+  });
+  say(
+    `Options › Sources: added the Customer Insights environment “${environment.displayName}” and signed in`,
+  );
+  await shoot(options, '06-customer-insights-source');
+
   const ci = await browser.context.newPage();
   await ci.goto(customerInsights.segmentPageUrl(customerInsights.segments[0]!.name));
   say(`Opened a Customer Insights segment page: ${ci.url()}`);
-  await shoot(ci, '06-customer-insights-page');
+  await shoot(ci, '07-customer-insights-page');
   await ci.bringToFront();
   const tabId = await options.evaluate(async () => {
     const api = (
@@ -111,7 +131,17 @@ if (!headless) {
   const popup = await browser.openPopup(tabId);
   await popup.setViewportSize({ width: 380, height: 480 });
   await popup.getByRole('heading', { level: 1 }).waitFor();
-  await shoot(popup, '07-popup');
+  await popup.getByRole('button', { name: 'Export now' }).waitFor();
+  say(
+    `Popup on the segment page: ${(await popup.locator('.popup__page').innerText()).replace(/\s+/g, ' ').trim()}`,
+  );
+  await shoot(popup, '08-popup');
+  await popup.getByRole('button', { name: 'Export now' }).click();
+  const segmentName = customerInsights.segments[0]!.displayName;
+  await options.getByRole('link', { name: 'Exports' }).click();
+  await waitForExportStatus(options, segmentName, 'Successful');
+  say(`Popup › Export now: created the export “${segmentName}” in one step and ran it to “Successful”`);
+  await shoot(options, '09-exports');
 
   if (browser.errors.length) {
     console.error(`The extension reported errors:\n${browser.errors.join('\n')}`);

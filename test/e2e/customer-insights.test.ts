@@ -8,6 +8,7 @@ import {
 import { segmentMembers } from '../sandbox/customer-insights/profiles.ts';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
+import { addCustomerInsightsEnvironment } from '../support/ui-flows.ts';
 import { addConnection, addExport } from './export-flow.ts';
 
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -46,26 +47,20 @@ async function launch() {
   });
 }
 
-/** Sources › "Add Customer Insights environment", then "Sign in" through launchWebAuthFlow. */
+/** The shared flow, plus what this suite checks on the way: the redirect URI and the segment count. */
 async function addEnvironmentAndSignIn(page: Page, environmentId: string) {
-  await page.getByRole('link', { name: 'Sources' }).click();
+  await addCustomerInsightsEnvironment(page, {
+    id: environmentId,
+    subscriptionKey: ci.subscriptionKey,
+    clientId: CLIENT_ID,
+    displayName: 'Contoso Retail (Production)',
+  });
+  await page.getByText(/Signed in to Contoso Retail \(Production\): 6 segments found/).waitFor();
   await page.getByRole('button', { name: 'Add Customer Insights environment' }).click();
-  await page.getByLabel('Environment ID').fill(environmentId);
-  await page.getByLabel('API subscription key').fill(ci.subscriptionKey);
-  await page.getByLabel('Tenant').fill('organizations');
-  await page.getByLabel('Application (client) ID').fill(CLIENT_ID);
   expect(await page.getByLabel('Redirect URI').inputValue()).toMatch(
     /^https:\/\/[a-p]{32}\.chromiumapp\.org\/$/,
   );
-  await page.getByRole('button', { name: 'Save' }).click();
-  const row = page.getByRole('row', { name: new RegExp(environmentId) });
-  await row.getByText('Not signed in').waitFor();
-  await row.getByRole('button', { name: /^Sign in to / }).click();
-  await page.getByText(/Signed in to Contoso Retail \(Production\): 6 segments found/).waitFor();
-  await page
-    .getByRole('row', { name: /Contoso Retail \(Production\)/ })
-    .getByText('Signed in')
-    .waitFor();
+  await page.getByRole('button', { name: 'Cancel' }).click();
 }
 
 /** The id of the tab `page` is in, asked from an extension page. */

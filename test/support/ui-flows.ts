@@ -70,3 +70,22 @@ export async function waitForExportStatus(page: Page, name: string, status: stri
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** Sources › "Add Customer Insights environment", then "Sign in" through launchWebAuthFlow. */
+export async function addCustomerInsightsEnvironment(
+  page: Page,
+  environment: { id: string; subscriptionKey: string; clientId: string; displayName: string },
+) {
+  await page.getByRole('link', { name: 'Sources' }).click();
+  await page.getByRole('button', { name: 'Add Customer Insights environment' }).click();
+  await page.getByLabel('Environment ID').fill(environment.id);
+  await page.getByLabel('API subscription key').fill(environment.subscriptionKey);
+  await page.getByLabel('Tenant').fill('organizations');
+  await page.getByLabel('Application (client) ID').fill(environment.clientId);
+  await page.getByRole('button', { name: 'Save' }).click();
+  const row = page.getByRole('row', { name: new RegExp(environment.id) });
+  await row.getByText('Not signed in').waitFor();
+  await row.getByRole('button', { name: /^Sign in to / }).click();
+  const named = page.getByRole('row', { name: new RegExp(environment.displayName.replace(/[()]/g, '\\$&')) });
+  await named.getByText('Signed in').waitFor();
+}
