@@ -133,7 +133,7 @@ if (!headless) {
   await popup.getByRole('heading', { level: 1 }).waitFor();
   await popup.getByRole('button', { name: 'Export now' }).waitFor();
   say(
-    `Popup on the segment page: ${(await popup.locator('.popup__page').innerText()).replace(/\s+/g, ' ').trim()}`,
+    `Popup on the segment page: ${((await popup.locator('.popup__page').textContent()) ?? '').replace(/\s+/g, ' ').trim()}`,
   );
   await shoot(popup, '08-popup');
   await popup.getByRole('button', { name: 'Export now' }).click();

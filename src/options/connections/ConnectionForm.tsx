@@ -8,6 +8,7 @@ import {
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
+import { TextField } from '../../ui/TextField.tsx';
 import { ask } from '../../ui/worker.ts';
 
 const OMNISEND_API_KEYS_PAGE = 'https://app.omnisend.com/integrations/api-keys';
@@ -73,16 +74,13 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
   return (
     <form class="form" onSubmit={save} aria-labelledby="connection-form-title">
       <h3 id="connection-form-title">{existing ? t('connectionEditTitle') : t('connectionAdd')}</h3>
-      <label class="field">
-        <span>{t('connectionDisplayName')}</span>
-        <input
-          type="text"
-          required
-          maxLength={100}
-          value={displayName}
-          onInput={(e) => setDisplayName(e.currentTarget.value)}
-        />
-      </label>
+      <TextField
+        label={t('connectionDisplayName')}
+        value={displayName}
+        onInput={setDisplayName}
+        required
+        maxLength={100}
+      />
       <RadioGroup
         legend={t('connectionWhoCanUse')}
         name="share-with"
@@ -93,18 +91,15 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
           { value: 'administrators-and-contributors', label: t('connectionShareContributors') },
         ]}
       />
-      <label class="field">
-        <span>{t('connectionApiKey')}</span>
-        <input
-          type="password"
-          autocomplete="off"
-          spellcheck={false}
-          required={!existing}
-          value={apiKey}
-          onInput={(e) => setApiKey(e.currentTarget.value)}
-          aria-describedby="api-key-help"
-        />
-      </label>
+      <TextField
+        label={t('connectionApiKey')}
+        type="password"
+        value={apiKey}
+        onInput={setApiKey}
+        required={!existing}
+        verbatim
+        describedBy="api-key-help"
+      />
       <p id="api-key-help" class="hint">
         {existing && <>{t('connectionApiKeyKeep', existing.keyHint)} </>}
         <a href={OMNISEND_API_KEYS_PAGE} target="_blank" rel="noreferrer">

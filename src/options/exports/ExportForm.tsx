@@ -6,6 +6,7 @@ import type { ExportDraft, SegmentChoice } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
+import { TextField } from '../../ui/TextField.tsx';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
 import { type AttributeRow, mappingFromRows, rowsFromMapping } from './attributes.ts';
@@ -136,10 +137,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
   return (
     <form class="form form--wide" onSubmit={save} aria-labelledby="export-form-title">
       <h3 id="export-form-title">{exportId ? t('exportEditTitle') : t('exportAdd')}</h3>
-      <label class="field">
-        <span>{t('exportName')}</span>
-        <input type="text" maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
+      <TextField label={t('exportName')} value={name} onInput={setName} maxLength={100} />
       <div class="field">
         <label for={connectionFieldId}>{t('exportConnection')}</label>
         <select

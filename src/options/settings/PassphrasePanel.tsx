@@ -3,6 +3,7 @@ import { MIN_PASSPHRASE_LENGTH, type Status } from '../../messaging/protocol.ts'
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
 import { useStatus } from '../../ui/status-context.ts';
+import { TextField } from '../../ui/TextField.tsx';
 import { ask } from '../../ui/worker.ts';
 
 type Mode = 'unlock' | 'set' | 'manage';
@@ -10,25 +11,6 @@ type Mode = 'unlock' | 'set' | 'manage';
 function modeOf(status: Status): Mode {
   if (status.role === 'contributor') return 'unlock';
   return status.passphraseSet ? 'manage' : 'set';
-}
-
-function PasswordField(props: {
-  label: string;
-  value: string;
-  onInput: (v: string) => void;
-  autoFocus?: boolean;
-}) {
-  return (
-    <label class="field">
-      <span>{props.label}</span>
-      <input
-        type="password"
-        autocomplete="off"
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-      />
-    </label>
-  );
 }
 
 /** Settings › "Administrator passphrase": set, change, remove, unlock and lock. */
@@ -90,7 +72,12 @@ export function PassphrasePanel({ status }: { status: Status }) {
             void run(() => ask('role.unlock', { passphrase: current }), null);
           }}
         >
-          <PasswordField label={t('passphraseUnlockField')} value={current} onInput={setCurrent} />
+          <TextField
+            type="password"
+            label={t('passphraseUnlockField')}
+            value={current}
+            onInput={setCurrent}
+          />
           <button type="submit" disabled={busy || current === ''}>
             {t('passphraseUnlock')}
           </button>
@@ -100,10 +87,10 @@ export function PassphrasePanel({ status }: { status: Status }) {
       {mode !== 'unlock' && (
         <form class="form" onSubmit={submitNew}>
           {mode === 'manage' && (
-            <PasswordField label={t('passphraseCurrent')} value={current} onInput={setCurrent} />
+            <TextField type="password" label={t('passphraseCurrent')} value={current} onInput={setCurrent} />
           )}
-          <PasswordField label={t('passphraseNew')} value={next} onInput={setNext} />
-          <PasswordField label={t('passphraseRepeat')} value={repeat} onInput={setRepeat} />
+          <TextField type="password" label={t('passphraseNew')} value={next} onInput={setNext} />
+          <TextField type="password" label={t('passphraseRepeat')} value={repeat} onInput={setRepeat} />
           {problem && <p role="alert">{problem}</p>}
           <div class="row">
             <button type="submit" disabled={busy}>

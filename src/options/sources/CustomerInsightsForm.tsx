@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { CiEnvironmentView } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
+import { TextField } from '../../ui/TextField.tsx';
 import { ask } from '../../ui/worker.ts';
 
 interface Props {
@@ -54,48 +55,24 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
   return (
     <form class="form" onSubmit={save} aria-labelledby="ci-form-title">
       <h3 id="ci-form-title">{editing ? t('ciEditTitle') : t('ciAdd')}</h3>
-      <label class="field">
-        <span>{t('ciEnvironmentId')}</span>
-        <input
-          type="text"
-          required
-          spellcheck={false}
-          value={environment}
-          onInput={(e) => setEnvironment(e.currentTarget.value)}
-        />
-      </label>
+      <TextField
+        label={t('ciEnvironmentId')}
+        value={environment}
+        onInput={setEnvironment}
+        required
+        verbatim
+      />
       <p class="hint">{t('ciEnvironmentIdHint')}</p>
-      <label class="field">
-        <span>{t('ciSubscriptionKey')}</span>
-        <input
-          type="password"
-          autocomplete="off"
-          required={!editing}
-          value={subscriptionKey}
-          onInput={(e) => setSubscriptionKey(e.currentTarget.value)}
-        />
-      </label>
+      <TextField
+        label={t('ciSubscriptionKey')}
+        type="password"
+        value={subscriptionKey}
+        onInput={setSubscriptionKey}
+        required={!editing}
+      />
       <p class="hint">{editing ? t('ciSubscriptionKeyKeep', editing.keyHint) : t('ciSubscriptionKeyHint')}</p>
-      <label class="field">
-        <span>{t('ciTenant')}</span>
-        <input
-          type="text"
-          required
-          spellcheck={false}
-          value={tenant}
-          onInput={(e) => setTenant(e.currentTarget.value)}
-        />
-      </label>
-      <label class="field">
-        <span>{t('ciClientId')}</span>
-        <input
-          type="text"
-          required
-          spellcheck={false}
-          value={clientId}
-          onInput={(e) => setClientId(e.currentTarget.value)}
-        />
-      </label>
+      <TextField label={t('ciTenant')} value={tenant} onInput={setTenant} required verbatim />
+      <TextField label={t('ciClientId')} value={clientId} onInput={setClientId} required verbatim />
       <label class="field">
         <span>{t('ciRedirectUri')}</span>
         <input type="text" readOnly value={redirectUrl} onFocus={(e) => e.currentTarget.select()} />

@@ -3,6 +3,7 @@ import { FileParseError } from '../../core/file-parsing/parsed-page.ts';
 import type { FileSegmentView } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
+import { TextField } from '../../ui/TextField.tsx';
 import { type UploadProgress, uploadSegmentFile } from './upload-file.ts';
 
 interface Props {
@@ -71,10 +72,7 @@ export function UploadForm({ replacing, onDone, onCancel }: Props) {
         />
       </label>
       <p class="hint">{t('fileFormats')}</p>
-      <label class="field">
-        <span>{t('fileSegmentName')}</span>
-        <input type="text" maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
+      <TextField label={t('fileSegmentName')} value={name} onInput={setName} maxLength={100} />
       {progress && (
         <div class="progress-block">
           <progress
