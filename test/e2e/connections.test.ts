@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startCustomerInsightsSandbox } from '../sandbox/customer-insights/index.ts';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
+import { storedExport } from './export-flow.ts';
 
 type OmnisendSandbox = Awaited<ReturnType<typeof startOmnisendSandbox>>;
 type CustomerInsightsSandbox = Awaited<ReturnType<typeof startCustomerInsightsSandbox>>;
@@ -109,28 +110,7 @@ describe('Connections', () => {
     const [connection] = (await browser.readStore('connections')) as { id: string }[];
 
     // An export that uses it, written as the worker stores one.
-    await page.evaluate(
-      (connectionId) =>
-        new Promise<void>((resolve) => {
-          const open = indexedDB.open('segment-export');
-          open.onsuccess = () => {
-            const tx = open.result.transaction('exports', 'readwrite');
-            tx.objectStore('exports').put({
-              id: 'e1',
-              name: 'Weekly VIP',
-              connectionId,
-              segments: [{ sourceId: 's', segmentId: 's', displayName: 'VIP', tag: 'VIP' }],
-              mapping: { email: 'Email' },
-              syncMode: 'mirror',
-              schedule: { kind: 'manual' },
-              createdAt: 1,
-              updatedAt: 1,
-            });
-            tx.oncomplete = () => resolve();
-          };
-        }),
-      connection!.id,
-    );
+    await browser.putRecords('exports', [storedExport({ name: 'Weekly VIP', connectionId: connection!.id })]);
     expect(await browser.message('connections.remove', { id: connection!.id })).toMatchObject({
       ok: false,
       error: { code: 'connection-in-use', details: ['Weekly VIP'] },

@@ -182,22 +182,11 @@ describe('runs that outlive the browser', () => {
     await expect.poll(async () => (await browser!.readStore('schedules')).length).toBe(1);
 
     // Three and a half hours pass while the browser is closed: three slots are missed.
-    await page.evaluate(
-      () =>
-        new Promise<void>((resolve) => {
-          const open = indexedDB.open('segment-export');
-          open.onsuccess = () => {
-            const store = open.result.transaction('schedules', 'readwrite').objectStore('schedules');
-            const cursor = store.openCursor();
-            cursor.onsuccess = () => {
-              const record = cursor.result!.value;
-              const earlier = Date.now() - 3.5 * 3_600_000;
-              cursor.result!.update({ ...record, anchorAt: earlier, nextDueAt: earlier + 3_600_000 });
-              resolve();
-            };
-          };
-        }),
-    );
+    const [schedule] = (await browser.readStore('schedules')) as Record<string, unknown>[];
+    const earlier = Date.now() - 3.5 * 3_600_000;
+    await browser.putRecords('schedules', [
+      { ...schedule, anchorAt: earlier, nextDueAt: earlier + 3_600_000 },
+    ]);
     browser = await browser.restart();
     await expect
       .poll(async () => (await browser!.readStore('runs')).map((r) => (r as { status: string }).status), {

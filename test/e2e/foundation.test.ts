@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startCustomerInsightsSandbox } from '../sandbox/customer-insights/index.ts';
 import { distDir, repoRoot } from '../support/build-extension.ts';
 import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
+import { storedExport } from './export-flow.ts';
 
 const messages = (lang: string) =>
   JSON.parse(readFileSync(resolve(repoRoot, `public/_locales/${lang}/messages.json`), 'utf8')) as Record<
@@ -97,30 +98,20 @@ describe('the extension in Chromium', () => {
 
   test('wakes a stopped worker on the next message, with its data intact', async () => {
     browser = await ExtensionBrowser.launch();
-    const page = await browser.openOptions();
     // The worker creates the database; only then is a record seeded into it, as the worker stores one.
     expect(await browser.message('status')).toMatchObject({ ok: true });
-    await page.evaluate(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('segment-export');
-          open.onsuccess = () => {
-            const tx = open.result.transaction('connections', 'readwrite');
-            tx.objectStore('connections').put({
-              id: 'c1',
-              displayName: 'Demo',
-              shareWith: 'administrators',
-              brand: { id: 'b1', name: 'Demo brand' },
-              keyHint: '••••1234',
-              consent: { agreedAt: 1, statementVersion: '2026-11' },
-              createdAt: 1,
-              lastUsedAt: null,
-            });
-            tx.oncomplete = () => resolve();
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-    );
+    await browser.putRecords('connections', [
+      {
+        id: 'c1',
+        displayName: 'Demo',
+        shareWith: 'administrators',
+        brand: { id: 'b1', name: 'Demo brand' },
+        keyHint: '••••1234',
+        consent: { agreedAt: 1, statementVersion: '2026-11' },
+        createdAt: 1,
+        lastUsedAt: null,
+      },
+    ]);
     await browser.stopWorker();
     expect(await browser.isWorkerRunning()).toBe(false);
     expect(await browser.message('status')).toMatchObject({ ok: true, data: { counts: { connections: 1 } } });
@@ -129,29 +120,8 @@ describe('the extension in Chromium', () => {
 
   test('keeps its data when the browser restarts on the same profile', async () => {
     browser = await ExtensionBrowser.launch();
-    const page = await browser.openOptions();
     expect(await browser.message('status')).toMatchObject({ ok: true });
-    await page.evaluate(
-      () =>
-        new Promise<void>((resolve) => {
-          const open = indexedDB.open('segment-export');
-          open.onsuccess = () => {
-            const tx = open.result.transaction('exports', 'readwrite');
-            tx.objectStore('exports').put({
-              id: 'e1',
-              name: 'VIP',
-              connectionId: null,
-              segments: [{ sourceId: 's', segmentId: 's', displayName: 'VIP', tag: 'VIP' }],
-              mapping: { email: 'Email' },
-              syncMode: 'mirror',
-              schedule: { kind: 'manual' },
-              createdAt: 1,
-              updatedAt: 1,
-            });
-            tx.oncomplete = () => resolve();
-          };
-        }),
-    );
+    await browser.putRecords('exports', [storedExport({ name: 'VIP', connectionId: null })]);
     browser = await browser.restart();
     expect(await browser.readStore('exports')).toHaveLength(1);
     expect(await browser.message('status')).toMatchObject({ data: { counts: { exports: 1 } } });

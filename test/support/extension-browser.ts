@@ -212,6 +212,32 @@ export class ExtensionBrowser {
   }
 
   /**
+   * Writes records into one IndexedDB store from an extension page, as the worker stores them, to
+   * set up a state (or a passage of time) the UI cannot make. The worker must have created the
+   * database first (send it a message).
+   */
+  async putRecords(store: string, records: unknown[]): Promise<void> {
+    const page = await this.helperPage();
+    await page.evaluate(
+      ([name, values]) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('segment-export');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(name, 'readwrite');
+            for (const value of values) tx.objectStore(name).put(value);
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      [store, records] as const,
+    );
+  }
+
+  /**
    * Everything the extension keeps in this profile, as text: chrome.storage (local, sync, session)
    * and every IndexedDB record, binary parts included, so a test can look for a plaintext secret.
    */

@@ -6,6 +6,7 @@ import {
   type ShareWith,
 } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
+import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { TextField } from '../../ui/TextField.tsx';
@@ -124,14 +125,7 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
         </label>
       </section>
       {error !== null && <ErrorMessage error={error} />}
-      <div class="row">
-        <button type="submit" disabled={!canSave} aria-describedby="save-hint">
-          {t('actionSave')}
-        </button>
-        <button type="button" class="secondary" onClick={onCancel}>
-          {t('actionCancel')}
-        </button>
-      </div>
+      <FormActions canSubmit={canSave} onCancel={onCancel} describedBy="save-hint" />
       {!canSave && (
         <p id="save-hint" class="hint">
           {t('connectionSaveHint')}

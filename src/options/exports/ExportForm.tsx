@@ -4,6 +4,7 @@ import type { Mapping } from '../../core/mapping/mapping.ts';
 import { sanitizeTag } from '../../core/tag-name.ts';
 import type { ExportDraft, SegmentChoice } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
+import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { TextField } from '../../ui/TextField.tsx';
@@ -224,14 +225,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
       <ScheduleEditor schedule={schedule} onChange={setSchedule} />
 
       {error !== null && <ErrorMessage error={error} />}
-      <div class="row">
-        <button type="submit" disabled={!canSave || saving}>
-          {t('actionSave')}
-        </button>
-        <button type="button" class="secondary" onClick={onCancel}>
-          {t('actionCancel')}
-        </button>
-      </div>
+      <FormActions canSubmit={canSave && !saving} onCancel={onCancel} />
       <p class="hint">{t('exportSaveNeverRuns')}</p>
     </form>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { CiEnvironmentView } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
+import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
 import { TextField } from '../../ui/TextField.tsx';
 import { ask } from '../../ui/worker.ts';
@@ -85,14 +86,7 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
         {copied && <span role="status">{t('ciCopied')}</span>}
       </div>
       {error !== null && <ErrorMessage error={error} />}
-      <div class="row">
-        <button type="submit" disabled={!complete || saving}>
-          {t('actionSave')}
-        </button>
-        <button type="button" class="secondary" onClick={onCancel}>
-          {t('actionCancel')}
-        </button>
-      </div>
+      <FormActions canSubmit={Boolean(complete) && !saving} onCancel={onCancel} />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import { FileParseError } from '../../core/file-parsing/parsed-page.ts';
 import type { FileSegmentView } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
+import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
 import { TextField } from '../../ui/TextField.tsx';
 import { type UploadProgress, uploadSegmentFile } from './upload-file.ts';
@@ -84,14 +85,11 @@ export function UploadForm({ replacing, onDone, onCancel }: Props) {
         </div>
       )}
       {fileProblem ? <p role="alert">{fileProblem}</p> : error !== null && <ErrorMessage error={error} />}
-      <div class="row">
-        <button type="submit" disabled={!file || !name.trim() || progress !== null}>
-          {t('fileUploadButton')}
-        </button>
-        <button type="button" class="secondary" onClick={cancel}>
-          {t('actionCancel')}
-        </button>
-      </div>
+      <FormActions
+        canSubmit={file !== null && name.trim() !== '' && progress === null}
+        onCancel={cancel}
+        submitText={t('fileUploadButton')}
+      />
     </form>
   );
 }
