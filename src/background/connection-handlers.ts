@@ -11,7 +11,7 @@ import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
 import type { ConnectionRecord } from '../storage/records.ts';
 import { secretHint, type Vault } from '../storage/vault.ts';
-import { askOmnisend } from './omnisend-failure.ts';
+import { askOmnisend } from './ask-omnisend.ts';
 import type { Roles } from './roles.ts';
 import { HandledError, type Handlers } from './router.ts';
 

@@ -4,7 +4,7 @@ import { deleteAllData } from '../storage/delete-all.ts';
 import { openDatabase } from '../storage/open-database.ts';
 import { Vault } from '../storage/vault.ts';
 import { CustomerInsightsEnvironments } from './customer-insights/environments.ts';
-import { CiSecrets } from './customer-insights/token-store.ts';
+import { CiSecrets } from './customer-insights/secrets.ts';
 import { createEngine } from './engine/engine.ts';
 import { createOmnisendAccess } from './engine/omnisend-access.ts';
 import { Roles } from './roles.ts';

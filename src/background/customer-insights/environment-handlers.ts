@@ -7,6 +7,7 @@ import {
   SignInError,
   SignInRequiredError,
 } from '../../sources/customer-insights/index.ts';
+import { listConnections } from '../../storage/connections.ts';
 import {
   type CiEnvironmentRecord,
   getCiEnvironment,
@@ -14,15 +15,14 @@ import {
   putCiEnvironment,
   removeCiEnvironment,
   updateCiEnvironment,
-} from '../../storage/ci-environments.ts';
-import { listConnections } from '../../storage/connections.ts';
+} from '../../storage/customer-insights-environments.ts';
 import { listExports } from '../../storage/exports.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { secretHint, VaultError } from '../../storage/vault.ts';
 import type { Roles } from '../roles.ts';
 import { HandledError, type Handlers } from '../router.ts';
 import type { CustomerInsightsEnvironments } from './environments.ts';
-import type { CiSecrets } from './token-store.ts';
+import type { CiSecrets } from './secrets.ts';
 
 export interface CustomerInsightsDeps {
   ready: Promise<Database>;

@@ -14,9 +14,9 @@ import {
   getCiEnvironment,
   listCiEnvironments,
   updateCiEnvironment,
-} from '../../storage/ci-environments.ts';
+} from '../../storage/customer-insights-environments.ts';
 import type { Database } from '../../storage/open-database.ts';
-import type { CiSecrets } from './token-store.ts';
+import type { CiSecrets } from './secrets.ts';
 
 export interface CiPlatform {
   ready: Promise<Database>;

@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { createCustomerInsightsHandlers } from '../../../src/background/customer-insights/environment-handlers.ts';
 import { CustomerInsightsEnvironments } from '../../../src/background/customer-insights/environments.ts';
-import { CiSecrets } from '../../../src/background/customer-insights/token-store.ts';
+import { CiSecrets } from '../../../src/background/customer-insights/secrets.ts';
 import { interactiveLaunch } from '../../../src/background/customer-insights/web-auth-flow.ts';
 import { createExportHandlers } from '../../../src/background/export-handlers.ts';
 import { Roles } from '../../../src/background/roles.ts';

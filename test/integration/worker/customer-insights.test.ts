@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { CustomerInsightsEnvironments } from '../../../src/background/customer-insights/environments.ts';
-import { CiSecrets } from '../../../src/background/customer-insights/token-store.ts';
+import { CiSecrets } from '../../../src/background/customer-insights/secrets.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { SignInRequiredError } from '../../../src/sources/customer-insights/index.ts';
-import { getCiEnvironment } from '../../../src/storage/ci-environments.ts';
+import { getCiEnvironment } from '../../../src/storage/customer-insights-environments.ts';
 import { getExport } from '../../../src/storage/exports.ts';
 import { TEST_ENVIRONMENT_ID } from '../../sandbox/customer-insights/default-environments.ts';
 import {

@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { createCustomerInsightsHandlers } from '../../../../src/background/customer-insights/environment-handlers.ts';
 import { CustomerInsightsEnvironments } from '../../../../src/background/customer-insights/environments.ts';
-import { CiSecrets } from '../../../../src/background/customer-insights/token-store.ts';
+import { CiSecrets } from '../../../../src/background/customer-insights/secrets.ts';
 import { interactiveLaunch } from '../../../../src/background/customer-insights/web-auth-flow.ts';
 import { Roles } from '../../../../src/background/roles.ts';
 import { createStatusHandlers } from '../../../../src/background/status-handlers.ts';

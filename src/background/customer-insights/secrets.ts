@@ -1,4 +1,4 @@
-import { refreshTokenId, subscriptionKeyId } from '../../storage/ci-environments.ts';
+import { refreshTokenId, subscriptionKeyId } from '../../storage/customer-insights-environments.ts';
 import type { Vault } from '../../storage/vault.ts';
 
 /**
