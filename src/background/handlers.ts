@@ -9,8 +9,8 @@ import { createRoleHandlers } from './role-handlers.ts';
 import type { Handlers } from './router.ts';
 import { createRunHandlers } from './run-handlers.ts';
 import {
-  ciSecrets,
   customerInsights,
+  customerInsightsSecrets,
   deleteEverything,
   engine,
   newId,
@@ -60,7 +60,7 @@ export const handlers: Handlers = {
   ...createCustomerInsightsHandlers({
     ready,
     roles,
-    secrets: ciSecrets,
+    secrets: customerInsightsSecrets,
     environments: customerInsights,
     launch: interactiveLaunch((details) => browser.identity.launchWebAuthFlow(details)),
     exportsBySource: async () => exportNamesBySource(await ready),

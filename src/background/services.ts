@@ -4,7 +4,7 @@ import { deleteAllData } from '../storage/delete-all.ts';
 import { openDatabase } from '../storage/open-database.ts';
 import { Vault } from '../storage/vault.ts';
 import { CustomerInsightsEnvironments } from './customer-insights/environments.ts';
-import { CiSecrets } from './customer-insights/secrets.ts';
+import { CustomerInsightsSecrets } from './customer-insights/secrets.ts';
 import { createEngine } from './engine/engine.ts';
 import { createOmnisendAccess } from './engine/omnisend-access.ts';
 import { Roles } from './roles.ts';
@@ -21,10 +21,10 @@ export const session = browser.storage.session;
 export const now = () => Date.now();
 export const newId = () => crypto.randomUUID();
 export const roles = new Roles({ ready, session, now });
-export const ciSecrets = new CiSecrets(vault);
+export const customerInsightsSecrets = new CustomerInsightsSecrets(vault);
 export const customerInsights = new CustomerInsightsEnvironments({
   ready,
-  secrets: ciSecrets,
+  secrets: customerInsightsSecrets,
   fetch: (input, init) => fetch(input, init),
   clock: systemClock,
   redirectUrl: () => browser.identity.getRedirectURL(),

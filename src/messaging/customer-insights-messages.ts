@@ -16,11 +16,11 @@ const tenant = z
   .max(100)
   .regex(/^[A-Za-z0-9.-]+$/);
 
-export const ciSignInStateSchema = z.enum(['signed-out', 'signed-in', 'sign-in-required']);
-export type CiSignInState = z.infer<typeof ciSignInStateSchema>;
+export const customerInsightsSignInStateSchema = z.enum(['signed-out', 'signed-in', 'sign-in-required']);
+export type CustomerInsightsSignInState = z.infer<typeof customerInsightsSignInStateSchema>;
 
 /** An environment as Sources shows it: never the subscription key or a token, only the key's last four characters. */
-export const ciEnvironmentViewSchema = z.object({
+export const customerInsightsEnvironmentViewSchema = z.object({
   id: z.string(),
   kind: z.literal('customer-insights'),
   environmentId: z.string(),
@@ -28,22 +28,22 @@ export const ciEnvironmentViewSchema = z.object({
   tenant: z.string(),
   clientId: z.string(),
   keyHint: z.string(),
-  state: ciSignInStateSchema,
+  state: customerInsightsSignInStateSchema,
   signedInAt: z.number().nullable(),
   usedBy: z.array(z.string()),
 });
-export type CiEnvironmentView = z.infer<typeof ciEnvironmentViewSchema>;
+export type CustomerInsightsEnvironmentView = z.infer<typeof customerInsightsEnvironmentViewSchema>;
 
-export const ciSegmentSchema = z.object({
+export const customerInsightsSegmentSchema = z.object({
   id: z.string(),
   displayName: z.string(),
   memberCount: z.number().nullable(),
   lastRefreshedAt: z.number().nullable(),
 });
-export type CiSegment = z.infer<typeof ciSegmentSchema>;
+export type CustomerInsightsSegment = z.infer<typeof customerInsightsSegmentSchema>;
 
 /** What the popup learns about the segment page its tab shows. */
-export const ciPageSegmentSchema = z.discriminatedUnion('state', [
+export const customerInsightsPageSegmentSchema = z.discriminatedUnion('state', [
   /** No environment with this id is set up in Sources. */
   z.object({ state: z.literal('no-environment'), environmentId: z.string() }),
   /** The environment is set up but has no working sign-in. */
@@ -53,21 +53,24 @@ export const ciPageSegmentSchema = z.discriminatedUnion('state', [
   z.object({
     state: z.literal('segment'),
     sourceId: z.string(),
-    segment: ciSegmentSchema,
+    segment: customerInsightsSegmentSchema,
     /** Ids of the exports that include this segment (their names and last runs come from `exports.list`). */
     exportIds: z.array(z.string()),
   }),
 ]);
-export type CiPageSegment = z.infer<typeof ciPageSegmentSchema>;
+export type CustomerInsightsPageSegment = z.infer<typeof customerInsightsPageSegmentSchema>;
 
 export const customerInsightsMessages = {
-  'ci.environments.list': {
+  'customer-insights.environments.list': {
     from: 'page',
     request: z.object({}).strict(),
     /** `redirectUrl` is what the app registration must list as a redirect URI. */
-    response: z.object({ redirectUrl: z.string(), environments: z.array(ciEnvironmentViewSchema) }),
+    response: z.object({
+      redirectUrl: z.string(),
+      environments: z.array(customerInsightsEnvironmentViewSchema),
+    }),
   },
-  'ci.environments.save': {
+  'customer-insights.environments.save': {
     from: 'page',
     request: z
       .object({
@@ -80,33 +83,33 @@ export const customerInsightsMessages = {
         subscriptionKey: z.string().trim().min(8).max(256).optional(),
       })
       .strict(),
-    response: z.object({ environment: ciEnvironmentViewSchema }),
+    response: z.object({ environment: customerInsightsEnvironmentViewSchema }),
   },
-  'ci.environments.signIn': {
+  'customer-insights.environments.signIn': {
     from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: z.object({
-      environment: ciEnvironmentViewSchema,
+      environment: customerInsightsEnvironmentViewSchema,
       segmentCount: z.number().int().nonnegative(),
     }),
   },
-  'ci.environments.signOut': {
+  'customer-insights.environments.signOut': {
     from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: accepted,
   },
-  'ci.environments.remove': {
+  'customer-insights.environments.remove': {
     from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: accepted,
   },
-  'ci.page.segment': {
+  'customer-insights.page.segment': {
     from: 'page',
     request: z.object({ page: segmentPageContextSchema }).strict(),
-    response: ciPageSegmentSchema,
+    response: customerInsightsPageSegmentSchema,
   },
   /** Creates an export of one segment with everything pre-filled (the popup's "Export now"). */
-  'ci.exports.create': {
+  'customer-insights.exports.create': {
     from: 'page',
     request: z.object({ sourceId: z.string(), segmentId: z.string().min(1) }).strict(),
     response: z.object({ id: z.string() }),

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type {
-  CiPageSegment,
+  CustomerInsightsPageSegment,
   ExportSummary,
   RunStatusName,
   SegmentPageContextReport,
@@ -41,13 +41,13 @@ export function PageSegment() {
 
 function DetectedSegment({ page }: { page: SegmentPageContextReport }) {
   const [version, setVersion] = useState(0);
-  const found = useAsync(() => ask('ci.page.segment', { page }), [version]);
+  const found = useAsync(() => ask('customer-insights.page.segment', { page }), [version]);
   if (found.state === 'loading') return <p>{t('popupLookingUp')}</p>;
   if (found.state === 'failed') return <ErrorMessage error={found.error} />;
   return <SegmentState found={found.value} onChanged={() => setVersion((v) => v + 1)} />;
 }
 
-function SegmentState({ found, onChanged }: { found: CiPageSegment; onChanged: () => void }) {
+function SegmentState({ found, onChanged }: { found: CustomerInsightsPageSegment; onChanged: () => void }) {
   switch (found.state) {
     case 'no-environment':
       return (
@@ -87,7 +87,7 @@ function SegmentExport({
   found,
   onChanged,
 }: {
-  found: Extract<CiPageSegment, { state: 'segment' }>;
+  found: Extract<CustomerInsightsPageSegment, { state: 'segment' }>;
   onChanged: () => void;
 }) {
   const { segment } = found;
@@ -105,7 +105,9 @@ function SegmentExport({
     try {
       const first = found.exportIds[0];
       const id =
-        first ?? (await ask('ci.exports.create', { sourceId: found.sourceId, segmentId: segment.id })).id;
+        first ??
+        (await ask('customer-insights.exports.create', { sourceId: found.sourceId, segmentId: segment.id }))
+          .id;
       await ask('exports.run', { id });
       setStarted(true);
       if (!first) onChanged();

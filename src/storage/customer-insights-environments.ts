@@ -8,7 +8,7 @@ import { vaultRecordKey } from './vault.ts';
  * is the source id exports refer to). The subscription key and the refresh token live in the vault
  * under `subscriptionKeyId` and `refreshTokenId`; this record holds only what the UI may show.
  */
-export const ciEnvironmentRecordSchema = z.object({
+export const customerInsightsEnvironmentRecordSchema = z.object({
   id: z.string().min(1),
   kind: z.literal('customer-insights'),
   /** The environment GUID, lower-case. */
@@ -26,46 +26,56 @@ export const ciEnvironmentRecordSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
 });
-export type CiEnvironmentRecord = z.infer<typeof ciEnvironmentRecordSchema>;
+export type CustomerInsightsEnvironmentRecord = z.infer<typeof customerInsightsEnvironmentRecordSchema>;
 
 export const subscriptionKeyId = (id: string) => `ci-subscription-key:${id}`;
 export const refreshTokenId = (id: string) => `ci-refresh-token:${id}`;
 
 const isEnvironment = (value: unknown) => (value as { kind?: unknown }).kind === 'customer-insights';
 
-export async function listCiEnvironments(db: Database): Promise<CiEnvironmentRecord[]> {
+export async function listCustomerInsightsEnvironments(
+  db: Database,
+): Promise<CustomerInsightsEnvironmentRecord[]> {
   return (await db.getAll('sources'))
     .filter(isEnvironment)
-    .map((v) => parseRecord(ciEnvironmentRecordSchema, 'sources', String((v as { id?: unknown }).id), v));
+    .map((v) =>
+      parseRecord(customerInsightsEnvironmentRecordSchema, 'sources', String((v as { id?: unknown }).id), v),
+    );
 }
 
-export async function getCiEnvironment(db: Database, id: string): Promise<CiEnvironmentRecord | undefined> {
+export async function getCustomerInsightsEnvironment(
+  db: Database,
+  id: string,
+): Promise<CustomerInsightsEnvironmentRecord | undefined> {
   const value = await db.get('sources', id);
   if (value === undefined || !isEnvironment(value)) return undefined;
-  return parseRecord(ciEnvironmentRecordSchema, 'sources', id, value);
+  return parseRecord(customerInsightsEnvironmentRecordSchema, 'sources', id, value);
 }
 
-export async function putCiEnvironment(db: Database, record: CiEnvironmentRecord): Promise<void> {
-  await db.put('sources', ciEnvironmentRecordSchema.parse(record));
+export async function putCustomerInsightsEnvironment(
+  db: Database,
+  record: CustomerInsightsEnvironmentRecord,
+): Promise<void> {
+  await db.put('sources', customerInsightsEnvironmentRecordSchema.parse(record));
 }
 
 /**
  * Changes a stored environment in one transaction (the worker may be signing in and reading at
  * the same time). Returns the new record, or undefined when it no longer exists.
  */
-export async function updateCiEnvironment(
+export async function updateCustomerInsightsEnvironment(
   db: Database,
   id: string,
-  change: (record: CiEnvironmentRecord) => CiEnvironmentRecord,
-): Promise<CiEnvironmentRecord | undefined> {
+  change: (record: CustomerInsightsEnvironmentRecord) => CustomerInsightsEnvironmentRecord,
+): Promise<CustomerInsightsEnvironmentRecord | undefined> {
   const tx = db.transaction('sources', 'readwrite');
   const stored = await tx.store.get(id);
   if (stored === undefined || !isEnvironment(stored)) {
     await tx.done;
     return undefined;
   }
-  const next = ciEnvironmentRecordSchema.parse(
-    change(parseRecord(ciEnvironmentRecordSchema, 'sources', id, stored)),
+  const next = customerInsightsEnvironmentRecordSchema.parse(
+    change(parseRecord(customerInsightsEnvironmentRecordSchema, 'sources', id, stored)),
   );
   await tx.store.put(next);
   await tx.done;
@@ -73,7 +83,7 @@ export async function updateCiEnvironment(
 }
 
 /** Removes the environment and both of its secrets together, so no secret outlives its record. */
-export async function removeCiEnvironment(db: Database, id: string): Promise<void> {
+export async function removeCustomerInsightsEnvironment(db: Database, id: string): Promise<void> {
   const tx = db.transaction(['sources', 'vault'], 'readwrite');
   await Promise.all([
     tx.objectStore('sources').delete(id),

@@ -1,7 +1,7 @@
 import { suggestMapping } from '../../core/mapping/suggest-mapping.ts';
 import { matchSegment } from '../../core/segment-page.ts';
 import { tagForSegment } from '../../core/tag-name.ts';
-import type { CiEnvironmentView, ExportDraft } from '../../messaging/protocol.ts';
+import type { CustomerInsightsEnvironmentView, ExportDraft } from '../../messaging/protocol.ts';
 import {
   CustomerInsightsError,
   SignInError,
@@ -9,12 +9,12 @@ import {
 } from '../../sources/customer-insights/index.ts';
 import { listConnections } from '../../storage/connections.ts';
 import {
-  type CiEnvironmentRecord,
-  getCiEnvironment,
-  listCiEnvironments,
-  putCiEnvironment,
-  removeCiEnvironment,
-  updateCiEnvironment,
+  type CustomerInsightsEnvironmentRecord,
+  getCustomerInsightsEnvironment,
+  listCustomerInsightsEnvironments,
+  putCustomerInsightsEnvironment,
+  removeCustomerInsightsEnvironment,
+  updateCustomerInsightsEnvironment,
 } from '../../storage/customer-insights-environments.ts';
 import { listExports } from '../../storage/exports.ts';
 import type { Database } from '../../storage/open-database.ts';
@@ -22,12 +22,12 @@ import { secretHint, VaultError } from '../../storage/vault.ts';
 import type { Roles } from '../roles.ts';
 import { HandledError, type Handlers } from '../router.ts';
 import type { CustomerInsightsEnvironments } from './environments.ts';
-import type { CiSecrets } from './secrets.ts';
+import type { CustomerInsightsSecrets } from './secrets.ts';
 
 export interface CustomerInsightsDeps {
   ready: Promise<Database>;
   roles: Roles;
-  secrets: CiSecrets;
+  secrets: CustomerInsightsSecrets;
   environments: CustomerInsightsEnvironments;
   /** Opens Microsoft's sign-in window (`interactiveLaunch` over `identity.launchWebAuthFlow`). */
   launch: (url: string) => Promise<string>;
@@ -43,13 +43,13 @@ export interface CustomerInsightsDeps {
 
 type CustomerInsightsHandlers = Pick<
   Handlers,
-  | 'ci.environments.list'
-  | 'ci.environments.save'
-  | 'ci.environments.signIn'
-  | 'ci.environments.signOut'
-  | 'ci.environments.remove'
-  | 'ci.page.segment'
-  | 'ci.exports.create'
+  | 'customer-insights.environments.list'
+  | 'customer-insights.environments.save'
+  | 'customer-insights.environments.signIn'
+  | 'customer-insights.environments.signOut'
+  | 'customer-insights.environments.remove'
+  | 'customer-insights.page.segment'
+  | 'customer-insights.exports.create'
 >;
 
 const fail = (code: string, message: string, details?: string[]) =>
@@ -65,7 +65,7 @@ function asHandled(error: unknown): unknown {
   }
   if (error instanceof VaultError) {
     return fail(
-      'ci.secret-unreadable',
+      'customer-insights.secret-unreadable',
       'The saved subscription key cannot be read – enter it again in Sources.',
     );
   }
@@ -80,12 +80,12 @@ async function handled<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function stateOf(record: CiEnvironmentRecord): CiEnvironmentView['state'] {
+function stateOf(record: CustomerInsightsEnvironmentRecord): CustomerInsightsEnvironmentView['state'] {
   if (record.signedInAt === null) return 'signed-out';
   return record.signInRequired ? 'sign-in-required' : 'signed-in';
 }
 
-function view(record: CiEnvironmentRecord, usedBy: string[]): CiEnvironmentView {
+function view(record: CustomerInsightsEnvironmentRecord, usedBy: string[]): CustomerInsightsEnvironmentView {
   return {
     id: record.id,
     kind: 'customer-insights',
@@ -112,20 +112,23 @@ function freeName(wanted: string, taken: string[]): string {
 export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): CustomerInsightsHandlers {
   const { environments } = deps;
 
-  async function requireRecord(id: string): Promise<CiEnvironmentRecord> {
-    const record = await getCiEnvironment(await deps.ready, id);
+  async function requireRecord(id: string): Promise<CustomerInsightsEnvironmentRecord> {
+    const record = await getCustomerInsightsEnvironment(await deps.ready, id);
     if (!record) throw fail('not-found', 'This Customer Insights environment is no longer set up.');
     return record;
   }
 
-  async function viewOf(record: CiEnvironmentRecord): Promise<CiEnvironmentView> {
+  async function viewOf(record: CustomerInsightsEnvironmentRecord): Promise<CustomerInsightsEnvironmentView> {
     return view(record, (await deps.exportsBySource()).get(record.id) ?? []);
   }
 
   return {
-    async 'ci.environments.list'() {
+    async 'customer-insights.environments.list'() {
       const db = await deps.ready;
-      const [records, users] = await Promise.all([listCiEnvironments(db), deps.exportsBySource()]);
+      const [records, users] = await Promise.all([
+        listCustomerInsightsEnvironments(db),
+        deps.exportsBySource(),
+      ]);
       records.sort((a, b) => a.createdAt - b.createdAt);
       return {
         redirectUrl: environments.redirectUrl(),
@@ -133,17 +136,23 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       };
     },
 
-    async 'ci.environments.save'({ id, environmentId, tenant, clientId, subscriptionKey }) {
+    async 'customer-insights.environments.save'({ id, environmentId, tenant, clientId, subscriptionKey }) {
       const db = await deps.ready;
       const existing = id === undefined ? undefined : await requireRecord(id);
-      const twin = (await listCiEnvironments(db)).find(
+      const twin = (await listCustomerInsightsEnvironments(db)).find(
         (r) => r.environmentId === environmentId && r.id !== existing?.id,
       );
       if (twin) {
-        throw fail('ci.duplicate-environment', 'This environment is already set up in Sources.');
+        throw fail(
+          'customer-insights.duplicate-environment',
+          'This environment is already set up in Sources.',
+        );
       }
       if (!existing && subscriptionKey === undefined) {
-        throw fail('ci.subscription-key-missing', 'Enter the API subscription key of the environment.');
+        throw fail(
+          'customer-insights.subscription-key-missing',
+          'Enter the API subscription key of the environment.',
+        );
       }
       const now = deps.now();
       const recordId = existing?.id ?? deps.newId();
@@ -156,7 +165,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
         existing.clientId === clientId &&
         existing.environmentId === environmentId;
       if (existing && !sameSignIn) await deps.secrets.forgetRefreshToken(recordId);
-      const record: CiEnvironmentRecord = {
+      const record: CustomerInsightsEnvironmentRecord = {
         id: recordId,
         kind: 'customer-insights',
         environmentId,
@@ -170,16 +179,16 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
         createdAt: existing?.createdAt ?? now,
         updatedAt: Math.max(now, (existing?.updatedAt ?? 0) + 1),
       };
-      await putCiEnvironment(db, record);
+      await putCustomerInsightsEnvironment(db, record);
       environments.forget(recordId);
       return { environment: await viewOf(record) };
     },
 
-    async 'ci.environments.signIn'({ id }) {
+    async 'customer-insights.environments.signIn'({ id }) {
       const record = await requireRecord(id);
       await handled(() => environments.signIn(record, deps.launch));
       const db = await deps.ready;
-      const signedIn = await updateCiEnvironment(db, id, (r) => ({
+      const signedIn = await updateCustomerInsightsEnvironment(db, id, (r) => ({
         ...r,
         signedInAt: deps.now(),
         signInRequired: false,
@@ -192,14 +201,15 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       });
       await deps.signedIn();
       const name = await environments.instanceName(signedIn).catch(() => null);
-      const named = (name && (await updateCiEnvironment(db, id, (r) => ({ ...r, name })))) || signedIn;
+      const named =
+        (name && (await updateCustomerInsightsEnvironment(db, id, (r) => ({ ...r, name })))) || signedIn;
       return { environment: await viewOf(named), segmentCount: segments.length };
     },
 
-    async 'ci.environments.signOut'({ id }) {
+    async 'customer-insights.environments.signOut'({ id }) {
       await requireRecord(id);
       await deps.secrets.forgetRefreshToken(id);
-      await updateCiEnvironment(await deps.ready, id, (r) => ({
+      await updateCustomerInsightsEnvironment(await deps.ready, id, (r) => ({
         ...r,
         signedInAt: null,
         signInRequired: false,
@@ -208,7 +218,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       return { accepted: true };
     },
 
-    async 'ci.environments.remove'({ id }) {
+    async 'customer-insights.environments.remove'({ id }) {
       const users = (await deps.exportsBySource()).get(id) ?? [];
       if (users.length) {
         throw new HandledError({
@@ -218,14 +228,16 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
           details: users,
         });
       }
-      await removeCiEnvironment(await deps.ready, id);
+      await removeCustomerInsightsEnvironment(await deps.ready, id);
       environments.forget(id);
       return { accepted: true };
     },
 
-    async 'ci.page.segment'({ page }) {
+    async 'customer-insights.page.segment'({ page }) {
       const db = await deps.ready;
-      const record = (await listCiEnvironments(db)).find((r) => r.environmentId === page.environmentId);
+      const record = (await listCustomerInsightsEnvironments(db)).find(
+        (r) => r.environmentId === page.environmentId,
+      );
       if (!record) return { state: 'no-environment', environmentId: page.environmentId };
       const signInRequired = {
         state: 'sign-in-required',
@@ -260,7 +272,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       };
     },
 
-    async 'ci.exports.create'({ sourceId, segmentId }) {
+    async 'customer-insights.exports.create'({ sourceId, segmentId }) {
       const db = await deps.ready;
       await requireRecord(sourceId);
       const source = await environments.sourceFor(sourceId);
@@ -274,7 +286,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       const suggested = suggestMapping(fields);
       if (suggested.email === undefined) {
         throw fail(
-          'ci.no-email-field',
+          'customer-insights.no-email-field',
           'No field of this segment looks like an email address. Add the export in Options › Exports and choose the Email field.',
         );
       }
@@ -284,7 +296,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
         .sort((a, b) => a.displayName.localeCompare(b.displayName))[0];
       if (!connection) {
         throw fail(
-          'ci.no-connection',
+          'customer-insights.no-connection',
           'There is no Omnisend connection you may use. An administrator adds one in Connections.',
         );
       }

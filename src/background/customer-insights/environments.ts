@@ -10,17 +10,17 @@ import {
 } from '../../sources/customer-insights/index.ts';
 import type { SegmentSource } from '../../sources/segment-source.ts';
 import {
-  type CiEnvironmentRecord,
-  getCiEnvironment,
-  listCiEnvironments,
-  updateCiEnvironment,
+  type CustomerInsightsEnvironmentRecord,
+  getCustomerInsightsEnvironment,
+  listCustomerInsightsEnvironments,
+  updateCustomerInsightsEnvironment,
 } from '../../storage/customer-insights-environments.ts';
 import type { Database } from '../../storage/open-database.ts';
-import type { CiSecrets } from './secrets.ts';
+import type { CustomerInsightsSecrets } from './secrets.ts';
 
-export interface CiPlatform {
+export interface CustomerInsightsPlatform {
   ready: Promise<Database>;
-  secrets: CiSecrets;
+  secrets: CustomerInsightsSecrets;
   fetch: typeof fetch;
   clock: Clock;
   /** `identity.getRedirectURL()`: the redirect URI the app registration lists. */
@@ -47,10 +47,10 @@ interface Entry {
  * where Sources and the popup can see it.
  */
 export class CustomerInsightsEnvironments {
-  readonly #platform: CiPlatform;
+  readonly #platform: CustomerInsightsPlatform;
   readonly #entries = new Map<string, Entry>();
 
-  constructor(platform: CiPlatform) {
+  constructor(platform: CustomerInsightsPlatform) {
     this.#platform = platform;
   }
 
@@ -58,7 +58,7 @@ export class CustomerInsightsEnvironments {
     return this.#platform.redirectUrl();
   }
 
-  entraConfig(record: CiEnvironmentRecord): EntraConfig {
+  entraConfig(record: CustomerInsightsEnvironmentRecord): EntraConfig {
     return {
       tenant: record.tenant,
       clientId: record.clientId,
@@ -77,13 +77,13 @@ export class CustomerInsightsEnvironments {
   }
 
   async sourceFor(id: string): Promise<SegmentSource | undefined> {
-    const record = await getCiEnvironment(await this.#platform.ready, id);
+    const record = await getCustomerInsightsEnvironment(await this.#platform.ready, id);
     return record && (await this.#entry(record)).source;
   }
 
   /** Every environment, with a source whose listing never fails (see `listingOnly`). */
   async listed(): Promise<{ sourceId: string; source: SegmentSource }[]> {
-    const records = await listCiEnvironments(await this.#platform.ready);
+    const records = await listCustomerInsightsEnvironments(await this.#platform.ready);
     const listed = [];
     for (const record of records) {
       if (record.signedInAt === null || record.signInRequired) continue;
@@ -93,7 +93,10 @@ export class CustomerInsightsEnvironments {
   }
 
   /** The interactive sign-in: a new refresh token in the vault, the access token in memory. */
-  async signIn(record: CiEnvironmentRecord, launch: (url: string) => Promise<string>): Promise<void> {
+  async signIn(
+    record: CustomerInsightsEnvironmentRecord,
+    launch: (url: string) => Promise<string>,
+  ): Promise<void> {
     const { fetch, clock } = this.#platform;
     const tokens = await signIn(this.entraConfig(record), { fetch, clock, launch, prompt: 'select_account' });
     this.forget(record.id);
@@ -101,12 +104,12 @@ export class CustomerInsightsEnvironments {
   }
 
   /** The environment's name as `GET /v1/instances` gives it, or null when it is not listed there. */
-  async instanceName(record: CiEnvironmentRecord): Promise<string | null> {
+  async instanceName(record: CustomerInsightsEnvironmentRecord): Promise<string | null> {
     const instances = await (await this.#entry(record)).client.listInstances();
     return instances.find((i) => i.instanceId.toLowerCase() === record.environmentId)?.name ?? null;
   }
 
-  async #entry(record: CiEnvironmentRecord): Promise<Entry> {
+  async #entry(record: CustomerInsightsEnvironmentRecord): Promise<Entry> {
     const held = this.#entries.get(record.id);
     if (held?.version === record.updatedAt) return held;
     const { secrets, fetch, clock, dataApiUrl } = this.#platform;
@@ -141,7 +144,7 @@ export class CustomerInsightsEnvironments {
         return await work;
       } catch (error) {
         if (error instanceof SignInRequiredError) {
-          await updateCiEnvironment(await this.#platform.ready, id, (r) =>
+          await updateCustomerInsightsEnvironment(await this.#platform.ready, id, (r) =>
             r.signInRequired || r.signedInAt === null ? r : { ...r, signInRequired: true },
           );
         }

@@ -6,7 +6,7 @@ import type { Vault } from '../../storage/vault.ts';
  * subscription key and the Entra refresh token. Access tokens are never stored (TokenProvider
  * keeps them in memory; a stopped worker spends one refresh for a new one).
  */
-export class CiSecrets {
+export class CustomerInsightsSecrets {
   constructor(private readonly vault: Promise<Vault>) {}
 
   async subscriptionKey(id: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { CiEnvironmentView } from '../../messaging/protocol.ts';
+import type { CustomerInsightsEnvironmentView } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
@@ -8,11 +8,11 @@ import { ask } from '../../ui/worker.ts';
 
 interface Props {
   /** The environment to edit; absent to add one. */
-  editing?: CiEnvironmentView | undefined;
+  editing?: CustomerInsightsEnvironmentView | undefined;
   /** An environment id to start with (from the segment page the popup saw). */
   environmentId?: string | undefined;
   redirectUrl: string;
-  onSaved: (environment: CiEnvironmentView) => void;
+  onSaved: (environment: CustomerInsightsEnvironmentView) => void;
   onCancel: () => void;
 }
 
@@ -34,7 +34,7 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
     setSaving(true);
     setError(null);
     try {
-      const { environment: saved } = await ask('ci.environments.save', {
+      const { environment: saved } = await ask('customer-insights.environments.save', {
         ...(editing ? { id: editing.id } : {}),
         environmentId: environment.trim(),
         tenant: tenant.trim(),

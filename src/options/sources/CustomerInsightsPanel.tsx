@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { CiEnvironmentView } from '../../messaging/protocol.ts';
+import type { CustomerInsightsEnvironmentView } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
 import { useAsync } from '../../ui/use-async.ts';
@@ -22,9 +22,11 @@ interface Props {
 
 export function CustomerInsightsPanel({ onCount }: Props) {
   const [version, setVersion] = useState(0);
-  const list = useAsync(() => ask('ci.environments.list', {}), [version]);
+  const list = useAsync(() => ask('customer-insights.environments.list', {}), [version]);
   const suggested = environmentFromAddress();
-  const [editing, setEditing] = useState<'new' | CiEnvironmentView | null>(suggested ? 'new' : null);
+  const [editing, setEditing] = useState<'new' | CustomerInsightsEnvironmentView | null>(
+    suggested ? 'new' : null,
+  );
   const [signingIn, setSigningIn] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   const [error, setError] = useState<unknown>(null);
@@ -43,11 +45,11 @@ export function CustomerInsightsPanel({ onCount }: Props) {
     reload();
   }
 
-  const signIn = (environment: CiEnvironmentView) =>
+  const signIn = (environment: CustomerInsightsEnvironmentView) =>
     void act(async () => {
       setSigningIn(environment.id);
       try {
-        const done = await ask('ci.environments.signIn', { id: environment.id });
+        const done = await ask('customer-insights.environments.signIn', { id: environment.id });
         setNotice({
           kind: 'signed-in',
           name: environmentLabel(done.environment),
@@ -57,11 +59,11 @@ export function CustomerInsightsPanel({ onCount }: Props) {
         setSigningIn(null);
       }
     });
-  const signOut = (environment: CiEnvironmentView) =>
-    void act(() => ask('ci.environments.signOut', { id: environment.id }));
-  const remove = (environment: CiEnvironmentView) => {
+  const signOut = (environment: CustomerInsightsEnvironmentView) =>
+    void act(() => ask('customer-insights.environments.signOut', { id: environment.id }));
+  const remove = (environment: CustomerInsightsEnvironmentView) => {
     if (confirm(t('ciRemoveConfirm', environmentLabel(environment)))) {
-      void act(() => ask('ci.environments.remove', { id: environment.id }));
+      void act(() => ask('customer-insights.environments.remove', { id: environment.id }));
     }
   };
 

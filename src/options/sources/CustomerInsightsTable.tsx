@@ -1,24 +1,27 @@
-import type { CiEnvironmentView, CiSignInState } from '../../messaging/protocol.ts';
+import type {
+  CustomerInsightsEnvironmentView,
+  CustomerInsightsSignInState,
+} from '../../messaging/protocol.ts';
 import { type MessageKey, t } from '../../ui/i18n.ts';
 import { RowButton } from '../../ui/RowButton.tsx';
 
-const stateLabels: Record<CiSignInState, MessageKey> = {
+const stateLabels: Record<CustomerInsightsSignInState, MessageKey> = {
   'signed-out': 'ciStateSignedOut',
   'signed-in': 'ciStateSignedIn',
   'sign-in-required': 'ciStateSignInRequired',
 };
 
 interface Props {
-  environments: CiEnvironmentView[];
+  environments: CustomerInsightsEnvironmentView[];
   /** The environment whose sign-in window is open. */
   signingIn: string | null;
-  onSignIn: (environment: CiEnvironmentView) => void;
-  onSignOut: (environment: CiEnvironmentView) => void;
-  onEdit: (environment: CiEnvironmentView) => void;
-  onRemove: (environment: CiEnvironmentView) => void;
+  onSignIn: (environment: CustomerInsightsEnvironmentView) => void;
+  onSignOut: (environment: CustomerInsightsEnvironmentView) => void;
+  onEdit: (environment: CustomerInsightsEnvironmentView) => void;
+  onRemove: (environment: CustomerInsightsEnvironmentView) => void;
 }
 
-export const environmentLabel = (e: CiEnvironmentView) => e.name ?? e.environmentId;
+export const environmentLabel = (e: CustomerInsightsEnvironmentView) => e.name ?? e.environmentId;
 
 export function CustomerInsightsTable({
   environments,

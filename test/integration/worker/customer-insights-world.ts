@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { createCustomerInsightsHandlers } from '../../../src/background/customer-insights/environment-handlers.ts';
 import { CustomerInsightsEnvironments } from '../../../src/background/customer-insights/environments.ts';
-import { CiSecrets } from '../../../src/background/customer-insights/secrets.ts';
+import { CustomerInsightsSecrets } from '../../../src/background/customer-insights/secrets.ts';
 import { interactiveLaunch } from '../../../src/background/customer-insights/web-auth-flow.ts';
 import { createExportHandlers } from '../../../src/background/export-handlers.ts';
 import { Roles } from '../../../src/background/roles.ts';
@@ -30,7 +30,7 @@ export async function customerInsightsWorld(
   const db: Database = await openDatabase();
   const ready = Promise.resolve(db);
   const vault = new Vault(db);
-  const secrets = new CiSecrets(Promise.resolve(vault));
+  const secrets = new CustomerInsightsSecrets(Promise.resolve(vault));
   const roles = new Roles({ ready, session: memorySession(), now: () => Date.now(), iterations: 1_000 });
   const environments = new CustomerInsightsEnvironments({
     ready,
@@ -73,7 +73,7 @@ export async function customerInsightsWorld(
   });
   const addEnvironment = async (environmentId = sandbox.environmentId) =>
     (
-      await handlers['ci.environments.save'](
+      await handlers['customer-insights.environments.save'](
         {
           environmentId,
           tenant: 'organizations',

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { CustomerInsightsEnvironments } from '../../../src/background/customer-insights/environments.ts';
-import { CiSecrets } from '../../../src/background/customer-insights/secrets.ts';
+import { CustomerInsightsSecrets } from '../../../src/background/customer-insights/secrets.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { SignInRequiredError } from '../../../src/sources/customer-insights/index.ts';
-import { getCiEnvironment } from '../../../src/storage/customer-insights-environments.ts';
+import { getCustomerInsightsEnvironment } from '../../../src/storage/customer-insights-environments.ts';
 import { getExport } from '../../../src/storage/exports.ts';
 import { TEST_ENVIRONMENT_ID } from '../../sandbox/customer-insights/default-environments.ts';
 import {
@@ -39,7 +39,7 @@ describe('Customer Insights environments in the worker', () => {
     const added = await world.addEnvironment();
     expect(added).toMatchObject({ state: 'signed-out', keyHint: `••••${sandbox.subscriptionKey.slice(-4)}` });
 
-    const { environment, segmentCount } = await world.handlers['ci.environments.signIn'](
+    const { environment, segmentCount } = await world.handlers['customer-insights.environments.signIn'](
       { id: added.id },
       ctx,
     );
@@ -55,7 +55,7 @@ describe('Customer Insights environments in the worker', () => {
     expect(record).not.toContain(sandbox.subscriptionKey);
     expect(record).not.toMatch(/token/i);
     expect(await world.vault.has(`ci-refresh-token:${added.id}`)).toBe(true);
-    const list = await world.handlers['ci.environments.list']({}, ctx);
+    const list = await world.handlers['customer-insights.environments.list']({}, ctx);
     expect(list.redirectUrl).toBe(REDIRECT_URL);
     expect(JSON.stringify(list)).not.toContain(sandbox.subscriptionKey);
   });
@@ -63,8 +63,8 @@ describe('Customer Insights environments in the worker', () => {
   test('lists the segments of every signed-in environment in Exports, with member counts', async () => {
     const production = await world.addEnvironment();
     const test = await world.addEnvironment(TEST_ENVIRONMENT_ID);
-    await world.handlers['ci.environments.signIn']({ id: production.id }, ctx);
-    await world.handlers['ci.environments.signIn']({ id: test.id }, ctx);
+    await world.handlers['customer-insights.environments.signIn']({ id: production.id }, ctx);
+    await world.handlers['customer-insights.environments.signIn']({ id: test.id }, ctx);
     const { segments } = await world.exports['exports.segments']({}, ctx);
     expect(segments).toContainEqual({
       sourceId: production.id,
@@ -86,9 +86,11 @@ describe('Customer Insights environments in the worker', () => {
 
   test('silently refreshes an expired access token, and marks "sign in again" once Entra revokes the sign-in', async () => {
     const added = await world.addEnvironment();
-    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    await world.handlers['customer-insights.environments.signIn']({ id: added.id }, ctx);
     sandbox.control.expireAccessTokens();
-    expect(await world.handlers['ci.page.segment'](segmentPage('Male_under_40'), ctx)).toMatchObject({
+    expect(
+      await world.handlers['customer-insights.page.segment'](segmentPage('Male_under_40'), ctx),
+    ).toMatchObject({
       state: 'segment',
     });
 
@@ -96,27 +98,29 @@ describe('Customer Insights environments in the worker', () => {
     sandbox.control.revokeRefreshTokens();
     const source = await world.sources.sourceFor(added.id);
     await expect(source?.listSegments()).rejects.toBeInstanceOf(SignInRequiredError);
-    expect(await getCiEnvironment(world.db, added.id)).toMatchObject({ signInRequired: true });
-    expect(await world.handlers['ci.page.segment'](segmentPage('Male_under_40'), ctx)).toEqual({
-      state: 'sign-in-required',
-      sourceId: added.id,
-      environmentId: sandbox.environmentId,
-    });
+    expect(await getCustomerInsightsEnvironment(world.db, added.id)).toMatchObject({ signInRequired: true });
+    expect(await world.handlers['customer-insights.page.segment'](segmentPage('Male_under_40'), ctx)).toEqual(
+      {
+        state: 'sign-in-required',
+        sourceId: added.id,
+        environmentId: sandbox.environmentId,
+      },
+    );
     // The export form still lists the other sources instead of failing on this one.
     expect((await world.exports['exports.segments']({}, ctx)).segments).toEqual([]);
 
-    const again = await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    const again = await world.handlers['customer-insights.environments.signIn']({ id: added.id }, ctx);
     expect(again.environment.state).toBe('signed-in');
   });
 
   test('a restarted worker reads with the refresh token from the vault, without the user', async () => {
     const added = await world.addEnvironment();
-    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    await world.handlers['customer-insights.environments.signIn']({ id: added.id }, ctx);
     const issued = sandbox.inspect.tokensIssued();
     // A new worker: nothing in memory, the same IndexedDB.
     const restarted = new CustomerInsightsEnvironments({
       ready: Promise.resolve(world.db),
-      secrets: new CiSecrets(Promise.resolve(world.vault)),
+      secrets: new CustomerInsightsSecrets(Promise.resolve(world.vault)),
       fetch: http.fetch,
       clock: systemClock,
       redirectUrl: () => REDIRECT_URL,
@@ -129,24 +133,28 @@ describe('Customer Insights environments in the worker', () => {
 
   test('signs out by forgetting the refresh token', async () => {
     const added = await world.addEnvironment();
-    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
-    await world.handlers['ci.environments.signOut']({ id: added.id }, ctx);
+    await world.handlers['customer-insights.environments.signIn']({ id: added.id }, ctx);
+    await world.handlers['customer-insights.environments.signOut']({ id: added.id }, ctx);
     expect(await world.vault.has(`ci-refresh-token:${added.id}`)).toBe(false);
-    const [environment] = (await world.handlers['ci.environments.list']({}, ctx)).environments;
+    const [environment] = (await world.handlers['customer-insights.environments.list']({}, ctx)).environments;
     expect(environment?.state).toBe('signed-out');
   });
 
   test('matches the page the tab shows against the listed segments, by output or display name', async () => {
-    expect(await world.handlers['ci.page.segment'](segmentPage('Male_under_40'), ctx)).toEqual({
-      state: 'no-environment',
-      environmentId: sandbox.environmentId,
-    });
+    expect(await world.handlers['customer-insights.page.segment'](segmentPage('Male_under_40'), ctx)).toEqual(
+      {
+        state: 'no-environment',
+        environmentId: sandbox.environmentId,
+      },
+    );
     const added = await world.addEnvironment();
-    expect(await world.handlers['ci.page.segment'](segmentPage('Male_under_40'), ctx)).toMatchObject({
+    expect(
+      await world.handlers['customer-insights.page.segment'](segmentPage('Male_under_40'), ctx),
+    ).toMatchObject({
       state: 'sign-in-required',
     });
-    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
-    const found = await world.handlers['ci.page.segment'](segmentPage('male_UNDER_40'), ctx);
+    await world.handlers['customer-insights.environments.signIn']({ id: added.id }, ctx);
+    const found = await world.handlers['customer-insights.page.segment'](segmentPage('male_UNDER_40'), ctx);
     expect(found).toEqual({
       state: 'segment',
       sourceId: added.id,
@@ -158,14 +166,16 @@ describe('Customer Insights environments in the worker', () => {
       },
       exportIds: [],
     });
-    const byDisplay = await world.handlers['ci.page.segment'](
+    const byDisplay = await world.handlers['customer-insights.page.segment'](
       {
         page: { environmentId: sandbox.environmentId, segmentHint: { displayName: 'Yeni müşteriler & VIP' } },
       },
       ctx,
     );
     expect(byDisplay).toMatchObject({ state: 'segment', segment: { id: 'New_customers_VIP' } });
-    expect(await world.handlers['ci.page.segment'](segmentPage('No_such_segment'), ctx)).toEqual({
+    expect(
+      await world.handlers['customer-insights.page.segment'](segmentPage('No_such_segment'), ctx),
+    ).toEqual({
       state: 'not-found',
       sourceId: added.id,
     });
@@ -173,14 +183,17 @@ describe('Customer Insights environments in the worker', () => {
 
   test('creates a ready export of the segment in one step, and then knows it covers the segment', async () => {
     const added = await world.addEnvironment();
-    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    await world.handlers['customer-insights.environments.signIn']({ id: added.id }, ctx);
     await expect(
-      world.handlers['ci.exports.create']({ sourceId: added.id, segmentId: 'Male_under_40' }, ctx),
-    ).rejects.toMatchObject({ data: { code: 'ci.no-connection' } });
+      world.handlers['customer-insights.exports.create'](
+        { sourceId: added.id, segmentId: 'Male_under_40' },
+        ctx,
+      ),
+    ).rejects.toMatchObject({ data: { code: 'customer-insights.no-connection' } });
     await world.addConnection('c-b', 'B brand', 'administrators-and-contributors');
     await world.addConnection('c-a', 'A brand', 'administrators');
 
-    const { id } = await world.handlers['ci.exports.create'](
+    const { id } = await world.handlers['customer-insights.exports.create'](
       { sourceId: added.id, segmentId: 'Male_under_40' },
       ctx,
     );
@@ -199,13 +212,15 @@ describe('Customer Insights environments in the worker', () => {
       syncMode: 'mirror',
       schedule: { kind: 'manual' },
     });
-    expect(await world.handlers['ci.page.segment'](segmentPage('Male_under_40'), ctx)).toMatchObject({
+    expect(
+      await world.handlers['customer-insights.page.segment'](segmentPage('Male_under_40'), ctx),
+    ).toMatchObject({
       exportIds: [id],
     });
     // A second one gets a name of its own; a contributor gets the connection shared with contributors.
     await world.roles.setPassphrase('a passphrase', undefined);
     await world.roles.lock();
-    const second = await world.handlers['ci.exports.create'](
+    const second = await world.handlers['customer-insights.exports.create'](
       { sourceId: added.id, segmentId: 'Male_under_40' },
       ctx,
     );
@@ -217,17 +232,19 @@ describe('Customer Insights environments in the worker', () => {
 
   test('refuses to remove an environment that exports use, then removes it with its secrets', async () => {
     const added = await world.addEnvironment();
-    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    await world.handlers['customer-insights.environments.signIn']({ id: added.id }, ctx);
     await world.addConnection('c1', 'Brand', 'administrators');
-    const { id } = await world.handlers['ci.exports.create'](
+    const { id } = await world.handlers['customer-insights.exports.create'](
       { sourceId: added.id, segmentId: 'HighValueCustomers' },
       ctx,
     );
-    await expect(world.handlers['ci.environments.remove']({ id: added.id }, ctx)).rejects.toMatchObject({
+    await expect(
+      world.handlers['customer-insights.environments.remove']({ id: added.id }, ctx),
+    ).rejects.toMatchObject({
       data: { code: 'source-in-use', details: ['High-value customers'] },
     });
     await world.exports['exports.remove']({ id }, ctx);
-    await world.handlers['ci.environments.remove']({ id: added.id }, ctx);
+    await world.handlers['customer-insights.environments.remove']({ id: added.id }, ctx);
     expect(await world.db.getAll('sources')).toEqual([]);
     expect(await world.vault.has(`ci-subscription-key:${added.id}`)).toBe(false);
     expect(await world.vault.has(`ci-refresh-token:${added.id}`)).toBe(false);
@@ -236,7 +253,7 @@ describe('Customer Insights environments in the worker', () => {
 
   test('says what is wrong when the subscription key is refused', async () => {
     const added = (
-      await world.handlers['ci.environments.save'](
+      await world.handlers['customer-insights.environments.save'](
         {
           environmentId: sandbox.environmentId,
           tenant: 'organizations',
@@ -246,7 +263,9 @@ describe('Customer Insights environments in the worker', () => {
         ctx,
       )
     ).environment;
-    await expect(world.handlers['ci.environments.signIn']({ id: added.id }, ctx)).rejects.toMatchObject({
+    await expect(
+      world.handlers['customer-insights.environments.signIn']({ id: added.id }, ctx),
+    ).rejects.toMatchObject({
       data: { code: 'customer-insights.invalid-subscription-key' },
     });
   });

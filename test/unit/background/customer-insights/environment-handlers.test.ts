@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { createCustomerInsightsHandlers } from '../../../../src/background/customer-insights/environment-handlers.ts';
 import { CustomerInsightsEnvironments } from '../../../../src/background/customer-insights/environments.ts';
-import { CiSecrets } from '../../../../src/background/customer-insights/secrets.ts';
+import { CustomerInsightsSecrets } from '../../../../src/background/customer-insights/secrets.ts';
 import { interactiveLaunch } from '../../../../src/background/customer-insights/web-auth-flow.ts';
 import { Roles } from '../../../../src/background/roles.ts';
 import { createStatusHandlers } from '../../../../src/background/status-handlers.ts';
@@ -31,7 +31,7 @@ const noNetwork: typeof fetch = async () => {
 
 function handlers() {
   const ready = Promise.resolve(db);
-  const secrets = new CiSecrets(Promise.resolve(vault));
+  const secrets = new CustomerInsightsSecrets(Promise.resolve(vault));
   let ids = 0;
   return createCustomerInsightsHandlers({
     ready,
@@ -70,8 +70,8 @@ beforeEach(async () => {
 
 /** As the router hands it over: parsed by the message's schema. */
 const add = (h: ReturnType<typeof handlers>, fields: Record<string, string> = {}) =>
-  h['ci.environments.save'](
-    protocol['ci.environments.save'].request.parse({
+  h['customer-insights.environments.save'](
+    protocol['customer-insights.environments.save'].request.parse({
       environmentId: ENVIRONMENT,
       tenant: 'contoso.onmicrosoft.com',
       clientId: CLIENT,
@@ -93,19 +93,19 @@ describe('Customer Insights environment handlers', () => {
     });
     expect(await vault.get(`ci-subscription-key:${environment.id}`)).toBe(KEY);
     expect(JSON.stringify(await db.getAll('sources'))).not.toContain(KEY);
-    expect(JSON.stringify(await h['ci.environments.list']({}, ctx))).not.toContain(KEY);
+    expect(JSON.stringify(await h['customer-insights.environments.list']({}, ctx))).not.toContain(KEY);
   });
 
   test('refuse a second record of the same environment and a new one without a key', async () => {
     const h = handlers();
     await add(h);
-    await expect(add(h)).rejects.toMatchObject({ data: { code: 'ci.duplicate-environment' } });
+    await expect(add(h)).rejects.toMatchObject({ data: { code: 'customer-insights.duplicate-environment' } });
     await expect(
-      h['ci.environments.save'](
+      h['customer-insights.environments.save'](
         { environmentId: ENVIRONMENT.replace('3f', '4f'), tenant: 'organizations', clientId: CLIENT },
         ctx,
       ),
-    ).rejects.toMatchObject({ data: { code: 'ci.subscription-key-missing' } });
+    ).rejects.toMatchObject({ data: { code: 'customer-insights.subscription-key-missing' } });
   });
 
   test('keep the key when an edit leaves it empty, and sign out when the app registration changes', async () => {
@@ -114,13 +114,13 @@ describe('Customer Insights environment handlers', () => {
     await vault.put(`ci-refresh-token:${environment.id}`, 'a refresh token');
     await db.put('sources', { ...((await db.get('sources', environment.id)) as object), signedInAt: 5 });
 
-    const sameApp = await h['ci.environments.save'](
+    const sameApp = await h['customer-insights.environments.save'](
       { id: environment.id, environmentId: ENVIRONMENT, tenant: 'contoso.onmicrosoft.com', clientId: CLIENT },
       ctx,
     );
     expect(sameApp.environment).toMatchObject({ keyHint: '••••ABCD', state: 'signed-in' });
 
-    const otherApp = await h['ci.environments.save'](
+    const otherApp = await h['customer-insights.environments.save'](
       { id: environment.id, environmentId: ENVIRONMENT, tenant: 'organizations', clientId: CLIENT },
       ctx,
     );
@@ -132,7 +132,9 @@ describe('Customer Insights environment handlers', () => {
   test('report a closed sign-in window as a cancelled sign-in, changing nothing', async () => {
     const h = handlers();
     const { environment } = await add(h);
-    await expect(h['ci.environments.signIn']({ id: environment.id }, ctx)).rejects.toMatchObject({
+    await expect(
+      h['customer-insights.environments.signIn']({ id: environment.id }, ctx),
+    ).rejects.toMatchObject({
       data: { code: 'sign-in.cancelled' },
     });
     const url = new URL(launches[0] ?? '');
@@ -141,25 +143,29 @@ describe('Customer Insights environment handlers', () => {
     );
     expect(url.searchParams.get('scope')).toBe('https://api.ci.ai.microsoft.com/.default offline_access');
     expect(url.searchParams.get('redirect_uri')).toBe('https://extension-id.chromiumapp.org/');
-    expect((await h['ci.environments.list']({}, ctx)).environments[0]?.state).toBe('signed-out');
+    expect((await h['customer-insights.environments.list']({}, ctx)).environments[0]?.state).toBe(
+      'signed-out',
+    );
   });
 
   test('refuse to remove an environment that exports use, naming them', async () => {
     const h = handlers();
     const { environment } = await add(h);
     usedBy.set(environment.id, ['VIP export']);
-    await expect(h['ci.environments.remove']({ id: environment.id }, ctx)).rejects.toMatchObject({
+    await expect(
+      h['customer-insights.environments.remove']({ id: environment.id }, ctx),
+    ).rejects.toMatchObject({
       data: { code: 'source-in-use', details: ['VIP export'] },
     });
     usedBy.clear();
-    await h['ci.environments.remove']({ id: environment.id }, ctx);
-    expect((await h['ci.environments.list']({}, ctx)).environments).toEqual([]);
+    await h['customer-insights.environments.remove']({ id: environment.id }, ctx);
+    expect((await h['customer-insights.environments.list']({}, ctx)).environments).toEqual([]);
     expect(await vault.has(`ci-subscription-key:${environment.id}`)).toBe(false);
   });
 
   test('answer "no environment" for a page of an environment that is not set up, without the network', async () => {
     const page = { environmentId: ENVIRONMENT, segmentHint: { routeName: 'VIP' } };
-    expect(await handlers()['ci.page.segment']({ page }, ctx)).toEqual({
+    expect(await handlers()['customer-insights.page.segment']({ page }, ctx)).toEqual({
       state: 'no-environment',
       environmentId: ENVIRONMENT,
     });
