@@ -32,11 +32,11 @@ export function runView(run: RunProgress): RunView {
   };
 }
 
-export function createRunHandlers(engine: Promise<Engine>): RunHandlers {
+export function createRunHandlers(engine: Engine): RunHandlers {
   return {
     async 'exports.run'({ id, fullResync }) {
       try {
-        return { runId: await (await engine).startRun(id, 'manual', { fullResync }) };
+        return { runId: await engine.startRun(id, 'manual', { fullResync }) };
       } catch {
         throw new HandledError({
           code: 'not-found',
@@ -46,13 +46,13 @@ export function createRunHandlers(engine: Promise<Engine>): RunHandlers {
       }
     },
     async 'runs.active'() {
-      return { runs: (await (await engine).activeRuns()).map(runView) };
+      return { runs: (await engine.activeRuns()).map(runView) };
     },
     async 'runs.list'({ exportId }) {
-      return { runs: (await (await engine).listRuns(exportId)).map(runView) };
+      return { runs: (await engine.listRuns(exportId)).map(runView) };
     },
     async 'runs.get'({ id }) {
-      const run = await (await engine).progress(id);
+      const run = await engine.progress(id);
       if (!run)
         throw new HandledError({
           code: 'not-found',
@@ -62,7 +62,7 @@ export function createRunHandlers(engine: Promise<Engine>): RunHandlers {
       return { run: runView(run) };
     },
     async 'runs.rejected'({ id, page }) {
-      const result = await (await engine).rejectedRows(id, page);
+      const result = await engine.rejectedRows(id, page);
       return {
         total: result.total,
         pageSize: result.pageSize,
@@ -77,7 +77,7 @@ export function createRunHandlers(engine: Promise<Engine>): RunHandlers {
       };
     },
     async 'runs.cancel'({ id }) {
-      await (await engine).cancel(id);
+      await engine.cancel(id);
       return { accepted: true };
     },
   };

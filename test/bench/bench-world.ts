@@ -1,20 +1,22 @@
 import { IDBFactory } from 'fake-indexeddb';
-import { createEngine, type Engine } from '../../src/background/engine/engine.ts';
+import { createWorker } from '../../src/background/create-worker.ts';
+import type { Engine } from '../../src/background/engine/engine.ts';
 import type { EngineTiming, RunProgress } from '../../src/background/engine/engine-types.ts';
-import { createOmnisendAccess } from '../../src/background/engine/omnisend-access.ts';
 import { type Clock, systemClock } from '../../src/core/clock.ts';
 import { isTerminal } from '../../src/core/run/run-state.ts';
 import { putConnection } from '../../src/storage/connections.ts';
 import { putExport } from '../../src/storage/exports.ts';
 import { type Database, openDatabase } from '../../src/storage/open-database.ts';
+import { Vault } from '../../src/storage/vault.ts';
 import { defaultMapping, range, SOURCE_ID, testTiming } from '../integration/engine/engine-world.ts';
+import { fakePlatform } from '../support/fake-platform.ts';
 import { MemorySource } from '../support/memory-source.ts';
 import type { RemoteSandbox } from './remote-sandbox.ts';
 
 /**
  * One browser profile for the bench, set up as test/integration/engine/engine-world.ts does (its
  * own fake-indexeddb factory, a connection, one export of one segment from a MemorySource, the
- * engine with the real budgeted Omnisend client) – plus meters: requests and time in flight per
+ * worker built by createWorker with the real budgeted Omnisend client) – plus meters: requests and time in flight per
  * endpoint class as the engine sends them, and time spent waiting for the rate budget.
  */
 
@@ -103,6 +105,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
     createdAt: 1,
     lastUsedAt: null,
   });
+  await new Vault(db).put(CONNECTION_ID, sandbox.endpoint.apiKey);
   await putExport(db, {
     id: EXPORT_ID,
     name: 'bench',
@@ -146,25 +149,20 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
     },
   };
   const windowMs = 60_000 / options.timeScale;
-  const access = createOmnisendAccess({
-    db,
-    clock: accessClock,
-    fetch: meteredFetch,
-    apiKeyFor: async () => sandbox.endpoint.apiKey,
-    // Unlimited: 400 and 60 requests per microsecond.
-    windowMs: options.limited ? windowMs : 0.001,
-    retryPolicy: { baseDelayMs: Math.max(1, windowMs / 100), maxDelayMs: windowMs / 2 },
-  });
-  const engine = createEngine({
-    db,
-    clock: systemClock,
-    omnisendFor: access.omnisendFor,
-    persistBudgets: access.persistBudgets,
-    sourceFor: async (id) => (id === SOURCE_ID ? source : undefined),
-    alarms: { set: () => undefined, clear: () => undefined },
-    notify: () => undefined,
-    timing: timingAt(options.timeScale),
-  });
+  const worker = createWorker(
+    fakePlatform({ openDatabase: async () => db, fetch: meteredFetch, clock: systemClock }),
+    {
+      engine: { timing: timingAt(options.timeScale) },
+      omnisend: {
+        clock: accessClock,
+        // Unlimited: 400 and 60 requests per microsecond.
+        windowMs: options.limited ? windowMs : 0.001,
+        retryPolicy: { baseDelayMs: Math.max(1, windowMs / 100), maxDelayMs: windowMs / 2 },
+      },
+      sources: new Map([[SOURCE_ID, source]]),
+    },
+  );
+  const engine = await worker.engine();
 
   let lastRunMs = 0;
   return {

@@ -25,7 +25,7 @@ import type { CustomerInsightsEnvironments } from './environments.ts';
 import type { CustomerInsightsSecrets } from './secrets.ts';
 
 export interface CustomerInsightsDeps {
-  ready: Promise<Database>;
+  db: Database;
   roles: Roles;
   secrets: CustomerInsightsSecrets;
   environments: CustomerInsightsEnvironments;
@@ -113,7 +113,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
   const { environments } = deps;
 
   async function requireRecord(id: string): Promise<CustomerInsightsEnvironmentRecord> {
-    const record = await getCustomerInsightsEnvironment(await deps.ready, id);
+    const record = await getCustomerInsightsEnvironment(deps.db, id);
     if (!record) throw fail('not-found', 'This Customer Insights environment is no longer set up.');
     return record;
   }
@@ -124,7 +124,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
 
   return {
     async 'customer-insights.environments.list'() {
-      const db = await deps.ready;
+      const { db } = deps;
       const [records, users] = await Promise.all([
         listCustomerInsightsEnvironments(db),
         deps.exportsBySource(),
@@ -137,7 +137,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
     },
 
     async 'customer-insights.environments.save'({ id, environmentId, tenant, clientId, subscriptionKey }) {
-      const db = await deps.ready;
+      const { db } = deps;
       const existing = id === undefined ? undefined : await requireRecord(id);
       const twin = (await listCustomerInsightsEnvironments(db)).find(
         (r) => r.environmentId === environmentId && r.id !== existing?.id,
@@ -187,7 +187,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
     async 'customer-insights.environments.signIn'({ id }) {
       const record = await requireRecord(id);
       await handled(() => environments.signIn(record, deps.launch));
-      const db = await deps.ready;
+      const { db } = deps;
       const signedIn = await updateCustomerInsightsEnvironment(db, id, (r) => ({
         ...r,
         signedInAt: deps.now(),
@@ -209,7 +209,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
     async 'customer-insights.environments.signOut'({ id }) {
       await requireRecord(id);
       await deps.secrets.forgetRefreshToken(id);
-      await updateCustomerInsightsEnvironment(await deps.ready, id, (r) => ({
+      await updateCustomerInsightsEnvironment(deps.db, id, (r) => ({
         ...r,
         signedInAt: null,
         signInRequired: false,
@@ -228,13 +228,13 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
           details: users,
         });
       }
-      await removeCustomerInsightsEnvironment(await deps.ready, id);
+      await removeCustomerInsightsEnvironment(deps.db, id);
       environments.forget(id);
       return { accepted: true };
     },
 
     async 'customer-insights.page.segment'({ page }) {
-      const db = await deps.ready;
+      const { db } = deps;
       const record = (await listCustomerInsightsEnvironments(db)).find(
         (r) => r.environmentId === page.environmentId,
       );
@@ -273,7 +273,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
     },
 
     async 'customer-insights.exports.create'({ sourceId, segmentId }) {
-      const db = await deps.ready;
+      const { db } = deps;
       await requireRecord(sourceId);
       const source = await environments.sourceFor(sourceId);
       if (!source) throw fail('not-found', 'This Customer Insights environment is no longer set up.');

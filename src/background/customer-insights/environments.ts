@@ -19,7 +19,7 @@ import type { Database } from '../../storage/open-database.ts';
 import type { CustomerInsightsSecrets } from './secrets.ts';
 
 export interface CustomerInsightsPlatform {
-  ready: Promise<Database>;
+  db: Database;
   secrets: CustomerInsightsSecrets;
   fetch: typeof fetch;
   clock: Clock;
@@ -77,13 +77,13 @@ export class CustomerInsightsEnvironments {
   }
 
   async sourceFor(id: string): Promise<SegmentSource | undefined> {
-    const record = await getCustomerInsightsEnvironment(await this.#platform.ready, id);
+    const record = await getCustomerInsightsEnvironment(this.#platform.db, id);
     return record && (await this.#entry(record)).source;
   }
 
   /** Every environment, with a source whose listing never fails (see `listingOnly`). */
   async listed(): Promise<{ sourceId: string; source: SegmentSource }[]> {
-    const records = await listCustomerInsightsEnvironments(await this.#platform.ready);
+    const records = await listCustomerInsightsEnvironments(this.#platform.db);
     const listed = [];
     for (const record of records) {
       if (record.signedInAt === null || record.signInRequired) continue;
@@ -144,7 +144,7 @@ export class CustomerInsightsEnvironments {
         return await work;
       } catch (error) {
         if (error instanceof SignInRequiredError) {
-          await updateCustomerInsightsEnvironment(await this.#platform.ready, id, (r) =>
+          await updateCustomerInsightsEnvironment(this.#platform.db, id, (r) =>
             r.signInRequired || r.signedInAt === null ? r : { ...r, signInRequired: true },
           );
         }

@@ -7,26 +7,25 @@ import type { Vault } from '../../storage/vault.ts';
  * keeps them in memory; a stopped worker spends one refresh for a new one).
  */
 export class CustomerInsightsSecrets {
-  constructor(private readonly vault: Promise<Vault>) {}
+  constructor(private readonly vault: Vault) {}
 
   async subscriptionKey(id: string): Promise<string> {
-    return (await this.vault).get(subscriptionKeyId(id));
+    return this.vault.get(subscriptionKeyId(id));
   }
 
   async setSubscriptionKey(id: string, key: string): Promise<void> {
-    await (await this.vault).put(subscriptionKeyId(id), key);
+    await this.vault.put(subscriptionKeyId(id), key);
   }
 
   async refreshToken(id: string): Promise<string | null> {
-    const vault = await this.vault;
-    return (await vault.has(refreshTokenId(id))) ? vault.get(refreshTokenId(id)) : null;
+    return (await this.vault.has(refreshTokenId(id))) ? this.vault.get(refreshTokenId(id)) : null;
   }
 
   async saveRefreshToken(id: string, token: string): Promise<void> {
-    await (await this.vault).put(refreshTokenId(id), token);
+    await this.vault.put(refreshTokenId(id), token);
   }
 
   async forgetRefreshToken(id: string): Promise<void> {
-    await (await this.vault).delete(refreshTokenId(id));
+    await this.vault.delete(refreshTokenId(id));
   }
 }

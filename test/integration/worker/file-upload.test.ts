@@ -13,7 +13,7 @@ const ctx = { tabId: undefined };
 
 function handlers(usedBy = new Map<string, string[]>()) {
   return createSourceHandlers({
-    ready: Promise.resolve(db),
+    db,
     now: () => 1_700_000_000_000,
     newId: () => `f${++ids}`,
     exportsBySource: async () => usedBy,
@@ -75,7 +75,7 @@ describe('segment file upload', () => {
       fields: ['Email', 'FirstName'],
       errorCount: 0,
     });
-    const source = new FileSource(indexedDbFileStore(Promise.resolve(db)));
+    const source = new FileSource(indexedDbFileStore(db));
     expect(await source.listSegments()).toEqual([
       { id: 'f1', displayName: 'VIP', memberCount: 250, lastRefreshedAt: 1_700_000_000_000 },
     ]);
@@ -107,7 +107,7 @@ describe('segment file upload', () => {
     await upload(h, csv(300), 'VIP');
     const { file } = await upload(h, csv(120, 1_000), 'ignored', 'f1');
     expect(file).toMatchObject({ id: 'f1', name: 'VIP', memberCount: 120, usedBy: ['Weekly VIP'] });
-    const rows = await readAll(new FileSource(indexedDbFileStore(Promise.resolve(db))), 'f1');
+    const rows = await readAll(new FileSource(indexedDbFileStore(db)), 'f1');
     expect(rows.map((r) => r.values.Email)).toEqual(
       Array.from({ length: 120 }, (_, i) => `person${1_000 + i}@example.com`),
     );
@@ -117,7 +117,7 @@ describe('segment file upload', () => {
   test('a run reading the old file is told that it was replaced, never given a mix', async () => {
     const h = handlers();
     await upload(h, csv(250), 'VIP');
-    const source = new FileSource(indexedDbFileStore(Promise.resolve(db)));
+    const source = new FileSource(indexedDbFileStore(db));
     const first = await source.readMembers('f1', null);
     await upload(h, csv(250, 500), 'VIP', 'f1');
     await expect(source.readMembers('f1', first.next)).rejects.toMatchObject({ code: 'file-replaced' });

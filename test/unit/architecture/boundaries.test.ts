@@ -32,8 +32,8 @@ const allowed: Record<string, { layers: string[]; packages: string[] }> = {
   },
 };
 
-/** The worker's notifications speak the user's language through the same t() as the pages. */
-const sharedWithWorker = 'src/ui/i18n.ts';
+/** The worker's notifications speak the user's language through the same translate() as the pages. */
+const sharedWithWorker = 'src/ui/translate.ts';
 
 function layerOf(path: string): string {
   if (path.startsWith('public/_locales/')) return 'locales';

@@ -32,15 +32,15 @@ let ids = 0;
 
 async function setup(role: 'administrator' | 'contributor' = 'administrator') {
   const session = memorySession();
-  const roles = new Roles({ ready: Promise.resolve(db), session, now: () => 5_000, iterations: 1_000 });
+  const roles = new Roles({ db, session, now: () => 5_000, iterations: 1_000 });
   if (role === 'contributor') {
     await roles.setPassphrase('a passphrase', undefined);
     await roles.lock();
   }
   const vault = new Vault(db);
   const handlers = createConnectionHandlers({
-    ready: Promise.resolve(db),
-    vault: Promise.resolve(vault),
+    db,
+    vault,
     roles,
     omnisend: fakeOmnisend,
     now: () => 5_000,

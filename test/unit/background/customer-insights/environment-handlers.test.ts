@@ -30,15 +30,14 @@ const noNetwork: typeof fetch = async () => {
 };
 
 function handlers() {
-  const ready = Promise.resolve(db);
-  const secrets = new CustomerInsightsSecrets(Promise.resolve(vault));
+  const secrets = new CustomerInsightsSecrets(vault);
   let ids = 0;
   return createCustomerInsightsHandlers({
-    ready,
-    roles: new Roles({ ready, session: memorySession(), now: () => 1, iterations: 1_000 }),
+    db,
+    roles: new Roles({ db, session: memorySession(), now: () => 1, iterations: 1_000 }),
     secrets,
     environments: new CustomerInsightsEnvironments({
-      ready,
+      db,
       secrets,
       fetch: noNetwork,
       clock: systemClock,
@@ -199,12 +198,12 @@ describe('interactiveLaunch', () => {
 describe('page reports', () => {
   test('keep the segment page per tab and forget it when the tab leaves it', async () => {
     const session = memorySession();
-    const ready = Promise.resolve(db);
+
     const status = createStatusHandlers({
-      ready,
+      db,
       version: '0',
       session,
-      roles: new Roles({ ready, session, now: () => 1, iterations: 1_000 }),
+      roles: new Roles({ db, session, now: () => 1, iterations: 1_000 }),
     });
     const page = { environmentId: ENVIRONMENT, segmentHint: { routeName: 'VIP', displayName: 'VIP' } };
     await status['page.report']({ page }, { tabId: 7 });
