@@ -115,7 +115,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
 
   /** Settings › "Delete all data": stop every run first, so none writes into the emptied database. */
   async function deleteEverything(): Promise<void> {
-    for (const run of await engine.activeRuns()) await engine.cancel(run.runId);
+    for (const run of await engine.activeRuns()) await engine.cancel(run.id);
     await deleteAllData(db);
     vault.forgetKey();
     customerInsights.forgetAll();

@@ -26,20 +26,20 @@ export function createRunFeedback({ action, notifications, getMessage }: Feedbac
   return async (event: EngineEvent) => {
     const run = event.run;
     if (event.type === 'run-progress') {
-      percents.set(run.runId, run.percent ?? 0);
+      percents.set(run.id, run.percent);
       await action.setBadgeBackgroundColor({ color: '#1a7f5a' });
       await showBadge();
       return;
     }
-    percents.delete(run.runId);
+    percents.delete(run.id);
     await showBadge();
     const message =
       run.status === 'succeeded'
-        ? t('notifySucceeded', run.counters.sent, run.counters.tagged, run.counters.rejected)
+        ? t('notifySucceeded', run.counts.sent, run.counts.tagged, run.counts.rejected)
         : run.status === 'canceled'
           ? t('notifyCanceled')
           : t('notifyFailed', run.error?.message ?? '');
-    await notifications.create(`run-${run.runId}`, {
+    await notifications.create(`run-${run.id}`, {
       type: 'basic',
       iconUrl: 'icons/icon-128.png',
       title: t('notifyTitle', run.exportName),

@@ -1,36 +1,10 @@
-import type { RunView } from '../messaging/protocol.ts';
 import type { Engine } from './engine/engine.ts';
-import type { RunProgress } from './engine/engine-types.ts';
 import { HandledError, type Handlers } from './router.ts';
 
 type RunHandlers = Pick<
   Handlers,
   'exports.run' | 'runs.active' | 'runs.list' | 'runs.get' | 'runs.rejected' | 'runs.cancel'
 >;
-
-/** The engine's view of a run, as pages see it. */
-export function runView(run: RunProgress): RunView {
-  const finished = run.status === 'succeeded';
-  return {
-    id: run.runId,
-    exportId: run.exportId,
-    exportName: run.exportName,
-    trigger: run.trigger,
-    status: run.status,
-    phase: run.phase,
-    counts: run.counters,
-    total: run.total,
-    percent: finished ? 100 : Math.min(100, Math.max(0, run.percent ?? 0)),
-    etaMs: run.etaMs,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    error: run.error,
-    waiting: run.waiting,
-    batchIds: run.support.batchIds,
-    requestIds: run.support.requestIds,
-  };
-}
 
 export function createRunHandlers(engine: Engine): RunHandlers {
   return {
@@ -46,10 +20,10 @@ export function createRunHandlers(engine: Engine): RunHandlers {
       }
     },
     async 'runs.active'() {
-      return { runs: (await engine.activeRuns()).map(runView) };
+      return { runs: await engine.activeRuns() };
     },
     async 'runs.list'({ exportId }) {
-      return { runs: (await engine.listRuns(exportId)).map(runView) };
+      return { runs: await engine.listRuns(exportId) };
     },
     async 'runs.get'({ id }) {
       const run = await engine.progress(id);
@@ -59,7 +33,7 @@ export function createRunHandlers(engine: Engine): RunHandlers {
           message: 'This run no longer exists.',
           retryable: false,
         });
-      return { run: runView(run) };
+      return { run };
     },
     async 'runs.rejected'({ id, page }) {
       const result = await engine.rejectedRows(id, page);

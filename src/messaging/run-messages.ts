@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { rejectedRowSchema } from '../core/run/rejected-row.ts';
 import { runCountersSchema } from '../core/run/run-counters.ts';
 import { runErrorSchema, runPhaseSchema, runStatusSchema } from '../core/run/run-state.ts';
+import { runTriggerSchema } from '../core/run/run-trigger.ts';
 import { accepted, type MessageSpec } from './spec.ts';
 
-export const runTriggerSchema = z.enum(['manual', 'schedule', 'source-refresh']);
+export { type RejectedRow, rejectedRowSchema } from '../core/run/rejected-row.ts';
 
 /** A run as the popup, the options page and History show it. */
 export const runViewSchema = z.object({
@@ -30,17 +32,6 @@ export const runViewSchema = z.object({
   requestIds: z.array(z.string()),
 });
 export type RunView = z.infer<typeof runViewSchema>;
-
-export const rejectedRowSchema = z.object({
-  position: z.number(),
-  email: z.string().nullable(),
-  field: z.string(),
-  /** A reason code (translated by the UI), or `omnisend-rejected` with Omnisend's own words. */
-  reason: z.string(),
-  message: z.string().optional(),
-  requestId: z.string().optional(),
-});
-export type RejectedRow = z.infer<typeof rejectedRowSchema>;
 
 export const runMessages = {
   'exports.run': {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { exportDefinitionSchema } from '../core/export-definition.ts';
 import { runCountersSchema } from '../core/run/run-counters.ts';
 import { runErrorSchema, runPhaseSchema, runStatusSchema } from '../core/run/run-state.ts';
+import { runTriggerSchema } from '../core/run/run-trigger.ts';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
 
@@ -9,9 +10,6 @@ import { parseRecord } from './records.ts';
  * A run as stored in `runs` (DESIGN.md §3 "Run"): its state, counters and checkpoints. Everything
  * the engine needs to continue after the worker stopped is here or in the run-* stores.
  */
-export const runTriggerSchema = z.enum(['manual', 'schedule', 'source-refresh']);
-export type RunTrigger = z.infer<typeof runTriggerSchema>;
-
 /** Keeps the engine of one worker from running a run another worker holds. */
 export const runLeaseSchema = z.object({ owner: z.string().min(1), until: z.number() });
 export type RunLease = z.infer<typeof runLeaseSchema>;

@@ -1,9 +1,10 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { createWorker } from '../../src/background/create-worker.ts';
 import type { Engine } from '../../src/background/engine/engine.ts';
-import type { EngineTiming, RunProgress } from '../../src/background/engine/engine-types.ts';
+import type { EngineTiming } from '../../src/background/engine/engine-types.ts';
 import { type Clock, systemClock } from '../../src/core/clock.ts';
 import { isTerminal } from '../../src/core/run/run-state.ts';
+import type { RunView } from '../../src/messaging/protocol.ts';
 import { putConnection } from '../../src/storage/connections.ts';
 import { putExport } from '../../src/storage/exports.ts';
 import { type Database, openDatabase } from '../../src/storage/open-database.ts';
@@ -54,7 +55,7 @@ export interface Meter {
 }
 
 export interface RunResult {
-  progress: RunProgress;
+  progress: RunView;
   ms: number;
   requests: Record<EndpointClass, number>;
   inFlightMs: number;

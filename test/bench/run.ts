@@ -88,10 +88,10 @@ function checkSandbox(label: string, stats: SandboxStats): void {
   );
 }
 
-type Counters = RunResult['progress']['counters'];
+type Counters = RunResult['progress']['counts'];
 
 function checkCounters(label: string, result: RunResult, expected: Partial<Counters>): void {
-  const counters = result.progress.counters;
+  const counters = result.progress.counts;
   const wrong = (Object.entries(expected) as [keyof Counters, number][]).filter(
     ([name, value]) => counters[name] !== value,
   );
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
         tagged: 0,
       });
       checkSandbox('repeat with 1 % changed', deltaStats);
-      const sent = delta.progress.counters.sent;
+      const sent = delta.progress.counts.sent;
       repeats +=
         `\n3. Repeat with 1 % changed\n   ${int(changed)} of ${int(N)} changed: sent ${int(sent)} contacts = ${(sent / Math.max(1, changed)).toFixed(2)} × the changed ones, ` +
         `in ${seconds(delta.ms)}; requests to Omnisend: ${int(deltaRequests.total)} (${deltaRequests.byOperation})\n`;

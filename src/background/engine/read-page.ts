@@ -5,7 +5,7 @@ import type { TagOp } from '../../core/run/tag-plan.ts';
 import type { SourceRow } from '../../sources/segment-source.ts';
 import { type LedgerEntry, needsTag, newLedgerEntry, parseLedgerEntry } from '../../storage/ledger.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
-import type { RejectedRow } from '../../storage/run-rejected.ts';
+import type { RejectedRowRecord } from '../../storage/run-rejected.ts';
 import type { OutboxItem } from '../../storage/run-work.ts';
 import type { RunTx } from './run-transaction.ts';
 import { enqueueTags } from './tag-queue.ts';
@@ -52,9 +52,9 @@ export async function applyPage(
   );
 
   const outbox: OutboxItem[] = [];
-  const rejected: RejectedRow[] = [];
+  const rejected: RejectedRowRecord[] = [];
   const tagCalls: { entry: LedgerEntry; op: TagOp; tag: string }[] = [];
-  const reject = (row: SourceRow, fields: Omit<RejectedRow, 'runId' | 'seq' | 'position'>) =>
+  const reject = (row: SourceRow, fields: Omit<RejectedRowRecord, 'runId' | 'seq' | 'position'>) =>
     rejected.push({ runId: run.id, seq: run.seq.rejected++, position: row.position, ...fields });
 
   for (const { row, result } of mapped) {

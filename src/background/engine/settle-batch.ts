@@ -4,7 +4,7 @@ import { parseProblem } from '../../omnisend/errors.ts';
 import type { Batch, BatchItem } from '../../omnisend/schemas.ts';
 import { type LedgerEntry, needsTag, newLedgerEntry, parseLedgerEntry } from '../../storage/ledger.ts';
 import { type RunRecord, rememberId } from '../../storage/run-records.ts';
-import type { RejectedRow } from '../../storage/run-rejected.ts';
+import type { RejectedRowRecord } from '../../storage/run-rejected.ts';
 import type { BatchRecord } from '../../storage/run-work.ts';
 import type { RunTx } from './run-transaction.ts';
 import { enqueueTags } from './tag-queue.ts';
@@ -32,7 +32,7 @@ export async function applyBatchResult(
 ): Promise<void> {
   const outcomes = outcomesByEmail(result);
   const ledger = tx.objectStore('ledger');
-  const rejected: RejectedRow[] = [];
+  const rejected: RejectedRowRecord[] = [];
   const tagCalls: { entry: LedgerEntry; op: TagOp; tag: string }[] = [];
   const entries = await Promise.all(
     batch.items.map(async (ref) => {

@@ -2,13 +2,14 @@ import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { createWorker } from '../../../src/background/create-worker.ts';
 import type { Engine } from '../../../src/background/engine/engine.ts';
-import type { EngineTiming, RunProgress } from '../../../src/background/engine/engine-types.ts';
+import type { EngineTiming } from '../../../src/background/engine/engine-types.ts';
 import { WATCHDOG_ALARM } from '../../../src/background/engine/engine-types.ts';
 import type { Clock } from '../../../src/core/clock.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import type { ExportDefinition, ExportSegment } from '../../../src/core/export-definition.ts';
 import type { Mapping } from '../../../src/core/mapping/mapping.ts';
 import { isTerminal } from '../../../src/core/run/run-state.ts';
+import type { RunView } from '../../../src/messaging/protocol.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
 import { putExport } from '../../../src/storage/exports.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
@@ -205,7 +206,7 @@ export async function createWorld(
  * Runs a run to its end across worker deaths: resume, wait until this worker is idle, and if the
  * run is unfinished (its lease still held by a dead worker) wait for the watchdog and resume again.
  */
-export async function runToEnd(worker: Worker, runId: string): Promise<RunProgress> {
+export async function runToEnd(worker: Worker, runId: string): Promise<RunView> {
   for (let round = 0; round < 200; round++) {
     await worker.engine.resume();
     await worker.engine.idle();

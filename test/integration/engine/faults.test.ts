@@ -49,7 +49,7 @@ describe('rate limits and faults', () => {
     const run = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     expect(run.error).toBeNull();
     expect(run.status).toBe('succeeded');
-    expect(run.counters).toMatchObject({ read: 1500, tagged: 1500, rejected: 0 });
+    expect(run.counts).toMatchObject({ read: 1500, tagged: 1500, rejected: 0 });
     expect(world.sandbox.inspect.count429()).toBe(25);
     await world.sandbox.inspect.whenIdle();
     expect(world.sandbox.inspect.contactCount()).toBe(1500);
@@ -63,7 +63,7 @@ describe('rate limits and faults', () => {
     world.sandbox.faults.keepBatchesPending(true);
     const worker = await world.startWorker();
     const runId = await worker.engine.startRun('export-vip', 'manual');
-    while (((await worker.engine.progress(runId))?.counters.sent ?? 0) < 300) {
+    while (((await worker.engine.progress(runId))?.counts.sent ?? 0) < 300) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(await worker.engine.cancel(runId)).toBe(true);

@@ -39,8 +39,8 @@ describe('membership, consent and rejected rows', () => {
 
   test('invalid emails are rejected rows with reasons, never sent, and duplicates merge (first row wins)', async () => {
     const run = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
-    expect(run.counters).toMatchObject({ read: 300, rejected: 2, duplicates: 1, sent: 297, tagged: 297 });
-    const { rows, total } = await worker.engine.rejectedRows(run.runId, 0);
+    expect(run.counts).toMatchObject({ read: 300, rejected: 2, duplicates: 1, sent: 297, tagged: 297 });
+    const { rows, total } = await worker.engine.rejectedRows(run.id, 0);
     expect(total).toBe(2);
     expect(rows.map(({ position, kind, field, reason }) => ({ position, kind, field, reason }))).toEqual([
       { position: 6, kind: 'row', field: 'Email', reason: expect.stringMatching(/^email-/) },
@@ -66,7 +66,7 @@ describe('membership, consent and rejected rows', () => {
     world.source.setSegment('vip', { displayName: 'VIP', members: range(12, 300) });
     const run = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     // Left: 0–11 minus the two rejected rows and row 8 (merged into row 7) = 9 tagged contacts.
-    expect(run.counters).toMatchObject({ untagged: 9, sent: 0, tagged: 0 });
+    expect(run.counts).toMatchObject({ untagged: 9, sent: 0, tagged: 0 });
     await world.sandbox.inspect.whenIdle();
     expect(world.sandbox.inspect.contact('person10@example.com')?.tags.sort()).toEqual([
       'Kept',
@@ -79,7 +79,7 @@ describe('membership, consent and rejected rows', () => {
 
   test('add only: members who left keep the tag', async () => {
     const run = await runToEnd(worker, await worker.engine.startRun('export-keep', 'manual'));
-    expect(run.counters).toMatchObject({ untagged: 0, sent: 0 });
+    expect(run.counts).toMatchObject({ untagged: 0, sent: 0 });
     expect(run.phase).toBe('finish');
     expect(world.sandbox.inspect.contact('person0@example.com')?.tags).toEqual(['Kept']);
   });
@@ -115,11 +115,11 @@ describe('membership, consent and rejected rows', () => {
     const first = await worker.engine.startRun('export-vip', 'manual');
     const second = await worker.engine.startRun('export-vip', 'schedule');
     expect(second).toBe(first);
-    expect((await worker.engine.activeRuns()).map((r) => r.runId)).toEqual([first]);
+    expect((await worker.engine.activeRuns()).map((r) => r.id)).toEqual([first]);
     await runToEnd(worker, first);
     expect(await worker.engine.activeRuns()).toEqual([]);
     const history = await worker.engine.listRuns('export-vip');
-    expect(history[0]?.runId).toBe(first);
+    expect(history[0]?.id).toBe(first);
     expect(history.every((r) => r.exportName === 'vip')).toBe(true);
   });
 });

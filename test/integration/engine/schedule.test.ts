@@ -32,9 +32,9 @@ describe('scheduled exports', () => {
     await next.engine.onScheduleAlarm();
     const runs = await next.engine.listRuns('export-vip');
     expect(runs.map((r) => r.trigger)).toEqual(['schedule']);
-    const run = await runToEnd(next, runs[0]!.runId);
+    const run = await runToEnd(next, runs[0]!.id);
     expect(run.status).toBe('succeeded');
     expect(next.alarms.get(SCHEDULE_ALARM)).toBe(setAt + 6 * HOUR);
-    expect(await next.engine.lastRun('export-vip')).toMatchObject({ id: run.runId, status: 'succeeded' });
+    expect(await next.engine.lastRun('export-vip')).toMatchObject({ id: run.id, status: 'succeeded' });
   });
 });

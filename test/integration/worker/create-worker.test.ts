@@ -185,7 +185,7 @@ describe('createWorker', () => {
       await next.engine.idle();
       expect(await next.engine.progress(runId)).toMatchObject({
         status: 'succeeded',
-        counters: { read: 300 },
+        counts: { read: 300 },
       });
       expect(next.alarms.get(SCHEDULE_ALARM)).toBeGreaterThan(Date.now());
     } finally {
