@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import { abortReason, type Clock } from '../../core/clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { type HttpAnswer, sendHttp, TransportError } from '../../core/http.ts';
+import { parseRetryAfter } from '../../core/retry-after.ts';
 import { decideRetry, type FailureInfo, type RetryPolicyOptions } from '../../core/retry-policy.ts';
 import { CustomerInsightsError, type CustomerInsightsErrorCode } from './errors.ts';
-import { parseRetryAfter } from './retry-after.ts';
 import {
   apiErrorSchema,
   customerPageSchema,
@@ -217,33 +218,23 @@ export class DataApiClient {
   }
 
   async #send(url: string, token: string, signal: AbortSignal | undefined): Promise<Outcome> {
-    if (signal?.aborted) throw abortReason(signal);
-    const controller = new AbortController();
-    let timedOut = false;
     const timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    // A safety net against a stalled connection, not scheduled work, hence a plain timer.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    let answer: HttpAnswer;
     try {
-      const response = await this.#options.fetch(url, {
+      answer = await sendHttp(this.#options.fetch, {
+        url,
         method: 'GET',
         headers: {
           accept: 'application/json',
           authorization: `Bearer ${token}`,
           'ocp-apim-subscription-key': this.#options.subscriptionKey,
         },
-        signal: controller.signal,
+        signal,
+        timeoutMs,
       });
-      const text = await response.text();
-      const body: unknown = text === '' ? undefined : safeJson(text);
-      if (response.ok) return { kind: 'ok', status: response.status, body };
-      return this.#failure(response, body);
     } catch (error) {
-      if (signal?.aborted) throw abortReason(signal);
+      if (!(error instanceof TransportError)) throw error;
+      const timedOut = error.kind === 'timeout';
       const code: CustomerInsightsErrorCode = timedOut
         ? 'customer-insights.timeout'
         : 'customer-insights.network-error';
@@ -254,17 +245,15 @@ export class DataApiClient {
           timedOut
             ? `Customer Insights did not answer within ${Math.round(timeoutMs / 1000)} s.`
             : 'Could not reach Customer Insights – check the connection.',
-          { cause: error },
+          { cause: error.cause },
         ),
       };
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
     }
+    if (answer.ok) return { kind: 'ok', status: answer.status, body: answer.body };
+    return this.#failure(answer);
   }
 
-  #failure(response: Response, body: unknown): Outcome {
-    const status = response.status;
+  #failure({ status, headers, body }: HttpAnswer): Outcome {
     const apiCode = apiErrorSchema.safeParse(body).data?.error.code;
     const gatewayMessage = gatewayErrorSchema.safeParse(body).data?.message ?? '';
     const suffix = apiCode ? ` (${apiCode})` : '';
@@ -301,14 +290,14 @@ export class DataApiClient {
       return fail(
         'customer-insights.rate-limited',
         'Customer Insights is throttling requests.',
-        parseRetryAfter(response.headers.get('retry-after'), this.#options.clock.now()) ?? undefined,
+        parseRetryAfter(headers.get('retry-after'), this.#options.clock.now()),
       );
     }
     if (status >= 500) {
       return fail(
         'customer-insights.server-error',
         `Customer Insights is unavailable (HTTP ${status})${suffix}.`,
-        parseRetryAfter(response.headers.get('retry-after'), this.#options.clock.now()) ?? undefined,
+        parseRetryAfter(headers.get('retry-after'), this.#options.clock.now()),
       );
     }
     return fail(
@@ -322,11 +311,3 @@ type Outcome =
   | { kind: 'ok'; status: number; body: unknown }
   | { kind: 'token-rejected'; error: CustomerInsightsError }
   | { kind: 'failed'; error: CustomerInsightsError };
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

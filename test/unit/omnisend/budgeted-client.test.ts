@@ -89,20 +89,20 @@ describe('BudgetedOmnisendClient', () => {
     let limited = false;
     const { clock, client } = setup((request) => {
       seen.push({ path: request.url.pathname, at: clock.now() });
-      if (!limited && request.url.pathname === '/api/batches/b1') {
+      if (!limited && request.url.pathname === '/api/batches/b1/items') {
         limited = true;
         return problem(429, { retryAfter: 2 });
       }
       return json(200, { batchID: 'b', status: 'finished', totalCount: 1 });
     });
-    const first = client.getBatch('b1');
+    const first = client.getBatchItems('b1');
     await clock.advance(10);
-    const second = client.getBatch('b2');
+    const second = client.getBatchItems('b2');
     await clock.run(Promise.all([first, second]));
     expect(seen).toEqual([
-      { path: '/api/batches/b1', at: 0 },
-      { path: '/api/batches/b1', at: 2000 },
-      { path: '/api/batches/b2', at: 2000 },
+      { path: '/api/batches/b1/items', at: 0 },
+      { path: '/api/batches/b1/items', at: 2000 },
+      { path: '/api/batches/b2/items', at: 2000 },
     ]);
     expect(client.stats.rateLimited).toBe(1);
   });

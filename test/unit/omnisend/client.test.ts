@@ -153,8 +153,8 @@ describe('OmnisendClient requests', () => {
     const { client, requests } = clientWith(() =>
       json(200, { batchID: 'a/b', status: 'inProgress', totalCount: 100, finishedCount: 40, errors: null }),
     );
-    const batch = await client.getBatch('a/b');
-    expect(requests[0]?.url.pathname).toBe('/api/batches/a%2Fb');
+    const batch = await client.getBatchItems('a/b');
+    expect(requests[0]?.url.pathname).toBe('/api/batches/a%2Fb/items');
     expect(batch).toMatchObject({ status: 'inProgress', totalCount: 100, finishedCount: 40, errorsCount: 0 });
     expect(batch.errors).toEqual([]);
     expect(batch.responses).toEqual([]);
@@ -198,26 +198,7 @@ describe('OmnisendClient requests', () => {
 
   it('refuses a batch with a status it does not know', async () => {
     const { client } = clientWith(() => json(200, { batchID: 'b', status: 'exploded', totalCount: 1 }));
-    expect(await caught(client.getBatch('b'))).toBeInstanceOf(UnexpectedResponseError);
-  });
-
-  it('lists contact batches with the filters given', async () => {
-    const { client, requests } = clientWith(() =>
-      json(200, {
-        batches: [{ batchID: 'b', status: 'finished', totalCount: 1 }],
-        paging: { limit: 250, offset: 0 },
-      }),
-    );
-    const list = await client.listBatches({ status: 'finished', offset: 0, limit: 250 });
-    expect(Object.fromEntries(requests[0]?.url.searchParams ?? [])).toEqual({
-      endpoint: 'contacts',
-      status: 'finished',
-      offset: '0',
-      limit: '250',
-    });
-    expect(list.batches).toHaveLength(1);
-    await client.listBatches();
-    expect(requests[1]?.url.search).toBe('?endpoint=contacts');
+    expect(await caught(client.getBatchItems('b'))).toBeInstanceOf(UnexpectedResponseError);
   });
 
   it('adds and removes tags with POST and DELETE /contacts/tags', async () => {
@@ -305,7 +286,7 @@ describe('OmnisendClient failures', () => {
     ['submitContactBatch', (c: OmnisendClient) => c.submitContactBatch([contact(1)]), 'contacts.write'],
     ['addTags', (c: OmnisendClient) => c.addTags(['a@example.com'], ['t']), 'contacts.write'],
     ['removeTags', (c: OmnisendClient) => c.removeTags(['a@example.com'], ['t']), 'contacts.write'],
-    ['getBatch', (c: OmnisendClient) => c.getBatch('b'), 'contacts.read'],
+    ['getBatchItems', (c: OmnisendClient) => c.getBatchItems('b'), 'contacts.read'],
     ['findContactByEmail', (c: OmnisendClient) => c.findContactByEmail('a@example.com'), 'contacts.read'],
   ])('names the permission %s needs when Omnisend answers 403', async (_op, call, scope) => {
     const { client } = clientWith(() => problem(403));
@@ -324,7 +305,7 @@ describe('OmnisendClient failures', () => {
     ];
     for (const [status, type] of statuses) {
       const { client } = clientWith(() => problem(status, { retryAfter: 3 }));
-      const error = await caught(client.getBatch('b'));
+      const error = await caught(client.getBatchItems('b'));
       expect(error).toBeInstanceOf(type);
       expect(error.status).toBe(status);
     }

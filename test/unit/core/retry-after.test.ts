@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../../../src/sources/customer-insights/retry-after.ts';
+import { parseRetryAfter } from '../../../src/core/retry-after.ts';
 
 const NOW = Date.parse('2026-03-15T12:00:00Z');
 
-describe('Retry-After', () => {
+describe('Retry-After, as both APIs send it', () => {
   it.each([
     ['0', 0],
     ['2', 2_000],
@@ -24,7 +24,15 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('Sun, 15 Mar 2026 11:00:00 GMT', NOW)).toBe(0);
   });
 
-  it.each([null, '', 'soon', '-1', '1.5', '2026-03-15T12:00:30Z'])('does not understand %j', (header) => {
-    expect(parseRetryAfter(header, NOW)).toBeNull();
+  it('reads a date relative to the clock it is given', () => {
+    expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 4000)).toBe(6000);
+    expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 20_000)).toBe(0);
   });
+
+  it.each([null, undefined, '', 'soon', '-1', '1.5', '2026-03-15T12:00:30Z'])(
+    'does not understand %j',
+    (header) => {
+      expect(parseRetryAfter(header, NOW)).toBeUndefined();
+    },
+  );
 });
