@@ -1,17 +1,18 @@
 import type { z } from 'zod';
 import { abortReason } from '../core/clock.ts';
 import { type HttpAnswer, sendHttp, TransportError } from '../core/http.ts';
+import { type BatchOutcome, batchOutcome, missingBatch } from './batch-outcome.ts';
 import {
   errorFromResponse,
   InvalidApiKeyError,
   NetworkError,
+  NotFoundError,
   type OmnisendScope,
   TimeoutError,
   UnexpectedResponseError,
 } from './errors.ts';
 import { checkTagRequest, contactBatchBody } from './request-limits.ts';
 import {
-  type Batch,
   type Brand,
   batchSchema,
   brandSchema,
@@ -57,7 +58,7 @@ export interface OmnisendApi {
     items: readonly ContactRequest[],
     options?: RequestOptions,
   ): Promise<{ batchID: string; totalCount: number }>;
-  getBatchItems(batchID: string, options?: RequestOptions): Promise<Batch>;
+  getBatchOutcome(batchID: string, options?: RequestOptions): Promise<BatchOutcome>;
   addTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void>;
   removeTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void>;
   findContactByEmail(email: string, options?: RequestOptions): Promise<ContactResponse | null>;
@@ -71,7 +72,6 @@ interface RequestSpec {
   query?: Record<string, string | number | undefined>;
   body?: string;
   scope: OmnisendScope;
-  resource?: string;
 }
 
 // Omnisend keys are opaque printable tokens; anything else (a line break from a sloppy paste)
@@ -100,7 +100,7 @@ export class OmnisendClient implements OmnisendApi {
     return parse(brandSchema, body);
   }
 
-  /** POST /batches: an asynchronous upsert of ≤ 100 contacts (by email); poll with getBatchItems. */
+  /** POST /batches: an asynchronous upsert of ≤ 100 contacts (by email); poll with getBatchOutcome. */
   async submitContactBatch(
     items: readonly ContactRequest[],
     options?: RequestOptions,
@@ -115,14 +115,20 @@ export class OmnisendClient implements OmnisendApi {
     return { batchID, totalCount };
   }
 
-  /** GET /batches/{id}/items: the batch with every item's outcome in `responses[]` / `errors[]`. */
-  async getBatchItems(batchID: string, options?: RequestOptions): Promise<Batch> {
+  /**
+   * GET /batches/{id}/items: whether the batch settled and, once it has, what became of each
+   * contact. A batch Omnisend no longer knows (404) is settled with every contact not reached.
+   */
+  async getBatchOutcome(batchID: string, options?: RequestOptions): Promise<BatchOutcome> {
     const path = `/batches/${encodeURIComponent(batchID)}/items`;
-    const body = await this.#request(
-      { method: 'GET', path, scope: 'contacts.read', resource: 'batch' },
-      options,
-    );
-    return parse(batchSchema, body);
+    let body: unknown;
+    try {
+      body = await this.#request({ method: 'GET', path, scope: 'contacts.read' }, options);
+    } catch (error) {
+      if (error instanceof NotFoundError) return missingBatch;
+      throw error;
+    }
+    return batchOutcome(parse(batchSchema, body));
   }
 
   /** POST /contacts/tags: adds tags to existing contacts; accepted (202) and applied later. */
@@ -195,7 +201,6 @@ export class OmnisendClient implements OmnisendApi {
       body: answer.body,
       headers: answer.headers,
       scope: spec.scope,
-      ...(spec.resource === undefined ? {} : { resource: spec.resource }),
       secrets: [this.#apiKey],
     });
   }

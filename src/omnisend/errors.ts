@@ -105,11 +105,11 @@ export class InvalidRequestError extends OmnisendError {
 }
 
 export class NotFoundError extends OmnisendError {
-  constructor(init: OmnisendErrorInit & { resource?: string } = {}) {
+  constructor(init: OmnisendErrorInit = {}) {
     super(
       'omnisend.not-found',
       'client',
-      `Omnisend could not find the ${init.resource ?? 'requested item'} – it may have been deleted; run the export again.`,
+      'Omnisend could not find the requested item – it may have been deleted; run the export again.',
       init,
     );
   }
@@ -291,8 +291,6 @@ export interface ErrorResponse {
   headers?: { get(name: string): string | null };
   /** The permission the operation needs, named in a 403's message. */
   scope?: OmnisendScope;
-  /** What the operation was looking for, named in a 404's message ("batch", "contact"). */
-  resource?: string;
   /** Strings that must not appear in the error (the API key), in case the server echoes them. */
   secrets?: readonly string[];
   now?: number;
@@ -318,8 +316,7 @@ export function errorFromResponse(response: ErrorResponse): OmnisendError {
   }
   if (status === 401) return new InvalidApiKeyError(init);
   if (status === 403) return new MissingPermissionError({ ...init, scope: response.scope });
-  if (status === 404)
-    return new NotFoundError({ ...init, ...(response.resource ? { resource: response.resource } : {}) });
+  if (status === 404) return new NotFoundError(init);
   if (status === 408) return new TimeoutError(init);
   if (status === 410) return new VersionRetiredError(init);
   if (status === 429) {

@@ -2,9 +2,10 @@ import type { Clock } from '../../core/clock.ts';
 import { planBatch } from '../../core/run/batch-plan.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
+import type { BatchOutcome } from '../../omnisend/batch-outcome.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
-import { InvalidRequestError, NotFoundError, OmnisendError } from '../../omnisend/errors.ts';
-import { type Batch, type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
+import { InvalidRequestError, OmnisendError } from '../../omnisend/errors.ts';
+import { type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
 import { type MemberPage, needsUser, type SegmentSource } from '../../sources/segment-source.ts';
 import { ledgerRange, mayHaveOurTag, parseLedgerEntry } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
@@ -316,29 +317,14 @@ export class RunDriver {
     return parseBatchRecord(value);
   }
 
-  /** One poll of the oldest unsettled batch: its items when finished, else a later poll. */
+  /** One poll of the oldest unsettled batch: its outcomes once settled, else a later poll. */
   async #poll(batch: BatchRecord, signal: AbortSignal): Promise<void> {
-    let result: Batch;
-    try {
-      result = await this.#omnisend(
-        () => this.#deps.access.api.getBatchItems(batch.batchId, { signal }),
-        signal,
-      );
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      // Omnisend no longer knows the batch: its contacts count as refused and go again next run.
-      result = {
-        batchID: batch.batchId,
-        status: 'stopped',
-        totalCount: batch.items.length,
-        finishedCount: 0,
-        errorsCount: 0,
-        errors: [],
-        responses: [],
-      };
-    }
+    const result: BatchOutcome = await this.#omnisend(
+      () => this.#deps.access.api.getBatchOutcome(batch.batchId, { signal }),
+      signal,
+    );
     const now = this.#deps.clock.now();
-    if (result.status === 'pending' || result.status === 'inProgress') {
+    if (!result.settled) {
       await this.#tx(['runBatches'], async (tx) => {
         await tx
           .objectStore('runBatches')
@@ -349,7 +335,7 @@ export class RunDriver {
     await this.#tx(['ledger', 'runTags', 'runRejected', 'runBatches'], async (tx, run) => {
       if (run.seq.settled !== batch.seq) return;
       const tags = run.definition.segments.map((s) => s.tag);
-      await applyBatchResult(tx, run, { ...batch, polls: batch.polls + 1 }, result, tags);
+      await applyBatchResult(tx, run, { ...batch, polls: batch.polls + 1 }, result.outcomeOf, tags);
       if (run.read.done && run.seq.outboxHead === run.seq.outbox && run.seq.settled === run.seq.batch) {
         advanceTo(run, 'tag');
       }

@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import type { TagOp } from '../../core/run/tag-plan.ts';
-import { parseProblem } from '../../omnisend/errors.ts';
-import type { Batch, BatchItem } from '../../omnisend/schemas.ts';
+import type { ContactOutcome } from '../../omnisend/batch-outcome.ts';
 import { type LedgerEntry, needsTag, newLedgerEntry, parseLedgerEntry } from '../../storage/ledger.ts';
 import { type RunRecord, rememberId } from '../../storage/run-records.ts';
 import type { RejectedRowRecord } from '../../storage/run-rejected.ts';
@@ -9,16 +7,8 @@ import type { BatchRecord } from '../../storage/run-work.ts';
 import type { RunTx } from './run-transaction.ts';
 import { enqueueTags } from './tag-queue.ts';
 
-const sentItemSchema = z.looseObject({
-  identifiers: z.array(z.looseObject({ type: z.string().optional(), id: z.string() })).min(1),
-});
-/** A successful item's response is the contact; Omnisend may not echo old requests back. */
-const contactEmailSchema = z.looseObject({ email: z.string() });
-
-type Outcome = { ok: true; created: boolean } | { ok: false; item: BatchItem | null; reason: string };
-
 /**
- * Reads a settled batch's per-item results into the run (DESIGN.md §4): a contact Omnisend took
+ * Reads a settled batch's per-contact outcomes into the run (DESIGN.md §4): a contact Omnisend took
  * gets its fingerprint in the ledger and is queued for every segment tag it was read for and does
  * not carry yet; a contact it refused becomes a rejected row with Omnisend's reason and response
  * code, and keeps its old fingerprint so the next run sends it again.
@@ -27,10 +17,9 @@ export async function applyBatchResult(
   tx: RunTx,
   run: RunRecord,
   batch: BatchRecord,
-  result: Batch,
+  outcomeOf: (email: string) => ContactOutcome,
   segmentTags: readonly string[],
 ): Promise<void> {
-  const outcomes = outcomesByEmail(result);
   const ledger = tx.objectStore('ledger');
   const rejected: RejectedRowRecord[] = [];
   const tagCalls: { entry: LedgerEntry; op: TagOp; tag: string }[] = [];
@@ -44,11 +33,7 @@ export async function applyBatchResult(
   let failed = 0;
   batch.items.forEach((ref, index) => {
     const entry = entries[index]!;
-    const outcome: Outcome =
-      outcomes.get(ref.email) ??
-      (result.status === 'finished'
-        ? { ok: true, created: false }
-        : { ok: false, item: null, reason: 'Omnisend stopped the batch before this contact.' });
+    const outcome = outcomeOf(ref.email);
     if (entry.queued?.runId === run.id && entry.queued.fingerprint === ref.fingerprint) entry.queued = null;
     if (outcome.ok) {
       run.counters[outcome.created ? 'created' : 'updated']++;
@@ -60,9 +45,7 @@ export async function applyBatchResult(
     }
     failed++;
     run.counters.rejected++;
-    const problem = parseProblem(outcome.item?.response);
-    const fieldError = problem.errors[0];
-    const requestId = problem.instance;
+    const { field, message, responseCode, requestId } = outcome;
     if (requestId) run.support.requestIds = rememberId(run.support.requestIds, requestId);
     rejected.push({
       runId: run.id,
@@ -70,10 +53,10 @@ export async function applyBatchResult(
       position: ref.position,
       kind: 'row',
       email: ref.email,
-      field: fieldError?.field || 'contact',
+      field: field ?? 'contact',
       reason: 'omnisend-rejected',
-      message: fieldError?.message || problem.detail || problem.title || outcome.reason,
-      ...(outcome.item ? { responseCode: outcome.item.responseCode } : {}),
+      message,
+      ...(responseCode === undefined ? {} : { responseCode }),
       ...(requestId ? { requestId } : {}),
     });
   });
@@ -82,30 +65,4 @@ export async function applyBatchResult(
   await Promise.all(entries.map((entry) => ledger.put(entry)));
   await tx.objectStore('runBatches').put({ ...batch, state: 'settled', items: [], failed });
   run.seq.settled = Math.max(run.seq.settled, batch.seq + 1);
-}
-
-function outcomesByEmail(result: Batch): Map<string, Outcome> {
-  const outcomes = new Map<string, Outcome>();
-  const emailOf = (item: BatchItem) => {
-    const sent = sentItemSchema.safeParse(item.request);
-    if (sent.success) return sent.data.identifiers.find((i) => i.type !== 'phone')?.id;
-    const contact = contactEmailSchema.safeParse(item.response);
-    return contact.success ? contact.data.email : undefined;
-  };
-  for (const item of result.responses) {
-    const email = emailOf(item);
-    if (email === undefined) continue;
-    outcomes.set(
-      email,
-      item.responseCode >= 200 && item.responseCode < 300
-        ? { ok: true, created: item.responseCode === 201 }
-        : { ok: false, item, reason: `Omnisend answered ${item.responseCode}.` },
-    );
-  }
-  for (const item of result.errors) {
-    const email = emailOf(item);
-    if (email !== undefined)
-      outcomes.set(email, { ok: false, item, reason: `Omnisend answered ${item.responseCode}.` });
-  }
-  return outcomes;
 }

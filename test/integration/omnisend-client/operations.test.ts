@@ -7,7 +7,6 @@ import {
   InvalidApiKeyError,
   MissingPermissionError,
   NetworkError,
-  NotFoundError,
   OmnisendError,
   RateLimitedError,
   ServerError,
@@ -69,11 +68,11 @@ describe('the Omnisend client against the sandbox', () => {
     await sandbox.close();
   });
 
-  /** Polls GET /batches/{id}/items until the batch finished. */
-  async function finishedBatch(batchID: string) {
+  /** Polls GET /batches/{id}/items until the batch settled; what became of each contact. */
+  async function settledBatch(batchID: string) {
     for (;;) {
-      const batch = await client.getBatchItems(batchID);
-      if (batch.status === 'finished') return batch;
+      const batch = await client.getBatchOutcome(batchID);
+      if (batch.settled) return batch.outcomeOf;
       await systemClock.sleep(5);
     }
   }
@@ -125,30 +124,14 @@ describe('the Omnisend client against the sandbox', () => {
 
       const created = await client.submitContactBatch(items);
       expect(created).toEqual({ batchID: expect.stringMatching(/^[0-9a-f]{24}$/), totalCount: 3 });
-      const batch = await finishedBatch(created.batchID);
-      expect(batch).toMatchObject({
-        batchID: created.batchID,
-        status: 'finished',
-        endpoint: 'contacts',
-        method: 'POST',
-        totalCount: 3,
-        finishedCount: 3,
-        errorsCount: 1,
-      });
-
-      const withItems = await client.getBatchItems(created.batchID);
-      expect(withItems.responses.map((item) => [item.responseCode, item.request])).toEqual([
-        [201, items[0]],
-        [200, items[2]],
-      ]);
-      expect(withItems.errors).toHaveLength(1);
-      expect(withItems.errors[0]).toMatchObject({
+      const outcomeOf = await settledBatch(created.batchID);
+      expect(outcomeOf('fresh@example.com')).toEqual({ ok: true, created: true });
+      expect(outcomeOf('known@example.com')).toEqual({ ok: true, created: false });
+      expect(outcomeOf('broken@@example')).toMatchObject({
+        ok: false,
+        field: 'identifiers.0.id',
         responseCode: 400,
-        request: items[1],
-        response: {
-          type: 'https://problems.omnisend.com/validation-failed',
-          errors: [{ field: 'identifiers.0.id', code: 'invalid_format' }],
-        },
+        requestId: expect.stringMatching(REQUEST_ID),
       });
       expect(sandbox.inspect.contact('fresh@example.com')).toMatchObject({ firstName: 'Fresh' });
       expect(sandbox.inspect.contact('known@example.com')).toMatchObject({
@@ -159,11 +142,13 @@ describe('the Omnisend client against the sandbox', () => {
       expect(sandbox.inspect.welcomeMessages()).toEqual([]);
     });
 
-    it('answers NotFoundError for a batch Omnisend does not know', async () => {
-      const error = await failureOf(client.getBatchItems('6b00000000000000000000ff'));
-      expect(error).toBeInstanceOf(NotFoundError);
-      expect(error).toMatchObject({ status: 404, retryable: false });
-      expect(error.message).toContain('batch');
+    it('settles a batch Omnisend does not know (404) with none of its contacts reached', async () => {
+      const outcome = await client.getBatchOutcome('6b00000000000000000000ff');
+      expect(outcome.settled && outcome.outcomeOf('anyone@example.com')).toEqual({
+        ok: false,
+        message: 'Omnisend stopped the batch before this contact.',
+      });
+      expect(sandbox.inspect.requestCounts()['GET /batches/{batchID}/items']).toMatchObject({ 404: 1 });
     });
   });
 

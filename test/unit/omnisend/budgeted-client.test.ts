@@ -95,9 +95,9 @@ describe('BudgetedOmnisendClient', () => {
       }
       return json(200, { batchID: 'b', status: 'finished', totalCount: 1 });
     });
-    const first = client.getBatchItems('b1');
+    const first = client.getBatchOutcome('b1');
     await clock.advance(10);
-    const second = client.getBatchItems('b2');
+    const second = client.getBatchOutcome('b2');
     await clock.run(Promise.all([first, second]));
     expect(seen).toEqual([
       { path: '/api/batches/b1/items', at: 0 },
@@ -139,7 +139,7 @@ describe('BudgetedOmnisendClient', () => {
 
   it('gives up with the last typed error after the allowed attempts', async () => {
     const { clock, client, requests } = setup(() => problem(500), { retryPolicy: { maxAttempts: 3 } });
-    const error = await clock.run(rejection(client.getBatchItems('b')));
+    const error = await clock.run(rejection(client.getBatchOutcome('b')));
     expect(error).toBeInstanceOf(ServerError);
     expect((error as OmnisendError).retryable).toBe(true);
     expect(requests).toHaveLength(3);

@@ -153,11 +153,11 @@ describe('OmnisendClient requests', () => {
     const { client, requests } = clientWith(() =>
       json(200, { batchID: 'a/b', status: 'inProgress', totalCount: 100, finishedCount: 40, errors: null }),
     );
-    const batch = await client.getBatchItems('a/b');
+    expect(await client.getBatchOutcome('a/b')).toEqual({ settled: false });
     expect(requests[0]?.url.pathname).toBe('/api/batches/a%2Fb/items');
-    expect(batch).toMatchObject({ status: 'inProgress', totalCount: 100, finishedCount: 40, errorsCount: 0 });
-    expect(batch.errors).toEqual([]);
-    expect(batch.responses).toEqual([]);
+    const finished = clientWith(() => json(200, { batchID: 'b', status: 'finished', totalCount: 1 }));
+    const outcome = await finished.client.getBatchOutcome('b');
+    expect(outcome.settled && outcome.outcomeOf('person1@example.com')).toEqual({ ok: true, created: false });
   });
 
   it('reads the outcome of every item of a batch', async () => {
@@ -190,15 +190,40 @@ describe('OmnisendClient requests', () => {
         errors: [failed],
       }),
     );
-    const batch = await client.getBatchItems('b1');
+    const outcome = await client.getBatchOutcome('b1');
     expect(requests[0]?.url.pathname).toBe('/api/batches/b1/items');
-    expect(batch.responses[0]?.responseCode).toBe(201);
-    expect(batch.errors).toEqual([failed]);
+    if (!outcome.settled) throw new Error('the batch finished');
+    expect(outcome.outcomeOf('person1@example.com')).toEqual({ ok: true, created: true });
+    expect(outcome.outcomeOf('person2@example.com')).toEqual({
+      ok: false,
+      field: 'identifiers.0.id',
+      message: 'bad',
+      responseCode: 400,
+    });
+  });
+
+  it('says what became of the contacts of a stopped batch and of one Omnisend no longer knows', async () => {
+    const stopped = clientWith(() =>
+      json(200, {
+        batchID: 'b',
+        status: 'stopped',
+        totalCount: 2,
+        responses: [{ responseCode: 200, request: contact(1), response: { id: 'c1' } }],
+      }),
+    );
+    const outcome = await stopped.client.getBatchOutcome('b');
+    if (!outcome.settled) throw new Error('a stopped batch is settled');
+    expect(outcome.outcomeOf('person1@example.com')).toEqual({ ok: true, created: false });
+    const notReached = { ok: false, message: 'Omnisend stopped the batch before this contact.' };
+    expect(outcome.outcomeOf('person2@example.com')).toEqual(notReached);
+    const missing = clientWith(() => problem(404));
+    const gone = await missing.client.getBatchOutcome('b');
+    expect(gone.settled && gone.outcomeOf('person1@example.com')).toEqual(notReached);
   });
 
   it('refuses a batch with a status it does not know', async () => {
     const { client } = clientWith(() => json(200, { batchID: 'b', status: 'exploded', totalCount: 1 }));
-    expect(await caught(client.getBatchItems('b'))).toBeInstanceOf(UnexpectedResponseError);
+    expect(await caught(client.getBatchOutcome('b'))).toBeInstanceOf(UnexpectedResponseError);
   });
 
   it('adds and removes tags with POST and DELETE /contacts/tags', async () => {
@@ -286,7 +311,7 @@ describe('OmnisendClient failures', () => {
     ['submitContactBatch', (c: OmnisendClient) => c.submitContactBatch([contact(1)]), 'contacts.write'],
     ['addTags', (c: OmnisendClient) => c.addTags(['a@example.com'], ['t']), 'contacts.write'],
     ['removeTags', (c: OmnisendClient) => c.removeTags(['a@example.com'], ['t']), 'contacts.write'],
-    ['getBatchItems', (c: OmnisendClient) => c.getBatchItems('b'), 'contacts.read'],
+    ['getBatchOutcome', (c: OmnisendClient) => c.getBatchOutcome('b'), 'contacts.read'],
     ['findContactByEmail', (c: OmnisendClient) => c.findContactByEmail('a@example.com'), 'contacts.read'],
   ])('names the permission %s needs when Omnisend answers 403', async (_op, call, scope) => {
     const { client } = clientWith(() => problem(403));
@@ -305,19 +330,17 @@ describe('OmnisendClient failures', () => {
     ];
     for (const [status, type] of statuses) {
       const { client } = clientWith(() => problem(status, { retryAfter: 3 }));
-      const error = await caught(client.getBatchItems('b'));
+      const error = await caught(client.findContactByEmail('a@example.com'));
       expect(error).toBeInstanceOf(type);
       expect(error.status).toBe(status);
     }
   });
 
-  it('reads the wait of a 429 and the missing batch of a 404', async () => {
+  it('reads the wait of a 429', async () => {
     const limited = clientWith(() =>
       problem(429, { type: 'https://problems.omnisend.com/rate-limit-exceeded', retryAfter: 42 }),
     );
     expect((await caught(limited.client.addTags(['a@example.com'], ['t']))).retryAfterMs).toBe(42_000);
-    const missing = clientWith(() => problem(404));
-    expect((await caught(missing.client.getBatchItems('b'))).message).toContain('batch');
   });
 
   it('reports a fetch that throws as a NetworkError', async () => {

@@ -112,7 +112,7 @@ describe('the Omnisend contract', () => {
       return json(200, brand);
     });
     const client = new OmnisendClient({ apiKey: 'k', fetch: fake.fetch });
-    await expect(client.getBatchItems('b')).resolves.toMatchObject({ errorsCount: 1 });
+    await expect(client.getBatchOutcome('b')).resolves.toMatchObject({ settled: true });
     await expect(client.findContactByEmail('jane@example.com')).resolves.toMatchObject({ tags: ['VIP'] });
     await expect(client.getBrand()).resolves.toMatchObject({ brandID: brand.brandID });
   });

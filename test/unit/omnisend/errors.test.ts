@@ -180,7 +180,7 @@ describe('errors as data', () => {
     new InvalidApiKeyError({ status: 401, requestId: instance }),
     new MissingPermissionError({ status: 403, scope: 'brands.read' }),
     new InvalidRequestError({ status: 400, fieldErrors: [{ field: 'a', code: 'b', message: 'c' }] }),
-    new NotFoundError({ status: 404, resource: 'batch' }),
+    new NotFoundError({ status: 404 }),
     new RateLimitedError({ status: 429, retryAfterMs: 2000, requestId: instance }),
     new VersionRetiredError({ status: 410 }),
     new ServerError({ status: 500 }),
