@@ -29,10 +29,14 @@ export const fileSourceRecordSchema = z.object({
 });
 export type FileSourceRecord = z.infer<typeof fileSourceRecordSchema>;
 
-const fileRowsSchema = z.object({
+/** One page of an upload's rows, keyed by source, generation and page. */
+export const fileRowsRecordSchema = z.object({
+  sourceId: z.string(),
+  generation: z.number().int(),
+  page: z.number().int().nonnegative(),
   rows: z.array(z.object({ line: z.number(), values: z.record(z.string(), z.string()) })),
 });
-export type FileRow = z.infer<typeof fileRowsSchema>['rows'][number];
+export type FileRow = z.infer<typeof fileRowsRecordSchema>['rows'][number];
 
 function parseSource(value: unknown, id: string): FileSourceRecord {
   return parseRecord(fileSourceRecordSchema, 'sources', id, value);
@@ -184,5 +188,5 @@ export async function readFileRowsPage(
 ): Promise<FileRow[] | undefined> {
   const value = await db.get('fileRows', [id, generation, page]);
   if (value === undefined) return undefined;
-  return parseRecord(fileRowsSchema, 'fileRows', [id, generation, page], value).rows;
+  return parseRecord(fileRowsRecordSchema, 'fileRows', [id, generation, page], value).rows;
 }

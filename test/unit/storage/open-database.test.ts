@@ -6,6 +6,7 @@ import { openDatabase } from '../../../src/storage/open-database.ts';
 import { CorruptRecordError, connectionRecordSchema, parseRecord } from '../../../src/storage/records.ts';
 import { DB_VERSION } from '../../../src/storage/schema.ts';
 import { readAdminPassphrase } from '../../../src/storage/settings.ts';
+import { putRaw, storedExport } from '../../support/stored-records.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -26,7 +27,7 @@ describe('openDatabase', () => {
 
   test('opens an existing database again without losing records', async () => {
     const first = await openDatabase();
-    await first.put('exports', { id: 'e1', name: 'VIP', connectionId: null, createdAt: 1 });
+    await first.put('exports', storedExport({ name: 'VIP', connectionId: null }));
     first.close();
     const second = await openDatabase();
     expect(await countRecords(second)).toEqual({ connections: 0, exports: 1, runs: 0 });
@@ -44,7 +45,7 @@ describe('validated reads', () => {
   test('the administrator passphrase is absent on a new database and must be well-formed when present', async () => {
     const db = await openDatabase();
     expect(await readAdminPassphrase(db)).toBeNull();
-    await db.put('settings', { algorithm: 'MD5' }, 'adminPassphrase');
+    await putRaw(db, 'settings', { algorithm: 'MD5' }, 'adminPassphrase');
     await expect(readAdminPassphrase(db)).rejects.toBeInstanceOf(CorruptRecordError);
     db.close();
   });

@@ -10,6 +10,7 @@ import { createStatusHandlers } from '../../../../src/background/status-handlers
 import { systemClock } from '../../../../src/core/clock.ts';
 import { protocol } from '../../../../src/messaging/protocol.ts';
 import { SignInCancelledError } from '../../../../src/sources/customer-insights/index.ts';
+import { getCustomerInsightsEnvironment } from '../../../../src/storage/customer-insights-environments.ts';
 import { type Database, openDatabase } from '../../../../src/storage/open-database.ts';
 import { Vault } from '../../../../src/storage/vault.ts';
 import { memorySession } from '../../../support/memory-session.ts';
@@ -111,7 +112,10 @@ describe('Customer Insights environment handlers', () => {
     const h = handlers();
     const { environment } = await add(h);
     await vault.put(`ci-refresh-token:${environment.id}`, 'a refresh token');
-    await db.put('sources', { ...((await db.get('sources', environment.id)) as object), signedInAt: 5 });
+    await db.put('sources', {
+      ...(await getCustomerInsightsEnvironment(db, environment.id))!,
+      signedInAt: 5,
+    });
 
     const sameApp = await h['customer-insights.environments.save'](
       { id: environment.id, environmentId: ENVIRONMENT, tenant: 'contoso.onmicrosoft.com', clientId: CLIENT },

@@ -1,0 +1,149 @@
+import type { StoreKey, StoreNames, StoreValue } from 'idb';
+import { emptyCounters } from '../../../src/core/run/run-counters.ts';
+import { initialRunState } from '../../../src/core/run/run-state.ts';
+import type { ExportDb } from '../../../src/storage/schema.ts';
+import { storedExport } from '../../support/stored-records.ts';
+
+export type StoreName = StoreNames<ExportDb>;
+export type Sample<S extends StoreName> = { key?: StoreKey<ExportDb, S>; value: StoreValue<ExportDb, S> };
+
+const definition = storedExport({ name: 'VIP', connectionId: 'c1' });
+
+/**
+ * One well-formed record per store, typed by the store's declaration: when a record's schema
+ * changes, this file stops compiling until the sample follows.
+ */
+export const samples: { [S in StoreName]: Sample<S> } = {
+  connections: {
+    value: {
+      id: 'c1',
+      displayName: 'Main brand',
+      shareWith: 'administrators',
+      brand: { id: 'b1', name: 'Brand' },
+      keyHint: '••••AAAA',
+      consent: { agreedAt: 1, statementVersion: '2026-11' },
+      createdAt: 1,
+      lastUsedAt: null,
+    },
+  },
+  exports: { value: definition },
+  runs: {
+    value: {
+      id: 'r1',
+      exportId: definition.id,
+      trigger: 'manual',
+      fullResync: false,
+      definition,
+      mappingVersion: 'm1',
+      createdAt: 2,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: 2,
+      ...initialRunState,
+      waiting: null,
+      counters: emptyCounters(),
+      total: null,
+      read: { segment: 0, cursor: null, done: false },
+      untagScan: { after: null, done: false },
+      seq: { outbox: 0, outboxHead: 0, batch: 0, settled: 0, rejected: 0 },
+      tagQueue: [],
+      lease: null,
+      support: { batchIds: [], requestIds: [] },
+    },
+  },
+  settings: {
+    key: 'adminPassphrase',
+    value: { algorithm: 'PBKDF2-SHA-256', iterations: 1_000, salt: 'c2FsdA', hash: 'aGFzaA' },
+  },
+  vault: { key: 'secret:c1', value: { iv: new Uint8Array(12), data: new ArrayBuffer(16) } },
+  sources: {
+    value: {
+      id: 'f1',
+      kind: 'file',
+      name: 'VIP',
+      current: {
+        fileName: 'vip.csv',
+        fields: ['Email'],
+        rowCount: 1,
+        errorCount: 0,
+        errors: [],
+        pages: 1,
+        generation: 1,
+        uploadedAt: 3,
+      },
+      upload: null,
+    },
+  },
+  fileRows: {
+    value: {
+      sourceId: 'f1',
+      generation: 1,
+      page: 0,
+      rows: [{ line: 2, values: { Email: 'a@example.com' } }],
+    },
+  },
+  ledger: {
+    value: {
+      exportId: definition.id,
+      email: 'a@example.com',
+      fingerprint: 'f',
+      tags: ['VIP'],
+      pending: {},
+      seen: { VIP: 'r0' },
+      queued: null,
+    },
+  },
+  runOutbox: {
+    value: {
+      runId: 'r1',
+      seq: 0,
+      email: 'a@example.com',
+      tag: 'VIP',
+      position: 2,
+      fingerprint: 'f',
+      contact: { identifiers: [{ type: 'email', id: 'a@example.com' }] },
+    },
+  },
+  runBatches: {
+    value: {
+      runId: 'r1',
+      seq: 0,
+      batchId: 'b1',
+      state: 'submitted',
+      submittedAt: 4,
+      nextPollAt: 5,
+      polls: 0,
+      items: [{ email: 'a@example.com', tag: 'VIP', position: 2, fingerprint: 'f' }],
+      failed: 0,
+    },
+  },
+  runTags: { value: { runId: 'r1', op: 'add', tag: 'VIP', email: 'a@example.com' } },
+  runRejected: {
+    value: {
+      runId: 'r1',
+      seq: 0,
+      position: 3,
+      kind: 'row',
+      email: null,
+      field: 'Email',
+      reason: 'email-missing',
+    },
+  },
+  budgets: {
+    key: 'b1',
+    value: {
+      version: 1,
+      classes: { default: { grants: [1, 2], penaltyUntil: 0 }, tags: { grants: [], penaltyUntil: 0 } },
+    },
+  },
+  schedules: {
+    value: {
+      exportId: definition.id,
+      scheduleKey: '{"kind":"manual"}',
+      anchorAt: 1,
+      lastSlotAt: null,
+      refreshSeen: {},
+      nextDueAt: null,
+    },
+  },
+};

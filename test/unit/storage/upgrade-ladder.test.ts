@@ -1,0 +1,153 @@
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { type IDBPDatabase, openDB } from 'idb';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { loadBudgetState } from '../../../src/storage/budget-state.ts';
+import { listConnections } from '../../../src/storage/connections.ts';
+import { listExports } from '../../../src/storage/exports.ts';
+import { listFileSources, readFileRowsPage } from '../../../src/storage/file-sources.ts';
+import { getLedgerEntry } from '../../../src/storage/ledger.ts';
+import { openDatabase } from '../../../src/storage/open-database.ts';
+import { getRun } from '../../../src/storage/run-records.ts';
+import { readRejectedPage } from '../../../src/storage/run-rejected.ts';
+import { getScheduleRecord } from '../../../src/storage/run-schedules.ts';
+import { parseBatchRecord, parseOutboxItem, parseTagQueueEntry } from '../../../src/storage/run-work.ts';
+import { DB_NAME, DB_VERSION } from '../../../src/storage/schema.ts';
+import { readAdminPassphrase } from '../../../src/storage/settings.ts';
+import { Vault } from '../../../src/storage/vault.ts';
+import { type StoreName, samples } from './sample-records.ts';
+
+interface StoreShape {
+  keyPath: string | string[] | null;
+  indexes?: Record<string, string>;
+}
+
+/**
+ * What each released version of the database added, written down once and never edited (an
+ * installed extension may be on any of them). A new version adds an entry here and a step at the
+ * end of the ladder in open-database.ts.
+ */
+const added: Partial<Record<StoreName, StoreShape>>[] = [
+  {
+    connections: { keyPath: 'id' },
+    exports: { keyPath: 'id', indexes: { byConnection: 'connectionId' } },
+    runs: { keyPath: 'id', indexes: { byExport: 'exportId' } },
+    settings: { keyPath: null },
+    vault: { keyPath: null },
+  },
+  {
+    sources: { keyPath: 'id' },
+    fileRows: { keyPath: ['sourceId', 'generation', 'page'] },
+  },
+  {
+    ledger: { keyPath: ['exportId', 'email'] },
+    runOutbox: { keyPath: ['runId', 'seq'] },
+    runBatches: { keyPath: ['runId', 'seq'] },
+    runTags: { keyPath: ['runId', 'op', 'tag', 'email'] },
+    runRejected: { keyPath: ['runId', 'seq'] },
+    budgets: { keyPath: null },
+    schedules: { keyPath: 'exportId' },
+  },
+];
+
+/** Every store a database of `version` has. */
+const storesAt = (version: number) =>
+  Object.assign({}, ...added.slice(0, version)) as Record<string, StoreShape>;
+const olderVersions = Array.from({ length: DB_VERSION - 1 }, (_, i) => i + 1);
+
+/** The stores, key paths and indexes a database has. */
+function shapeOf(db: IDBPDatabase<unknown>): Record<string, StoreShape> {
+  const names = [...db.objectStoreNames];
+  const tx = db.transaction(names);
+  const shape: Record<string, StoreShape> = {};
+  for (const name of names) {
+    const store = tx.objectStore(name);
+    const indexes = Object.fromEntries(
+      [...store.indexNames].map((index) => [index, store.index(index).keyPath as string]),
+    );
+    shape[name] = {
+      keyPath: store.keyPath as StoreShape['keyPath'],
+      ...(store.indexNames.length ? { indexes } : {}),
+    };
+  }
+  return shape;
+}
+
+/** A database as version `version` of the extension left it, with one record in every store. */
+async function databaseAt(version: number) {
+  const db = await openDB(DB_NAME, version, {
+    upgrade(raw) {
+      for (const [name, { keyPath, indexes }] of Object.entries(storesAt(version))) {
+        const store = raw.createObjectStore(name, keyPath === null ? {} : { keyPath });
+        for (const [index, path] of Object.entries(indexes ?? {})) store.createIndex(index, path);
+      }
+    },
+  });
+  for (const name of Object.keys(storesAt(version)) as StoreName[]) {
+    const { key, value } = samples[name];
+    await db.put(name, value, key);
+  }
+  db.close();
+}
+
+/** Reads each sample back through the storage module that owns its store, with zod: it must pass. */
+const readers: Record<StoreName, (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<unknown>> = {
+  connections: async (db) => (await listConnections(db))[0],
+  exports: async (db) => (await listExports(db))[0],
+  runs: (db) => getRun(db, 'r1'),
+  settings: (db) => readAdminPassphrase(db),
+  vault: (db) => new Vault(db).has('c1'),
+  sources: async (db) => (await listFileSources(db))[0],
+  fileRows: (db) => readFileRowsPage(db, 'f1', 1, 0),
+  ledger: (db) => getLedgerEntry(db, samples.ledger.value.exportId, 'a@example.com'),
+  runOutbox: async (db) => parseOutboxItem((await db.getAll('runOutbox'))[0]),
+  runBatches: async (db) => parseBatchRecord((await db.getAll('runBatches'))[0]),
+  runTags: async (db) => parseTagQueueEntry((await db.getAll('runTags'))[0]),
+  runRejected: async (db) => (await readRejectedPage(db, 'r1', 0)).rows[0],
+  budgets: (db) => loadBudgetState(db, 'b1'),
+  schedules: (db) => getScheduleRecord(db, samples.schedules.value.exportId),
+};
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+
+describe('the upgrade ladder', () => {
+  test('knows every released version, the current one last', () => {
+    expect(added).toHaveLength(DB_VERSION);
+    expect(Object.keys(samples).sort()).toEqual(Object.keys(storesAt(DB_VERSION)).sort());
+  });
+
+  test('builds a new database with the stores, key paths and indexes of every version', async () => {
+    const db = await openDatabase();
+    expect(db.version).toBe(DB_VERSION);
+    expect(shapeOf(db as IDBPDatabase<unknown>)).toEqual(storesAt(DB_VERSION));
+    db.close();
+  });
+
+  test.each(olderVersions)(
+    'upgrades a database of version %i with data in it, keeping every record and adding the new stores',
+    async (version) => {
+      await databaseAt(version);
+      const db = await openDatabase();
+      expect(db.version).toBe(DB_VERSION);
+      expect(shapeOf(db as IDBPDatabase<unknown>)).toEqual(storesAt(DB_VERSION));
+      for (const name of Object.keys(storesAt(DB_VERSION)) as StoreName[]) {
+        const kept = name in storesAt(version);
+        expect(await db.getAll(name), name).toEqual(kept ? [samples[name].value] : []);
+        if (kept) expect(await readers[name](db), name).toBeTruthy();
+      }
+      db.close();
+    },
+  );
+
+  test('opens a current database again without touching its records', async () => {
+    await databaseAt(DB_VERSION);
+    const db = await openDatabase();
+    for (const name of Object.keys(samples) as StoreName[]) {
+      expect(await db.getAll(name), name).toEqual([samples[name].value]);
+      expect(await readers[name](db), name).toBeTruthy();
+    }
+    db.close();
+  });
+});
