@@ -170,10 +170,14 @@ describe('the schedule “After each source refresh”', () => {
     const runs = (await browser.readStore('runs')) as { trigger: string }[];
     expect(runs.map((r) => r.trigger)).toEqual(['source-refresh']);
 
-    // No new refresh, no new run.
+    // No new refresh, no new run: the next worker start looks at the segment again (and sets the
+    // next look) without starting one.
+    const nextLook = async () =>
+      ((await browser!.readStore('schedules'))[0] as { nextDueAt: number }).nextDueAt;
+    const lookedAt = await nextLook();
     await browser.stopWorker();
     expect(await browser.message('status')).toMatchObject({ ok: true });
-    await new Promise((r) => setTimeout(r, 1_500));
+    await expect.poll(nextLook, { timeout: 30_000 }).toBeGreaterThan(lookedAt);
     expect(await browser.readStore('runs')).toHaveLength(1);
   });
 });

@@ -204,7 +204,7 @@ describe('the Omnisend client against the sandbox', () => {
       expect(waited).toBeGreaterThanOrEqual(95);
       expect(waited).toBeLessThan(400);
       // The sandbox still answers the abandoned request; let it, before the next test.
-      await systemClock.sleep(400);
+      await sandbox.inspect.whenIdle();
     });
 
     it('reports a dropped connection as NetworkError', async () => {

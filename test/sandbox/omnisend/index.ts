@@ -84,7 +84,11 @@ export interface OmnisendSandboxInspect {
   requests(): LoggedRequest[];
   /** Most authenticated requests (admitted or refused) of a class inside any one window. */
   maxRequestsInAnyWindow(rateClass: RateClass, brandId?: string): number;
-  /** Resolves once no batch is on its way (held ones aside) and no tag change is waiting. */
+  /**
+   * Resolves once no request is being answered (one its client gave up on included), no batch is
+   * on its way (held ones aside) and no tag change is waiting: from then on nothing changes unless
+   * a new request comes.
+   */
   whenIdle(): Promise<void>;
   /** Forgets requests, counts, violations and welcome messages (not contacts). */
   clear(): void;
@@ -165,17 +169,15 @@ export async function startOmnisendSandbox(options: OmnisendSandboxOptions = {})
   };
 
   const certificate = throwawayCertificate();
-  const server: Server = createServer(
-    certificate,
-    createRequestHandler({
-      services,
-      routes,
-      faults,
-      limiter,
-      retiredVersions: new Set(options.retiredVersions ?? RETIRED_VERSIONS),
-      maxBodyBytes: 10_000_000,
-    }),
-  );
+  const requests = createRequestHandler({
+    services,
+    routes,
+    faults,
+    limiter,
+    retiredVersions: new Set(options.retiredVersions ?? RETIRED_VERSIONS),
+    maxBodyBytes: 10_000_000,
+  });
+  const server: Server = createServer(certificate, requests.listener);
   // Longer than the client agent's idle timeout, so a reused socket is never closed under a request.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -225,7 +227,7 @@ export async function startOmnisendSandbox(options: OmnisendSandboxOptions = {})
       maxRequestsInAnyWindow: (rateClass, brandId = defaultBrand.brandID) =>
         log.maxRequestsInAnyWindow(brandId, rateClass, windowMs),
       whenIdle: async () => {
-        while (services.batches.moving > 0 || tagTasks.pending > 0) {
+        while (requests.inFlight() > 0 || services.batches.moving > 0 || tagTasks.pending > 0) {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
       },

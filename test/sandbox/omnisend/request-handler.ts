@@ -35,14 +35,22 @@ interface Decision {
   tookEffect: boolean;
 }
 
+/** The server's request listener, and how many requests it is working on right now. */
 export function createRequestHandler(options: RequestHandlerOptions) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    handle(options, req, res).catch((error: unknown) => {
-      console.error('Omnisend sandbox failed on a request', error);
-      if (!res.headersSent) write(res, problems.internal(newInstance()));
-      else res.destroy();
-    });
+  let inFlight = 0;
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight++;
+    handle(options, req, res)
+      .catch((error: unknown) => {
+        console.error('Omnisend sandbox failed on a request', error);
+        if (!res.headersSent) write(res, problems.internal(newInstance()));
+        else res.destroy();
+      })
+      .finally(() => {
+        inFlight--;
+      });
   };
+  return { listener, inFlight: () => inFlight };
 }
 
 async function handle(
