@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createSandboxFetch } from '../sandbox/omnisend/sandbox-fetch.ts';
+import { OMNISEND_HOST } from '../sandbox/omnisend/index.ts';
+import { sandboxFetch } from '../support/sandbox-fetch.ts';
 import type {
   SandboxEndpoint,
   SandboxReply,
@@ -62,7 +63,7 @@ export function startSandboxThread(): SandboxThread {
   return {
     async start(options) {
       const endpoint = (await call('start', { options })) as SandboxEndpoint;
-      const transport = createSandboxFetch(endpoint.port, endpoint.ca);
+      const transport = sandboxFetch(endpoint.port, { hosts: [OMNISEND_HOST], ca: endpoint.ca });
       return {
         endpoint,
         fetch: transport.fetch,

@@ -1,18 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import type { RunView } from '../../../src/messaging/protocol.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 import { createWorld, omnisendState, range, runToEnd, type World } from './engine-world.ts';
-
-/** mulberry32: the kill points are random but the same on every run of the test. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const N = 800;
 
@@ -81,7 +70,8 @@ describe('a worker stopped at any instant', () => {
     worlds.push(reference, interrupted);
     await prepare(reference);
     await prepare(interrupted);
-    const random = seeded(20260315);
+    // The kill points are random but the same on every run of the test.
+    const random = seededRandom(20260315);
 
     const calm = await reference.startWorker();
     const first = await runToEnd(calm, await calm.engine.startRun('export-vip', 'manual'));

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson, sendText } from './http-helpers.ts';
+import { readBody } from '../../support/read-body.ts';
+import { sendJson, sendText } from './http-helpers.ts';
 
 /** The audience of tokens the Data API accepts (scope `https://api.ci.ai.microsoft.com/.default`). */
 export const CUSTOMER_INSIGHTS_AUDIENCE = 'https://api.ci.ai.microsoft.com';

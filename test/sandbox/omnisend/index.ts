@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { sandboxFetch as createSandboxFetch } from '../../support/sandbox-fetch.ts';
 import { throwawayCertificate } from '../../support/tls.ts';
 import { BatchStore } from './batch-store.ts';
 import {
@@ -22,14 +23,14 @@ import {
   type WelcomeMessage,
 } from './request-log.ts';
 import { processBatch, routes, type SandboxServices } from './routes.ts';
-import { createSandboxFetch, OMNISEND_HOST } from './sandbox-fetch.ts';
 
 export type { SandboxBrand, SandboxBrandDefinition, SandboxKey, SandboxKeyDefinition } from './brands.ts';
 export type { SandboxContact, SeedContact } from './contact-store.ts';
 export type { FieldError, ProblemBody } from './problems.ts';
 export type { RateClass } from './rate-limiter.ts';
 export type { ContractViolation, LoggedRequest, WelcomeMessage } from './request-log.ts';
-export { OMNISEND_HOST } from './sandbox-fetch.ts';
+/** The host the extension sends Omnisend's API requests to. */
+export const OMNISEND_HOST = 'api.omnisend.com';
 
 export interface OmnisendSandboxOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -185,7 +186,7 @@ export async function startOmnisendSandbox(options: OmnisendSandboxOptions = {})
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const sandboxFetch = createSandboxFetch(port, certificate.cert);
+  const sandboxFetch = createSandboxFetch(port, { hosts: [OMNISEND_HOST], ca: certificate.cert });
 
   return {
     url: `https://127.0.0.1:${port}`,

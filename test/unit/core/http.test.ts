@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type HttpRequest, sendHttp, TransportError } from '../../../src/core/http.ts';
-import { fakeFetch, hang, json, stallBody } from '../omnisend/fake-fetch.ts';
+import { fakeFetch, hang, json, stallBody } from '../../support/fake-fetch.ts';
 
 const request = (overrides: Partial<HttpRequest> = {}): HttpRequest => ({
   url: 'https://api.example.com/things?x=1',
@@ -22,7 +22,7 @@ describe('sendHttp', () => {
     const answer = await sendHttp(fetch, request({ method: 'POST', body: '{"a":1}' }));
     expect(answer).toMatchObject({ status: 404, ok: false, body: { missing: true } });
     expect(answer.headers.get('retry-after')).toBe('3');
-    expect(requests[0]).toMatchObject({ method: 'POST', rawBody: '{"a":1}' });
+    expect(requests[0]).toMatchObject({ method: 'POST', body: '{"a":1}' });
     expect(requests[0]?.headers.get('accept')).toBe('application/json');
   });
 

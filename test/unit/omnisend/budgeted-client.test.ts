@@ -14,7 +14,8 @@ import {
   ServerError,
 } from '../../../src/omnisend/errors.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { brand, fakeFetch, type Handler, json, problem } from './fake-fetch.ts';
+import { fakeFetch, type Handler, json } from '../../support/fake-fetch.ts';
+import { brand, problem } from './answers.ts';
 
 const WINDOW = 1000;
 

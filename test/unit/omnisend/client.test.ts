@@ -21,7 +21,8 @@ import {
   VersionRetiredError,
 } from '../../../src/omnisend/errors.ts';
 import { type ContactRequest, contactRequestSchema } from '../../../src/omnisend/schemas.ts';
-import { brand, fakeFetch, type Handler, hang, json, problem, stallBody } from './fake-fetch.ts';
+import { fakeFetch, type Handler, hang, json, stallBody } from '../../support/fake-fetch.ts';
+import { brand, problem } from './answers.ts';
 
 type ErrorClass = new (...args: never[]) => OmnisendError;
 
@@ -113,14 +114,14 @@ describe('OmnisendClient requests', () => {
     expect(request?.method).toBe('POST');
     expect(request?.url.pathname).toBe('/api/batches');
     expect(request?.headers.get('content-type')).toBe('application/json');
-    expect(request?.body).toEqual({ endpoint: 'contacts', method: 'POST', items });
+    expect(request?.json).toEqual({ endpoint: 'contacts', method: 'POST', items });
   });
 
   it('accepts a batch at exactly the item limit', async () => {
     const { client, requests } = clientWith(() => json(201, { batchID: 'b', totalCount: 100 }));
     await client.submitContactBatch(Array.from({ length: MAX_BATCH_ITEMS }, (_, i) => contact(i)));
-    expect(requests[0]?.body).toMatchObject({ items: expect.any(Array) });
-    expect((requests[0]?.body as { items: unknown[] } | undefined)?.items).toHaveLength(100);
+    expect(requests[0]?.json).toMatchObject({ items: expect.any(Array) });
+    expect((requests[0]?.json as { items: unknown[] } | undefined)?.items).toHaveLength(100);
   });
 
   it.each([
@@ -234,11 +235,11 @@ describe('OmnisendClient requests', () => {
       'POST /api/contacts/tags',
       'DELETE /api/contacts/tags',
     ]);
-    expect(requests[0]?.body).toEqual({
+    expect(requests[0]?.json).toEqual({
       emails: ['a@example.com', 'b@example.com'],
       tags: ['VIP customers'],
     });
-    expect(requests[1]?.body).toEqual({ emails: ['c@example.com'], tags: ['VIP customers'] });
+    expect(requests[1]?.json).toEqual({ emails: ['c@example.com'], tags: ['VIP customers'] });
     expect(requests[1]?.headers.get('content-type')).toBe('application/json');
   });
 

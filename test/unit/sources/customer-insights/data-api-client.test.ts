@@ -3,7 +3,7 @@ import { DataApiClient } from '../../../../src/sources/customer-insights/data-ap
 import { CustomerInsightsError } from '../../../../src/sources/customer-insights/errors.ts';
 import type { AccessTokens } from '../../../../src/sources/customer-insights/token-provider.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { json, recordingFetch, type SeenRequest } from './recording-fetch.ts';
+import { fakeFetch, json, type SeenRequest } from '../../../support/fake-fetch.ts';
 
 const KEY = 'subscription-key-secret';
 const INSTANCE = '3f6c2a8e-9b41-4d7a-8e25-6c1d0f4b7a92';
@@ -25,7 +25,7 @@ function fakeTokens(): AccessTokens & { renewals: number } {
 }
 
 function client(handler: (request: SeenRequest) => Response | Promise<Response>) {
-  const server = recordingFetch(handler);
+  const server = fakeFetch(handler);
   const clock = new FakeClock();
   const tokens = fakeTokens();
   const api = new DataApiClient({
@@ -151,7 +151,7 @@ describe('throttling and outages', () => {
   it('honours an HTTP-date Retry-After on a 503', async () => {
     const clock = new FakeClock(Date.parse('2026-03-15T12:00:00Z'));
     const answers = [json(503, {}, { 'retry-after': 'Sun, 15 Mar 2026 12:00:04 GMT' }), json(200, [])];
-    const server = recordingFetch(() => answers.shift() ?? json(500, {}));
+    const server = fakeFetch(() => answers.shift() ?? json(500, {}));
     const api = new DataApiClient({ subscriptionKey: KEY, tokens: fakeTokens(), fetch: server.fetch, clock });
     await clock.run(api.listInstances());
     expect(clock.now()).toBe(Date.parse('2026-03-15T12:00:04Z'));

@@ -1,27 +1,28 @@
-/** A request as the fake Omnisend saw it. */
+/** A request as the fake server saw it. */
 export interface SeenRequest {
   method: string;
   url: URL;
   headers: Headers;
-  /** Parsed JSON body, or undefined when there was none. */
-  body: unknown;
-  rawBody: string | undefined;
+  /** The body as sent (JSON, or a form for Entra ID), or undefined when there was none. */
+  body: string | undefined;
+  /** The body parsed as JSON; undefined when there was none or it was not JSON. */
+  json: unknown;
   signal: AbortSignal | undefined;
 }
 
 export type Handler = (request: SeenRequest) => Response | Promise<Response>;
 
-/** A `fetch` that answers from `handler` and remembers every request. */
+/** A `fetch` that answers from `handler` and remembers every request, for the API clients' unit tests. */
 export function fakeFetch(handler: Handler): { fetch: typeof fetch; requests: SeenRequest[] } {
   const requests: SeenRequest[] = [];
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const rawBody = typeof init?.body === 'string' ? init.body : undefined;
+    const body = typeof init?.body === 'string' ? init.body : undefined;
     const request: SeenRequest = {
       method: init?.method ?? 'GET',
       url: new URL(String(input)),
       headers: new Headers(init?.headers),
-      body: rawBody === undefined ? undefined : (JSON.parse(rawBody) as unknown),
-      rawBody,
+      body,
+      json: parseJson(body),
       signal: init?.signal ?? undefined,
     };
     requests.push(request);
@@ -31,21 +32,19 @@ export function fakeFetch(handler: Handler): { fetch: typeof fetch; requests: Se
   return { fetch: fetchFn as typeof fetch, requests };
 }
 
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/json', ...headers },
-  });
-}
-
-export function problem(status: number, extra: Record<string, unknown> = {}): Response {
-  return json(status, {
-    type: 'https://problems.omnisend.com/problem',
-    title: 'Problem',
-    status,
-    detail: 'Something is wrong.',
-    instance: `urn:omnisend:request:${status}-0000`,
-    ...extra,
   });
 }
 
@@ -68,14 +67,3 @@ export function stallBody(request: SeenRequest): Response {
   });
   return new Response(stream, { status: 200, headers: { 'Content-Type': 'application/json' } });
 }
-
-export const brand = {
-  brandID: '5f92cbf10cf217478ba93561',
-  name: 'Acme',
-  website: 'https://acme.example',
-  currency: 'EUR',
-  timezone: 'Europe/Vilnius',
-  platform: 'api',
-  version: '2',
-  connected: true,
-};
