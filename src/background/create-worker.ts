@@ -22,7 +22,7 @@ import type { Platform } from './platform.ts';
 import { readinessGate } from './readiness.ts';
 import { createRoleHandlers } from './role-handlers.ts';
 import { Roles } from './roles.ts';
-import { type HandlerContext, type Routing, route } from './router.ts';
+import { type HandlerContext, type Handlers, type Routing, route } from './router.ts';
 import { createRunFeedback } from './run-feedback.ts';
 import { createRunHandlers } from './run-handlers.ts';
 import { classifySender, type SenderFacts } from './sender.ts';
@@ -110,7 +110,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
   });
   const sources = new SourceRegistry(db, customerInsights, tuning.sources);
   const engine = createOmnisendEngine(db, platform, tuning, vault, sources);
-  const exports: ExportServiceDeps = { db, roles, sources, runs: engine, now, newId };
+  const exportDeps: ExportServiceDeps = { db, roles, sources, runs: engine, now, newId };
   const baseUrl = tuning.omnisend?.baseUrl;
 
   /** Settings › "Delete all data": stop every run first, so none writes into the emptied database. */
@@ -122,7 +122,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     await session.clear();
   }
 
-  const handlers = {
+  const handlers: Handlers = {
     ...createStatusHandlers({ db, version: platform.extension.version, session, roles }),
     ...createRoleHandlers(roles, deleteEverything),
     ...createConnectionHandlers({
@@ -135,7 +135,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
         new OmnisendClient({ apiKey, fetch, ...(baseUrl === undefined ? {} : { baseUrl }) }),
     }),
     ...createSourceHandlers({ db, now, newId, exportsBySource: () => exportNamesBySource(db) }),
-    ...createExportHandlers(exports),
+    ...createExportHandlers(exportDeps),
     ...createRunHandlers(engine),
     ...createCustomerInsightsHandlers({
       db,
@@ -144,7 +144,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
       environments: customerInsights,
       launch: interactiveLaunch((details) => platform.identity.launchWebAuthFlow(details)),
       exportsBySource: () => exportNamesBySource(db),
-      saveExport: (draft) => saveExport(exports, draft),
+      saveExport: (draft) => saveExport(exportDeps, draft),
       signedIn: () => engine.resume(),
       now,
       newId,
@@ -172,7 +172,7 @@ function createOmnisendEngine(
   const feedback = createRunFeedback({
     action: platform.action,
     notifications: platform.notifications,
-    getMessage: platform.i18n.getMessage,
+    getMessage: (key, substitutions) => platform.i18n.getMessage(key, substitutions),
   });
   const { timing, soleWorker = true, utcOffsetAt } = tuning.engine ?? {};
   return createEngine({
