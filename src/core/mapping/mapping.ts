@@ -33,8 +33,17 @@ export const mappingSchema = z
       })
       .optional(),
     consent: z.object({ field: sourceField, changedAtField: sourceField.optional() }).strict().optional(),
+    /**
+     * ISO alpha-2 country for rows without a (known) country: national phone numbers are read in
+     * it, and it sets how ambiguous dates are read. Part of the mapping, so that changing it makes
+     * the next run send everything again.
+     */
+    defaultCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
   })
   .strict();
 
 export type Mapping = z.infer<typeof mappingSchema>;
-export type MappedAttribute = Exclude<keyof Mapping, 'customProperties'>;
+export type MappedAttribute = Exclude<keyof Mapping, 'customProperties' | 'defaultCountry'>;
