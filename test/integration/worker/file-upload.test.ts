@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { indexedDbFileStore } from '../../../src/background/file-store.ts';
 import { createSourceHandlers } from '../../../src/background/source-handlers.ts';
-import { parseFile } from '../../../src/core/file-parsing/index.ts';
+import { parseFile, type TextEncoding } from '../../../src/core/file-parsing/index.ts';
 import { FileSource } from '../../../src/sources/file/file-source.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
 
@@ -21,16 +21,33 @@ function handlers(usedBy = new Map<string, string[]>()) {
 }
 
 /** Uploads text the way the options page does: parse in pages, send each, commit. */
-async function upload(h: ReturnType<typeof handlers>, text: string, name: string, replaceSourceId?: string) {
+async function upload(
+  h: ReturnType<typeof handlers>,
+  text: string | Uint8Array,
+  name: string,
+  replaceSourceId?: string,
+  encoding: TextEncoding = 'utf-8',
+) {
   const { uploadId } = await h['files.begin'](
-    { name, fileName: `${name}.csv`, ...(replaceSourceId ? { replaceSourceId } : {}) },
+    { name, fileName: `${name}.csv`, encoding, ...(replaceSourceId ? { replaceSourceId } : {}) },
     ctx,
   );
-  const bytes = new TextEncoder().encode(text);
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   let page = 0;
-  for await (const parsed of parseFile(chunksOf(bytes), { fileName: `${name}.csv`, pageSize: 100 })) {
+  for await (const parsed of parseFile(chunksOf(bytes), {
+    fileName: `${name}.csv`,
+    encoding,
+    pageSize: 100,
+  })) {
     await h['files.page'](
-      { uploadId, page, fields: [...parsed.fields], rows: parsed.rows, errors: parsed.errors },
+      {
+        uploadId,
+        page,
+        fields: [...parsed.fields],
+        rows: parsed.rows,
+        errors: parsed.errors,
+        unreadableLines: parsed.unreadableLines,
+      },
       ctx,
     );
     if (parsed.rows.length) page++;
@@ -102,6 +119,20 @@ describe('segment file upload', () => {
     ]);
   });
 
+  test('keeps the encoding a file was read in, and counts the rows a wrong one garbled', async () => {
+    const windows1254 = new Uint8Array([
+      ...new TextEncoder().encode('Email,Name\na@x.com,Ay'),
+      0xfe, // ş in Windows-1254, not UTF-8
+      ...new TextEncoder().encode('e\nb@x.com,Can\n'),
+    ]);
+    const h = handlers();
+    const wrong = await upload(h, windows1254, 'Wrong');
+    expect(wrong.file).toMatchObject({ encoding: 'utf-8', unreadableCount: 1, unreadableLines: [2] });
+    const right = await upload(h, windows1254, 'Right', wrong.file.id, 'windows-1254');
+    expect(right.file).toMatchObject({ encoding: 'windows-1254', unreadableCount: 0, unreadableLines: [] });
+    expect((await h['sources.list']({}, ctx)).files).toHaveLength(1);
+  });
+
   test('replacing the file keeps its id, name and exports, and only the new rows remain', async () => {
     const h = handlers(new Map([['f1', ['Weekly VIP']]]));
     await upload(h, csv(300), 'VIP');
@@ -134,7 +165,10 @@ describe('segment file upload', () => {
 
   test('pages of an aborted upload change nothing', async () => {
     const h = handlers();
-    const { uploadId } = await h['files.begin']({ name: 'Gone', fileName: 'gone.csv' }, ctx);
+    const { uploadId } = await h['files.begin'](
+      { name: 'Gone', fileName: 'gone.csv', encoding: 'utf-8' },
+      ctx,
+    );
     await h['files.abort']({ uploadId }, ctx);
     await expect(
       h['files.page'](
@@ -144,6 +178,7 @@ describe('segment file upload', () => {
           fields: ['Email'],
           rows: [{ line: 2, values: { Email: 'a@b.co' } }],
           errors: [],
+          unreadableLines: [],
         },
         ctx,
       ),

@@ -105,7 +105,12 @@ function packagesReachedFrom(entry: string): Set<string> {
     if (!file) return;
     for (const specifier of importsOf(file.path, file.text)) {
       if (!specifier.startsWith('.')) packages.add(packageOf(specifier));
-      else visit(normalize(join(dirname(path), specifier)).split('\\').join('/'));
+      else
+        visit(
+          normalize(join(dirname(path), specifier))
+            .split('\\')
+            .join('/'),
+        );
     }
   };
   visit(entry);
