@@ -1,9 +1,12 @@
 import browser from 'webextension-polyfill';
 import { OmnisendClient } from '../omnisend/client.ts';
 import { exportNamesBySource } from '../storage/exports.ts';
+import { getFileSource } from '../storage/file-sources.ts';
+import { createCheckHandlers } from './check-handlers.ts';
 import { createConnectionHandlers } from './connection-handlers.ts';
 import { createCustomerInsightsHandlers } from './customer-insights/environment-handlers.ts';
 import { interactiveLaunch } from './customer-insights/web-auth-flow.ts';
+import { ExportChecks } from './export-checks.ts';
 import { createExportHandlers } from './export-handlers.ts';
 import { createRoleHandlers } from './role-handlers.ts';
 import type { Handlers } from './router.ts';
@@ -37,6 +40,17 @@ const exportHandlers = createExportHandlers({
   },
 });
 
+const checks = new ExportChecks({
+  sourceFor: (sourceId) => sources.sourceFor(sourceId),
+  fileErrors: async (sourceId) => {
+    const file = (await getFileSource(await ready, sourceId))?.current;
+    return file ? { errors: file.errors, total: file.errorCount } : undefined;
+  },
+  now,
+  newId,
+  today: () => new Date(now()).toISOString().slice(0, 10),
+});
+
 /** The one handler map: every protocol message, by feature. */
 export const handlers: Handlers = {
   ...createStatusHandlers({ ready, version: browser.runtime.getManifest().version, session, roles }),
@@ -56,6 +70,7 @@ export const handlers: Handlers = {
     exportsBySource: async () => exportNamesBySource(await ready),
   }),
   ...exportHandlers,
+  ...createCheckHandlers(checks),
   ...createRunHandlers(engine),
   ...createCustomerInsightsHandlers({
     ready,

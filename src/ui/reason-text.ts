@@ -1,13 +1,15 @@
+import type { CheckReason } from '../core/check/check-result.ts';
 import type { RecordErrorReason } from '../core/file-parsing/parsed-page.ts';
 import type { RejectionReason } from '../core/mapping/field-result.ts';
 import { type MessageKey, t } from './i18n.ts';
 
-const reasonKeys: Record<RejectionReason | RecordErrorReason, MessageKey> = {
+const reasonKeys: Record<RejectionReason | RecordErrorReason | CheckReason, MessageKey> = {
   'email-missing': 'reasonEmailMissing',
   'email-invalid': 'reasonEmailInvalid',
   'email-non-ascii': 'reasonEmailNonAscii',
   'email-too-long': 'reasonEmailTooLong',
   'email-lookalike': 'reasonEmailLookalike',
+  'email-duplicate': 'reasonEmailDuplicate',
   'country-unknown': 'reasonCountryUnknown',
   'phone-invalid': 'reasonPhoneInvalid',
   'phone-needs-country': 'reasonPhoneNeedsCountry',
@@ -29,6 +31,7 @@ const reasonKeys: Record<RejectionReason | RecordErrorReason, MessageKey> = {
   'record-too-long': 'reasonRecordTooLong',
   'json-invalid': 'reasonJsonInvalid',
   'json-not-object': 'reasonJsonNotObject',
+  'record-unreadable': 'reasonRecordUnreadable',
 };
 
 /** A rejection or parse reason code in the user's language; unknown codes (e.g. Omnisend's) as they are. */

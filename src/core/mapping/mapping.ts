@@ -47,3 +47,12 @@ export const mappingSchema = z
 
 export type Mapping = z.infer<typeof mappingSchema>;
 export type MappedAttribute = Exclude<keyof Mapping, 'customProperties' | 'defaultCountry'>;
+
+/** The source fields a mapping reads: what a source needs to deliver for it. */
+export function mappedFields(mapping: Mapping): string[] {
+  const { customProperties, consent, defaultCountry: _country, ...single } = mapping;
+  const fields = Object.values(single).filter((f): f is string => typeof f === 'string');
+  for (const property of customProperties ?? []) fields.push(property.field);
+  if (consent) fields.push(consent.field, ...(consent.changedAtField ? [consent.changedAtField] : []));
+  return [...new Set(fields)];
+}

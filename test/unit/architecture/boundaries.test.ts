@@ -43,7 +43,8 @@ function layerOf(path: string): string {
   return match?.[1] ?? 'root';
 }
 
-function importsOf(path: string, text: string): string[] {
+/** The modules a file imports; `values` leaves out `import type`, which the build erases. */
+function importsOf(path: string, text: string, values = false): string[] {
   const { program } = parseSync(path, text);
   const specifiers: string[] = [];
   for (const node of program.body) {
@@ -51,7 +52,9 @@ function importsOf(path: string, text: string): string[] {
       (node.type === 'ImportDeclaration' ||
         node.type === 'ExportNamedDeclaration' ||
         node.type === 'ExportAllDeclaration') &&
-      node.source
+      node.source &&
+      !(values && 'importKind' in node && node.importKind === 'type') &&
+      !(values && 'exportKind' in node && node.exportKind === 'type')
     ) {
       specifiers.push(String(node.source.value));
     }
@@ -93,7 +96,7 @@ describe('imports between layers', () => {
   }
 });
 
-/** Every package a file reaches through its imports, transitively. */
+/** Every package a file's code reaches through its imports, transitively. */
 function packagesReachedFrom(entry: string): Set<string> {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const seen = new Set<string>();
@@ -103,7 +106,7 @@ function packagesReachedFrom(entry: string): Set<string> {
     seen.add(path);
     const file = byPath.get(path);
     if (!file) return;
-    for (const specifier of importsOf(file.path, file.text)) {
+    for (const specifier of importsOf(file.path, file.text, true)) {
       if (!specifier.startsWith('.')) packages.add(packageOf(specifier));
       else
         visit(
