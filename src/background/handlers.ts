@@ -11,6 +11,7 @@ import { createExportHandlers } from './export-handlers.ts';
 import { createRoleHandlers } from './role-handlers.ts';
 import type { Handlers } from './router.ts';
 import { createRunHandlers } from './run-handlers.ts';
+import { createRunProblemHandlers } from './run-problem-handlers.ts';
 import {
   ciSecrets,
   customerInsights,
@@ -72,6 +73,7 @@ export const handlers: Handlers = {
   ...exportHandlers,
   ...createCheckHandlers(checks),
   ...createRunHandlers(engine),
+  ...createRunProblemHandlers(ready),
   ...createCustomerInsightsHandlers({
     ready,
     roles,

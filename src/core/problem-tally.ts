@@ -18,7 +18,7 @@ export const problemExampleSchema = z.object({
   /** The row's position in its source: the file line, or the profile's place in the segment. */
   position: z.number(),
   email: z.string().nullable(),
-  /** The value as read, shortened; absent for blanks. */
+  /** The value as read, shortened (absent for blanks); for a contact Omnisend refused, its words. */
   value: z.string().optional(),
 });
 export type ProblemExample = z.infer<typeof problemExampleSchema>;

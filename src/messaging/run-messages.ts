@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problemGroupSchema } from '../core/problem-tally.ts';
 import { runCountersSchema } from '../core/run/run-counters.ts';
 import { runErrorSchema, runPhaseSchema, runStatusSchema } from '../core/run/run-state.ts';
 import { accepted, type MessageSpec } from './spec.ts';
@@ -33,8 +34,11 @@ export type RunView = z.infer<typeof runViewSchema>;
 
 export const rejectedRowSchema = z.object({
   position: z.number(),
+  /** `row`: the contact was not sent. `field`: it was sent without this value. */
+  kind: z.enum(['row', 'field']),
   email: z.string().nullable(),
   field: z.string(),
+  value: z.string().optional(),
   /** A reason code (translated by the UI), or `omnisend-rejected` with Omnisend's own words. */
   reason: z.string(),
   message: z.string().optional(),
@@ -67,6 +71,12 @@ export const runMessages = {
     from: 'page',
     request: z.object({ id: z.string(), page: z.number().int().nonnegative() }).strict(),
     response: z.object({ rows: z.array(rejectedRowSchema), total: z.number(), pageSize: z.number() }),
+  },
+  /** What went wrong in a run, grouped: contacts not sent apart from values left out. */
+  'runs.problems': {
+    from: 'page',
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ groups: z.array(problemGroupSchema) }),
   },
   'runs.cancel': { from: 'page', request: z.object({ id: z.string() }).strict(), response: accepted },
 } as const satisfies Record<string, MessageSpec>;

@@ -16,6 +16,8 @@ export const rejectedRowSchema = z.object({
   email: z.string().nullable(),
   /** The source field the reason is about. */
   field: z.string(),
+  /** The value as read, shortened, when it was not blank. */
+  value: z.string().optional(),
   /** A reason code: the mapping's (e.g. `email-invalid`) or `omnisend-rejected`. */
   reason: z.string(),
   /** What Omnisend said, for rows it refused. */

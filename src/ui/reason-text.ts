@@ -34,8 +34,11 @@ const reasonKeys: Record<RejectionReason | RecordErrorReason | CheckReason, Mess
   'record-unreadable': 'reasonRecordUnreadable',
 };
 
-/** A rejection or parse reason code in the user's language; unknown codes (e.g. Omnisend's) as they are. */
+// Omnisend's refusal, recorded by the engine; its own words travel with each row.
+const otherReasons: Record<string, MessageKey> = { 'omnisend-rejected': 'reasonOmnisendRejected' };
+
+/** A rejection or parse reason code in the user's language; unknown codes as they are. */
 export function reasonText(reason: string): string {
-  const key = (reasonKeys as Record<string, MessageKey | undefined>)[reason];
+  const key = (reasonKeys as Record<string, MessageKey | undefined>)[reason] ?? otherReasons[reason];
   return key ? t(key) : reason;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProblemTally } from '../../core/problem-tally.ts';
 import type { TagOp } from '../../core/run/tag-plan.ts';
 import { parseProblem } from '../../omnisend/errors.ts';
 import type { Batch, BatchItem } from '../../omnisend/schemas.ts';
@@ -42,6 +43,7 @@ export async function applyBatchResult(
     }),
   );
   let failed = 0;
+  const problems = ProblemTally.from(run.problems);
   batch.items.forEach((ref, index) => {
     const entry = entries[index]!;
     const outcome: Outcome =
@@ -64,19 +66,26 @@ export async function applyBatchResult(
     const fieldError = problem.errors[0];
     const requestId = problem.instance;
     if (requestId) run.support.requestIds = rememberId(run.support.requestIds, requestId);
+    const field = fieldError?.field || 'contact';
+    const message = fieldError?.message || problem.detail || problem.title || outcome.reason;
     rejected.push({
       runId: run.id,
       seq: run.seq.rejected++,
       position: ref.position,
       kind: 'row',
       email: ref.email,
-      field: fieldError?.field || 'contact',
+      field,
       reason: 'omnisend-rejected',
-      message: fieldError?.message || problem.detail || problem.title || outcome.reason,
+      message,
       ...(outcome.item ? { responseCode: outcome.item.responseCode } : {}),
       ...(requestId ? { requestId } : {}),
     });
+    problems.add(
+      { kind: 'row', field, reason: 'omnisend-rejected' },
+      { position: ref.position, email: ref.email, value: message.slice(0, 200) },
+    );
   });
+  run.problems = problems.groups();
   const rejectedStore = tx.objectStore('runRejected');
   await Promise.all([enqueueTags(tx, run, tagCalls), ...rejected.map((row) => rejectedStore.put(row))]);
   await Promise.all(entries.map((entry) => ledger.put(entry)));
