@@ -70,11 +70,12 @@ export class ContactCheck {
           { position: row.position, email, ...(note.value ? { value: note.value } : {}) },
         );
       }
-      for (const warning of result.warnings) {
+      for (const { field, reason, value } of result.warnings) {
         this.warnings++;
+        // As typed: gmaıl.com reads as what it is, its punycode would not.
         this.tally.add(
-          { kind: 'warning', field: warning.field, reason: warning.reason },
-          { position: row.position, email },
+          { kind: 'warning', field, reason },
+          { position: row.position, email, ...(value ? { value } : {}) },
         );
       }
     }

@@ -105,9 +105,11 @@ function ProblemSection({ title, none, groups, listed, downloadText, onDownload 
       {total === 0 && listed === 0 && <p>{none}</p>}
       <ProblemGroups label={title} groups={groups} />
       {listed > 0 && (
-        <button type="button" onClick={onDownload}>
-          {downloadText}
-        </button>
+        <p>
+          <button type="button" onClick={onDownload}>
+            {downloadText}
+          </button>
+        </p>
       )}
     </>
   );

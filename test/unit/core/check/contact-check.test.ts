@@ -52,6 +52,9 @@ describe('ContactCheck', () => {
       { position: 5, email: 'can@example.com', value: 'Atlantis' },
       { position: 7, email: 'ece@xn--gmal-nza.com', value: 'Narnia' },
     ]);
+    expect(result.groups.find((g) => g.kind === 'warning')?.examples).toEqual([
+      { position: 7, email: 'ece@xn--gmal-nza.com', value: 'ece@gmaıl.com' },
+    ]);
     expect(result.groups.find((g) => g.reason === 'email-invalid')?.examples).toEqual([
       { position: 3, email: 'not-an-email', value: 'not-an-email' },
     ]);
