@@ -78,12 +78,27 @@ export function isCountryPlaceholder(value: unknown): boolean {
  */
 export function normalizeCountry(value: unknown): FieldResult<string> {
   const text = textOf(value);
-  if (text === undefined || isCountryPlaceholder(text)) return reject('country-unknown');
-  if (/^\d+$/.test(text) && text.length !== 3) return reject('country-unknown');
+  if (text === undefined) return reject('country-unknown');
+  // A country column holds few distinct values: each is worked out once.
+  let code = known.get(text);
+  if (code === undefined) {
+    code = codeOf(text) ?? null;
+    if (known.size >= maxKnown) known.clear();
+    known.set(text, code);
+  }
+  return code === null ? reject('country-unknown') : accept(code);
+}
+
+const known = new Map<string, string | null>();
+const maxKnown = 10_000;
+
+function codeOf(text: string): string | undefined {
+  if (isCountryPlaceholder(text)) return undefined;
+  if (/^\d+$/.test(text) && text.length !== 3) return undefined;
   const key = countryKey(text);
-  const code =
-    countryIndex().lookUp(key) ?? (key.startsWith('the') ? countryIndex().lookUp(key.slice(3)) : undefined);
-  return code === undefined ? reject('country-unknown') : accept(code);
+  return (
+    countryIndex().lookUp(key) ?? (key.startsWith('the') ? countryIndex().lookUp(key.slice(3)) : undefined)
+  );
 }
 
 /** True for an officially assigned ISO 3166-1 alpha-2 code, written in capitals. */

@@ -60,11 +60,12 @@ function readNumber(number: string, country: string | undefined): FieldResult<Ph
   const home = country !== undefined && isSupportedCountry(country) ? (country as CountryCode) : undefined;
   if (home === undefined) return reject('phone-needs-country');
   const national = parse(number, home);
+  const nationalValid = national?.isValid() === true;
+  // One parse for the usual case; the reading without + only when it could win.
+  if (nationalValid && !lacksTrunkPrefix(digitsStart, home)) return accept(national as PhoneNumber);
   const international = /^\d/.test(digitsStart) ? parse(`+${digitsStart}`) : undefined;
-  if (international?.isValid() && (!national?.isValid() || lacksTrunkPrefix(digitsStart, home))) {
-    return accept(international);
-  }
-  return valid(national);
+  if (international?.isValid()) return accept(international);
+  return nationalValid ? accept(national as PhoneNumber) : reject('phone-invalid');
 }
 
 /**
@@ -82,17 +83,21 @@ function lacksTrunkPrefix(digits: string, country: CountryCode): boolean {
 }
 
 const metadata = new Metadata();
+const nationalPrefixes = new Map<CountryCode, string | undefined>();
 
 /**
  * The country's trunk (national) prefix from libphonenumber's metadata. Its typings leave the
  * method out although the numbering plan has it, hence the guarded read.
  */
 function nationalPrefixOf(country: CountryCode): string | undefined {
+  if (nationalPrefixes.has(country)) return nationalPrefixes.get(country);
   metadata.selectNumberingPlan(country);
   const plan: unknown = metadata.numberingPlan;
   const read = (plan as { nationalPrefix?: unknown } | undefined)?.nationalPrefix;
   const prefix: unknown = typeof read === 'function' ? read.call(plan) : undefined;
-  return typeof prefix === 'string' && /^\d+$/.test(prefix) ? prefix : undefined;
+  const found = typeof prefix === 'string' && /^\d+$/.test(prefix) ? prefix : undefined;
+  nationalPrefixes.set(country, found);
+  return found;
 }
 
 function parse(text: string, country?: CountryCode): PhoneNumber | undefined {
