@@ -1,6 +1,6 @@
 import { ContactCheck } from '../core/check/contact-check.ts';
 import { type Mapping, mappedFields } from '../core/mapping/mapping.ts';
-import type { CheckStatus } from '../messaging/protocol.ts';
+import type { CheckStatus, ErrorData } from '../messaging/protocol.ts';
 import type { SegmentSource } from '../sources/segment-source.ts';
 import { HandledError } from './router.ts';
 
@@ -116,14 +116,7 @@ export class ExportChecks {
       job.status.state = 'done';
     } catch (error) {
       job.status.state = 'failed';
-      job.status.error =
-        error instanceof HandledError
-          ? error.data
-          : {
-              code: 'check-failed',
-              message: error instanceof Error ? error.message : 'The segment could not be read.',
-              retryable: true,
-            };
+      job.status.error = errorDataOf(error);
     }
   }
 
@@ -161,4 +154,19 @@ export class ExportChecks {
     const ids = [...this.jobs.keys()];
     for (const id of ids.slice(0, Math.max(0, ids.length - KEPT_CHECKS + 1))) this.cancel(id);
   }
+}
+
+/**
+ * What the page may see of a failed check: handled errors as they are, and the sources' typed
+ * errors (Customer Insights, files) by their code and their message, which those write for people
+ * and keep free of secrets. Anything else stays in the worker.
+ */
+function errorDataOf(error: unknown): ErrorData {
+  if (error instanceof HandledError) return error.data;
+  const coded = error as { code?: unknown; message?: unknown; retryable?: unknown };
+  if (error instanceof Error && typeof coded.code === 'string' && typeof coded.message === 'string') {
+    return { code: coded.code, message: coded.message, retryable: coded.retryable === true };
+  }
+  console.error('The check failed:', error instanceof Error ? error.name : typeof error);
+  return { code: 'check-failed', message: 'The segment could not be read. Try again.', retryable: true };
 }

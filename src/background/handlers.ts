@@ -1,7 +1,7 @@
 import browser from 'webextension-polyfill';
 import { OmnisendClient } from '../omnisend/client.ts';
 import { exportNamesBySource } from '../storage/exports.ts';
-import { getFileSource } from '../storage/file-sources.ts';
+import { fileParseErrors } from '../storage/file-sources.ts';
 import { createCheckHandlers } from './check-handlers.ts';
 import { createConnectionHandlers } from './connection-handlers.ts';
 import { createCustomerInsightsHandlers } from './customer-insights/environment-handlers.ts';
@@ -43,10 +43,7 @@ const exportHandlers = createExportHandlers({
 
 const checks = new ExportChecks({
   sourceFor: (sourceId) => sources.sourceFor(sourceId),
-  fileErrors: async (sourceId) => {
-    const file = (await getFileSource(await ready, sourceId))?.current;
-    return file ? { errors: file.errors, total: file.errorCount } : undefined;
-  },
+  fileErrors: async (sourceId) => fileParseErrors(await ready, sourceId),
   now,
   newId,
   today: () => new Date(now()).toISOString().slice(0, 10),

@@ -59,6 +59,20 @@ export async function getFileSource(db: Database, id: string): Promise<FileSourc
   return value === undefined ? undefined : parseSource(value, id);
 }
 
+/**
+ * The records the file parser could not read in a source's current upload, or undefined when the
+ * source is not a file (the store holds Customer Insights environments too).
+ */
+export async function fileParseErrors(
+  db: Database,
+  id: string,
+): Promise<{ errors: z.infer<typeof fileErrorSchema>[]; total: number } | undefined> {
+  const value = await db.get('sources', id);
+  if ((value as { kind?: unknown } | undefined)?.kind !== 'file') return undefined;
+  const current = parseSource(value, id).current;
+  return current ? { errors: current.errors, total: current.errorCount } : undefined;
+}
+
 export async function beginFileUpload(
   db: Database,
   input: { id: string; name: string; fileName: string; encoding: TextEncoding; replace: boolean },

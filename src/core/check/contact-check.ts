@@ -137,37 +137,12 @@ function previewOf(
 }
 
 function readable(contact: MappedContact): PreviewContact {
-  const {
-    identifiers,
-    firstName,
-    lastName,
-    address,
-    city,
-    state,
-    postalCode,
-    countryCode,
-    birthdate,
-    gender,
-  } = contact;
+  const { identifiers, ...fields } = contact;
   const [email, phone] = identifiers;
-  const shown = {
-    firstName,
-    lastName,
-    address,
-    city,
-    state,
-    postalCode,
-    countryCode,
-    phone: phone && formatPhone(phone.id),
-    birthdate,
-    gender,
-    subscription: email.channels?.email.status,
-    customProperties: contact.customProperties,
-  };
-  // Absent values stay absent, as in the contact itself.
-  return Object.fromEntries(
-    Object.entries(shown).filter(([, value]) => value !== undefined),
-  ) as PreviewContact;
+  const shown: PreviewContact = { ...fields };
+  if (phone) shown.phone = formatPhone(phone.id);
+  if (email.channels) shown.subscription = email.channels.email.status;
+  return shown;
 }
 
 function shownEmail(value: unknown): string | null {

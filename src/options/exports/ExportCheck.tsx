@@ -2,6 +2,7 @@ import browser from 'webextension-polyfill';
 import type { PreviewContact, PreviewRow } from '../../core/check/check-result.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
 import type { ProblemGroup } from '../../core/problem-tally.ts';
+import { MessageError } from '../../messaging/message-error.ts';
 import type { CheckStatus } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { type MessageKey, t } from '../../ui/i18n.ts';
@@ -34,7 +35,7 @@ export function ExportCheck({ segments, mapping }: Props) {
       ) : (
         <>
           <CheckProgress status={status} />
-          {status.error && <ErrorMessage error={status.error} />}
+          {status.error && <ErrorMessage error={new MessageError(status.error)} />}
           <CheckSummary status={status} />
           <ContactPreview rows={status.result.preview} mapping={mapping} tags={segments.map((s) => s.tag)} />
         </>

@@ -8,7 +8,7 @@ import { SourceRegistry } from '../../../src/background/source-registry.ts';
 import type { Mapping } from '../../../src/core/mapping/mapping.ts';
 import type { CheckStatus } from '../../../src/messaging/protocol.ts';
 import type { SegmentSource } from '../../../src/sources/segment-source.ts';
-import { getFileSource } from '../../../src/storage/file-sources.ts';
+import { fileParseErrors } from '../../../src/storage/file-sources.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
 import { uploadFile } from './upload-file.ts';
 
@@ -29,10 +29,7 @@ function checks(sourceFor?: (id: string) => Promise<SegmentSource | undefined>) 
   return createCheckHandlers(
     new ExportChecks({
       sourceFor: sourceFor ?? ((id) => registry.sourceFor(id)),
-      fileErrors: async (id) => {
-        const file = (await getFileSource(db, id))?.current;
-        return file ? { errors: file.errors, total: file.errorCount } : undefined;
-      },
+      fileErrors: (id) => fileParseErrors(db, id),
       now: () => clock,
       newId: () => `c${++ids}`,
       today: () => '2026-08-20',
@@ -107,6 +104,8 @@ describe('the whole-file check in the worker', () => {
   });
 
   test('stops at the first rows of a remote segment and says so', async () => {
+    // A Customer Insights environment shares the sources store with files.
+    await db.put('sources', { id: 'ci', kind: 'customer-insights', environmentId: 'e' });
     const remote: SegmentSource = {
       listSegments: async () => [{ id: 's', displayName: 'S', memberCount: 50_000, lastRefreshedAt: null }],
       describeFields: async () => ['Email'],
