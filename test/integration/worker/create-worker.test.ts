@@ -59,12 +59,23 @@ describe('createWorker', () => {
 
     const { connection } = await connect(ask);
     expect(connection).toMatchObject({ brand: { id: omnisend.brandId }, usedBy: [] });
-    const { uploadId } = await ask('files.begin', { name: 'Newsletter', fileName: 'newsletter.csv' });
+    const { uploadId } = await ask('files.begin', {
+      name: 'Newsletter',
+      fileName: 'newsletter.csv',
+      encoding: 'utf-8',
+    });
     const rows = range(0, 250).map((i) => ({
       line: i + 2,
       values: { Email: `reader${i}@example.com`, FirstName: `Reader ${i}` },
     }));
-    await ask('files.page', { uploadId, page: 0, fields: ['Email', 'FirstName'], rows, errors: [] });
+    await ask('files.page', {
+      uploadId,
+      page: 0,
+      fields: ['Email', 'FirstName'],
+      rows,
+      errors: [],
+      unreadableLines: [],
+    });
     await ask('files.commit', { uploadId });
     const [segment] = (await ask('exports.segments', {})).segments;
     const { id } = await ask('exports.save', {
@@ -99,7 +110,7 @@ describe('createWorker', () => {
       {
         id: `run-${runId}`,
         title: 'Export “Newsletter push”',
-        message: 'Done: 250 contacts sent, 250 tagged, 0 rows rejected.',
+        message: 'Done: 250 contacts sent, 250 tagged, 0 not sent.',
       },
     ]);
     expect(platform.armed.has(WATCHDOG_ALARM)).toBe(false);
