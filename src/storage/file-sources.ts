@@ -72,7 +72,7 @@ export async function fileParseErrors(
   id: string,
 ): Promise<{ errors: z.infer<typeof fileErrorSchema>[]; total: number } | undefined> {
   const value = await db.get('sources', id);
-  if ((value as { kind?: unknown } | undefined)?.kind !== 'file') return undefined;
+  if (value?.kind !== 'file') return undefined;
   const current = parseSource(value, id).current;
   return current ? { errors: current.errors, total: current.errorCount } : undefined;
 }

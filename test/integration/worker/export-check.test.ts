@@ -1,20 +1,19 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { createCheckHandlers } from '../../../src/background/check-handlers.ts';
-import { ExportChecks, REMOTE_CHECK_ROWS } from '../../../src/background/export-checks.ts';
+import { createWorker } from '../../../src/background/create-worker.ts';
+import { REMOTE_CHECK_ROWS } from '../../../src/background/export-checks.ts';
 import { createSourceHandlers } from '../../../src/background/source-handlers.ts';
-import { SourceRegistry } from '../../../src/background/source-registry.ts';
+import { systemClock } from '../../../src/core/clock.ts';
 import type { Mapping } from '../../../src/core/mapping/mapping.ts';
 import type { CheckStatus } from '../../../src/messaging/protocol.ts';
 import type { SegmentSource } from '../../../src/sources/segment-source.ts';
-import { fileParseErrors } from '../../../src/storage/file-sources.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
+import { askAs, fakePlatform } from '../../support/fake-platform.ts';
 import { uploadFile } from './upload-file.ts';
 
 let db: Database;
 let clock = 0;
-const ctx = { tabId: undefined };
 const mapping: Mapping = { email: 'Email', firstName: 'Name', country: 'Country' };
 
 beforeEach(async () => {
@@ -23,18 +22,15 @@ beforeEach(async () => {
   clock = 1_700_000_000_000;
 });
 
-function checks(sourceFor?: (id: string) => Promise<SegmentSource | undefined>) {
-  const registry = new SourceRegistry(db);
+/** The check as the export form reaches it: through the worker `createWorker` builds. */
+function checks(sources?: ReadonlyMap<string, SegmentSource>) {
   let ids = 0;
-  return createCheckHandlers(
-    new ExportChecks({
-      sourceFor: sourceFor ?? ((id) => registry.sourceFor(id)),
-      fileErrors: (id) => fileParseErrors(db, id),
-      now: () => clock,
-      newId: () => `c${++ids}`,
-      today: () => '2026-08-20',
-    }),
-  );
+  const platform = fakePlatform({
+    openDatabase: async () => db,
+    clock: { now: () => clock, sleep: systemClock.sleep },
+    newId: () => `c${++ids}`,
+  });
+  return askAs(createWorker(platform, sources ? { sources } : {}));
 }
 
 async function upload(text: string) {
@@ -48,12 +44,12 @@ async function upload(text: string) {
   return (await uploadFile(sources, text, 'Members')).file;
 }
 
-async function untilDone(h: ReturnType<typeof checks>, first: CheckStatus): Promise<CheckStatus[]> {
+async function untilDone(ask: ReturnType<typeof checks>, first: CheckStatus): Promise<CheckStatus[]> {
   const seen = [first];
   let status = first;
   while (status.state === 'running') {
     await new Promise((resolve) => setTimeout(resolve, 5));
-    status = await h['exports.checkStatus']({ checkId: status.checkId }, ctx);
+    status = await ask('exports.checkStatus', { checkId: status.checkId });
     seen.push(status);
   }
   return seen;
@@ -68,10 +64,10 @@ describe('the whole-file check in the worker', () => {
     }
     lines.push('x@example.com,"never closed');
     const file = await upload(`${lines.join('\n')}\n`);
-    const h = checks();
+    const ask = checks();
     const statuses = await untilDone(
-      h,
-      await h['exports.check']({ segments: [{ sourceId: file.id, segmentId: file.id }], mapping }, ctx),
+      ask,
+      await ask('exports.check', { segments: [{ sourceId: file.id, segmentId: file.id }], mapping }),
     );
     const last = statuses.at(-1) as CheckStatus;
     expect(last).toMatchObject({
@@ -131,13 +127,13 @@ describe('the whole-file check in the worker', () => {
         return { rows, next: String(from + 1_000) };
       },
     };
-    const h = checks(async () => remote);
+    const ask = checks(new Map([['ci', remote]]));
     const statuses = await untilDone(
-      h,
-      await h['exports.check'](
-        { segments: [{ sourceId: 'ci', segmentId: 's' }], mapping: { email: 'Email' } },
-        ctx,
-      ),
+      ask,
+      await ask('exports.check', {
+        segments: [{ sourceId: 'ci', segmentId: 's' }],
+        mapping: { email: 'Email' },
+      }),
     );
     expect(statuses.at(-1)).toMatchObject({
       state: 'done',
@@ -150,24 +146,24 @@ describe('the whole-file check in the worker', () => {
 
   test('a cancelled or forgotten check is unknown, and a missing segment fails with a reason', async () => {
     const file = await upload('Email\na@x.com\n');
-    const h = checks();
-    const started = await h['exports.check'](
-      { segments: [{ sourceId: file.id, segmentId: file.id }], mapping },
-      ctx,
-    );
-    await h['exports.checkCancel']({ checkId: started.checkId }, ctx);
-    await expect(h['exports.checkStatus']({ checkId: started.checkId }, ctx)).rejects.toMatchObject({
-      data: { code: 'check-unknown' },
+    const ask = checks();
+    const started = await ask('exports.check', {
+      segments: [{ sourceId: file.id, segmentId: file.id }],
+      mapping,
+    });
+    await ask('exports.checkCancel', { checkId: started.checkId });
+    await expect(ask('exports.checkStatus', { checkId: started.checkId })).rejects.toMatchObject({
+      code: 'check-unknown',
     });
     const missing = await untilDone(
-      h,
-      await h['exports.check']({ segments: [{ sourceId: 'gone', segmentId: 'gone' }], mapping }, ctx),
+      ask,
+      await ask('exports.check', { segments: [{ sourceId: 'gone', segmentId: 'gone' }], mapping }),
     );
     expect(missing.at(-1)).toMatchObject({ state: 'failed', error: { code: 'segment-missing' } });
   });
 
   test('lists every ISO country code for the default-country choice', async () => {
-    const { codes } = await checks()['exports.countries']({}, ctx);
+    const { codes } = await checks()('exports.countries', {});
     expect(codes).toHaveLength(249);
     expect(codes).toContain('TR');
   });
