@@ -13,7 +13,7 @@ import type { ConnectionRecord } from '../storage/records.ts';
 import { secretHint, type Vault } from '../storage/vault.ts';
 import { askOmnisend } from './ask-omnisend.ts';
 import type { Roles } from './roles.ts';
-import { HandledError, type Handlers } from './router.ts';
+import { refusal as fail, type Handlers } from './router.ts';
 
 export interface ConnectionDeps {
   db: Database;
@@ -39,12 +39,10 @@ function view(record: ConnectionRecord, usedBy: { name: string }[]): ConnectionV
     keyHint: record.keyHint,
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,
+    problem: record.problem,
     usedBy: usedBy.map((e) => e.name),
   };
 }
-
-const fail = (code: string, message: string, details?: string[]) =>
-  new HandledError({ code, message, retryable: false, ...(details ? { details } : {}) });
 
 export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandlers {
   async function checkKey(apiKey: string): Promise<BrandSummary> {
@@ -78,24 +76,18 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
     async 'connections.save'(request) {
       const { db } = deps;
       const existing = request.id ? await getConnection(db, request.id) : undefined;
-      if (request.id && !existing) throw fail('not-found', 'This connection no longer exists.');
+      if (request.id && !existing) throw fail('not-found');
       const others = (await listConnections(db)).filter((c) => c.id !== request.id);
       const name = request.displayName.trim();
       if (others.some((c) => c.displayName.localeCompare(name, undefined, { sensitivity: 'accent' }) === 0)) {
-        throw fail(
-          'duplicate-name',
-          `A connection named “${name}” already exists. Choose another display name.`,
-        );
+        throw fail('duplicate-name');
       }
-      if (!existing && !request.apiKey) throw fail('key-required', 'Paste the API key and select Connect.');
+      if (!existing && !request.apiKey) throw fail('key-required');
 
       // Save checks the key again: the worker, not the page, decides that the key works.
       const brand = request.apiKey ? await checkKey(request.apiKey) : existing!.brand;
       if (existing && brand.id !== existing.brand.id) {
-        throw fail(
-          'different-brand',
-          `This key belongs to another Omnisend brand (${brand.name}). Add it as a new connection instead.`,
-        );
+        throw fail('different-brand');
       }
       const id = existing?.id ?? deps.newId();
       const now = deps.now();
@@ -108,6 +100,8 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
         consent: { agreedAt: now, statementVersion: request.statementVersion },
         createdAt: existing?.createdAt ?? now,
         lastUsedAt: existing?.lastUsedAt ?? null,
+        // A new key is a fresh start; the same key keeps what Omnisend last said of it.
+        problem: request.apiKey ? null : (existing?.problem ?? null),
       };
       // The secret first: a record is never saved pointing at a key that is not in the vault.
       if (request.apiKey) await deps.vault.put(id, request.apiKey);
@@ -118,7 +112,7 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
 
     async 'connections.remove'({ id, detachExports }) {
       const { db } = deps;
-      if (!(await getConnection(db, id))) throw fail('not-found', 'This connection no longer exists.');
+      if (!(await getConnection(db, id))) throw fail('not-found');
       const users = (await exportsByConnection(db)).get(id) ?? [];
       const outcome = await removeConnection(db, id, detachExports);
       // What this extension remembers about contacts sent through the connection goes with it.
@@ -128,11 +122,7 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
           users.map((u) => u.id),
         );
       if (outcome === 'in-use') {
-        throw fail(
-          'connection-in-use',
-          'Exports still use this connection. Detach them from it, or remove those exports first.',
-          users.map((u) => u.name),
-        );
+        throw fail('connection-in-use', { details: users.map((u) => u.name) });
       }
       return { accepted: true };
     },

@@ -9,6 +9,7 @@ import { exportNamesBySource } from '../storage/exports.ts';
 import { fileParseErrors } from '../storage/file-sources.ts';
 import type { Database } from '../storage/open-database.ts';
 import { Vault } from '../storage/vault.ts';
+import { createAttentionHandlers } from './attention-handlers.ts';
 import { createCheckHandlers } from './check-handlers.ts';
 import { createConnectionHandlers } from './connection-handlers.ts';
 import { createCustomerInsightsHandlers } from './customer-insights/environment-handlers.ts';
@@ -21,6 +22,7 @@ import { createOmnisendAccess } from './engine/omnisend-access.ts';
 import { ExportChecks } from './export-checks.ts';
 import { createExportHandlers } from './export-handlers.ts';
 import { type ExportServiceDeps, saveExport } from './export-service.ts';
+import { createLiveRuns } from './live-runs.ts';
 import type { Platform } from './platform.ts';
 import { readinessGate } from './readiness.ts';
 import { createRoleHandlers } from './role-handlers.ts';
@@ -87,8 +89,9 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
     },
     engine: async () => (await ready()).engine,
     async catchUp() {
-      const { engine } = await ready();
+      const { engine, liveRuns } = await ready();
       await engine.resume();
+      await liveRuns.reset(await engine.activeRuns());
       await engine.onScheduleAlarm();
     },
   };
@@ -96,6 +99,7 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
 
 interface WorkerParts extends Routing {
   engine: Engine;
+  liveRuns: ReturnType<typeof createLiveRuns>;
 }
 
 /** The services over the open database, then the handler map: every protocol message, by feature. */
@@ -113,7 +117,8 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     redirectUrl: () => platform.identity.redirectUrl(),
   });
   const sources = new SourceRegistry(db, customerInsights, tuning.sources);
-  const engine = createOmnisendEngine(db, platform, tuning, vault, sources);
+  const liveRuns = createLiveRuns(session);
+  const engine = createOmnisendEngine(db, platform, tuning, vault, sources, liveRuns);
   const exportDeps: ExportServiceDeps = { db, roles, sources, runs: engine, now, newId };
   const checks = new ExportChecks({
     sourceFor: (sourceId) => sources.sourceFor(sourceId),
@@ -150,6 +155,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     ...createCheckHandlers(checks),
     ...createRunHandlers(engine),
     ...createRunProblemHandlers(db),
+    ...createAttentionHandlers({ db, roles }),
     ...createCustomerInsightsHandlers({
       db,
       roles,
@@ -164,7 +170,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     }),
   };
   const gate = { role: () => roles.current(), administratorActive: () => roles.touch() };
-  return { handlers, gate, engine };
+  return { handlers, gate, engine, liveRuns };
 }
 
 function createOmnisendEngine(
@@ -173,6 +179,7 @@ function createOmnisendEngine(
   tuning: WorkerTuning,
   vault: Vault,
   sources: SourceRegistry,
+  liveRuns: ReturnType<typeof createLiveRuns>,
 ): Engine {
   const { clock: budgetClock, ...omnisend } = tuning.omnisend ?? {};
   const access = createOmnisendAccess({
@@ -196,6 +203,7 @@ function createOmnisendEngine(
     sourceFor: (sourceId) => sources.sourceFor(sourceId),
     alarms: platform.alarms,
     notify: (event) => {
+      void liveRuns.publish(event);
       feedback(event).catch(() => undefined);
     },
     newId: () => platform.newId(),

@@ -4,13 +4,8 @@ import { tagForSegment } from '../core/tag-name.ts';
 import type { ExportSummary, SegmentChoice } from '../messaging/protocol.ts';
 import { listConnections } from '../storage/connections.ts';
 import { deleteExport, getExport, listExports, putExport } from '../storage/exports.ts';
-import {
-  type ExportServiceDeps,
-  exportFailure as fail,
-  requireUsableConnection,
-  saveExport,
-} from './export-service.ts';
-import type { Handlers } from './router.ts';
+import { type ExportServiceDeps, requireUsableConnection, saveExport } from './export-service.ts';
+import { refusal as fail, type Handlers } from './router.ts';
 
 type ExportHandlers = Pick<
   Handlers,
@@ -49,7 +44,7 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
 
     async 'exports.get'({ id }) {
       const definition = await getExport(deps.db, id);
-      if (!definition) throw fail('not-found', 'This export no longer exists.');
+      if (!definition) throw fail('not-found');
       const { name, connectionId, segments, mapping, syncMode, schedule } = definition;
       return { draft: { name, connectionId, segments, mapping, syncMode, schedule } };
     },
@@ -74,7 +69,7 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       const fields = new Set<string>();
       for (const { sourceId, segmentId } of segments) {
         const source = await deps.sources.sourceFor(sourceId);
-        if (!source) throw fail('segment-missing', 'A chosen segment is no longer available.');
+        if (!source) throw fail('segment-missing');
         for (const field of await source.describeFields(segmentId)) fields.add(field);
       }
       const list = [...fields];
@@ -88,7 +83,7 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
     async 'exports.duplicate'({ id }) {
       const { db } = deps;
       const original = await getExport(db, id);
-      if (!original) throw fail('not-found', 'This export no longer exists.');
+      if (!original) throw fail('not-found');
       await requireUsableConnection(deps, original.connectionId);
       const names = new Set((await listExports(db)).map((e) => e.name.toLowerCase()));
       let name = `${original.name} (copy)`;
@@ -111,7 +106,7 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
     async 'exports.remove'({ id }) {
       const { db } = deps;
       const existing = await getExport(db, id);
-      if (!existing) throw fail('not-found', 'This export no longer exists.');
+      if (!existing) throw fail('not-found');
       await requireUsableConnection(deps, existing.connectionId);
       await deleteExport(db, id);
       await deps.runs.exportChanged(id, true);

@@ -6,7 +6,7 @@ import { getExport, listExports, putExport } from '../storage/exports.ts';
 import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
 import type { Roles } from './roles.ts';
-import { HandledError } from './router.ts';
+import { refusal as exportFailure } from './router.ts';
 import type { SourceRegistry } from './source-registry.ts';
 
 /** What the export engine tells the export list, and hears when an export changes. */
@@ -26,9 +26,6 @@ export interface ExportServiceDeps {
   newId: () => string;
 }
 
-export const exportFailure = (code: string, message: string) =>
-  new HandledError({ code, message, retryable: false });
-
 /** Contributors may only use connections shared with them, and only edit exports that use those. */
 export async function requireUsableConnection(
   deps: Pick<ExportServiceDeps, 'db' | 'roles'>,
@@ -36,38 +33,29 @@ export async function requireUsableConnection(
 ): Promise<void> {
   if (connectionId === null) return;
   const connection = await getConnection(deps.db, connectionId);
-  if (!connection)
-    throw exportFailure('connection-missing', 'The chosen connection no longer exists. Choose another.');
+  if (!connection) throw exportFailure('connection-missing');
   if (connection.shareWith === 'administrators' && (await deps.roles.current()) !== 'administrator') {
-    throw exportFailure(
-      'administrator-only',
-      'Only an administrator can use this connection. Unlock administrator in Settings.',
-    );
+    throw exportFailure('administrator-only');
   }
 }
 
 async function validate(deps: ExportServiceDeps, draft: ExportDraft, id: string | undefined) {
   const others = (await listExports(deps.db)).filter((e) => e.id !== id);
   if (others.some((e) => e.name.localeCompare(draft.name, undefined, { sensitivity: 'accent' }) === 0)) {
-    throw exportFailure(
-      'duplicate-export-name',
-      `An export named “${draft.name}” already exists. Choose another name.`,
-    );
+    throw exportFailure('duplicate-export-name');
   }
   await requireUsableConnection(deps, draft.connectionId);
   const segments = [];
   for (const segment of draft.segments) {
     if (!(await deps.sources.sourceFor(segment.sourceId))) {
-      throw exportFailure('segment-missing', `The segment “${segment.displayName}” is no longer available.`);
+      throw exportFailure('segment-missing');
     }
     const tag = sanitizeTag(segment.tag);
-    if (!tag.ok)
-      throw exportFailure('tag-invalid', `The tag for “${segment.displayName}” is empty after cleaning.`);
+    if (!tag.ok) throw exportFailure('tag-invalid', { params: { name: segment.displayName } });
     segments.push({ ...segment, tag: tag.value });
   }
   const tags = segments.map((s) => s.tag.toLowerCase());
-  if (new Set(tags).size !== tags.length)
-    throw exportFailure('tag-duplicate', 'Each segment needs its own tag.');
+  if (new Set(tags).size !== tags.length) throw exportFailure('tag-duplicate');
   return { ...draft, segments };
 }
 
@@ -82,7 +70,7 @@ export async function saveExport(
 ): Promise<{ id: string }> {
   const { db } = deps;
   const existing = id ? await getExport(db, id) : undefined;
-  if (id && !existing) throw exportFailure('not-found', 'This export no longer exists.');
+  if (id && !existing) throw exportFailure('not-found');
   if (existing) await requireUsableConnection(deps, existing.connectionId);
   const valid = await validate(deps, draft, id);
   const now = deps.now();

@@ -61,11 +61,7 @@ export class Roles {
     const failures = failuresSchema.safeParse((await this.deps.session.get(FAILURES))[FAILURES]);
     const prior = failures.success ? failures.data : { count: 0, last: 0 };
     if (prior.count >= FREE_ATTEMPTS && this.deps.now() - prior.last < ATTEMPT_DELAY_MS) {
-      throw new HandledError({
-        code: 'too-many-attempts',
-        message: 'Too many wrong passphrases. Wait 30 seconds and try again.',
-        retryable: true,
-      });
+      throw new HandledError({ code: 'too-many-attempts', retryable: true });
     }
     const right = await verifyPassphrase(passphrase, stored);
     if (right) await this.deps.session.remove(FAILURES);
@@ -75,11 +71,7 @@ export class Roles {
 
   private async requirePassphrase(passphrase: string | undefined) {
     if (!(await this.checkPassphrase(passphrase ?? ''))) {
-      throw new HandledError({
-        code: 'wrong-passphrase',
-        message: 'That is not the administrator passphrase.',
-        retryable: false,
-      });
+      throw new HandledError({ code: 'wrong-passphrase', retryable: false });
     }
   }
 

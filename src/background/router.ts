@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../core/error-code.ts';
 import {
   type ErrorData,
   envelopeSchema,
@@ -33,24 +34,24 @@ export interface Routing {
   gate: Gate;
 }
 
-/** An error a handler throws on purpose, with a code and message meant for the user. */
+/** An error a handler throws on purpose: a code (and what it is about) the page words for the user. */
 export class HandledError extends Error {
   constructor(readonly data: ErrorData) {
-    super(data.message);
+    super(data.code);
     this.name = 'HandledError';
   }
 }
 
-/** The answer to every message while the database cannot be opened (the status request's too). */
-export const storageUnavailable: ErrorData = {
-  code: 'storage-unavailable',
-  message:
-    'The extension cannot open its storage. Restart the browser; if that does not help, reinstall the extension.',
-  retryable: true,
-};
+/** A request the user can fix refused with `code` (not worth retrying as it is). */
+export function refusal(code: ErrorCode, about: Pick<ErrorData, 'params' | 'details'> = {}): HandledError {
+  return new HandledError({ code, retryable: false, ...about });
+}
 
-function refuse(code: string, message: string): Reply {
-  return { ok: false, error: { code, message, retryable: false } };
+/** The answer to every message while the database cannot be opened (the status request's too). */
+export const storageUnavailable: ErrorData = { code: 'storage-unavailable', retryable: true };
+
+function refuse(code: ErrorCode): Reply {
+  return { ok: false, error: { code, retryable: false } };
 }
 
 /**
@@ -67,12 +68,12 @@ export async function route(
   ready: () => Promise<Routing>,
 ): Promise<Reply> {
   const envelope = envelopeSchema.safeParse(raw);
-  if (!envelope.success) return refuse('unknown-message', 'This message is not part of the protocol.');
+  if (!envelope.success) return refuse('unknown-message');
   const type = envelope.data.type;
   const spec: MessageSpec = protocol[type];
-  if (sender !== spec.from) return refuse('forbidden', `The sender may not send ${type}.`);
+  if (sender !== spec.from) return refuse('forbidden');
   const payload = spec.request.safeParse(envelope.data.payload);
-  if (!payload.success) return refuse('invalid-request', `The ${type} request is malformed.`);
+  if (!payload.success) return refuse('invalid-request');
   let routing: Routing;
   try {
     routing = await ready();
@@ -87,10 +88,7 @@ export async function route(
   try {
     if (spec.administrator) {
       if ((await gate.role()) !== 'administrator') {
-        return refuse(
-          'administrator-only',
-          'Only an administrator can do this. Unlock administrator in Settings.',
-        );
+        return refuse('administrator-only');
       }
       await gate.administratorActive();
     }
@@ -103,7 +101,7 @@ export async function route(
     console.error(`Handler for ${type} failed:`, error instanceof Error ? error.name : typeof error);
     return {
       ok: false,
-      error: { code: 'internal', message: 'Something went wrong in the extension.', retryable: true },
+      error: { code: 'internal', retryable: true },
     };
   }
 }

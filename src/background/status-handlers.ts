@@ -29,7 +29,7 @@ export function createStatusHandlers({ db, version, session, roles }: StatusDeps
     },
     async 'page.report'({ page }, { tabId }) {
       if (tabId === undefined) {
-        throw new HandledError({ code: 'no-tab', message: 'Page reports come from tabs.', retryable: false });
+        throw new HandledError({ code: 'no-tab', retryable: false });
       }
       await rememberTabPage(session, tabId, page);
       return { accepted: true };

@@ -105,6 +105,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
     consent: { agreedAt: 1, statementVersion: '1' },
     createdAt: 1,
     lastUsedAt: null,
+    problem: null,
   });
   await new Vault(db).put(CONNECTION_ID, sandbox.endpoint.apiKey);
   await putExport(db, {
@@ -186,7 +187,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
       if (progress === null || !isTerminal(progress.status))
         throw new Error(`run ${runId} stopped unfinished (${progress?.status ?? 'gone'})`);
       if (progress.status !== 'succeeded')
-        throw new Error(`run ${runId} ${progress.status}: ${progress.error?.message ?? ''}`);
+        throw new Error(`run ${runId} ${progress.status}: ${progress.error?.code ?? ''}`);
       return {
         progress,
         ms,

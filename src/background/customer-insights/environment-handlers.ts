@@ -20,7 +20,7 @@ import { listExports } from '../../storage/exports.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { secretHint, VaultError } from '../../storage/vault.ts';
 import type { Roles } from '../roles.ts';
-import { HandledError, type Handlers } from '../router.ts';
+import { refusal as fail, HandledError, type Handlers } from '../router.ts';
 import type { CustomerInsightsEnvironments } from './environments.ts';
 import type { CustomerInsightsSecrets } from './secrets.ts';
 
@@ -52,22 +52,13 @@ type CustomerInsightsHandlers = Pick<
   | 'customer-insights.exports.create'
 >;
 
-const fail = (code: string, message: string, details?: string[]) =>
-  new HandledError({ code, message, retryable: false, ...(details ? { details } : {}) });
-
-/**
- * The source's typed errors carry messages written for people and free of secrets
- * (sources/customer-insights/errors.ts), so they cross to the page as they are.
- */
+/** The source's typed errors (sources/customer-insights/errors.ts) cross to the page by their code. */
 function asHandled(error: unknown): unknown {
   if (error instanceof SignInError || error instanceof CustomerInsightsError) {
-    return new HandledError({ code: error.code, message: error.message, retryable: error.retryable });
+    return new HandledError({ code: error.code, retryable: error.retryable });
   }
   if (error instanceof VaultError) {
-    return fail(
-      'customer-insights.secret-unreadable',
-      'The saved subscription key cannot be read – enter it again in Sources.',
-    );
+    return fail('customer-insights.secret-unreadable');
   }
   return error;
 }
@@ -114,7 +105,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
 
   async function requireRecord(id: string): Promise<CustomerInsightsEnvironmentRecord> {
     const record = await getCustomerInsightsEnvironment(deps.db, id);
-    if (!record) throw fail('not-found', 'This Customer Insights environment is no longer set up.');
+    if (!record) throw fail('not-found');
     return record;
   }
 
@@ -143,16 +134,10 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
         (r) => r.environmentId === environmentId && r.id !== existing?.id,
       );
       if (twin) {
-        throw fail(
-          'customer-insights.duplicate-environment',
-          'This environment is already set up in Sources.',
-        );
+        throw fail('customer-insights.duplicate-environment');
       }
       if (!existing && subscriptionKey === undefined) {
-        throw fail(
-          'customer-insights.subscription-key-missing',
-          'Enter the API subscription key of the environment.',
-        );
+        throw fail('customer-insights.subscription-key-missing');
       }
       const now = deps.now();
       const recordId = existing?.id ?? deps.newId();
@@ -193,7 +178,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
         signedInAt: deps.now(),
         signInRequired: false,
       }));
-      if (!signedIn) throw fail('not-found', 'This Customer Insights environment is no longer set up.');
+      if (!signedIn) throw fail('not-found');
       // Reading the segments proves the subscription key and the environment id along with the sign-in.
       const segments = await handled(async () => {
         const source = await environments.sourceFor(id);
@@ -221,12 +206,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
     async 'customer-insights.environments.remove'({ id }) {
       const users = (await deps.exportsBySource()).get(id) ?? [];
       if (users.length) {
-        throw new HandledError({
-          code: 'source-in-use',
-          message: 'Exports still use this environment. Remove it from those exports first.',
-          retryable: false,
-          details: users,
-        });
+        throw fail('source-in-use', { details: users });
       }
       await removeCustomerInsightsEnvironment(deps.db, id);
       environments.forget(id);
@@ -276,29 +256,23 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       const { db } = deps;
       await requireRecord(sourceId);
       const source = await environments.sourceFor(sourceId);
-      if (!source) throw fail('not-found', 'This Customer Insights environment is no longer set up.');
+      if (!source) throw fail('not-found');
       const { segment, fields } = await handled(async () => {
         const wanted = segmentId.toLowerCase();
         const found = (await source.listSegments()).find((s) => s.id.toLowerCase() === wanted);
         return { segment: found, fields: found ? await source.describeFields(found.id) : [] };
       });
-      if (!segment) throw fail('segment-missing', 'The segment is no longer available.');
+      if (!segment) throw fail('segment-missing');
       const suggested = suggestMapping(fields);
       if (suggested.email === undefined) {
-        throw fail(
-          'customer-insights.no-email-field',
-          'No field of this segment looks like an email address. Add the export in Options › Exports and choose the Email field.',
-        );
+        throw fail('customer-insights.no-email-field');
       }
       const role = await deps.roles.current();
       const connection = (await listConnections(db))
         .filter((c) => role === 'administrator' || c.shareWith === 'administrators-and-contributors')
         .sort((a, b) => a.displayName.localeCompare(b.displayName))[0];
       if (!connection) {
-        throw fail(
-          'customer-insights.no-connection',
-          'There is no Omnisend connection you may use. An administrator adds one in Connections.',
-        );
+        throw fail('customer-insights.no-connection');
       }
       const taken = (await listExports(db)).map((e) => e.name);
       return deps.saveExport({

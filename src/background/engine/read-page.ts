@@ -83,13 +83,16 @@ export async function applyPage(
       run.counters.duplicates++;
       continue;
     }
+    // A contact in several segments of the export is one contact: counted once, in its first segment.
+    const seenThisRun = Object.values(entry.seen).includes(run.id);
     entry.seen[context.tag] = run.id;
     for (const { field, reason, value } of result.notes) {
       reject(row, { kind: 'field', email, field, reason, ...(value ? { value } : {}) });
     }
     const fingerprint = fingerprintContact(result.contact, run.mappingVersion);
     if (!run.fullResync && entry.fingerprint === fingerprint) {
-      run.counters.unchanged++;
+      // Whether its batch of this run has settled yet or not, it is no "unchanged" contact.
+      if (!seenThisRun) run.counters.unchanged++;
       if (needsTag(entry, context.tag)) tagCalls.push({ entry, op: 'add', tag: context.tag });
     } else if (entry.queued?.runId === run.id && entry.queued.fingerprint === fingerprint) {
       // Queued already for another segment of this run: its batch tags every segment it was seen in.

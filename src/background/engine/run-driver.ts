@@ -112,8 +112,7 @@ export class RunDriver {
   async #readPage(run: RunRecord, signal: AbortSignal): Promise<void> {
     const { segment: index, cursor } = run.read;
     const segment = run.definition.segments[index];
-    if (segment === undefined)
-      throw new RunFailure('engine.corrupt-run', 'The run refers to a segment it does not have.');
+    if (segment === undefined) throw new RunFailure('engine.corrupt-run');
     const page = await this.#readMembers(run, segment.sourceId, segment.segmentId, cursor, signal);
     const today = new Date(this.#deps.clock.now()).toISOString().slice(0, 10);
     await this.#tx(['ledger', 'runOutbox', 'runRejected', 'runTags'], async (tx, current) => {
@@ -150,14 +149,11 @@ export class RunDriver {
         return await source.readMembers(segmentId, cursor, { fields, signal });
       } catch (error) {
         signal.throwIfAborted();
-        if (needsUser(error)) throw new RunWaiting('source-needs-user', error.message);
+        if (needsUser(error)) throw new RunWaiting({ code: error.code });
         if (attempt >= SOURCE_ATTEMPTS) {
           const name =
             run.definition.segments.find((s) => s.segmentId === segmentId)?.displayName ?? segmentId;
-          throw new RunFailure(
-            'source-unreadable',
-            `Could not read the segment “${name}” from its source – check that the source is reachable and signed in, then run the export again.`,
-          );
+          throw new RunFailure('source-unreadable', { name });
         }
         await this.#deps.clock.sleep(this.#deps.timing.sourceRetryMs * 2 ** (attempt - 1), signal);
         void error;
@@ -171,10 +167,7 @@ export class RunDriver {
       source = await this.#deps.sourceFor(sourceId);
       if (source === undefined) {
         const name = run.definition.segments.find((s) => s.sourceId === sourceId)?.displayName ?? sourceId;
-        throw new RunFailure(
-          'source-missing',
-          `The source of the segment “${name}” no longer exists – edit the export and choose its segments again.`,
-        );
+        throw new RunFailure('source-missing', { name });
       }
       this.#sources.set(sourceId, source);
     }
@@ -313,8 +306,7 @@ export class RunDriver {
 
   async #batchAt(run: RunRecord, seq: number): Promise<BatchRecord> {
     const value = await this.#deps.db.get('runBatches', [run.id, seq]);
-    if (value === undefined)
-      throw new RunFailure('engine.corrupt-run', 'A batch of this run is missing from storage.');
+    if (value === undefined) throw new RunFailure('engine.corrupt-run');
     return parseBatchRecord(value);
   }
 

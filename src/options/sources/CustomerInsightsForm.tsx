@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
 import { TextField } from '../../ui/TextField.tsx';
+import { useFocusFirstField } from '../../ui/use-focus-row.ts';
 import { ask } from '../../ui/worker.ts';
 
 interface Props {
@@ -18,6 +19,7 @@ interface Props {
 
 /** Sources › "Add Customer Insights environment": what the Data API and the Entra ID sign-in need. */
 export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSaved, onCancel }: Props) {
+  const form = useFocusFirstField<HTMLFormElement>();
   const [environment, setEnvironment] = useState(editing?.environmentId ?? environmentId ?? '');
   const [subscriptionKey, setSubscriptionKey] = useState('');
   const [tenant, setTenant] = useState(editing?.tenant ?? '');
@@ -54,7 +56,7 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
   }
 
   return (
-    <form class="form" onSubmit={save} aria-labelledby="ci-form-title">
+    <form ref={form} class="form" onSubmit={save} aria-labelledby="ci-form-title">
       <h3 id="ci-form-title">{editing ? t('ciEditTitle') : t('ciAdd')}</h3>
       <TextField
         label={t('ciEnvironmentId')}

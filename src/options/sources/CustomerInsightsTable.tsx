@@ -53,12 +53,12 @@ export function CustomerInsightsTable({
                 {label}
                 {e.name !== null && <div class="hint">{e.environmentId}</div>}
               </th>
-              <td>{e.tenant}</td>
-              <td>{e.clientId}</td>
-              <td>{e.keyHint}</td>
-              <td>{t(stateLabels[e.state])}</td>
-              <td>{e.usedBy.join(', ')}</td>
-              <td class="actions">
+              <td data-label={t('ciTenant')}>{e.tenant}</td>
+              <td data-label={t('ciClientId')}>{e.clientId}</td>
+              <td data-label={t('ciSubscriptionKey')}>{e.keyHint}</td>
+              <td data-label={t('ciColumnSignIn')}>{t(stateLabels[e.state])}</td>
+              <td data-label={t('fileColumnUsedBy')}>{e.usedBy.join(', ')}</td>
+              <td data-label={t('connectionColumnActions')} class="actions">
                 {e.state === 'signed-in' ? (
                   <RowButton
                     text={t('ciSignOut')}

@@ -102,6 +102,7 @@ export async function createWorld(
     consent: { agreedAt: 1, statementVersion: '1' },
     createdAt: 1,
     lastUsedAt: null,
+    problem: null,
   });
   await new Vault(setupDb).put(connectionId, sandbox.apiKey);
 
