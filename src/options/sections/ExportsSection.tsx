@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ExportSummary } from '../../messaging/protocol.ts';
 import { ActiveRuns } from '../../ui/ActiveRuns.tsx';
 import { EmptyState } from '../../ui/EmptyState.tsx';
@@ -15,6 +15,8 @@ import { ExportTable } from '../exports/ExportTable.tsx';
 export function ExportsSection() {
   const { status, refresh } = useStatus();
   const live = useLiveRuns();
+  // The empty state names the step that is missing: read the counts afresh on each visit.
+  useEffect(refresh, []);
   const [version, setVersion] = useState(0);
   // Read again when a run starts, waits or ends (pushed), and after our own changes.
   const list = useAsync(() => ask('exports.list', {}), [version, live.revision]);

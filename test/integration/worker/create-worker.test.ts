@@ -266,7 +266,7 @@ describe('createWorker with Customer Insights', () => {
     await engine.idle();
     expect((await ask('runs.get', { id: runId })).run).toMatchObject({
       status: 'running',
-      waiting: { code: 'source-needs-user' },
+      waiting: { code: 'sign-in.required' },
     });
 
     const environment = (

@@ -11,7 +11,8 @@ import {
 } from '../../../src/omnisend/errors.ts';
 import { catalogue, locales, messagesOf } from '../../support/locale-messages.ts';
 
-const placeholders = (message: string) => new Set([...message.matchAll(/\$([A-Za-z_]+)\$/g)].map((m) => m[1]));
+const placeholders = (message: string) =>
+  new Set([...message.matchAll(/\$([A-Za-z_]+)\$/g)].map((m) => m[1]));
 
 describe('the error codes', () => {
   for (const locale of locales) {
