@@ -98,7 +98,9 @@ describe('Customer Insights in the browser', () => {
     await popup.getByRole('heading', { name: 'Male under 40' }).waitFor();
     await popup.getByText('1,200', { exact: true }).waitFor();
     await appNav.getByRole('link', { name: 'Measures' }).click();
-    await popup.getByText('No segment detected on this page').waitFor();
+    // Off a segment page the popup lists the exports instead.
+    await popup.getByRole('heading', { level: 2, name: 'Exports' }).waitFor();
+    await popup.getByRole('heading', { name: 'Male under 40' }).waitFor({ state: 'detached' });
     await app.goBack();
     await popup.getByRole('heading', { name: 'Male under 40' }).waitFor();
 

@@ -359,12 +359,12 @@ export class ExtensionBrowser {
     }
   }
 
-  /** Closes the browser and starts it again on the same profile. */
-  async restart(): Promise<ExtensionBrowser> {
+  /** Closes the browser and starts it again on the same profile (in another UI language if told). */
+  async restart(change: Pick<LaunchOptions, 'language'> = {}): Promise<ExtensionBrowser> {
     this.closing = true;
     await this.context.close();
     const next = await ExtensionBrowser.launch(
-      { ...this.options, profileDir: this.profileDir },
+      { ...this.options, ...change, profileDir: this.profileDir },
       this.ownsProfile,
     );
     next.errors.push(...this.errors);
