@@ -133,12 +133,7 @@ if (!headless) {
   say(`Opened a Customer Insights segment page: ${ci.url()}`);
   await shoot(ci, '07-customer-insights-page');
   await ci.bringToFront();
-  const tabId = await options.evaluate(async () => {
-    const api = (
-      globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id?: number }[]> } } }
-    ).chrome;
-    return (await api.tabs.query({ active: true, currentWindow: true }))[0]?.id;
-  });
+  const tabId = await browser.activeTabId();
   const popup = await browser.openPopup(tabId);
   await popup.setViewportSize({ width: 380, height: 480 });
   await popup.getByRole('heading', { level: 1 }).waitFor();
@@ -186,12 +181,7 @@ async function readmeScreens() {
     const ci = await browser.context.newPage();
     await ci.goto(customerInsights.segmentPageUrl(customerInsights.segments[0]!.name));
     await ci.bringToFront();
-    const tabId = await page.evaluate(async () => {
-      const api = (
-        globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id?: number }[]> } } }
-      ).chrome;
-      return (await api.tabs.query({ active: true, currentWindow: true }))[0]?.id;
-    });
+    const tabId = await browser.activeTabId();
     const segmentPopup = await browser.openPopup(tabId);
     await segmentPopup.setViewportSize({ width: 380, height: 560 });
     await segmentPopup.locator('.page-segment h2').waitFor();

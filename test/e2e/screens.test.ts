@@ -277,13 +277,7 @@ describe.each(['en', 'tr'] as const)('the screens in %s', (language: Locale) => 
     const page = await browser.context.newPage();
     await page.goto(ci.segmentPageUrl('Male_under_40'));
     await page.bringToFront();
-    const tabId = await options.evaluate(async () => {
-      const api = (
-        globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]> } } }
-      ).chrome;
-      const [tab] = await api.tabs.query({ active: true, currentWindow: true });
-      return tab!.id;
-    });
+    const tabId = await browser.activeTabId();
     const popup = await openPopupAt380(browser, tabId);
     await popup.getByRole('heading', { level: 2, name: 'Male under 40' }).waitFor({ timeout: 15_000 });
     await popup.getByRole('button', { name: say('popupExportNow') }).waitFor();
