@@ -61,9 +61,11 @@ export interface InstanceInfo {
 export interface SegmentMetadata {
   /** Output table name: what queries take, and the segment's id in this extension. */
   name: string;
+  /** `friendlyName`, else the output name. */
   displayName: string;
+  /** `evaluationStatus.entityCount`. */
   memberCount: number | null;
-  /** Epoch ms of the last refresh, null when the API does not say. */
+  /** Epoch ms of the last finished refresh (`evaluationStatus.evaluationDate`), null when the API does not say. */
   lastRefreshedAt: number | null;
   /** Bumped by each refresh where the API reports it (the sandbox does), else null. */
   version: number | string | null;
@@ -102,6 +104,20 @@ function toEpochMs(text: string | null | undefined): number | null {
   return Number.isNaN(at) ? null : at;
 }
 
+/**
+ * `evaluationDate` as the time of the last refresh whose members can be read. While a refresh is
+ * queued or running, or after one failed, Microsoft's job states (`SegmentationPublishStats.jobStatus`)
+ * say the members are not a finished refresh, so no refresh time is reported: "After each source
+ * refresh" then fires once the job has completed, not when it started.
+ */
+function finishedRefreshAt(
+  status: { jobStatus?: string | null | undefined; evaluationDate?: string | null | undefined } | null | undefined,
+): number | null {
+  const job = status?.jobStatus?.toLowerCase();
+  if (job !== undefined && job !== 'completedsuccess' && job !== 'none') return null;
+  return toEpochMs(status?.evaluationDate);
+}
+
 export class DataApiClient {
   readonly #options: DataApiClientOptions;
   readonly #baseUrl: string;
@@ -125,9 +141,9 @@ export class DataApiClient {
     );
     return segments.map((s) => ({
       name: s.name,
-      displayName: s.displayName || s.friendlyName || s.name,
-      memberCount: s.memberCount ?? s.evaluationStatus?.memberCount ?? null,
-      lastRefreshedAt: toEpochMs(s.lastRefreshed) ?? toEpochMs(s.evaluationStatus?.lastEvaluatedUtc),
+      displayName: s.friendlyName || s.name,
+      memberCount: s.evaluationStatus?.entityCount ?? null,
+      lastRefreshedAt: finishedRefreshAt(s.evaluationStatus),
       version: s.version ?? null,
     }));
   }

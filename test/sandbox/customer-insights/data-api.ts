@@ -316,27 +316,33 @@ function instanceInfo(environment: EnvironmentState): Record<string, unknown> {
 }
 
 /**
- * The sandbox's shape of a segment, after the client library's SegmentMetadata (`name` is the output
- * table name, `friendlyName` the display name), plus `displayName`, `memberCount` and
- * `lastRefreshed` flattened for convenience. Real tenants may omit counts; clients must tolerate it.
+ * A segment as Microsoft's client library models it: `SegmentMetadata` (name = output table name,
+ * friendlyName, description, state, evaluationStatus, version, updatedUtc, createdUtc, instanceId)
+ * with `evaluationStatus` as `SegmentationPublishStats` (jobStatus, evaluationDate, entityCount,
+ * error, lastSuccessfulRunId). Nothing else: no displayName, memberCount or lastRefreshed.
  */
 function segmentMetadata(environment: EnvironmentState, segment: SegmentState): Record<string, unknown> {
+  const finished = segment.jobStatus === 'CompletedSuccess';
   return {
     name: segment.name,
     friendlyName: segment.displayName,
-    displayName: segment.displayName,
     description: segment.description,
-    state: 'Active',
-    memberCount: segment.size,
-    lastRefreshed: segment.lastRefreshed.toISOString(),
+    state: 'active',
     evaluationStatus: {
-      state: 'Succeeded',
-      lastEvaluatedUtc: segment.lastRefreshed.toISOString(),
-      memberCount: segment.size,
+      jobStatus: segment.jobStatus,
+      evaluationDate: segment.lastRefreshed.toISOString(),
+      entityCount: segment.size,
+      error: finished ? null : { value: `The sandbox says the job is ${segment.jobStatus}.` },
+      lastSuccessfulRunId: runIdOf(segment.generation),
     },
-    instanceId: environment.id,
     version: segment.generation,
-    createdUtc: segment.createdUtc.toISOString(),
     updatedUtc: segment.lastRefreshed.toISOString(),
+    createdUtc: segment.createdUtc.toISOString(),
+    instanceId: environment.id,
   };
+}
+
+/** A GUID per refresh generation, stable across calls. */
+function runIdOf(generation: number): string {
+  return `00000000-0000-4000-8000-${generation.toString(16).padStart(12, '0')}`;
 }

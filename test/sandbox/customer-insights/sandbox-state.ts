@@ -30,7 +30,20 @@ export interface SegmentState extends SegmentMembership {
   churnPerRefresh: number;
   lastRefreshed: Date;
   createdUtc: Date;
+  /** `SegmentationPublishStats.jobStatus` of the segment's latest evaluation. */
+  jobStatus: SegmentJobStatus;
 }
+
+/** The job states Microsoft's client library lists for a segment evaluation. */
+export type SegmentJobStatus =
+  | 'None'
+  | 'Queued'
+  | 'Running'
+  | 'CompletedSuccess'
+  | 'CompletedFailure'
+  | 'Cancelled'
+  | 'Interrupted'
+  | 'NotQualified';
 
 export interface EnvironmentState {
   readonly id: string;
@@ -58,6 +71,7 @@ export function createEnvironmentStates(
       // A day ago, so that a refresh is visibly newer.
       lastRefreshed: new Date(now.getTime() - 86_400_000),
       createdUtc: new Date(now.getTime() - 30 * 86_400_000),
+      jobStatus: 'CompletedSuccess',
     })),
   }));
 }
@@ -89,6 +103,7 @@ export function refreshSegment(segment: SegmentState, options: RefreshOptions = 
   segment.start += options.churn ?? segment.churnPerRefresh;
   if (options.size !== undefined) segment.size = options.size;
   segment.generation++;
+  segment.jobStatus = 'CompletedSuccess';
   segment.lastRefreshed = new Date(Math.max(Date.now(), segment.lastRefreshed.getTime() + 1));
   return segment;
 }
