@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accepted, type MessageSpec } from './spec.ts';
-import { segmentPageContextSchema } from './status-messages.ts';
+import { pageCluesSchema } from './status-messages.ts';
 
 const guid = z
   .string()
@@ -102,7 +102,7 @@ export const customerInsightsMessages = {
   },
   'ci.page.segment': {
     from: 'page',
-    request: z.object({ page: segmentPageContextSchema }).strict(),
+    request: z.object({ page: pageCluesSchema }).strict(),
     response: ciPageSegmentSchema,
   },
   /** Creates an export of one segment with everything pre-filled (the popup's "Export now"). */

@@ -1,11 +1,6 @@
 import { useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type {
-  CiPageSegment,
-  ExportSummary,
-  RunStatusName,
-  SegmentPageContextReport,
-} from '../messaging/protocol.ts';
+import type { CiPageSegment, ExportSummary, PageCluesReport, RunStatusName } from '../messaging/protocol.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { formatDateTime } from '../ui/format.ts';
 import { type MessageKey, t } from '../ui/i18n.ts';
@@ -39,7 +34,7 @@ export function PageSegment() {
   return <DetectedSegment key={tab.key} page={tab.page} />;
 }
 
-function DetectedSegment({ page }: { page: SegmentPageContextReport }) {
+function DetectedSegment({ page }: { page: PageCluesReport }) {
   const [version, setVersion] = useState(0);
   const found = useAsync(() => ask('ci.page.segment', { page }), [version]);
   if (found.state === 'loading') return <p>{t('popupLookingUp')}</p>;

@@ -158,15 +158,16 @@ describe('the content script', () => {
       const [tab] = await chromeApi.tabs.query({ active: true, currentWindow: true });
       return tab!.id;
     });
-    // Only the environment and how the page names its segment: no address, no title, no profile data.
+    // Only the GUIDs and short strings that could name the segment: no whole address, no profile data.
     await expect
       .poll(async () => browser!.message('tab.context', { tabId }), { timeout: 10_000 })
-      .toEqual({
+      .toMatchObject({
         ok: true,
         data: {
           page: {
-            environmentId: sandbox.environmentId,
-            segmentHint: { routeName: 'Male_under_40', displayName: 'Male under 40' },
+            guids: [sandbox.environmentId],
+            address: ['app', 'segments', 'Male_under_40'],
+            text: expect.arrayContaining(['Male under 40', 'Segments']),
           },
         },
       });

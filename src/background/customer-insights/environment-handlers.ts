@@ -1,5 +1,5 @@
 import { suggestMapping } from '../../core/mapping/suggest-mapping.ts';
-import { matchSegment } from '../../core/segment-page.ts';
+import { matchPage, matchSegment } from '../../core/segment-page.ts';
 import { tagForSegment } from '../../core/tag-name.ts';
 import type { CiEnvironmentView, ExportDraft } from '../../messaging/protocol.ts';
 import {
@@ -225,8 +225,17 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
 
     async 'ci.page.segment'({ page }) {
       const db = await deps.ready;
-      const record = (await listCiEnvironments(db)).find((r) => r.environmentId === page.environmentId);
-      if (!record) return { state: 'no-environment', environmentId: page.environmentId };
+      const records = (await listCiEnvironments(db)).map((record) => ({
+        record,
+        environmentId: record.environmentId,
+        segments: [],
+      }));
+      const found = matchPage(page, records);
+      if (!found) return { state: 'no-environment', environmentId: page.guids[0] ?? '' };
+      if (found.kind === 'unknown-environment') {
+        return { state: 'no-environment', environmentId: found.environmentId };
+      }
+      const { record } = found.environment;
       const signInRequired = {
         state: 'sign-in-required',
         sourceId: record.id,
@@ -241,10 +250,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
         if (error instanceof SignInRequiredError) return signInRequired;
         throw asHandled(error);
       }
-      const match = matchSegment(
-        page,
-        segments.map((s) => ({ ...s, name: s.id })),
-      );
+      const match = matchSegment(page, segments);
       if (!match) return { state: 'not-found', sourceId: record.id };
       const id = match.id.toLowerCase();
       const exportIds = (await listExports(db))

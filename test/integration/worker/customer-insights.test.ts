@@ -30,8 +30,9 @@ beforeEach(async () => {
   world = await customerInsightsWorld(sandbox, http.fetch);
 });
 
-const segmentPage = (routeName: string, environmentId = sandbox.environmentId) => ({
-  page: { environmentId, segmentHint: { routeName } },
+/** What the content script reports on a segment page whose address names `name`. */
+const segmentPage = (name: string, environmentId = sandbox.environmentId) => ({
+  page: { guids: [environmentId], address: ['app', 'segments', name], text: ['Customer Insights'] },
 });
 
 describe('Customer Insights environments in the worker', () => {
@@ -160,7 +161,7 @@ describe('Customer Insights environments in the worker', () => {
     });
     const byDisplay = await world.handlers['ci.page.segment'](
       {
-        page: { environmentId: sandbox.environmentId, segmentHint: { displayName: 'Yeni müşteriler & VIP' } },
+        page: { guids: [sandbox.environmentId], address: ['app', 'item'], text: ['Yeni müşteriler & VIP'] },
       },
       ctx,
     );

@@ -158,7 +158,7 @@ describe('Customer Insights environment handlers', () => {
   });
 
   test('answer "no environment" for a page of an environment that is not set up, without the network', async () => {
-    const page = { environmentId: ENVIRONMENT, segmentHint: { routeName: 'VIP' } };
+    const page = { guids: [ENVIRONMENT], address: ['segments', 'VIP'], text: [] };
     expect(await handlers()['ci.page.segment']({ page }, ctx)).toEqual({
       state: 'no-environment',
       environmentId: ENVIRONMENT,
@@ -200,7 +200,7 @@ describe('page reports', () => {
       session,
       roles: new Roles({ ready, session, now: () => 1, iterations: 1_000 }),
     });
-    const page = { environmentId: ENVIRONMENT, segmentHint: { routeName: 'VIP', displayName: 'VIP' } };
+    const page = { guids: [ENVIRONMENT], address: ['segments', 'VIP'], text: ['VIP'] };
     await status['page.report']({ page }, { tabId: 7 });
     expect(await status['tab.context']({ tabId: 7 }, ctx)).toEqual({ page });
     expect(await status['tab.context']({ tabId: 8 }, ctx)).toEqual({ page: null });
