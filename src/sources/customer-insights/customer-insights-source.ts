@@ -36,6 +36,7 @@ import {
   type SegmentMetadata,
 } from './data-api-client.ts';
 import { CustomerInsightsError } from './errors.ts';
+import { isAnnotation, withoutAnnotations } from './odata.ts';
 import type { AccessTokens } from './token-provider.ts';
 
 export interface CustomerInsightsSourceOptions {
@@ -81,17 +82,6 @@ const keySchema = z.union([z.string().min(1), z.number()]);
 function stampOf(segment: SegmentMetadata): string | null {
   if (segment.version === null && segment.lastRefreshedAt === null) return null;
   return JSON.stringify([segment.version, segment.lastRefreshedAt]);
-}
-
-/** OData annotations (`@odata.etag`, `Field@odata.type`) are not profile fields. */
-function isAnnotation(key: string): boolean {
-  return key.includes('@');
-}
-
-function withoutAnnotations(row: Record<string, unknown>): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) if (!isAnnotation(key)) values[key] = value;
-  return values;
 }
 
 export class CustomerInsightsSource implements SegmentSource {

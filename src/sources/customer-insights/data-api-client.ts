@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { abortReason, type Clock } from '../../core/clock.ts';
 import { decideRetry, type FailureInfo, type RetryPolicyOptions } from '../../core/retry-policy.ts';
 import { CustomerInsightsError, type CustomerInsightsErrorCode } from './errors.ts';
+import { jsonOrUndefined, odataString } from './odata.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import {
   apiErrorSchema,
@@ -93,11 +94,6 @@ const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_MAX_INLINE_WAIT_MS = 30_000;
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** OData string literal: a quote inside is written twice. */
-export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
 function toEpochMs(text: string | null | undefined): number | null {
   if (!text) return null;
   const at = Date.parse(text);
@@ -111,7 +107,10 @@ function toEpochMs(text: string | null | undefined): number | null {
  * refresh" then fires once the job has completed, not when it started.
  */
 function finishedRefreshAt(
-  status: { jobStatus?: string | null | undefined; evaluationDate?: string | null | undefined } | null | undefined,
+  status:
+    | { jobStatus?: string | null | undefined; evaluationDate?: string | null | undefined }
+    | null
+    | undefined,
 ): number | null {
   const job = status?.jobStatus?.toLowerCase();
   if (job !== undefined && job !== 'completedsuccess' && job !== 'none') return null;
@@ -255,7 +254,7 @@ export class DataApiClient {
         signal: controller.signal,
       });
       const text = await response.text();
-      const body: unknown = text === '' ? undefined : safeJson(text);
+      const body = jsonOrUndefined(text);
       if (response.ok) return { kind: 'ok', status: response.status, body };
       return this.#failure(response, body);
     } catch (error) {
@@ -338,11 +337,3 @@ type Outcome =
   | { kind: 'ok'; status: number; body: unknown }
   | { kind: 'token-rejected'; error: CustomerInsightsError }
   | { kind: 'failed'; error: CustomerInsightsError };
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

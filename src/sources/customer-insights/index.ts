@@ -14,12 +14,12 @@ export {
   type AuthorizeRequest,
   authorizeUrl,
   createAuthorizeRequest,
+  dataverseScope,
   type EntraConfig,
   type Prompt,
   parseRedirect,
   redeemCode,
   redeemRefreshToken,
-  SIGN_IN_SCOPE,
   signIn,
   type TokenSet,
 } from './entra-sign-in.ts';

@@ -6,8 +6,9 @@ import {
   type EnvironmentState,
   findEnvironment,
   findSegment,
-  refreshSegment,
+  type RefreshesDuringReads,
   type SegmentState,
+  universeSize,
 } from './sandbox-state.ts';
 
 const API_ORIGIN = 'https://api.ci.ai.dynamics.com';
@@ -29,22 +30,6 @@ export interface DataRead {
   generation: number | null;
 }
 
-interface MutationPlan {
-  environmentId: string;
-  segment: string;
-  rowsLeft: number;
-  churn: number | undefined;
-  size: number | undefined;
-}
-
-export interface MutateDuringReadOptions {
-  /** Rows of this segment the server serves (from now on) before the refresh lands. */
-  afterRows: number;
-  churn?: number;
-  size?: number;
-  environmentId?: string;
-}
-
 /**
  * The Customer Insights Data API (`/v1`). Every call needs a valid `Ocp-Apim-Subscription-Key`
  * (checked first, as the API gateway does) and a live bearer token from the sandbox's Entra ID with
@@ -54,11 +39,11 @@ export class DataApi {
   readonly reads: DataRead[] = [];
   private throttle = { count: 0, retryAfterSeconds: 1 };
   private failures = { count: 0, status: 503 };
-  private readonly mutations: MutationPlan[] = [];
 
   constructor(
     private readonly environments: EnvironmentState[],
     private readonly entraId: EntraId,
+    private readonly mutations: RefreshesDuringReads,
     readonly settings: DataApiSettings,
   ) {}
 
@@ -68,16 +53,6 @@ export class DataApi {
 
   failNext(count: number, status = 503): void {
     this.failures = { count, status };
-  }
-
-  mutateDuringRead(segment: string, options: MutateDuringReadOptions): void {
-    this.mutations.push({
-      environmentId: (options.environmentId ?? this.environments[0]?.id ?? '').toLowerCase(),
-      segment: segment.toLowerCase(),
-      rowsLeft: options.afterRows,
-      churn: options.churn,
-      size: options.size,
-    });
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -216,18 +191,7 @@ export class DataApi {
       generation: segment?.generation ?? null,
     });
     sendJson(res, 200, body);
-    if (segment) this.countTowardsMutations(environment, segment, value.length);
-  }
-
-  // The refresh lands after the page that crosses the threshold was served from the old membership.
-  private countTowardsMutations(environment: EnvironmentState, segment: SegmentState, rows: number): void {
-    for (const plan of [...this.mutations]) {
-      if (plan.environmentId !== environment.id || plan.segment !== segment.name.toLowerCase()) continue;
-      plan.rowsLeft -= rows;
-      if (plan.rowsLeft > 0) continue;
-      this.mutations.splice(this.mutations.indexOf(plan), 1);
-      refreshSegment(segment, { churn: plan.churn, size: plan.size });
-    }
+    if (segment) this.mutations.served(environment, segment, value.length);
   }
 }
 
@@ -295,10 +259,6 @@ function project(profile: Profile, select: string[] | null): Partial<Record<keyo
   const row: Partial<Record<keyof Profile, ProfileValue>> = {};
   for (const field of select as (keyof Profile)[]) row[field] = profile[field];
   return row;
-}
-
-function universeSize(environment: EnvironmentState): number {
-  return environment.segments.reduce((size, segment) => Math.max(size, segment.start + segment.size), 0);
 }
 
 function odataError(code: string, message: string): { error: { code: string; message: string } } {

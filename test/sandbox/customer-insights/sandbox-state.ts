@@ -17,6 +17,8 @@ export interface SegmentDefinition {
 export interface EnvironmentDefinition {
   id: string;
   displayName: string;
+  /** Host of the Dataverse organisation the environment writes its tables to (default: from the id). */
+  orgHost?: string;
   segments: SegmentDefinition[];
 }
 
@@ -48,6 +50,8 @@ export type SegmentJobStatus =
 export interface EnvironmentState {
   readonly id: string;
   readonly displayName: string;
+  /** e.g. `contoso.crm4.dynamics.com`; the organisation URL is `https://<orgHost>`. */
+  readonly orgHost: string;
   readonly segments: SegmentState[];
 }
 
@@ -59,6 +63,7 @@ export function createEnvironmentStates(
   return definitions.map((environment) => ({
     id: environment.id.toLowerCase(),
     displayName: environment.displayName,
+    orgHost: (environment.orgHost ?? `org${environment.id.slice(0, 8)}.crm.dynamics.com`).toLowerCase(),
     segments: environment.segments.map((segment) => ({
       seed,
       name: segment.name,
@@ -106,4 +111,52 @@ export function refreshSegment(segment: SegmentState, options: RefreshOptions = 
   segment.jobStatus = 'CompletedSuccess';
   segment.lastRefreshed = new Date(Math.max(Date.now(), segment.lastRefreshed.getTime() + 1));
   return segment;
+}
+
+/** How many customers the environment's profile table holds: every segment's range, and nothing above. */
+export function universeSize(environment: EnvironmentState): number {
+  return environment.segments.reduce((size, segment) => Math.max(size, segment.start + segment.size), 0);
+}
+
+export interface MutateDuringReadOptions {
+  /** Rows of this segment the server serves (from now on, on either route) before the refresh lands. */
+  afterRows: number;
+  churn?: number;
+  size?: number;
+  environmentId?: string;
+}
+
+/**
+ * Refreshes armed to land in the middle of a read, on the Data API or Dataverse alike: each counts
+ * the segment's rows served and refreshes it once the page crossing its threshold has gone out
+ * (that page still comes from the old membership).
+ */
+export class RefreshesDuringReads {
+  private readonly plans: {
+    environmentId: string;
+    segment: string;
+    rowsLeft: number;
+    churn: number | undefined;
+    size: number | undefined;
+  }[] = [];
+
+  arm(environmentId: string, segment: string, options: MutateDuringReadOptions): void {
+    this.plans.push({
+      environmentId: environmentId.toLowerCase(),
+      segment: segment.toLowerCase(),
+      rowsLeft: options.afterRows,
+      churn: options.churn,
+      size: options.size,
+    });
+  }
+
+  served(environment: EnvironmentState, segment: SegmentState, rows: number): void {
+    for (const plan of [...this.plans]) {
+      if (plan.environmentId !== environment.id || plan.segment !== segment.name.toLowerCase()) continue;
+      plan.rowsLeft -= rows;
+      if (plan.rowsLeft > 0) continue;
+      this.plans.splice(this.plans.indexOf(plan), 1);
+      refreshSegment(segment, { churn: plan.churn, size: plan.size });
+    }
+  }
 }
