@@ -3,6 +3,7 @@ import { mapProfile } from '../core/mapping/map-profile.ts';
 import { suggestMapping } from '../core/mapping/suggest-mapping.ts';
 import { sanitizeTag, tagForSegment } from '../core/tag-name.ts';
 import type { ExportDraft, ExportSummary, PreviewRow, SegmentChoice } from '../messaging/protocol.ts';
+import type { SegmentSource } from '../sources/segment-source.ts';
 import { getConnection, listConnections } from '../storage/connections.ts';
 import { deleteExport, getExport, listExports, putExport } from '../storage/exports.ts';
 import { deleteLedgerForExports } from '../storage/ledger.ts';
@@ -42,6 +43,17 @@ type ExportHandlers = Pick<
 
 const fail = (code: string, message: string) => new HandledError({ code, message, retryable: false });
 
+/**
+ * Whether the source reports when a segment was last refreshed, which "After each source refresh"
+ * watches. Customer Insights through Dataverse does not; a source that cannot be asked now gets
+ * the benefit of the doubt (the scheduler skips a segment without a refresh time).
+ */
+async function reportsRefreshes(source: SegmentSource, segmentId: string): Promise<boolean> {
+  const segments = await source.listSegments().catch(() => null);
+  const segment = segments?.find((s) => s.id.toLowerCase() === segmentId.toLowerCase());
+  return segment === undefined || segment.lastRefreshedAt !== null;
+}
+
 export function createExportHandlers(deps: ExportDeps): ExportHandlers {
   /** Contributors may only use connections shared with them, and only edit exports that use those. */
   async function requireUsableConnection(db: Database, connectionId: string | null) {
@@ -68,8 +80,15 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
     await requireUsableConnection(db, draft.connectionId);
     const segments = [];
     for (const segment of draft.segments) {
-      if (!(await deps.sources.sourceFor(segment.sourceId))) {
+      const source = await deps.sources.sourceFor(segment.sourceId);
+      if (!source) {
         throw fail('segment-missing', `The segment “${segment.displayName}” is no longer available.`);
+      }
+      if (draft.schedule.kind === 'after-refresh' && !(await reportsRefreshes(source, segment.segmentId))) {
+        throw fail(
+          'schedule-no-refresh',
+          `“After each source refresh” cannot follow “${segment.displayName}”: its source publishes no refresh time. Choose another schedule.`,
+        );
       }
       const tag = sanitizeTag(segment.tag);
       if (!tag.ok) throw fail('tag-invalid', `The tag for “${segment.displayName}” is empty after cleaning.`);
@@ -119,6 +138,7 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
             segmentId: s.id,
             displayName: s.displayName,
             memberCount: s.memberCount,
+            refreshTracked: s.lastRefreshedAt !== null,
             suggestedTag: tagForSegment(s.displayName, s.id),
           });
         }

@@ -26,6 +26,11 @@ browser.alarms.onAlarm.addListener(async (alarm) => {
   if (alarm.name === SCHEDULE_ALARM) await running.onScheduleAlarm();
 });
 
+// A Dataverse organisation the user just allowed: runs waiting for it go on now.
+browser.permissions.onAdded.addListener(async () => {
+  await (await engine).resume();
+});
+
 browser.tabs.onRemoved.addListener((tabId) => {
   void forgetTabPage(browser.storage.session, tabId);
 });

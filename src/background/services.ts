@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import { systemClock } from '../core/clock.ts';
+import { originPattern } from '../core/org-url.ts';
 import { deleteAllData } from '../storage/delete-all.ts';
 import { openDatabase } from '../storage/open-database.ts';
 import { Vault } from '../storage/vault.ts';
@@ -28,6 +29,7 @@ export const customerInsights = new CustomerInsightsEnvironments({
   fetch: (input, init) => fetch(input, init),
   clock: systemClock,
   redirectUrl: () => browser.identity.getRedirectURL(),
+  originAllowed: (origin) => browser.permissions.contains({ origins: [originPattern(origin)] }),
 });
 export const sources = new SourceRegistry(ready, customerInsights);
 

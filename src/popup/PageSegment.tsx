@@ -62,6 +62,15 @@ function SegmentState({ found, onChanged }: { found: CiPageSegment; onChanged: (
           </button>
         </>
       );
+    case 'access-required':
+      return (
+        <>
+          <p>{t('popupAccessRequired', found.orgUrl ? new URL(found.orgUrl).host : '')}</p>
+          <button type="button" onClick={() => openSources()}>
+            {t('popupOpenSources')}
+          </button>
+        </>
+      );
     case 'not-found':
       return <p>{t('popupSegmentNotFound')}</p>;
     case 'segment':
@@ -116,10 +125,20 @@ function SegmentExport({
       <h2>{segment.displayName}</h2>
       <dl class="facts">
         <dt>{t('popupMembers')}</dt>
-        <dd>{segment.memberCount === null ? t('popupUnknown') : segment.memberCount.toLocaleString()}</dd>
+        <dd>
+          {segment.memberCount !== null
+            ? segment.memberCount.toLocaleString()
+            : segment.membersAtLeast !== null
+              ? t('popupMoreThan', segment.membersAtLeast.toLocaleString())
+              : t('popupUnknown')}
+        </dd>
         <dt>{t('popupLastRefreshed')}</dt>
         <dd>
-          {segment.lastRefreshedAt === null ? t('popupUnknown') : formatDateTime(segment.lastRefreshedAt)}
+          {segment.lastRefreshedAt !== null
+            ? formatDateTime(segment.lastRefreshedAt)
+            : found.route === 'dataverse'
+              ? t('popupRefreshNotPublished')
+              : t('popupUnknown')}
         </dd>
       </dl>
       {found.exportIds.length === 0 ? (

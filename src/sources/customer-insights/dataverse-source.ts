@@ -100,6 +100,14 @@ export class DataverseSource implements SegmentSource {
     this.#pageSize = Math.min(options.pageSize ?? DEFAULT_MEMBER_PAGE_SIZE, MAX_IN_VALUES);
   }
 
+  /**
+   * One profile read: proves the organisation URL, the browser's access to it, the sign-in and its
+   * resource, and that Customer Insights writes its tables there.
+   */
+  async checkAccess(options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.#client.page({ entitySet: PROFILES, params: [['$select', CUSTOMER_ID]] }, 1, options);
+  }
+
   listSegments(): Promise<SegmentInfo[]> {
     return this.#knownSegments();
   }

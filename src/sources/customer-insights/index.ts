@@ -10,6 +10,8 @@ export {
   type InstanceInfo,
   type SegmentMetadata,
 } from './data-api-client.ts';
+export { DataverseClient, type DataverseClientOptions } from './dataverse-client.ts';
+export { DataverseSource, type DataverseSourceOptions, type MemberCount } from './dataverse-source.ts';
 export {
   type AuthorizeRequest,
   authorizeUrl,
@@ -26,6 +28,7 @@ export {
 export {
   CustomerInsightsError,
   type CustomerInsightsErrorCode,
+  OrgAccessRequiredError,
   SignInCancelledError,
   SignInError,
   type SignInErrorCode,

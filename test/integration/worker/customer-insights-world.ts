@@ -7,6 +7,7 @@ import { createExportHandlers } from '../../../src/background/export-handlers.ts
 import { Roles } from '../../../src/background/roles.ts';
 import { SourceRegistry } from '../../../src/background/source-registry.ts';
 import { systemClock } from '../../../src/core/clock.ts';
+import { protocol } from '../../../src/messaging/protocol.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
 import { exportNamesBySource } from '../../../src/storage/exports.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
@@ -32,12 +33,15 @@ export async function customerInsightsWorld(
   const vault = new Vault(db);
   const secrets = new CiSecrets(Promise.resolve(vault));
   const roles = new Roles({ ready, session: memorySession(), now: () => Date.now(), iterations: 1_000 });
+  /** Origins the browser lets the extension reach, as `permissions.contains` would say. */
+  const allowedOrigins = new Set<string>(sandbox.hosts.map((host) => `https://${host}`));
   const environments = new CustomerInsightsEnvironments({
     ready,
     secrets,
     fetch,
     clock: systemClock,
     redirectUrl: () => REDIRECT_URL,
+    originAllowed: async (origin) => allowedOrigins.has(origin),
   });
   const sources = new SourceRegistry(ready, environments);
   let ids = 0;
@@ -75,11 +79,29 @@ export async function customerInsightsWorld(
     (
       await handlers['ci.environments.save'](
         {
+          route: 'data-api',
           environmentId,
           tenant: 'organizations',
           clientId: CLIENT_ID,
           subscriptionKey: sandbox.subscriptionKey,
         },
+        ctx,
+      )
+    ).environment;
+  /** As the form saves it: the organisation URL as pasted, parsed by the message's schema. */
+  const addDataverseEnvironment = async (
+    environmentId = sandbox.environmentId,
+    orgUrl = sandbox.orgUrl(environmentId),
+  ) =>
+    (
+      await handlers['ci.environments.save'](
+        protocol['ci.environments.save'].request.parse({
+          route: 'dataverse',
+          environmentId,
+          orgUrl: `${orgUrl}/main.aspx?appid=0a1b2c3d`,
+          tenant: 'organizations',
+          clientId: CLIENT_ID,
+        }),
         ctx,
       )
     ).environment;
@@ -109,7 +131,9 @@ export async function customerInsightsWorld(
     launched,
     /** How often a sign-in told the engine to resume waiting runs. */
     signIns: () => signIns,
+    allowedOrigins,
     addEnvironment,
+    addDataverseEnvironment,
     addConnection,
   };
 }

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { CustomerInsightsEnvironments } from '../../../src/background/customer-insights/environments.ts';
 import { CiSecrets } from '../../../src/background/customer-insights/token-store.ts';
+import { runDueSchedules } from '../../../src/background/engine/scheduler.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { SignInRequiredError } from '../../../src/sources/customer-insights/index.ts';
 import { getCiEnvironment } from '../../../src/storage/ci-environments.ts';
@@ -72,6 +73,7 @@ describe('Customer Insights environments in the worker', () => {
       segmentId: 'Male_under_40',
       displayName: 'Male under 40',
       memberCount: 1_200,
+      refreshTracked: true,
       suggestedTag: 'Male under 40',
     });
     expect(segments).toContainEqual(
@@ -121,6 +123,7 @@ describe('Customer Insights environments in the worker', () => {
       fetch: http.fetch,
       clock: systemClock,
       redirectUrl: () => REDIRECT_URL,
+      originAllowed: async () => true,
     });
     const source = await restarted.sourceFor(added.id);
     expect((await source?.listSegments())?.map((s) => s.id)).toContain('Male_under_40');
@@ -151,11 +154,13 @@ describe('Customer Insights environments in the worker', () => {
     expect(found).toEqual({
       state: 'segment',
       sourceId: added.id,
+      route: 'data-api',
       segment: {
         id: 'Male_under_40',
         displayName: 'Male under 40',
         memberCount: 1_200,
-        lastRefreshedAt: expect.any(Number),
+        membersAtLeast: null,
+        lastRefreshedAt: sandbox.segments.find((s) => s.name === 'Male_under_40')?.lastRefreshed.getTime(),
       },
       exportIds: [],
     });
@@ -235,10 +240,58 @@ describe('Customer Insights environments in the worker', () => {
     expect(await world.sources.sourceFor(added.id)).toBeUndefined();
   });
 
+  test('runs "After each source refresh" once per newer evaluationDate, not while the refresh runs', async () => {
+    const added = await world.addEnvironment();
+    await world.handlers['ci.environments.signIn']({ id: added.id }, ctx);
+    await world.addConnection('c1', 'Brand', 'administrators');
+    const { id } = await world.exports['exports.save'](
+      {
+        draft: {
+          name: 'VIP after refresh',
+          connectionId: 'c1',
+          segments: [{ sourceId: added.id, segmentId: 'New_customers_VIP', displayName: 'VIP', tag: 'VIP' }],
+          mapping: { email: 'EmailAddress' },
+          syncMode: 'mirror',
+          schedule: { kind: 'after-refresh' },
+        },
+      },
+      ctx,
+    );
+    const started: string[] = [];
+    const look = () =>
+      runDueSchedules({
+        db: world.db,
+        now: Date.now(),
+        utcOffsetAt: () => 0,
+        refreshPollMs: 60_000,
+        alarms: { set: async () => {}, clear: async () => {} },
+        sourceFor: (sourceId) => world.sources.sourceFor(sourceId),
+        startRun: async (exportId, trigger) => {
+          started.push(`${exportId}:${trigger}`);
+          return 'run';
+        },
+      });
+    await look(); // the first look only records the last refresh
+    await look();
+    expect(started).toEqual([]);
+
+    // A refresh that has started but not finished: its members are not ready to read.
+    sandbox.control.setSegmentJob('New_customers_VIP', 'Running', {
+      evaluationDate: new Date(Date.now() + 1),
+    });
+    await look();
+    expect(started).toEqual([]);
+    sandbox.control.refreshSegment('New_customers_VIP');
+    await look();
+    await look();
+    expect(started).toEqual([`${id}:source-refresh`]);
+  });
+
   test('says what is wrong when the subscription key is refused', async () => {
     const added = (
       await world.handlers['ci.environments.save'](
         {
+          route: 'data-api',
           environmentId: sandbox.environmentId,
           tenant: 'organizations',
           clientId: CLIENT_ID,

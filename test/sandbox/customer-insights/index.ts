@@ -67,8 +67,15 @@ export interface CustomerInsightsControl {
   throttleDataverseNext(count: number, retryAfterSeconds?: number): void;
   /** The next `count` Dataverse calls (after authentication) answer `status` (default 503). */
   failDataverseNext(count: number, status?: number): void;
-  /** The segment's evaluation job is now in `status` (e.g. `Running`), as `manage/segments` reports it. */
-  setSegmentJob(name: string, status: SegmentJobStatus, environmentId?: string): void;
+  /**
+   * The segment's evaluation job is now in `status` (e.g. `Running`), as `manage/segments` reports
+   * it, optionally with a new `evaluationDate` (the library does not say which date a running job shows).
+   */
+  setSegmentJob(
+    name: string,
+    status: SegmentJobStatus,
+    options?: { evaluationDate?: Date; environmentId?: string },
+  ): void;
   /**
    * Refreshes a segment now: generation + 1, membership slides by `churn` (lowest CustomerIds leave,
    * new ones join above the highest), optional new size, later `lastRefreshed`. Returns the live state.
@@ -242,8 +249,10 @@ export async function startCustomerInsightsSandbox(
       failNext: (count, status) => dataApi.failNext(count, status),
       throttleDataverseNext: (count, retryAfterSeconds) => dataverse.throttleNext(count, retryAfterSeconds),
       failDataverseNext: (count, status) => dataverse.failNext(count, status),
-      setSegmentJob: (name, status, environmentId) => {
-        segmentState(name, environmentId).jobStatus = status;
+      setSegmentJob: (name, status, options = {}) => {
+        const segment = segmentState(name, options.environmentId);
+        segment.jobStatus = status;
+        if (options.evaluationDate) segment.lastRefreshed = options.evaluationDate;
       },
       refreshSegment: (name, refresh = {}) =>
         refreshSegment(segmentState(name, refresh.environmentId), refresh),

@@ -43,6 +43,7 @@ function handlers() {
       fetch: noNetwork,
       clock: systemClock,
       redirectUrl: () => 'https://extension-id.chromiumapp.org/',
+      originAllowed: async () => true,
     }),
     launch: async (url) => {
       launches.push(url);
@@ -72,6 +73,7 @@ beforeEach(async () => {
 const add = (h: ReturnType<typeof handlers>, fields: Record<string, string> = {}) =>
   h['ci.environments.save'](
     protocol['ci.environments.save'].request.parse({
+      route: 'data-api',
       environmentId: ENVIRONMENT,
       tenant: 'contoso.onmicrosoft.com',
       clientId: CLIENT,
@@ -102,7 +104,12 @@ describe('Customer Insights environment handlers', () => {
     await expect(add(h)).rejects.toMatchObject({ data: { code: 'ci.duplicate-environment' } });
     await expect(
       h['ci.environments.save'](
-        { environmentId: ENVIRONMENT.replace('3f', '4f'), tenant: 'organizations', clientId: CLIENT },
+        {
+          route: 'data-api',
+          environmentId: ENVIRONMENT.replace('3f', '4f'),
+          tenant: 'organizations',
+          clientId: CLIENT,
+        },
         ctx,
       ),
     ).rejects.toMatchObject({ data: { code: 'ci.subscription-key-missing' } });
@@ -115,13 +122,25 @@ describe('Customer Insights environment handlers', () => {
     await db.put('sources', { ...((await db.get('sources', environment.id)) as object), signedInAt: 5 });
 
     const sameApp = await h['ci.environments.save'](
-      { id: environment.id, environmentId: ENVIRONMENT, tenant: 'contoso.onmicrosoft.com', clientId: CLIENT },
+      {
+        route: 'data-api',
+        id: environment.id,
+        environmentId: ENVIRONMENT,
+        tenant: 'contoso.onmicrosoft.com',
+        clientId: CLIENT,
+      },
       ctx,
     );
     expect(sameApp.environment).toMatchObject({ keyHint: '••••ABCD', state: 'signed-in' });
 
     const otherApp = await h['ci.environments.save'](
-      { id: environment.id, environmentId: ENVIRONMENT, tenant: 'organizations', clientId: CLIENT },
+      {
+        route: 'data-api',
+        id: environment.id,
+        environmentId: ENVIRONMENT,
+        tenant: 'organizations',
+        clientId: CLIENT,
+      },
       ctx,
     );
     expect(otherApp.environment.state).toBe('signed-out');

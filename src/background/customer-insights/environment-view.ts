@@ -1,0 +1,26 @@
+import type { CiEnvironmentView } from '../../messaging/protocol.ts';
+import type { CiEnvironmentRecord } from '../../storage/ci-environments.ts';
+
+export function stateOf(record: CiEnvironmentRecord): CiEnvironmentView['state'] {
+  if (record.signedInAt === null) return 'signed-out';
+  return record.signInRequired ? 'sign-in-required' : 'signed-in';
+}
+
+/** What Sources may show of an environment: no secret, only the key's last four characters. */
+export function view(record: CiEnvironmentRecord, usedBy: string[]): CiEnvironmentView {
+  return {
+    id: record.id,
+    kind: 'customer-insights',
+    route: record.route,
+    environmentId: record.environmentId,
+    orgUrl: record.orgUrl,
+    name: record.name,
+    tenant: record.tenant,
+    clientId: record.clientId,
+    keyHint: record.keyHint,
+    state: stateOf(record),
+    signedInAt: record.signedInAt,
+    usedBy,
+    segments: record.segments,
+  };
+}
