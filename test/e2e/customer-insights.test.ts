@@ -217,7 +217,12 @@ describe('Customer Insights through Dataverse in the browser', () => {
     await expect.poll(() => when.locator('option[value="after-refresh"]').isDisabled()).toBe(true);
 
     const dump = await browser.storageDump();
-    for (const text of [dump, await options.content(), await popup.content(), browser.consoleLines.join('\n')]) {
+    for (const text of [
+      dump,
+      await options.content(),
+      await popup.content(),
+      browser.consoleLines.join('\n'),
+    ]) {
       expect(text).not.toMatch(ACCESS_TOKEN);
       expect(text).not.toMatch(REFRESH_TOKEN);
     }

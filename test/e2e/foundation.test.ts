@@ -32,6 +32,8 @@ describe('the production build', () => {
       'https://api.ci.ai.dynamics.com/*',
       'https://login.microsoftonline.com/*',
     ]);
+    // Dataverse organisations are asked for one at a time, when the user adds one; none at install.
+    expect(manifest.optional_host_permissions).toEqual(['https://*.dynamics.com/*']);
     expect(manifest.content_scripts.map((c: { matches: string[] }) => c.matches)).toEqual([
       ['https://home.ci.ai.dynamics.com/*'],
     ]);

@@ -415,7 +415,10 @@ interface ChromeStorageGlobal {
 
 interface DeveloperPrivateGlobal {
   chrome: {
-    developerPrivate: Record<'addHostPermission' | 'removeHostPermission', (id: string, host: string) => Promise<void>>;
+    developerPrivate: Record<
+      'addHostPermission' | 'removeHostPermission',
+      (id: string, host: string) => Promise<void>
+    >;
   };
 }
 

@@ -106,7 +106,9 @@ export async function addDataverseEnvironment(
   await page.getByRole('radio', { name: 'Through Dataverse (recommended)' }).waitFor();
   await page.getByLabel('Environment ID').fill(environment.id);
   await page.getByLabel('Dataverse organisation URL').fill(environment.pastedUrl);
-  await page.getByText(`Saving asks the browser to let the extension reach https://${environment.host}.`).waitFor();
+  await page
+    .getByText(`Saving asks the browser to let the extension reach https://${environment.host}.`)
+    .waitFor();
   await page.getByLabel('Tenant').fill('organizations');
   await page.getByLabel('Application (client) ID').fill(environment.clientId);
   await page.getByRole('button', { name: 'Save' }).click();
