@@ -75,6 +75,29 @@ async function tabIdOf(browser: ExtensionBrowser, page: Page): Promise<number> {
   });
 }
 
+/** Every member of the segment with a usable email, normalised as Omnisend keeps it. */
+function expectedEmails(name: string): Set<string> {
+  const segment = ci.segments.find((x) => x.name === name)!;
+  const expected = new Set<string>();
+  for (const profile of segmentMembers(segment)) {
+    const email = normalizeEmail(profile.EmailAddress ?? '');
+    if (email.ok) expected.add(email.value);
+  }
+  return expected;
+}
+
+/** A secret is nowhere a page, the extension's storage or its console could show it. */
+async function expectNoSecrets(browser: ExtensionBrowser, pages: Page[], secrets: (string | RegExp)[]) {
+  const texts = [await browser.storageDump(), browser.consoleLines.join('\n')];
+  for (const page of pages) texts.push(await page.content());
+  for (const text of texts) {
+    for (const secret of secrets) {
+      if (typeof secret === 'string') expect(text).not.toContain(secret);
+      else expect(text).not.toMatch(secret);
+    }
+  }
+}
+
 describe('Customer Insights in the browser', () => {
   test('signs in from Sources, shows the segment page in the popup, follows in-app navigation and exports it', async () => {
     browser = await launch();
@@ -107,28 +130,12 @@ describe('Customer Insights in the browser', () => {
     await covering.getByText('Male under 40', { exact: true }).waitFor();
     await covering.getByText(/Successful/).waitFor({ timeout: 60_000 });
     // Exactly the segment's members with a usable email, once each, whatever their spelling.
-    const segment = ci.segments.find((x) => x.name === 'Male_under_40')!;
-    const expected = new Set<string>();
-    for (const profile of segmentMembers(segment)) {
-      const email = normalizeEmail(profile.EmailAddress ?? '');
-      if (email.ok) expected.add(email.value);
-    }
     const tagged = omnisend.inspect.contacts().filter((c) => c.tags.includes('Male under 40'));
-    expect(new Set(tagged.map((c) => c.email))).toEqual(expected);
+    expect(new Set(tagged.map((c) => c.email))).toEqual(expectedEmails('Male_under_40'));
     expect(omnisend.inspect.welcomeMessages()).toEqual([]);
 
     // The subscription key and the tokens are nowhere a page, the storage or the console could show them.
-    const dump = await browser.storageDump();
-    for (const text of [
-      dump,
-      await options.content(),
-      await popup.content(),
-      browser.consoleLines.join('\n'),
-    ]) {
-      expect(text).not.toContain(ci.subscriptionKey);
-      expect(text).not.toMatch(ACCESS_TOKEN);
-      expect(text).not.toMatch(REFRESH_TOKEN);
-    }
+    await expectNoSecrets(browser, [options, popup], [ci.subscriptionKey, ACCESS_TOKEN, REFRESH_TOKEN]);
   });
 
   test('offers Sources, pre-filled, for a segment page of an environment that is not set up', async () => {
@@ -144,17 +151,6 @@ describe('Customer Insights in the browser', () => {
     expect(await sources.getByLabel('Environment ID').inputValue()).toBe(ci.environments[1]!.id);
   });
 });
-
-/** Every member of the segment with a usable email, normalised as Omnisend keeps it. */
-function expectedEmails(name: string): Set<string> {
-  const segment = ci.segments.find((x) => x.name === name)!;
-  const expected = new Set<string>();
-  for (const profile of segmentMembers(segment)) {
-    const email = normalizeEmail(profile.EmailAddress ?? '');
-    if (email.ok) expected.add(email.value);
-  }
-  return expected;
-}
 
 const ORG_HOST = 'contoso.crm4.dynamics.com';
 
@@ -216,16 +212,7 @@ describe('Customer Insights through Dataverse in the browser', () => {
     const when = options.getByLabel('When to run');
     await expect.poll(() => when.locator('option[value="after-refresh"]').isDisabled()).toBe(true);
 
-    const dump = await browser.storageDump();
-    for (const text of [
-      dump,
-      await options.content(),
-      await popup.content(),
-      browser.consoleLines.join('\n'),
-    ]) {
-      expect(text).not.toMatch(ACCESS_TOKEN);
-      expect(text).not.toMatch(REFRESH_TOKEN);
-    }
+    await expectNoSecrets(browser, [options, popup], [ACCESS_TOKEN, REFRESH_TOKEN]);
   });
 
   test('notices access taken back in chrome://extensions, and goes on once it is given again', async () => {

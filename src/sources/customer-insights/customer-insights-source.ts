@@ -37,6 +37,7 @@ import {
 } from './data-api-client.ts';
 import { CustomerInsightsError } from './errors.ts';
 import { isAnnotation, withoutAnnotations } from './odata.ts';
+import { decodeCursor, encodeCursor } from './read-cursor.ts';
 import type { AccessTokens } from './token-provider.ts';
 
 export interface CustomerInsightsSourceOptions {
@@ -132,7 +133,8 @@ export class CustomerInsightsSource implements SegmentSource {
     options: ReadOptions = {},
   ): Promise<CustomerInsightsMemberPage> {
     const signal = options.signal;
-    const position = cursor === null ? await this.#firstPass(segmentId, signal) : decodeCursor(cursor);
+    const position =
+      cursor === null ? await this.#firstPass(segmentId, signal) : decodeCursor(cursorSchema, cursor);
     const page = await this.#client.readCustomers(
       this.#instanceId,
       {
@@ -206,25 +208,4 @@ function toSourceRow(row: Record<string, unknown>, position: number): SourceRow 
     );
   }
   return { key: String(key.data), position, values: withoutAnnotations(row) };
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return JSON.stringify(cursor);
-}
-
-function decodeCursor(text: string): Cursor {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = cursorSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new CustomerInsightsError(
-      'customer-insights.invalid-cursor',
-      'The saved reading position of this segment is not readable – run the export again from the start.',
-    );
-  }
-  return parsed.data;
 }

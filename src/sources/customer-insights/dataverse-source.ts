@@ -38,6 +38,7 @@ import {
 } from './dataverse-query.ts';
 import { CustomerInsightsError } from './errors.ts';
 import { isAnnotation, withoutAnnotations } from './odata.ts';
+import { decodeCursor, encodeCursor } from './read-cursor.ts';
 
 export interface DataverseSourceOptions {
   client: DataverseClient;
@@ -138,7 +139,7 @@ export class DataverseSource implements SegmentSource {
     cursor: string | null,
     options: ReadOptions = {},
   ): Promise<DataverseMemberPage> {
-    const position = cursor === null ? firstPass(0, false, true) : decodeCursor(cursor);
+    const position = cursor === null ? firstPass(0, false, true) : decodeCursor(cursorSchema, cursor);
     if (position.phase === 'verify') return this.#verify(segmentId, position, options.signal);
 
     const members = await this.#memberships(segmentId, position.link, this.#pageSize, options.signal);
@@ -297,25 +298,4 @@ function firstPass(pass: 0 | 1, changed: boolean, complete: boolean): Cursor {
     changed,
     complete,
   };
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return JSON.stringify(cursor);
-}
-
-function decodeCursor(text: string): Cursor {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = cursorSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new CustomerInsightsError(
-      'customer-insights.invalid-cursor',
-      'The saved reading position of this segment is not readable – run the export again from the start.',
-    );
-  }
-  return parsed.data;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CUSTOMER_INSIGHTS_AUDIENCE, type EntraId } from './entra-id.ts';
 import { sendJson } from './http-helpers.ts';
+import { InjectedFaults } from './injected-faults.ts';
 import { customerAt, PROFILE_FIELDS, type Profile, type ProfileValue, profileAt } from './profiles.ts';
 import {
   type EnvironmentState,
@@ -33,12 +34,11 @@ export interface DataRead {
 /**
  * The Customer Insights Data API (`/v1`). Every call needs a valid `Ocp-Apim-Subscription-Key`
  * (checked first, as the API gateway does) and a live bearer token from the sandbox's Entra ID with
- * the Customer Insights audience. Faults are injected per request with `throttleNext`/`failNext`.
+ * the Customer Insights audience. Faults are injected per request (`faults`).
  */
 export class DataApi {
   readonly reads: DataRead[] = [];
-  private throttle = { count: 0, retryAfterSeconds: 1 };
-  private failures = { count: 0, status: 503 };
+  readonly faults = new InjectedFaults();
 
   constructor(
     private readonly environments: EnvironmentState[],
@@ -47,19 +47,11 @@ export class DataApi {
     readonly settings: DataApiSettings,
   ) {}
 
-  throttleNext(count: number, retryAfterSeconds = 1): void {
-    this.throttle = { count, retryAfterSeconds };
-  }
-
-  failNext(count: number, status = 503): void {
-    this.failures = { count, status };
-  }
-
   handle(req: IncomingMessage, res: ServerResponse): void {
     if (!this.authorized(req, res)) return;
-    if (this.throttle.count > 0) {
-      this.throttle.count--;
-      const seconds = this.throttle.retryAfterSeconds;
+    const fault = this.faults.take();
+    if (fault?.kind === 'throttle') {
+      const seconds = fault.retryAfterSeconds;
       sendJson(
         res,
         429,
@@ -68,9 +60,8 @@ export class DataApi {
       );
       return;
     }
-    if (this.failures.count > 0) {
-      this.failures.count--;
-      sendJson(res, this.failures.status, odataError('ServiceUnavailable', 'The sandbox failed on purpose.'));
+    if (fault?.kind === 'fail') {
+      sendJson(res, fault.status, odataError('ServiceUnavailable', 'The sandbox failed on purpose.'));
       return;
     }
     const url = new URL(req.url ?? '/', API_ORIGIN);

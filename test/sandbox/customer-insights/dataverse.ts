@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntraId } from './entra-id.ts';
 import { sendJson, sendText } from './http-helpers.ts';
+import { InjectedFaults } from './injected-faults.ts';
 import { customerAt, customerIdAt, PROFILE_FIELDS, type Profile } from './profiles.ts';
 import {
   type EnvironmentState,
@@ -63,8 +64,7 @@ type Row = Record<string, unknown>;
 
 export class Dataverse {
   readonly reads: DataverseRead[] = [];
-  private throttle = { count: 0, retryAfterSeconds: 1 };
-  private failures = { count: 0, status: 503 };
+  readonly faults = new InjectedFaults();
 
   constructor(
     private readonly environments: EnvironmentState[],
@@ -76,14 +76,6 @@ export class Dataverse {
     return this.environments.map((environment) => environment.orgHost);
   }
 
-  throttleNext(count: number, retryAfterSeconds = 1): void {
-    this.throttle = { count, retryAfterSeconds };
-  }
-
-  failNext(count: number, status = 503): void {
-    this.failures = { count, status };
-  }
-
   handle(host: string, req: IncomingMessage, res: ServerResponse): void {
     const environment = this.environments.find((e) => e.orgHost === host);
     if (!environment) {
@@ -91,9 +83,9 @@ export class Dataverse {
       return;
     }
     if (!this.authorized(environment, req, res)) return;
-    if (this.throttle.count > 0) {
-      this.throttle.count--;
-      const seconds = this.throttle.retryAfterSeconds;
+    const fault = this.faults.take();
+    if (fault?.kind === 'throttle') {
+      const seconds = fault.retryAfterSeconds;
       sendJson(
         res,
         429,
@@ -102,9 +94,8 @@ export class Dataverse {
       );
       return;
     }
-    if (this.failures.count > 0) {
-      this.failures.count--;
-      sendJson(res, this.failures.status, error('0x80040216', 'The sandbox failed on purpose.'));
+    if (fault?.kind === 'fail') {
+      sendJson(res, fault.status, error('0x80040216', 'The sandbox failed on purpose.'));
       return;
     }
     if (req.method !== 'GET') {

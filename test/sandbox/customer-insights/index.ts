@@ -245,10 +245,11 @@ export async function startCustomerInsightsSandbox(
       setRenderDelay: (ms) => {
         webApp.renderDelayMs = ms;
       },
-      throttleNext: (count, retryAfterSeconds) => dataApi.throttleNext(count, retryAfterSeconds),
-      failNext: (count, status) => dataApi.failNext(count, status),
-      throttleDataverseNext: (count, retryAfterSeconds) => dataverse.throttleNext(count, retryAfterSeconds),
-      failDataverseNext: (count, status) => dataverse.failNext(count, status),
+      throttleNext: (count, retryAfterSeconds) => dataApi.faults.throttleNext(count, retryAfterSeconds),
+      failNext: (count, status) => dataApi.faults.failNext(count, status),
+      throttleDataverseNext: (count, retryAfterSeconds) =>
+        dataverse.faults.throttleNext(count, retryAfterSeconds),
+      failDataverseNext: (count, status) => dataverse.faults.failNext(count, status),
       setSegmentJob: (name, status, options = {}) => {
         const segment = segmentState(name, options.environmentId);
         segment.jobStatus = status;
