@@ -19,8 +19,8 @@ type KnownSegmentHandlers = Pick<Handlers, 'ci.segments.add' | 'ci.segments.reco
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-export async function countSegment(source: DataverseSource, outputName: string): Promise<MemberCount> {
-  return handled(() => source.countMembers(outputName, { maxPages: COUNT_PAGES }));
+export function countSegment(source: DataverseSource, outputName: string): Promise<MemberCount> {
+  return source.countMembers(outputName, { maxPages: COUNT_PAGES });
 }
 
 /** Keeps (or updates) a counted segment in the environment's record. */
@@ -67,7 +67,7 @@ export function createKnownSegmentHandlers(
   }
 
   async function recounted(record: CiEnvironmentRecord, segment: KnownSegment, source: DataverseSource) {
-    const count = await countSegment(source, segment.id);
+    const count = await handled(() => countSegment(source, segment.id));
     const updated = await keepSegment(deps, record.id, segment, count);
     return { environment: await viewOf(updated ?? record) };
   }
@@ -75,7 +75,7 @@ export function createKnownSegmentHandlers(
   return {
     async 'ci.segments.add'({ id, outputName, displayName }) {
       const { record, source } = await dataverseOf(id);
-      const count = await countSegment(source, outputName);
+      const count = await handled(() => countSegment(source, outputName));
       if (count.count === 0) {
         throw fail(
           'ci.segment-empty',

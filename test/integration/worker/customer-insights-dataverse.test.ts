@@ -150,6 +150,19 @@ describe('Customer Insights through Dataverse in the worker', () => {
     });
   });
 
+  test('says "sign in again" on a segment page once Entra no longer takes the stored sign-in', async () => {
+    const added = await signedIn();
+    sandbox.control.revokeRefreshTokens();
+    sandbox.control.expireAccessTokens();
+    world.environments.forget(added.id);
+    expect(await world.handlers['ci.page.segment'](detailPage('Male_under_40'), ctx)).toEqual({
+      state: 'sign-in-required',
+      sourceId: added.id,
+      environmentId: sandbox.environmentId,
+    });
+    expect((await getCiEnvironment(world.db, added.id))?.signInRequired).toBe(true);
+  });
+
   test('claims no segment on a page whose address names none with members', async () => {
     const added = await signedIn();
     expect(await world.handlers['ci.page.segment'](detailPage('Winback_2019'), ctx)).toEqual({
