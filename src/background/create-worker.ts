@@ -66,6 +66,8 @@ export interface Worker {
    * each, not once per missed slot). The alarms only wake a worker that was stopped.
    */
   catchUp(): Promise<void>;
+  /** The user let the extension reach more origins (`permissions.onAdded`): runs waiting for a Dataverse organisation go on. */
+  originsGranted(): Promise<void>;
 }
 
 /**
@@ -87,6 +89,9 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
       await engine.resume();
       await engine.onScheduleAlarm();
     },
+    async originsGranted() {
+      await (await ready()).engine.resume();
+    },
   };
 }
 
@@ -107,6 +112,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     fetch,
     clock,
     redirectUrl: () => platform.identity.redirectUrl(),
+    originAllowed: (origin) => platform.originAllowed(origin),
   });
   const sources = new SourceRegistry(db, customerInsights, tuning.sources);
   const engine = createOmnisendEngine(db, platform, tuning, vault, sources);
