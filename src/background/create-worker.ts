@@ -6,8 +6,10 @@ import { OmnisendClient } from '../omnisend/client.ts';
 import type { SegmentSource } from '../sources/segment-source.ts';
 import { deleteAllData } from '../storage/delete-all.ts';
 import { exportNamesBySource } from '../storage/exports.ts';
+import { fileParseErrors } from '../storage/file-sources.ts';
 import type { Database } from '../storage/open-database.ts';
 import { Vault } from '../storage/vault.ts';
+import { createCheckHandlers } from './check-handlers.ts';
 import { createConnectionHandlers } from './connection-handlers.ts';
 import { createCustomerInsightsHandlers } from './customer-insights/environment-handlers.ts';
 import { CustomerInsightsEnvironments } from './customer-insights/environments.ts';
@@ -16,6 +18,7 @@ import { interactiveLaunch } from './customer-insights/web-auth-flow.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import type { EngineTiming } from './engine/engine-types.ts';
 import { createOmnisendAccess } from './engine/omnisend-access.ts';
+import { ExportChecks } from './export-checks.ts';
 import { createExportHandlers } from './export-handlers.ts';
 import { type ExportServiceDeps, saveExport } from './export-service.ts';
 import type { Platform } from './platform.ts';
@@ -25,6 +28,7 @@ import { Roles } from './roles.ts';
 import { type HandlerContext, type Handlers, type Routing, route } from './router.ts';
 import { createRunFeedback } from './run-feedback.ts';
 import { createRunHandlers } from './run-handlers.ts';
+import { createRunProblemHandlers } from './run-problem-handlers.ts';
 import { classifySender, type SenderFacts } from './sender.ts';
 import { createSourceHandlers } from './source-handlers.ts';
 import { SourceRegistry } from './source-registry.ts';
@@ -117,6 +121,13 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
   const sources = new SourceRegistry(db, customerInsights, tuning.sources);
   const engine = createOmnisendEngine(db, platform, tuning, vault, sources);
   const exportDeps: ExportServiceDeps = { db, roles, sources, runs: engine, now, newId };
+  const checks = new ExportChecks({
+    sourceFor: (sourceId) => sources.sourceFor(sourceId),
+    fileErrors: (sourceId) => fileParseErrors(db, sourceId),
+    now,
+    newId,
+    today: () => new Date(now()).toISOString().slice(0, 10),
+  });
   const baseUrl = tuning.omnisend?.baseUrl;
 
   /** Settings › "Delete all data": stop every run first, so none writes into the emptied database. */
@@ -142,7 +153,9 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     }),
     ...createSourceHandlers({ db, now, newId, exportsBySource: () => exportNamesBySource(db) }),
     ...createExportHandlers(exportDeps),
+    ...createCheckHandlers(checks),
     ...createRunHandlers(engine),
+    ...createRunProblemHandlers(db),
     ...createCustomerInsightsHandlers({
       db,
       roles,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problemGroupSchema } from '../core/problem-tally.ts';
 import { rejectedRowSchema } from '../core/run/rejected-row.ts';
 import { runCountersSchema } from '../core/run/run-counters.ts';
 import { runErrorSchema, runPhaseSchema, runStatusSchema } from '../core/run/run-state.ts';
@@ -58,6 +59,12 @@ export const runMessages = {
     from: 'page',
     request: z.object({ id: z.string(), page: z.number().int().nonnegative() }).strict(),
     response: z.object({ rows: z.array(rejectedRowSchema), total: z.number(), pageSize: z.number() }),
+  },
+  /** What went wrong in a run, grouped: contacts not sent apart from values left out. */
+  'runs.problems': {
+    from: 'page',
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ groups: z.array(problemGroupSchema) }),
   },
   'runs.cancel': { from: 'page', request: z.object({ id: z.string() }).strict(), response: accepted },
 } as const satisfies Record<string, MessageSpec>;
