@@ -72,6 +72,8 @@ export interface Worker {
    * each, not once per missed slot). The alarms only wake a worker that was stopped.
    */
   catchUp(): Promise<void>;
+  /** The user let the extension reach more origins (`permissions.onAdded`): runs waiting for a Dataverse organisation go on. */
+  originsGranted(): Promise<void>;
 }
 
 /**
@@ -94,6 +96,9 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
       await liveRuns.reset(await engine.activeRuns());
       await engine.onScheduleAlarm();
     },
+    async originsGranted() {
+      await (await ready()).engine.resume();
+    },
   };
 }
 
@@ -115,6 +120,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     fetch,
     clock,
     redirectUrl: () => platform.identity.redirectUrl(),
+    originAllowed: (origin) => platform.originAllowed(origin),
   });
   const sources = new SourceRegistry(db, customerInsights, tuning.sources);
   const liveRuns = createLiveRuns(session);
@@ -155,7 +161,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     ...createCheckHandlers(checks),
     ...createRunHandlers(engine),
     ...createRunProblemHandlers(db),
-    ...createAttentionHandlers({ db, roles }),
+    ...createAttentionHandlers({ db, roles, reachable: (record) => customerInsights.reachable(record) }),
     ...createCustomerInsightsHandlers({
       db,
       roles,

@@ -16,6 +16,13 @@ export const attentionItemSchema = z.discriminatedUnion('kind', [
   }),
   /** A Customer Insights environment wants its user to sign in again. */
   z.object({ kind: z.literal('sign-in-required'), sourceId: z.string(), name: z.string() }),
+  /** The browser does not let the extension reach the Dataverse organisation of an environment. */
+  z.object({
+    kind: z.literal('access-required'),
+    sourceId: z.string(),
+    name: z.string(),
+    host: z.string(),
+  }),
   /** The latest run ended because the browser's storage was full. */
   z.object({ kind: z.literal('storage-full') }),
 ]);

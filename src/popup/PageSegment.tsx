@@ -1,9 +1,5 @@
 import { useState } from 'preact/hooks';
-import type {
-  CustomerInsightsPageSegment,
-  ExportSummary,
-  SegmentPageContextReport,
-} from '../messaging/protocol.ts';
+import type { CustomerInsightsPageSegment, ExportSummary, PageCluesReport } from '../messaging/protocol.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { formatDateTime, formatNumber } from '../ui/format.ts';
 import { t } from '../ui/i18n.ts';
@@ -15,7 +11,7 @@ import { openOptionsAt } from './open-options.ts';
 type FoundSegment = Extract<CustomerInsightsPageSegment, { state: 'segment' }>;
 
 /** What the popup says about the segment page its tab shows, and how to export that segment. */
-export function DetectedSegment({ page, revision }: { page: SegmentPageContextReport; revision: number }) {
+export function DetectedSegment({ page, revision }: { page: PageCluesReport; revision: number }) {
   const [version, setVersion] = useState(0);
   const found = useAsync(() => ask('customer-insights.page.segment', { page }), [version]);
   if (found.state === 'loading') return <p>{t('popupLookingUp')}</p>;
@@ -44,6 +40,15 @@ function SegmentState({ found, revision, onChanged }: StateProps) {
       return (
         <section class="page-segment">
           <p>{t('popupSignInRequired')}</p>
+          <button type="button" onClick={() => openOptionsAt('sources')}>
+            {t('popupOpenSources')}
+          </button>
+        </section>
+      );
+    case 'access-required':
+      return (
+        <section class="page-segment">
+          <p>{t('popupAccessRequired', found.orgUrl ? new URL(found.orgUrl).host : '')}</p>
           <button type="button" onClick={() => openOptionsAt('sources')}>
             {t('popupOpenSources')}
           </button>
@@ -93,10 +98,20 @@ function SegmentExport({ found, revision, onChanged }: { found: FoundSegment } &
       <h2 id="segment-title">{segment.displayName}</h2>
       <dl class="facts">
         <dt>{t('popupMembers')}</dt>
-        <dd>{segment.memberCount === null ? t('popupUnknown') : formatNumber(segment.memberCount)}</dd>
+        <dd>
+          {segment.memberCount !== null
+            ? formatNumber(segment.memberCount)
+            : segment.membersAtLeast !== null
+              ? t('popupMoreThan', formatNumber(segment.membersAtLeast))
+              : t('popupUnknown')}
+        </dd>
         <dt>{t('popupLastRefreshed')}</dt>
         <dd>
-          {segment.lastRefreshedAt === null ? t('popupUnknown') : formatDateTime(segment.lastRefreshedAt)}
+          {segment.lastRefreshedAt !== null
+            ? formatDateTime(segment.lastRefreshedAt)
+            : found.route === 'dataverse'
+              ? t('popupRefreshNotPublished')
+              : t('popupUnknown')}
         </dd>
       </dl>
       {found.exportIds.length === 0 ? (

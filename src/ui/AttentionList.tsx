@@ -16,6 +16,8 @@ function describe(item: AttentionItem): { text: string; place: AttentionPlace } 
       };
     case 'sign-in-required':
       return { text: t('attentionSignIn', item.name), place: 'sources' };
+    case 'access-required':
+      return { text: t('attentionOrgAccess', item.name, item.host), place: 'sources' };
     case 'storage-full':
       return { text: t('attentionStorageFull'), place: 'sources' };
   }

@@ -1,0 +1,22 @@
+import { CustomerInsightsError, SignInError } from '../../sources/customer-insights/index.ts';
+import { VaultError } from '../../storage/vault.ts';
+import { HandledError, refusal } from '../router.ts';
+
+export const fail = refusal;
+
+/** The source's typed errors (sources/customer-insights/errors.ts) cross to the page by their code. */
+export function asHandled(error: unknown): unknown {
+  if (error instanceof SignInError || error instanceof CustomerInsightsError) {
+    return new HandledError({ code: error.code, retryable: error.retryable });
+  }
+  if (error instanceof VaultError) return fail('customer-insights.secret-unreadable');
+  return error;
+}
+
+export async function handled<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw asHandled(error);
+  }
+}
