@@ -47,6 +47,7 @@ export const activityLabels: Record<RunActivity, MessageKey> = {
   tagging: 'activityTagging',
   'waiting-for-rate-limit': 'activityWaitingForRateLimit',
   'waiting-for-sign-in': 'activityWaitingForSignIn',
+  'waiting-for-access': 'activityWaitingForAccess',
   finishing: 'activityFinishing',
 };
 

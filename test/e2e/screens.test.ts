@@ -267,6 +267,7 @@ describe.each(['en', 'tr'] as const)('the screens in %s', (language: Locale) => 
   test('on a Customer Insights segment page the 380 px popup shows the segment and Export now', async () => {
     const { environment } = await expectOk<{ environment: { id: string } }>(
       browser.message('customer-insights.environments.save', {
+        route: 'data-api',
         environmentId: ci.environmentId,
         tenant: 'organizations',
         clientId: CLIENT_ID,

@@ -74,7 +74,7 @@ export function progressOf(run: RunRecord, live: RunLive, now: number): RunView 
     activity: activityOf({
       status: run.status,
       phase: run.phase,
-      waiting,
+      waiting: run.waiting?.code ?? null,
       readDone: run.read.done,
       queuedUpserts,
       unsettledBatches: run.seq.batch - run.seq.settled,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErrorCode } from '../error-code.ts';
 import type { RunPhase, RunStatus } from './run-state.ts';
 
 /**
@@ -14,6 +15,7 @@ export const runActivities = [
   'tagging',
   'waiting-for-rate-limit',
   'waiting-for-sign-in',
+  'waiting-for-access',
   'finishing',
 ] as const;
 export const runActivitySchema = z.enum(runActivities);
@@ -25,8 +27,8 @@ export const RATE_LIMIT_WAIT_SHOWN_MS = 2_000;
 export interface ActivityInput {
   status: RunStatus;
   phase: RunPhase | null;
-  /** The run waits for the user (a sign-in). */
-  waiting: boolean;
+  /** What the run waits for the user to do (a sign-in, letting the extension reach an organisation), if it waits. */
+  waiting: ErrorCode | null;
   readDone: boolean;
   /** Contacts read and queued for a batch, not yet submitted. */
   queuedUpserts: number;
@@ -46,7 +48,8 @@ export interface ActivityInput {
 export function activityOf(input: ActivityInput): RunActivity | null {
   if (input.status === 'queued') return 'queued';
   if (input.status !== 'running') return null;
-  if (input.waiting) return 'waiting-for-sign-in';
+  if (input.waiting === 'customer-insights.org-access-required') return 'waiting-for-access';
+  if (input.waiting !== null) return 'waiting-for-sign-in';
   const held = (ms: number) => ms >= RATE_LIMIT_WAIT_SHOWN_MS;
   if (held(input.rateLimitWaitMs.default) && (input.queuedUpserts > 0 || input.unsettledBatches > 0))
     return 'waiting-for-rate-limit';

@@ -4,7 +4,7 @@ import { type ActivityInput, activityOf } from '../../../../src/core/run/run-act
 const running: ActivityInput = {
   status: 'running',
   phase: 'read',
-  waiting: false,
+  waiting: null,
   readDone: false,
   queuedUpserts: 0,
   unsettledBatches: 0,
@@ -18,8 +18,13 @@ describe('what a run is doing, in the words the screens use', () => {
     ['an ended run does nothing', { status: 'succeeded', phase: 'finish' }, null],
     [
       'a run that waits for a sign-in says so before anything else',
-      { waiting: true, queuedUpserts: 5 },
+      { waiting: 'sign-in.required', queuedUpserts: 5 },
       'waiting-for-sign-in',
+    ],
+    [
+      'a run that waits to be let reach a Dataverse organisation says that instead',
+      { waiting: 'customer-insights.org-access-required', queuedUpserts: 5 },
+      'waiting-for-access',
     ],
     ['reading goes on while batches are out', { unsettledBatches: 3 }, 'reading'],
     ['contacts read and queued are being sent', { readDone: true, queuedUpserts: 40 }, 'sending'],
