@@ -28,6 +28,8 @@ export const customerInsightsEnvironmentViewSchema = z.object({
   tenant: z.string(),
   clientId: z.string(),
   keyHint: z.string(),
+  /** "Allow scheduled runs while locked": its secrets stay usable without the passphrase. */
+  allowLockedRuns: z.boolean(),
   state: customerInsightsSignInStateSchema,
   signedInAt: z.number().nullable(),
   usedBy: z.array(z.string()),
@@ -62,7 +64,6 @@ export type CustomerInsightsPageSegment = z.infer<typeof customerInsightsPageSeg
 
 export const customerInsightsMessages = {
   'customer-insights.environments.list': {
-    from: 'page',
     request: z.object({}).strict(),
     /** `redirectUrl` is what the app registration must list as a redirect URI. */
     response: z.object({
@@ -71,7 +72,6 @@ export const customerInsightsMessages = {
     }),
   },
   'customer-insights.environments.save': {
-    from: 'page',
     request: z
       .object({
         /** Absent for a new environment. */
@@ -81,12 +81,13 @@ export const customerInsightsMessages = {
         clientId: guid,
         /** Required for a new environment; for an existing one, present only to replace the key. */
         subscriptionKey: z.string().trim().min(8).max(256).optional(),
+        /** Absent: as before for an existing environment, else yes. */
+        allowLockedRuns: z.boolean().optional(),
       })
       .strict(),
     response: z.object({ environment: customerInsightsEnvironmentViewSchema }),
   },
   'customer-insights.environments.signIn': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: z.object({
       environment: customerInsightsEnvironmentViewSchema,
@@ -94,23 +95,19 @@ export const customerInsightsMessages = {
     }),
   },
   'customer-insights.environments.signOut': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: accepted,
   },
   'customer-insights.environments.remove': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: accepted,
   },
   'customer-insights.page.segment': {
-    from: 'page',
     request: z.object({ page: segmentPageContextSchema }).strict(),
     response: customerInsightsPageSegmentSchema,
   },
   /** Creates an export of one segment with everything pre-filled (the popup's "Export now"). */
   'customer-insights.exports.create': {
-    from: 'page',
     request: z.object({ sourceId: z.string(), segmentId: z.string().min(1) }).strict(),
     response: z.object({ id: z.string() }),
   },

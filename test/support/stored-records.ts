@@ -1,6 +1,9 @@
 import type { StoreKey, StoreNames, StoreValue } from 'idb';
 import type { ExportDefinition } from '../../src/core/export-definition.ts';
+import { emptyCounters } from '../../src/core/run/run-counters.ts';
+import { initialRunState } from '../../src/core/run/run-state.ts';
 import type { Database } from '../../src/storage/open-database.ts';
+import type { RunRecord } from '../../src/storage/run-records.ts';
 import type { ExportDb } from '../../src/storage/schema.ts';
 
 /** An export record as the worker stores one, for tests that set up a state directly. */
@@ -15,6 +18,37 @@ export function storedExport(
     schedule: { kind: 'manual' },
     createdAt: 1,
     updatedAt: 1,
+    ...fields,
+  };
+}
+
+/** A run record as the engine stores one (queued, of `definition`), for tests that set up a state directly. */
+export function storedRun(
+  id: string,
+  definition: ExportDefinition,
+  fields: Partial<RunRecord> = {},
+): RunRecord {
+  return {
+    id,
+    exportId: definition.id,
+    trigger: 'manual',
+    fullResync: false,
+    definition,
+    mappingVersion: 'm1',
+    createdAt: 2,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: 2,
+    ...initialRunState,
+    waiting: null,
+    counters: emptyCounters(),
+    total: null,
+    read: { segment: 0, cursor: null, done: false },
+    untagScan: { after: null, done: false },
+    seq: { outbox: 0, outboxHead: 0, batch: 0, settled: 0, rejected: 0 },
+    tagQueue: [],
+    lease: null,
+    support: { batchIds: [], requestIds: [] },
     ...fields,
   };
 }

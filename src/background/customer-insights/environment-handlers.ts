@@ -1,7 +1,8 @@
+import type { ExportDefinition } from '../../core/export-definition.ts';
 import { suggestMapping } from '../../core/mapping/suggest-mapping.ts';
 import { matchSegment } from '../../core/segment-page.ts';
 import { tagForSegment } from '../../core/tag-name.ts';
-import type { CustomerInsightsEnvironmentView, ExportDraft } from '../../messaging/protocol.ts';
+import type { CustomerInsightsEnvironmentView, ExportDraft, Role } from '../../messaging/protocol.ts';
 import {
   CustomerInsightsError,
   SignInError,
@@ -10,6 +11,7 @@ import {
 import { listConnections } from '../../storage/connections.ts';
 import {
   type CustomerInsightsEnvironmentRecord,
+  environmentAllowsLockedRuns,
   getCustomerInsightsEnvironment,
   listCustomerInsightsEnvironments,
   putCustomerInsightsEnvironment,
@@ -19,22 +21,24 @@ import {
 import { listExports } from '../../storage/exports.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { secretHint, VaultError } from '../../storage/vault.ts';
-import type { Roles } from '../roles.ts';
 import { HandledError, type Handlers } from '../router.ts';
 import type { CustomerInsightsEnvironments } from './environments.ts';
 import type { CustomerInsightsSecrets } from './secrets.ts';
 
 export interface CustomerInsightsDeps {
   db: Database;
-  roles: Roles;
   secrets: CustomerInsightsSecrets;
   environments: CustomerInsightsEnvironments;
   /** Opens Microsoft's sign-in window (`interactiveLaunch` over `identity.launchWebAuthFlow`). */
   launch: (url: string) => Promise<string>;
-  /** Export names per source id, to say what an environment is used by. */
-  exportsBySource: () => Promise<Map<string, string[]>>;
+  /** Export names per source id, as the role may see them, to say what an environment is used by. */
+  exportsBySource: (role: Role) => Promise<Map<string, string[]>>;
+  /** The exports the role may see. */
+  exportsFor: (role: Role) => Promise<ExportDefinition[]>;
   /** Saves a new export through the export handlers, with their validation. */
   saveExport: (draft: ExportDraft) => Promise<{ id: string }>;
+  /** Seals every secret again where its owner's "Allow scheduled runs while locked" says (vault.ts). */
+  resealSecrets: () => Promise<void>;
   /** After a successful sign-in: runs that waited for it go on now rather than at the next watchdog. */
   signedIn: () => Promise<void>;
   now: () => number;
@@ -63,7 +67,7 @@ function asHandled(error: unknown): unknown {
   if (error instanceof SignInError || error instanceof CustomerInsightsError) {
     return new HandledError({ code: error.code, message: error.message, retryable: error.retryable });
   }
-  if (error instanceof VaultError) {
+  if (error instanceof VaultError && error.code !== 'locked') {
     return fail(
       'customer-insights.secret-unreadable',
       'The saved subscription key cannot be read – enter it again in Sources.',
@@ -94,6 +98,7 @@ function view(record: CustomerInsightsEnvironmentRecord, usedBy: string[]): Cust
     tenant: record.tenant,
     clientId: record.clientId,
     keyHint: record.keyHint,
+    allowLockedRuns: environmentAllowsLockedRuns(record),
     state: stateOf(record),
     signedInAt: record.signedInAt,
     usedBy,
@@ -118,16 +123,19 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
     return record;
   }
 
-  async function viewOf(record: CustomerInsightsEnvironmentRecord): Promise<CustomerInsightsEnvironmentView> {
-    return view(record, (await deps.exportsBySource()).get(record.id) ?? []);
+  async function viewOf(
+    record: CustomerInsightsEnvironmentRecord,
+    role: Role,
+  ): Promise<CustomerInsightsEnvironmentView> {
+    return view(record, (await deps.exportsBySource(role)).get(record.id) ?? []);
   }
 
   return {
-    async 'customer-insights.environments.list'() {
+    async 'customer-insights.environments.list'(_, { role }) {
       const { db } = deps;
       const [records, users] = await Promise.all([
         listCustomerInsightsEnvironments(db),
-        deps.exportsBySource(),
+        deps.exportsBySource(role),
       ]);
       records.sort((a, b) => a.createdAt - b.createdAt);
       return {
@@ -136,7 +144,10 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       };
     },
 
-    async 'customer-insights.environments.save'({ id, environmentId, tenant, clientId, subscriptionKey }) {
+    async 'customer-insights.environments.save'(
+      { id, environmentId, tenant, clientId, subscriptionKey, allowLockedRuns },
+      { role },
+    ) {
       const { db } = deps;
       const existing = id === undefined ? undefined : await requireRecord(id);
       const twin = (await listCustomerInsightsEnvironments(db)).find(
@@ -178,13 +189,15 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
         signInRequired: sameSignIn ? existing.signInRequired : false,
         createdAt: existing?.createdAt ?? now,
         updatedAt: Math.max(now, (existing?.updatedAt ?? 0) + 1),
+        allowLockedRuns: allowLockedRuns ?? existing?.allowLockedRuns ?? true,
       };
       await putCustomerInsightsEnvironment(db, record);
+      await deps.resealSecrets();
       environments.forget(recordId);
-      return { environment: await viewOf(record) };
+      return { environment: await viewOf(record, role) };
     },
 
-    async 'customer-insights.environments.signIn'({ id }) {
+    async 'customer-insights.environments.signIn'({ id }, { role }) {
       const record = await requireRecord(id);
       await handled(() => environments.signIn(record, deps.launch));
       const { db } = deps;
@@ -203,7 +216,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       const name = await environments.instanceName(signedIn).catch(() => null);
       const named =
         (name && (await updateCustomerInsightsEnvironment(db, id, (r) => ({ ...r, name })))) || signedIn;
-      return { environment: await viewOf(named), segmentCount: segments.length };
+      return { environment: await viewOf(named, role), segmentCount: segments.length };
     },
 
     async 'customer-insights.environments.signOut'({ id }) {
@@ -218,8 +231,8 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       return { accepted: true };
     },
 
-    async 'customer-insights.environments.remove'({ id }) {
-      const users = (await deps.exportsBySource()).get(id) ?? [];
+    async 'customer-insights.environments.remove'({ id }, { role }) {
+      const users = (await deps.exportsBySource(role)).get(id) ?? [];
       if (users.length) {
         throw new HandledError({
           code: 'source-in-use',
@@ -233,7 +246,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       return { accepted: true };
     },
 
-    async 'customer-insights.page.segment'({ page }) {
+    async 'customer-insights.page.segment'({ page }, { role }) {
       const { db } = deps;
       const record = (await listCustomerInsightsEnvironments(db)).find(
         (r) => r.environmentId === page.environmentId,
@@ -259,7 +272,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       );
       if (!match) return { state: 'not-found', sourceId: record.id };
       const id = match.id.toLowerCase();
-      const exportIds = (await listExports(db))
+      const exportIds = (await deps.exportsFor(role))
         .filter((e) => e.segments.some((s) => s.sourceId === record.id && s.segmentId.toLowerCase() === id))
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((e) => e.id);
@@ -272,7 +285,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       };
     },
 
-    async 'customer-insights.exports.create'({ sourceId, segmentId }) {
+    async 'customer-insights.exports.create'({ sourceId, segmentId }, { role }) {
       const { db } = deps;
       await requireRecord(sourceId);
       const source = await environments.sourceFor(sourceId);
@@ -290,7 +303,6 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
           'No field of this segment looks like an email address. Add the export in Options › Exports and choose the Email field.',
         );
       }
-      const role = await deps.roles.current();
       const connection = (await listConnections(db))
         .filter((c) => role === 'administrator' || c.shareWith === 'administrators-and-contributors')
         .sort((a, b) => a.displayName.localeCompare(b.displayName))[0];

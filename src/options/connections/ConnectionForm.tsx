@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { lockedRunsByDefault } from '../../core/share-with.ts';
 import {
   type BrandSummary,
   type ConnectionView,
@@ -27,6 +28,9 @@ interface Props {
 export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
   const [displayName, setDisplayName] = useState(existing?.displayName ?? '');
   const [shareWith, setShareWith] = useState<ShareWith>(existing?.shareWith ?? 'administrators');
+  // Follows "Who can use this connection" until the administrator chooses (core/share-with.ts).
+  const [allowLockedRuns, setAllowLockedRuns] = useState<boolean | null>(existing?.allowLockedRuns ?? null);
+  const lockedRuns = allowLockedRuns ?? lockedRunsByDefault(shareWith);
   const [apiKey, setApiKey] = useState('');
   const [agreed, setAgreed] = useState(false);
   const [checked, setChecked] = useState<{ key: string; brand: BrandSummary } | null>(null);
@@ -61,6 +65,7 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
         ...(existing ? { id: existing.id } : {}),
         displayName: displayName.trim(),
         shareWith,
+        allowLockedRuns: lockedRuns,
         ...(key ? { apiKey: key } : {}),
         agreed: true,
         statementVersion: PRIVACY_STATEMENT_VERSION,
@@ -92,6 +97,18 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
           { value: 'administrators-and-contributors', label: t('connectionShareContributors') },
         ]}
       />
+      <label class="choice">
+        <input
+          type="checkbox"
+          checked={lockedRuns}
+          aria-describedby="locked-runs-help"
+          onChange={(e) => setAllowLockedRuns(e.currentTarget.checked)}
+        />
+        {t('connectionAllowLockedRuns')}
+      </label>
+      <p id="locked-runs-help" class="hint">
+        {t('connectionAllowLockedRunsHint')}
+      </p>
       <TextField
         label={t('connectionApiKey')}
         type="password"

@@ -22,6 +22,7 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
   const [subscriptionKey, setSubscriptionKey] = useState('');
   const [tenant, setTenant] = useState(editing?.tenant ?? '');
   const [clientId, setClientId] = useState(editing?.clientId ?? '');
+  const [allowLockedRuns, setAllowLockedRuns] = useState(editing?.allowLockedRuns ?? true);
   const [saving, setSaving] = useState(false);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -40,6 +41,7 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
         tenant: tenant.trim(),
         clientId: clientId.trim(),
         ...(subscriptionKey.trim() ? { subscriptionKey: subscriptionKey.trim() } : {}),
+        allowLockedRuns,
       });
       onSaved(saved);
     } catch (e) {
@@ -79,6 +81,18 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
         <input type="text" readOnly value={redirectUrl} onFocus={(e) => e.currentTarget.select()} />
       </label>
       <p class="hint">{t('ciRedirectUriHint')}</p>
+      <label class="choice">
+        <input
+          type="checkbox"
+          checked={allowLockedRuns}
+          aria-describedby="ci-locked-runs-help"
+          onChange={(e) => setAllowLockedRuns(e.currentTarget.checked)}
+        />
+        {t('ciAllowLockedRuns')}
+      </label>
+      <p id="ci-locked-runs-help" class="hint">
+        {t('ciAllowLockedRunsHint')}
+      </p>
       <div class="row">
         <button type="button" class="secondary" onClick={() => void copy()}>
           {t('ciCopyRedirectUri')}

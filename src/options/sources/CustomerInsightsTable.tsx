@@ -16,9 +16,10 @@ interface Props {
   /** The environment whose sign-in window is open. */
   signingIn: string | null;
   onSignIn: (environment: CustomerInsightsEnvironmentView) => void;
-  onSignOut: (environment: CustomerInsightsEnvironmentView) => void;
-  onEdit: (environment: CustomerInsightsEnvironmentView) => void;
-  onRemove: (environment: CustomerInsightsEnvironmentView) => void;
+  /** Absent for contributors, who do not configure environments. */
+  onSignOut?: (environment: CustomerInsightsEnvironmentView) => void;
+  onEdit?: (environment: CustomerInsightsEnvironmentView) => void;
+  onRemove?: (environment: CustomerInsightsEnvironmentView) => void;
 }
 
 export const environmentLabel = (e: CustomerInsightsEnvironmentView) => e.name ?? e.environmentId;
@@ -60,11 +61,13 @@ export function CustomerInsightsTable({
               <td>{e.usedBy.join(', ')}</td>
               <td class="actions">
                 {e.state === 'signed-in' ? (
-                  <RowButton
-                    text={t('ciSignOut')}
-                    label={t('ciSignOutNamed', label)}
-                    onClick={() => onSignOut(e)}
-                  />
+                  onSignOut && (
+                    <RowButton
+                      text={t('ciSignOut')}
+                      label={t('ciSignOutNamed', label)}
+                      onClick={() => onSignOut(e)}
+                    />
+                  )
                 ) : e.state === 'sign-in-required' ? (
                   <RowButton
                     primary
@@ -82,16 +85,20 @@ export function CustomerInsightsTable({
                     onClick={() => onSignIn(e)}
                   />
                 )}
-                <RowButton
-                  text={t('actionEdit')}
-                  label={t('actionEditNamed', label)}
-                  onClick={() => onEdit(e)}
-                />
-                <RowButton
-                  text={t('actionRemove')}
-                  label={t('actionRemoveNamed', label)}
-                  onClick={() => onRemove(e)}
-                />
+                {onEdit && (
+                  <RowButton
+                    text={t('actionEdit')}
+                    label={t('actionEditNamed', label)}
+                    onClick={() => onEdit(e)}
+                  />
+                )}
+                {onRemove && (
+                  <RowButton
+                    text={t('actionRemove')}
+                    label={t('actionRemoveNamed', label)}
+                    onClick={() => onRemove(e)}
+                  />
+                )}
               </td>
             </tr>
           );

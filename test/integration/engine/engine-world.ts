@@ -13,7 +13,6 @@ import type { RunView } from '../../../src/messaging/protocol.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
 import { putExport } from '../../../src/storage/exports.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
-import { Vault } from '../../../src/storage/vault.ts';
 import {
   type OmnisendSandbox,
   type SandboxContact,
@@ -21,6 +20,7 @@ import {
 } from '../../sandbox/omnisend/index.ts';
 import { fakePlatform } from '../../support/fake-platform.ts';
 import { MemorySource } from '../../support/memory-source.ts';
+import { plainVault } from '../../support/plain-vault.ts';
 
 /**
  * One browser profile for engine tests: its own IndexedDB (fake-indexeddb), a memory source and
@@ -103,7 +103,7 @@ export async function createWorld(
     createdAt: 1,
     lastUsedAt: null,
   });
-  await new Vault(setupDb).put(connectionId, sandbox.apiKey);
+  await plainVault(setupDb).put(connectionId, sandbox.apiKey);
 
   return {
     sandbox,
