@@ -6,6 +6,7 @@ import {
   PRIVACY_STATEMENT_VERSION,
   type ShareWith,
 } from '../../messaging/protocol.ts';
+import { CheckboxField } from '../../ui/CheckboxField.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
@@ -97,18 +98,12 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
           { value: 'administrators-and-contributors', label: t('connectionShareContributors') },
         ]}
       />
-      <label class="choice">
-        <input
-          type="checkbox"
-          checked={lockedRuns}
-          aria-describedby="locked-runs-help"
-          onChange={(e) => setAllowLockedRuns(e.currentTarget.checked)}
-        />
-        {t('connectionAllowLockedRuns')}
-      </label>
-      <p id="locked-runs-help" class="hint">
-        {t('connectionAllowLockedRunsHint')}
-      </p>
+      <CheckboxField
+        label={t('connectionAllowLockedRuns')}
+        checked={lockedRuns}
+        onChange={setAllowLockedRuns}
+        hint={t('connectionAllowLockedRunsHint')}
+      />
       <TextField
         label={t('connectionApiKey')}
         type="password"

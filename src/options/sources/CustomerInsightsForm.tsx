@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { CustomerInsightsEnvironmentView } from '../../messaging/protocol.ts';
+import { CheckboxField } from '../../ui/CheckboxField.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
@@ -81,18 +82,12 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
         <input type="text" readOnly value={redirectUrl} onFocus={(e) => e.currentTarget.select()} />
       </label>
       <p class="hint">{t('ciRedirectUriHint')}</p>
-      <label class="choice">
-        <input
-          type="checkbox"
-          checked={allowLockedRuns}
-          aria-describedby="ci-locked-runs-help"
-          onChange={(e) => setAllowLockedRuns(e.currentTarget.checked)}
-        />
-        {t('ciAllowLockedRuns')}
-      </label>
-      <p id="ci-locked-runs-help" class="hint">
-        {t('ciAllowLockedRunsHint')}
-      </p>
+      <CheckboxField
+        label={t('ciAllowLockedRuns')}
+        checked={allowLockedRuns}
+        onChange={setAllowLockedRuns}
+        hint={t('ciAllowLockedRunsHint')}
+      />
       <div class="row">
         <button type="button" class="secondary" onClick={() => void copy()}>
           {t('ciCopyRedirectUri')}
