@@ -5,9 +5,11 @@ import type { Reply, Role } from '../messaging/protocol.ts';
 import { OmnisendClient } from '../omnisend/client.ts';
 import type { SegmentSource } from '../sources/segment-source.ts';
 import { deleteAllData } from '../storage/delete-all.ts';
+import { fileParseErrors } from '../storage/file-sources.ts';
 import type { Database } from '../storage/open-database.ts';
 import { Vault, VaultError } from '../storage/vault.ts';
 import { audienceOf, type ObjectRef, readAccess } from './access.ts';
+import { createCheckHandlers } from './check-handlers.ts';
 import { createConnectionHandlers } from './connection-handlers.ts';
 import { createCustomerInsightsHandlers } from './customer-insights/environment-handlers.ts';
 import { CustomerInsightsEnvironments } from './customer-insights/environments.ts';
@@ -17,6 +19,7 @@ import { createEngine, type Engine } from './engine/engine.ts';
 import type { EngineTiming } from './engine/engine-types.ts';
 import { createOmnisendAccess } from './engine/omnisend-access.ts';
 import { lockedSource } from './engine/run-errors.ts';
+import { ExportChecks } from './export-checks.ts';
 import { createExportHandlers } from './export-handlers.ts';
 import { type ExportServiceDeps, saveExport } from './export-service.ts';
 import type { Platform } from './platform.ts';
@@ -26,6 +29,7 @@ import { Roles } from './roles.ts';
 import { type Handlers, type Routing, route, type SenderContext } from './router.ts';
 import { createRunFeedback } from './run-feedback.ts';
 import { createRunHandlers } from './run-handlers.ts';
+import { createRunProblemHandlers } from './run-problem-handlers.ts';
 import { secretPlacement } from './secret-placement.ts';
 import { classifySender, type SenderFacts } from './sender.ts';
 import { createSourceHandlers } from './source-handlers.ts';
@@ -126,6 +130,13 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
   const engine = createOmnisendEngine(db, platform, tuning, vault, sources);
   const exportDeps: ExportServiceDeps = { db, sources, runs: engine, now, newId };
   const exportsBySource = async (role: Role) => (await readAccess(db)).exportNamesBySource(role);
+  const checks = new ExportChecks({
+    sourceFor: (sourceId) => sources.sourceFor(sourceId),
+    fileErrors: (sourceId) => fileParseErrors(db, sourceId),
+    now,
+    newId,
+    today: () => new Date(now()).toISOString().slice(0, 10),
+  });
   const baseUrl = tuning.omnisend?.baseUrl;
 
   /** Settings › "Delete all data": stop every run first, so none writes into the emptied database. */
@@ -155,7 +166,9 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     }),
     ...createSourceHandlers({ db, now, newId, exportsBySource }),
     ...createExportHandlers(exportDeps),
+    ...createCheckHandlers(checks),
     ...createRunHandlers(db, engine),
+    ...createRunProblemHandlers(db),
     ...createCustomerInsightsHandlers({
       db,
       secrets,

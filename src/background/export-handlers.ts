@@ -1,8 +1,7 @@
 import type { ExportDefinition } from '../core/export-definition.ts';
-import { mapProfile } from '../core/mapping/map-profile.ts';
 import { suggestMapping } from '../core/mapping/suggest-mapping.ts';
 import { tagForSegment } from '../core/tag-name.ts';
-import type { ExportSummary, PreviewRow, SegmentChoice } from '../messaging/protocol.ts';
+import type { ExportSummary, SegmentChoice } from '../messaging/protocol.ts';
 import { listConnections } from '../storage/connections.ts';
 import { deleteExport, getExport, listExports, putExport } from '../storage/exports.ts';
 import { readAccess } from './access.ts';
@@ -15,7 +14,6 @@ type ExportHandlers = Pick<
   | 'exports.get'
   | 'exports.segments'
   | 'exports.fields'
-  | 'exports.preview'
   | 'exports.save'
   | 'exports.duplicate'
   | 'exports.remove'
@@ -77,30 +75,6 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       }
       const list = [...fields];
       return { fields: list, suggested: suggestMapping(list) };
-    },
-
-    async 'exports.preview'({ segment, mapping, limit }) {
-      const source = await deps.sources.sourceFor(segment.sourceId);
-      if (!source) throw fail('segment-missing', 'The segment is no longer available.');
-      const page = await source.readMembers(segment.segmentId, null);
-      const rows: PreviewRow[] = page.rows.slice(0, limit).map((row) => {
-        const result = mapProfile(row.values, mapping);
-        if (!result.ok) {
-          return {
-            position: row.position,
-            email: null,
-            contact: null,
-            problems: [{ field: result.rejection.field, reason: result.rejection.reason }],
-          };
-        }
-        return {
-          position: row.position,
-          email: result.contact.identifiers[0]?.id ?? null,
-          contact: JSON.stringify(result.contact, null, 2),
-          problems: result.notes.map((n) => ({ field: n.field, reason: n.reason })),
-        };
-      });
-      return { rows };
     },
 
     async 'exports.save'({ id, draft }) {

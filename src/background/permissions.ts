@@ -63,7 +63,10 @@ export const permissions: { [T in MessageType]: Permission<T> } = {
   'exports.get': { from: 'page', contributor: { uses: (r) => [exportOf(r.id)] } },
   'exports.segments': { from: 'page', contributor: 'allowed' },
   'exports.fields': { from: 'page', contributor: 'allowed' },
-  'exports.preview': { from: 'page', contributor: 'allowed' },
+  'exports.check': { from: 'page', contributor: 'allowed' },
+  'exports.checkStatus': { from: 'page', contributor: 'allowed' },
+  'exports.checkCancel': { from: 'page', contributor: 'allowed' },
+  'exports.countries': { from: 'page', contributor: 'allowed' },
   'exports.save': {
     from: 'page',
     contributor: { uses: (r) => [exportOf(r.id), connection(r.draft.connectionId)] },
@@ -79,6 +82,7 @@ export const permissions: { [T in MessageType]: Permission<T> } = {
   },
   'runs.get': { from: 'page', contributor: { uses: (r) => [run(r.id)] } },
   'runs.rejected': { from: 'page', contributor: { uses: (r) => [run(r.id)] } },
+  'runs.problems': { from: 'page', contributor: { uses: (r) => [run(r.id)] } },
   'runs.cancel': { from: 'page', contributor: { uses: (r) => [run(r.id)] } },
 
   'customer-insights.environments.list': { from: 'page', contributor: 'own-objects' },

@@ -55,8 +55,10 @@ export function createRunHandlers(db: Database, engine: Engine): RunHandlers {
         pageSize: result.pageSize,
         rows: result.rows.map((r) => ({
           position: r.position,
+          kind: r.kind,
           email: r.email,
           field: r.field,
+          ...(r.value === undefined ? {} : { value: r.value }),
           reason: r.reason,
           ...(r.message === undefined ? {} : { message: r.message }),
           ...(r.requestId === undefined ? {} : { requestId: r.requestId }),

@@ -47,6 +47,9 @@ function view(record: FileSourceRecord, usedBy: string[]): FileSegmentView | und
     memberCount: current.rowCount,
     errorCount: current.errorCount,
     errors: current.errors,
+    encoding: current.encoding,
+    unreadableCount: current.unreadableCount,
+    unreadableLines: current.unreadableLines,
     uploadedAt: current.uploadedAt,
     usedBy,
   };
@@ -69,23 +72,30 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
       return { files };
     },
 
-    async 'files.begin'({ name, fileName, replaceSourceId }) {
+    async 'files.begin'({ name, fileName, encoding, replaceSourceId }) {
       const { db } = deps;
       if (replaceSourceId && !(await getFileSource(db, replaceSourceId))) {
         throw fail('not-found', 'This segment file no longer exists.');
       }
       const id = replaceSourceId ?? deps.newId();
-      const generation = await beginFileUpload(db, { id, name, fileName, replace: Boolean(replaceSourceId) });
+      const generation = await beginFileUpload(db, {
+        id,
+        name,
+        fileName,
+        encoding,
+        replace: Boolean(replaceSourceId),
+      });
       return { uploadId: uploadIdOf(id, generation) };
     },
 
-    async 'files.page'({ uploadId, page, fields, rows, errors }) {
+    async 'files.page'({ uploadId, page, fields, rows, errors, unreadableLines }) {
       const { id, generation } = uploadOf(uploadId);
       const written = await writeFileRowsPage(deps.db, id, generation, {
         page,
         fields,
         rows,
         errors,
+        unreadableLines,
       });
       if (!written) throw fail('upload-unknown', 'This upload is not in progress.');
       return { accepted: true };

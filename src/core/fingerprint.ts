@@ -24,6 +24,17 @@ export function canonicalJson(value: unknown): string {
  * for one email at a time, fast enough for a million contacts per run; BigInt FNV-64 is not.
  */
 export function hash64(text: string): string {
+  const [high, low] = hashLanes(text);
+  return hex32(high) + hex32(low);
+}
+
+/** The same hash as a number of 52 bits, for hash tables that must not hold the strings. */
+export function hash52(text: string): number {
+  const [high, low] = hashLanes(text);
+  return (high & 0xfffff) * 0x1_0000_0000 + (low >>> 0);
+}
+
+function hashLanes(text: string): [high: number, low: number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
@@ -33,7 +44,7 @@ export function hash64(text: string): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return hex32(h2) + hex32(h1);
+  return [h2, h1];
 }
 
 function hex32(value: number): string {

@@ -41,16 +41,7 @@ export const segmentChoiceSchema = z.object({
 });
 export type SegmentChoice = z.infer<typeof segmentChoiceSchema>;
 
-export const previewRowSchema = z.object({
-  position: z.number(),
-  email: z.string().nullable(),
-  /** The Omnisend contact as it would be sent, as JSON text. */
-  contact: z.string().nullable(),
-  problems: z.array(z.object({ field: z.string(), reason: z.string() })),
-});
-export type PreviewRow = z.infer<typeof previewRowSchema>;
-
-const segmentRef = z.object({ sourceId: z.string(), segmentId: z.string() }).strict();
+export const segmentRef = z.object({ sourceId: z.string(), segmentId: z.string() }).strict();
 
 export const exportMessages = {
   'exports.list': {
@@ -68,12 +59,6 @@ export const exportMessages = {
   'exports.fields': {
     request: z.object({ segments: z.array(segmentRef).min(1) }).strict(),
     response: z.object({ fields: z.array(z.string()), suggested: mappingSchema.partial() }),
-  },
-  'exports.preview': {
-    request: z
-      .object({ segment: segmentRef, mapping: mappingSchema, limit: z.number().int().min(1).max(50) })
-      .strict(),
-    response: z.object({ rows: z.array(previewRowSchema) }),
   },
   'exports.save': {
     request: z.object({ id: z.string().optional(), draft: exportDraftSchema }).strict(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problemGroupSchema } from '../core/problem-tally.ts';
 import { rejectedRowSchema } from '../core/run/rejected-row.ts';
 import { runCountersSchema } from '../core/run/run-counters.ts';
 import { runErrorSchema, runPhaseSchema, runStatusSchema } from '../core/run/run-state.ts';
@@ -53,6 +54,11 @@ export const runMessages = {
   'runs.rejected': {
     request: z.object({ id: z.string(), page: z.number().int().nonnegative() }).strict(),
     response: z.object({ rows: z.array(rejectedRowSchema), total: z.number(), pageSize: z.number() }),
+  },
+  /** What went wrong in a run, grouped: contacts not sent apart from values left out. */
+  'runs.problems': {
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ groups: z.array(problemGroupSchema) }),
   },
   'runs.cancel': { request: z.object({ id: z.string() }).strict(), response: accepted },
 } as const satisfies Record<string, MessageSpec>;

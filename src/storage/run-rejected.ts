@@ -7,8 +7,6 @@ import { parseRecord } from './records.ts';
 export const rejectedRowRecordSchema = rejectedRowSchema.extend({
   runId: z.string(),
   seq: z.number().int().nonnegative(),
-  /** `row`: the contact was not sent. `field`: it was sent without this field's value. */
-  kind: z.enum(['row', 'field']),
   /** The HTTP status Omnisend gave a contact it refused in a batch. */
   responseCode: z.number().int().optional(),
 });

@@ -89,11 +89,11 @@ if (!headless) {
 
   await options.getByRole('link', { name: 'History' }).click();
   await options.getByRole('button', { name: 'Details of the run of Loyalty to Omnisend' }).click();
-  await options.getByRole('heading', { name: 'Rejected rows' }).waitFor();
+  await options.getByRole('heading', { name: /Contacts not sent/ }).waitFor();
   const count = async (name: string) => options.locator(`[data-count="${name}"]`).textContent();
   say(
     `History › details: read ${await count('read')}, sent ${await count('sent')}, created ${await count('created')}, ` +
-      `tagged ${await count('tagged')}, rejected ${await count('rejected')} (with reasons, downloadable as CSV)`,
+      `tagged ${await count('tagged')}, not sent ${await count('rejected')} (grouped by reason, downloadable as CSV)`,
   );
   await shoot(options, '05-history');
 

@@ -70,13 +70,15 @@ async function adminSetup(b: ExtensionBrowser) {
   const privateId = await connection('Private brand', 'administrators', keyOf(0));
   const teamId = await connection('Team brand', 'administrators-and-contributors', keyOf(1));
   const { uploadId } = await ok<{ uploadId: string }>(
-    b.message('files.begin', { name: 'Members', fileName: 'members.csv' }),
+    b.message('files.begin', { name: 'Members', fileName: 'members.csv', encoding: 'utf-8' }),
   );
   const rows = Array.from({ length: 20 }, (_, i) => ({
     line: i + 2,
     values: { Email: `member${i}@example.com` },
   }));
-  await ok(b.message('files.page', { uploadId, page: 0, fields: ['Email'], rows, errors: [] }));
+  await ok(
+    b.message('files.page', { uploadId, page: 0, fields: ['Email'], rows, errors: [], unreadableLines: [] }),
+  );
   const { file } = await ok<{ file: { id: string } }>(b.message('files.commit', { uploadId }));
   const draft = (name: string, connectionId: string) => ({
     name,
@@ -181,6 +183,7 @@ describe('A contributor', () => {
     await refused('files.begin', {
       name: 'Other people',
       fileName: 'other.csv',
+      encoding: 'utf-8',
       replaceSourceId: setup.fileId,
     });
     await refused('files.rename', { id: setup.fileId, name: 'Renamed' });

@@ -42,6 +42,7 @@ export function storedRun(
     ...initialRunState,
     waiting: null,
     counters: emptyCounters(),
+    problems: [],
     total: null,
     read: { segment: 0, cursor: null, done: false },
     untagScan: { after: null, done: false },

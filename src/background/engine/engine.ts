@@ -465,6 +465,7 @@ function newRun(
     ...initialRunState,
     waiting: null,
     counters: emptyCounters(),
+    problems: [],
     total: null,
     read: { segment: 0, cursor: null, done: false },
     untagScan: { after: null, done: false },

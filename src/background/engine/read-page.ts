@@ -1,6 +1,7 @@
 import { fingerprintContact } from '../../core/fingerprint.ts';
 import { type MapResult, mapProfile } from '../../core/mapping/map-profile.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
+import { ProblemTally } from '../../core/problem-tally.ts';
 import type { TagOp } from '../../core/run/tag-plan.ts';
 import type { SourceRow } from '../../sources/segment-source.ts';
 import { type LedgerEntry, needsTag, newLedgerEntry, parseLedgerEntry } from '../../storage/ledger.ts';
@@ -54,19 +55,25 @@ export async function applyPage(
   const outbox: OutboxItem[] = [];
   const rejected: RejectedRowRecord[] = [];
   const tagCalls: { entry: LedgerEntry; op: TagOp; tag: string }[] = [];
-  const reject = (row: SourceRow, fields: Omit<RejectedRowRecord, 'runId' | 'seq' | 'position'>) =>
+  const problems = ProblemTally.from(run.problems);
+  const reject = (row: SourceRow, fields: Omit<RejectedRowRecord, 'runId' | 'seq' | 'position'>) => {
     rejected.push({ runId: run.id, seq: run.seq.rejected++, position: row.position, ...fields });
+    const { kind, field, reason, email, value } = fields;
+    problems.add({ kind, field, reason }, { position: row.position, email, ...(value ? { value } : {}) });
+  };
 
   for (const { row, result } of mapped) {
     run.counters.read++;
     if (!result.ok) {
       run.counters.rejected++;
       const raw = row.values[context.mapping.email];
+      const { field, reason, value } = result.rejection;
       reject(row, {
         kind: 'row',
         email: typeof raw === 'string' && raw.trim() !== '' ? raw.trim().slice(0, 320) : null,
-        field: result.rejection.field,
-        reason: result.rejection.reason,
+        field,
+        reason,
+        ...(value ? { value } : {}),
       });
       continue;
     }
@@ -77,8 +84,8 @@ export async function applyPage(
       continue;
     }
     entry.seen[context.tag] = run.id;
-    for (const note of result.notes) {
-      reject(row, { kind: 'field', email, field: note.field, reason: note.reason });
+    for (const { field, reason, value } of result.notes) {
+      reject(row, { kind: 'field', email, field, reason, ...(value ? { value } : {}) });
     }
     const fingerprint = fingerprintContact(result.contact, run.mappingVersion);
     if (!run.fullResync && entry.fingerprint === fingerprint) {
@@ -100,6 +107,7 @@ export async function applyPage(
     }
   }
 
+  run.problems = problems.groups();
   const rejectedStore = tx.objectStore('runRejected');
   const outboxStore = tx.objectStore('runOutbox');
   await Promise.all([

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.ts';
+import { mappedFields } from '../../core/mapping/mapping.ts';
 import { planBatch } from '../../core/run/batch-plan.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
@@ -143,7 +144,7 @@ export class RunDriver {
     signal: AbortSignal,
   ): Promise<MemberPage> {
     const source = await this.#source(sourceId, run);
-    const fields = mappedFields(run);
+    const fields = mappedFields(run.definition.mapping);
     for (let attempt = 1; ; attempt++) {
       try {
         return await source.readMembers(segmentId, cursor, { fields, signal });
@@ -478,14 +479,6 @@ function advanceTo(run: RunRecord, phase: NonNullable<RunRecord['phase']>): void
     { type: 'advance', to: phase },
   );
   if (result.ok) run.phase = result.state.phase;
-}
-
-function mappedFields(run: RunRecord): string[] {
-  const { customProperties, consent, ...single } = run.definition.mapping;
-  const fields = Object.values(single).filter((f): f is string => typeof f === 'string');
-  for (const property of customProperties ?? []) fields.push(property.field);
-  if (consent) fields.push(consent.field, ...(consent.changedAtField ? [consent.changedAtField] : []));
-  return [...new Set(fields)];
 }
 
 function byteLength(text: string): number {

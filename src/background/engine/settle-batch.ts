@@ -1,3 +1,4 @@
+import { ProblemTally } from '../../core/problem-tally.ts';
 import type { TagOp } from '../../core/run/tag-plan.ts';
 import type { ContactOutcome } from '../../omnisend/batch-outcome.ts';
 import { type LedgerEntry, needsTag, newLedgerEntry, parseLedgerEntry } from '../../storage/ledger.ts';
@@ -31,6 +32,7 @@ export async function applyBatchResult(
     }),
   );
   let failed = 0;
+  const problems = ProblemTally.from(run.problems);
   batch.items.forEach((ref, index) => {
     const entry = entries[index]!;
     const outcome = outcomeOf(ref.email);
@@ -45,7 +47,8 @@ export async function applyBatchResult(
     }
     failed++;
     run.counters.rejected++;
-    const { field, message, responseCode, requestId } = outcome;
+    const { message, responseCode, requestId } = outcome;
+    const field = outcome.field ?? 'contact';
     if (requestId) run.support.requestIds = rememberId(run.support.requestIds, requestId);
     rejected.push({
       runId: run.id,
@@ -53,13 +56,18 @@ export async function applyBatchResult(
       position: ref.position,
       kind: 'row',
       email: ref.email,
-      field: field ?? 'contact',
+      field,
       reason: 'omnisend-rejected',
       message,
       ...(responseCode === undefined ? {} : { responseCode }),
       ...(requestId ? { requestId } : {}),
     });
+    problems.add(
+      { kind: 'row', field, reason: 'omnisend-rejected' },
+      { position: ref.position, email: ref.email, value: message.slice(0, 200) },
+    );
   });
+  run.problems = problems.groups();
   const rejectedStore = tx.objectStore('runRejected');
   await Promise.all([enqueueTags(tx, run, tagCalls), ...rejected.map((row) => rejectedStore.put(row))]);
   await Promise.all(entries.map((entry) => ledger.put(entry)));

@@ -6,10 +6,14 @@ import { z } from 'zod';
  */
 export const rejectedRowSchema = z.object({
   position: z.number(),
+  /** `row`: the contact was not sent. `field`: it was sent without this field's value. */
+  kind: z.enum(['row', 'field']),
   /** The email as read from the source (normalised when it was valid), or null when blank. */
   email: z.string().nullable(),
   /** The source field the reason is about. */
   field: z.string(),
+  /** The value as read, shortened, when it was not blank. */
+  value: z.string().optional(),
   /** A reason code (translated by the UI), e.g. `email-invalid`, or `omnisend-rejected` with Omnisend's own words. */
   reason: z.string(),
   /** What Omnisend said, for rows it refused. */

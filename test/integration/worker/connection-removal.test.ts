@@ -57,11 +57,22 @@ async function sendingWorld() {
     statementVersion: PRIVACY_STATEMENT_VERSION,
   };
   const { connection: saved } = await ask('connections.save', { ...connection, apiKey: first! });
-  const { uploadId } = await ask('files.begin', { name: 'Readers', fileName: 'readers.csv' });
+  const { uploadId } = await ask('files.begin', {
+    name: 'Readers',
+    fileName: 'readers.csv',
+    encoding: 'utf-8',
+  });
   const rows = range(0, 3_000).map((i) => ({ line: i + 2, values: { Email: `reader${i}@example.com` } }));
   for (let page = 0; page * 1_000 < rows.length; page++) {
     const slice = rows.slice(page * 1_000, (page + 1) * 1_000);
-    await ask('files.page', { uploadId, page, fields: ['Email'], rows: slice, errors: [] });
+    await ask('files.page', {
+      uploadId,
+      page,
+      fields: ['Email'],
+      rows: slice,
+      errors: [],
+      unreadableLines: [],
+    });
   }
   const { file } = await ask('files.commit', { uploadId });
   const { id: exportId } = await ask('exports.save', {

@@ -59,12 +59,24 @@ describe('createWorker', () => {
 
     const { connection } = await connect(ask);
     expect(connection).toMatchObject({ brand: { id: omnisend.brandId }, usedBy: [] });
-    const { uploadId } = await ask('files.begin', { name: 'Newsletter', fileName: 'newsletter.csv' });
+    const { uploadId } = await ask('files.begin', {
+      name: 'Newsletter',
+      fileName: 'newsletter.csv',
+      encoding: 'utf-8',
+    });
     const rows = range(0, 250).map((i) => ({
       line: i + 2,
       values: { Email: `reader${i}@example.com`, FirstName: `Reader ${i}` },
     }));
-    await ask('files.page', { uploadId, page: 0, fields: ['Email', 'FirstName'], rows, errors: [] });
+    rows.push({ line: 252, values: { Email: 'reader at example.com', FirstName: 'Typo' } });
+    await ask('files.page', {
+      uploadId,
+      page: 0,
+      fields: ['Email', 'FirstName'],
+      rows,
+      errors: [],
+      unreadableLines: [],
+    });
     await ask('files.commit', { uploadId });
     const [segment] = (await ask('exports.segments', {})).segments;
     const { id } = await ask('exports.save', {
@@ -87,7 +99,18 @@ describe('createWorker', () => {
       status: 'succeeded',
       exportName: 'Newsletter push',
       percent: 100,
-      counts: { read: 250, created: 250, tagged: 250, rejected: 0 },
+      counts: { read: 251, created: 250, tagged: 250, rejected: 1 },
+    });
+    expect(await ask('runs.problems', { id: runId })).toEqual({
+      groups: [
+        {
+          kind: 'row',
+          field: 'Email',
+          reason: 'email-invalid',
+          count: 1,
+          examples: [{ position: 252, email: 'reader at example.com', value: 'reader at example.com' }],
+        },
+      ],
     });
     await omnisend.inspect.whenIdle();
     const sent = omnisend.inspect.contacts().filter((c) => c.email?.startsWith('reader'));
@@ -99,7 +122,7 @@ describe('createWorker', () => {
       {
         id: `run-${runId}`,
         title: 'Export “Newsletter push”',
-        message: 'Done: 250 contacts sent, 250 tagged, 0 rows rejected.',
+        message: 'Done: 250 contacts sent, 250 tagged, 1 not sent.',
       },
     ]);
     expect(platform.armed.has(WATCHDOG_ALARM)).toBe(false);

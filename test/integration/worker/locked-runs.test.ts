@@ -43,9 +43,13 @@ async function lockedWorld(allowLockedRuns: boolean) {
     agreed: true,
     statementVersion: PRIVACY_STATEMENT_VERSION,
   });
-  const { uploadId } = await ask('files.begin', { name: 'Readers', fileName: 'readers.csv' });
+  const { uploadId } = await ask('files.begin', {
+    name: 'Readers',
+    fileName: 'readers.csv',
+    encoding: 'utf-8',
+  });
   const rows = range(0, 50).map((i) => ({ line: i + 2, values: { Email: `locked${i}@example.com` } }));
-  await ask('files.page', { uploadId, page: 0, fields: ['Email'], rows, errors: [] });
+  await ask('files.page', { uploadId, page: 0, fields: ['Email'], rows, errors: [], unreadableLines: [] });
   const { file } = await ask('files.commit', { uploadId });
   const { id } = await ask('exports.save', {
     draft: {

@@ -80,13 +80,19 @@ const samples: { [T in MessageType]: (o: Objects) => RequestOf<T> } = {
   }),
   'connections.remove': (o) => ({ id: o.connectionId, detachExports: true }),
   'sources.list': () => ({}),
-  'files.begin': (o) => ({ name: 'Other rows', fileName: 'rows.csv', replaceSourceId: o.fileId }),
+  'files.begin': (o) => ({
+    name: 'Other rows',
+    fileName: 'rows.csv',
+    encoding: 'utf-8',
+    replaceSourceId: o.fileId,
+  }),
   'files.page': (o) => ({
     uploadId: o.uploadId,
     page: 0,
     fields: ['Email'],
     rows: [{ line: 2, values: { Email: 'someone@example.com' } }],
     errors: [],
+    unreadableLines: [],
   }),
   'files.commit': (o) => ({ uploadId: o.uploadId }),
   'files.abort': (o) => ({ uploadId: o.uploadId }),
@@ -96,7 +102,10 @@ const samples: { [T in MessageType]: (o: Objects) => RequestOf<T> } = {
   'exports.get': (o) => ({ id: o.exportId }),
   'exports.segments': () => ({}),
   'exports.fields': (o) => ({ segments: [segmentOf(o)] }),
-  'exports.preview': (o) => ({ segment: segmentOf(o), mapping: { email: 'Email' }, limit: 5 }),
+  'exports.check': (o) => ({ segments: [segmentOf(o)], mapping: { email: 'Email' } }),
+  'exports.checkStatus': () => ({ checkId: 'no-such-check' }),
+  'exports.checkCancel': () => ({ checkId: 'no-such-check' }),
+  'exports.countries': () => ({}),
   'exports.save': (o) => ({
     id: o.exportId,
     draft: {
@@ -115,6 +124,7 @@ const samples: { [T in MessageType]: (o: Objects) => RequestOf<T> } = {
   'runs.list': (o) => ({ exportId: o.exportId }),
   'runs.get': (o) => ({ id: o.runId }),
   'runs.rejected': (o) => ({ id: o.runId, page: 0 }),
+  'runs.problems': (o) => ({ id: o.runId }),
   'runs.cancel': (o) => ({ id: o.runId }),
   'customer-insights.environments.list': () => ({}),
   'customer-insights.environments.save': (o) => ({
@@ -162,9 +172,13 @@ async function world(sender: Sender): Promise<World> {
       lastUsedAt: null,
     });
     await plainVault(db).put(connectionId, `omnisend-key-of-${kind}`);
-    const { uploadId } = await ask('files.begin', { name: `File of ${kind}`, fileName: `${kind}.csv` });
+    const { uploadId } = await ask('files.begin', {
+      name: `File of ${kind}`,
+      fileName: `${kind}.csv`,
+      encoding: 'utf-8',
+    });
     const rows = [{ line: 2, values: { Email: `member@${kind}.example` } }];
-    await ask('files.page', { uploadId, page: 0, fields: ['Email'], rows, errors: [] });
+    await ask('files.page', { uploadId, page: 0, fields: ['Email'], rows, errors: [], unreadableLines: [] });
     const { file } = await ask('files.commit', { uploadId });
     const environmentId = `env-${kind}`;
     await putCustomerInsightsEnvironment(db, {
@@ -198,6 +212,7 @@ async function world(sender: Sender): Promise<World> {
     const replacing = await ask('files.begin', {
       name: 'Next rows',
       fileName: 'next.csv',
+      encoding: 'utf-8',
       replaceSourceId: file.id,
     });
     objects[kind] = {

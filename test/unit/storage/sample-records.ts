@@ -25,7 +25,19 @@ export const samples: { [S in StoreName]: Sample<S> } = {
     },
   },
   exports: { value: definition },
-  runs: { value: storedRun('r1', definition) },
+  runs: {
+    value: storedRun('r1', definition, {
+      problems: [
+        {
+          kind: 'field',
+          field: 'Country',
+          reason: 'country-unknown',
+          count: 1,
+          examples: [{ position: 3, email: 'a@example.com', value: 'Atlantis' }],
+        },
+      ],
+    }),
+  },
   settings: {
     key: 'adminPassphrase',
     value: { algorithm: 'PBKDF2-SHA-256', iterations: 1_000, salt: 'c2FsdA', hash: 'aGFzaA' },
@@ -43,6 +55,9 @@ export const samples: { [S in StoreName]: Sample<S> } = {
         errorCount: 0,
         errors: [],
         pages: 1,
+        encoding: 'windows-1254',
+        unreadableCount: 1,
+        unreadableLines: [4],
         generation: 1,
         uploadedAt: 3,
       },
@@ -98,10 +113,11 @@ export const samples: { [S in StoreName]: Sample<S> } = {
       runId: 'r1',
       seq: 0,
       position: 3,
-      kind: 'row',
-      email: null,
-      field: 'Email',
-      reason: 'email-missing',
+      kind: 'field',
+      email: 'a@example.com',
+      field: 'Country',
+      value: 'Atlantis',
+      reason: 'country-unknown',
     },
   },
   budgets: {

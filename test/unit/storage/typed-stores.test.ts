@@ -32,6 +32,19 @@ async function wrongPuts(db: Database) {
   await db.put('ledger', { exportId: 'e1', email: 'a@example.com', fingerprint: null });
   // @ts-expect-error rejected rows say why
   await db.put('runRejected', { ...samples.runRejected.value, reason: undefined });
+  const problem = {
+    kind: 'error' as const,
+    field: 'Email',
+    reason: 'email-invalid',
+    count: 1,
+    examples: [] as { position: number; email: string | null }[],
+  };
+  // @ts-expect-error a run's problems are of the kinds the tally knows
+  await db.put('runs', { ...samples.runs.value, problems: [problem] });
+  const file = samples.sources.value;
+  if (file.kind !== 'file' || !file.current) return;
+  // @ts-expect-error a file was read in one of the encodings the upload form offers
+  await db.put('sources', { ...file, current: { ...file.current, encoding: 'latin-1' } });
 }
 
 beforeEach(() => {

@@ -141,6 +141,28 @@ describe('the upgrade ladder', () => {
     },
   );
 
+  test('reads records from before a field was added with its default, within the same version', async () => {
+    await databaseAt(DB_VERSION);
+    const db = await openDatabase();
+    const { problems: _problems, ...run } = samples.runs.value;
+    await db.put('runs', run);
+    const file = samples.sources.value;
+    if (file.kind !== 'file' || !file.current) throw new Error('The sample source is a file.');
+    const { encoding: _e, unreadableCount: _c, unreadableLines: _l, ...content } = file.current;
+    await db.put('sources', { ...file, current: content });
+    const { value: _value, ...rejected } = samples.runRejected.value;
+    await db.put('runRejected', rejected);
+
+    expect((await getRun(db, 'r1'))?.problems).toEqual([]);
+    expect((await listFileSources(db))[0]?.current).toMatchObject({
+      encoding: 'utf-8',
+      unreadableCount: 0,
+      unreadableLines: [],
+    });
+    expect((await readRejectedPage(db, 'r1', 0)).rows[0]).not.toHaveProperty('value');
+    db.close();
+  });
+
   test('opens a current database again without touching its records', async () => {
     await databaseAt(DB_VERSION);
     const db = await openDatabase();
