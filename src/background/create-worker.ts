@@ -72,6 +72,8 @@ export interface Worker {
    * each, not once per missed slot). The alarms only wake a worker that was stopped.
    */
   catchUp(): Promise<void>;
+  /** The user let the extension reach more origins (`permissions.onAdded`): runs waiting for a Dataverse organisation go on. */
+  originsGranted(): Promise<void>;
 }
 
 /**
@@ -92,6 +94,9 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
       const { engine } = await ready();
       await engine.resume();
       await engine.onScheduleAlarm();
+    },
+    async originsGranted() {
+      await (await ready()).engine.resume();
     },
   };
 }
@@ -116,6 +121,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     fetch,
     clock,
     redirectUrl: () => platform.identity.redirectUrl(),
+    originAllowed: (origin) => platform.originAllowed(origin),
   });
   const roles: Roles = new Roles({
     db,

@@ -59,6 +59,7 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
             segmentId: s.id,
             displayName: s.displayName,
             memberCount: s.memberCount,
+            refreshTracked: s.lastRefreshedAt !== null,
             suggestedTag: tagForSegment(s.displayName, s.id),
           });
         }

@@ -1,6 +1,7 @@
 import type { ExportDefinition } from '../core/export-definition.ts';
 import { sanitizeTag } from '../core/tag-name.ts';
 import type { ExportDraft, ExportSummary } from '../messaging/protocol.ts';
+import type { SegmentSource } from '../sources/segment-source.ts';
 import { getConnection } from '../storage/connections.ts';
 import { getExport, listExports, putExport } from '../storage/exports.ts';
 import { deleteLedgerForExports } from '../storage/ledger.ts';
@@ -33,6 +34,17 @@ async function requireConnection(db: Database, connectionId: string | null): Pro
     throw exportFailure('connection-missing', 'The chosen connection no longer exists. Choose another.');
 }
 
+/**
+ * Whether the source reports when a segment was last refreshed, which "After each source refresh"
+ * watches. Customer Insights through Dataverse does not; a source that cannot be asked now gets
+ * the benefit of the doubt (the scheduler skips a segment without a refresh time).
+ */
+async function reportsRefreshes(source: SegmentSource, segmentId: string): Promise<boolean> {
+  const segments = await source.listSegments().catch(() => null);
+  const segment = segments?.find((s) => s.id.toLowerCase() === segmentId.toLowerCase());
+  return segment === undefined || segment.lastRefreshedAt !== null;
+}
+
 async function validate(deps: ExportServiceDeps, draft: ExportDraft, id: string | undefined) {
   const others = (await listExports(deps.db)).filter((e) => e.id !== id);
   if (others.some((e) => e.name.localeCompare(draft.name, undefined, { sensitivity: 'accent' }) === 0)) {
@@ -44,8 +56,15 @@ async function validate(deps: ExportServiceDeps, draft: ExportDraft, id: string 
   await requireConnection(deps.db, draft.connectionId);
   const segments = [];
   for (const segment of draft.segments) {
-    if (!(await deps.sources.sourceFor(segment.sourceId))) {
+    const source = await deps.sources.sourceFor(segment.sourceId);
+    if (!source) {
       throw exportFailure('segment-missing', `The segment “${segment.displayName}” is no longer available.`);
+    }
+    if (draft.schedule.kind === 'after-refresh' && !(await reportsRefreshes(source, segment.segmentId))) {
+      throw exportFailure(
+        'schedule-no-refresh',
+        `“After each source refresh” cannot follow “${segment.displayName}”: its source publishes no refresh time. Choose another schedule.`,
+      );
     }
     const tag = sanitizeTag(segment.tag);
     if (!tag.ok)

@@ -1,6 +1,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { z } from 'zod';
 import { systemClock } from '../core/clock.ts';
+import { originPattern } from '../core/org-url.ts';
 import { openDatabase } from '../storage/open-database.ts';
 import { createWorker } from './create-worker.ts';
 import { SCHEDULE_ALARM, WATCHDOG_ALARM } from './engine/engine-types.ts';
@@ -15,6 +16,7 @@ const worker = createWorker({
   session: browser.storage.session,
   // Called as plain functions: a browser's fetch throws "Illegal invocation" as a method of another object.
   fetch: (input, init) => fetch(input, init),
+  originAllowed: (origin) => browser.permissions.contains({ origins: [originPattern(origin)] }),
   alarms: {
     set: (name, when) => browser.alarms.create(name, { when }),
     clear: async (name) => {
@@ -48,6 +50,9 @@ browser.alarms.onAlarm.addListener(async (alarm) => {
   if (alarm.name === WATCHDOG_ALARM) await engine.resume();
   if (alarm.name === SCHEDULE_ALARM) await engine.onScheduleAlarm();
 });
+
+// A Dataverse organisation the user just allowed: runs waiting for it go on now.
+browser.permissions.onAdded.addListener(() => worker.originsGranted());
 
 browser.tabs.onRemoved.addListener((tabId) => {
   void forgetTabPage(browser.storage.session, tabId);

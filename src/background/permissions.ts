@@ -92,6 +92,11 @@ export const permissions: { [T in MessageType]: Permission<T> } = {
   'customer-insights.environments.signIn': { from: 'page', contributor: { uses: (r) => [source(r.id)] } },
   'customer-insights.environments.signOut': { from: 'page', contributor: 'refused' },
   'customer-insights.environments.remove': { from: 'page', contributor: 'refused' },
+  // Dataverse's known segments are part of configuring the environment; counting one again only
+  // reads, like the popup does on a segment page.
+  'customer-insights.segments.add': { from: 'page', contributor: 'refused' },
+  'customer-insights.segments.recount': { from: 'page', contributor: { uses: (r) => [source(r.id)] } },
+  'customer-insights.segments.remove': { from: 'page', contributor: 'refused' },
   'customer-insights.page.segment': { from: 'page', contributor: 'own-objects' },
   // Saves with the first connection the sender may use (customer-insights/environment-handlers.ts).
   'customer-insights.exports.create': { from: 'page', contributor: 'own-objects' },

@@ -16,6 +16,11 @@ export interface Platform {
   /** `storage.session`: what lasts for this browser session only. */
   session: SessionArea;
   fetch: typeof fetch;
+  /**
+   * `permissions.contains`: whether the user lets the extension reach an origin (a Dataverse
+   * organisation, an optional host permission granted from Sources).
+   */
+  originAllowed(origin: string): Promise<boolean>;
   /** `alarms`: wake a stopped worker for unfinished runs and schedules. */
   alarms: EngineAlarms;
   identity: {

@@ -37,6 +37,8 @@ export const segmentChoiceSchema = z.object({
   segmentId: z.string(),
   displayName: z.string(),
   memberCount: z.number().nullable(),
+  /** The source reports when the segment was last refreshed, so "After each source refresh" can follow it. */
+  refreshTracked: z.boolean(),
   suggestedTag: z.string(),
 });
 export type SegmentChoice = z.infer<typeof segmentChoiceSchema>;

@@ -3,8 +3,8 @@ import browser from 'webextension-polyfill';
 import type {
   CustomerInsightsPageSegment,
   ExportSummary,
+  PageCluesReport,
   RunStatusName,
-  SegmentPageContextReport,
 } from '../messaging/protocol.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { formatDateTime } from '../ui/format.ts';
@@ -39,7 +39,7 @@ export function PageSegment() {
   return <DetectedSegment key={tab.key} page={tab.page} />;
 }
 
-function DetectedSegment({ page }: { page: SegmentPageContextReport }) {
+function DetectedSegment({ page }: { page: PageCluesReport }) {
   const [version, setVersion] = useState(0);
   const found = useAsync(() => ask('customer-insights.page.segment', { page }), [version]);
   if (found.state === 'loading') return <p>{t('popupLookingUp')}</p>;
@@ -62,6 +62,15 @@ function SegmentState({ found, onChanged }: { found: CustomerInsightsPageSegment
       return (
         <>
           <p>{t('popupSignInRequired')}</p>
+          <button type="button" onClick={() => openSources()}>
+            {t('popupOpenSources')}
+          </button>
+        </>
+      );
+    case 'access-required':
+      return (
+        <>
+          <p>{t('popupAccessRequired', found.orgUrl ? new URL(found.orgUrl).host : '')}</p>
           <button type="button" onClick={() => openSources()}>
             {t('popupOpenSources')}
           </button>
@@ -123,10 +132,20 @@ function SegmentExport({
       <h2>{segment.displayName}</h2>
       <dl class="facts">
         <dt>{t('popupMembers')}</dt>
-        <dd>{segment.memberCount === null ? t('popupUnknown') : segment.memberCount.toLocaleString()}</dd>
+        <dd>
+          {segment.memberCount !== null
+            ? segment.memberCount.toLocaleString()
+            : segment.membersAtLeast !== null
+              ? t('popupMoreThan', segment.membersAtLeast.toLocaleString())
+              : t('popupUnknown')}
+        </dd>
         <dt>{t('popupLastRefreshed')}</dt>
         <dd>
-          {segment.lastRefreshedAt === null ? t('popupUnknown') : formatDateTime(segment.lastRefreshedAt)}
+          {segment.lastRefreshedAt !== null
+            ? formatDateTime(segment.lastRefreshedAt)
+            : found.route === 'dataverse'
+              ? t('popupRefreshNotPublished')
+              : t('popupUnknown')}
         </dd>
       </dl>
       {found.exportIds.length === 0 ? (

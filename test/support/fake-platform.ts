@@ -60,6 +60,8 @@ export function fakePlatform(overrides: Partial<Platform> = {}): FakePlatform {
     fetch: async (input) => {
       throw new Error(`No network in this test (${String(input)}).`);
     },
+    // Every origin granted, unless a test takes access away.
+    originAllowed: async () => true,
     alarms: {
       set: (name, when) => void armed.set(name, when),
       clear: (name) => void armed.delete(name),

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, request } from 'node:https';
-import { SANDBOX_HOSTS, throwawayCertificate } from './tls.ts';
+import { SANDBOX_HOSTS, serverNameFor, throwawayCertificate } from './tls.ts';
 
 /**
  * A `fetch` for Node tests that delivers requests addressed to the real host names to a local
@@ -59,7 +59,7 @@ export function sandboxFetch(port: number, options: SandboxFetchOptions = {}): S
         agent,
         host: '127.0.0.1',
         port,
-        servername: url.hostname,
+        servername: serverNameFor(url.hostname),
         method,
         path: `${url.pathname}${url.search}`,
         headers: {

@@ -232,7 +232,11 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
         ]}
       />
 
-      <ScheduleEditor schedule={schedule} onChange={setSchedule} />
+      <ScheduleEditor
+        schedule={schedule}
+        onChange={setSchedule}
+        refreshTracked={chosen.every((s) => s.refreshTracked)}
+      />
 
       {error !== null && <ErrorMessage error={error} />}
       <FormActions canSubmit={canSave && !saving} onCancel={onCancel} />

@@ -1,10 +1,13 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createWorker } from '../../../src/background/create-worker.ts';
+import { createWorker, type Worker } from '../../../src/background/create-worker.ts';
 import { SCHEDULE_ALARM, WATCHDOG_ALARM } from '../../../src/background/engine/engine-types.ts';
 import { PRIVACY_STATEMENT_VERSION } from '../../../src/messaging/protocol.ts';
-import { SignInRequiredError } from '../../../src/sources/customer-insights/errors.ts';
+import {
+  OrgAccessRequiredError,
+  SignInRequiredError,
+} from '../../../src/sources/customer-insights/errors.ts';
 import { openDatabase } from '../../../src/storage/open-database.ts';
 import {
   type CustomerInsightsSandbox,
@@ -50,6 +53,32 @@ const connect = (ask: ReturnType<typeof askAs>) =>
     agreed: true,
     statementVersion: PRIVACY_STATEMENT_VERSION,
   });
+
+/** A manual export of `source`'s segment whose run now waits for the user: `error` stopped its first read. */
+async function runWaitingFor(worker: Worker, source: MemorySource, error: Error) {
+  source.setSegment('waiting', { members: range(1000, 1200) });
+  const ask = askAs(worker);
+  const { connection } = await connect(ask);
+  const { id } = await ask('exports.save', {
+    draft: {
+      name: 'Waiting push',
+      connectionId: connection.id,
+      segments: [{ sourceId: SOURCE_ID, segmentId: 'waiting', displayName: 'Waiting', tag: 'Waiting' }],
+      mapping: { email: 'Email' },
+      syncMode: 'add-only',
+      schedule: { kind: 'manual' },
+    },
+  });
+  source.failReadsWith(error, 1);
+  const { runId } = await ask('exports.run', { id });
+  const engine = await worker.engine();
+  await engine.idle();
+  expect((await ask('runs.get', { id: runId })).run).toMatchObject({
+    status: 'running',
+    waiting: { code: 'source-needs-user' },
+  });
+  return { ask, engine, runId };
+}
 
 describe('createWorker', () => {
   test('takes a page from connecting Omnisend to an export run that reaches the Omnisend sandbox', async () => {
@@ -144,7 +173,11 @@ describe('createWorker', () => {
       error: { code: 'forbidden' },
     });
 
-    const page = { environmentId: '0b7c0d43-4c1e-4f4e-9a53-2b1a4d1e6f10', segmentHint: { routeName: 'VIP' } };
+    const page = {
+      guids: ['0b7c0d43-4c1e-4f4e-9a53-2b1a4d1e6f10'],
+      address: ['app', 'segments', 'VIP'],
+      text: ['VIP'],
+    };
     await askAs(worker, contentSender(4))('page.report', { page });
     expect(await ask('tab.context', { tabId: 4 })).toEqual({ page });
 
@@ -236,7 +269,6 @@ describe('createWorker with Customer Insights', () => {
         ? omnisend.fetch(input, init)
         : http.fetch(input, init);
     const source = new MemorySource({ pageSize: 100 });
-    source.setSegment('waiting', { members: range(1000, 1200) });
     const worker = createWorker(
       fakePlatform({
         fetch: fetchBoth,
@@ -248,29 +280,11 @@ describe('createWorker with Customer Insights', () => {
       }),
       { ...tuning, sources: new Map([[SOURCE_ID, source]]) },
     );
-    const ask = askAs(worker);
-    const { connection } = await connect(ask);
-    const { id } = await ask('exports.save', {
-      draft: {
-        name: 'Waiting push',
-        connectionId: connection.id,
-        segments: [{ sourceId: SOURCE_ID, segmentId: 'waiting', displayName: 'Waiting', tag: 'Waiting' }],
-        mapping: { email: 'Email' },
-        syncMode: 'add-only',
-        schedule: { kind: 'manual' },
-      },
-    });
-    source.failReadsWith(new SignInRequiredError(), 1);
-    const { runId } = await ask('exports.run', { id });
-    const engine = await worker.engine();
-    await engine.idle();
-    expect((await ask('runs.get', { id: runId })).run).toMatchObject({
-      status: 'running',
-      waiting: { code: 'source-needs-user' },
-    });
+    const { ask, engine, runId } = await runWaitingFor(worker, source, new SignInRequiredError());
 
     const environment = (
       await ask('customer-insights.environments.save', {
+        route: 'data-api',
         environmentId: customerInsights.environmentId,
         tenant: 'organizations',
         clientId: '11111111-2222-4333-8444-555555555555',
@@ -278,6 +292,27 @@ describe('createWorker with Customer Insights', () => {
       })
     ).environment;
     await ask('customer-insights.environments.signIn', { id: environment.id });
+    await engine.idle();
+    expect((await ask('runs.get', { id: runId })).run).toMatchObject({
+      status: 'succeeded',
+      waiting: null,
+      counts: { read: 200, tagged: 200 },
+    });
+  });
+
+  test('access granted to an organisation (permissions.onAdded) wakes the runs that waited for it', async () => {
+    const source = new MemorySource({ pageSize: 100 });
+    const worker = createWorker(fakePlatform({ fetch: omnisend.fetch }), {
+      ...tuning,
+      sources: new Map([[SOURCE_ID, source]]),
+    });
+    const { ask, engine, runId } = await runWaitingFor(
+      worker,
+      source,
+      new OrgAccessRequiredError('https://contoso.crm4.dynamics.com'),
+    );
+
+    await worker.originsGranted();
     await engine.idle();
     expect((await ask('runs.get', { id: runId })).run).toMatchObject({
       status: 'succeeded',

@@ -3,6 +3,7 @@ import { createWorker } from '../../../src/background/create-worker.ts';
 import { CustomerInsightsEnvironments } from '../../../src/background/customer-insights/environments.ts';
 import { CustomerInsightsSecrets } from '../../../src/background/customer-insights/secrets.ts';
 import { systemClock } from '../../../src/core/clock.ts';
+import { protocol } from '../../../src/messaging/protocol.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
 import type { CustomerInsightsSandbox } from '../../sandbox/customer-insights/index.ts';
@@ -23,6 +24,9 @@ export async function customerInsightsWorld(
 ) {
   globalThis.indexedDB = new IDBFactory();
   const db: Database = await openDatabase();
+  /** Origins the browser lets the extension reach, as `permissions.contains` would say. */
+  const allowedOrigins = new Set<string>(sandbox.hosts.map((host) => `https://${host}`));
+  const originAllowed = async (origin: string) => allowedOrigins.has(origin);
   let ids = 0;
   const launched: string[] = [];
   const launchWebAuthFlow = async ({ url }: { url: string }) => {
@@ -34,6 +38,7 @@ export async function customerInsightsWorld(
     fakePlatform({
       openDatabase: async () => db,
       fetch,
+      originAllowed,
       identity: { redirectUrl: () => REDIRECT_URL, launchWebAuthFlow },
       newId: () => `id${++ids}`,
     }),
@@ -43,11 +48,29 @@ export async function customerInsightsWorld(
   const addEnvironment = async (environmentId = sandbox.environmentId) =>
     (
       await ask('customer-insights.environments.save', {
+        route: 'data-api',
         environmentId,
         tenant: 'organizations',
         clientId: CLIENT_ID,
         subscriptionKey: sandbox.subscriptionKey,
       })
+    ).environment;
+  /** As the form saves it: the organisation URL as pasted, parsed by the message's schema. */
+  const addDataverseEnvironment = async (
+    environmentId = sandbox.environmentId,
+    orgUrl = sandbox.orgUrl(environmentId),
+  ) =>
+    (
+      await ask(
+        'customer-insights.environments.save',
+        protocol['customer-insights.environments.save'].request.parse({
+          route: 'dataverse',
+          environmentId,
+          orgUrl: `${orgUrl}/main.aspx?appid=0a1b2c3d`,
+          tenant: 'organizations',
+          clientId: CLIENT_ID,
+        }),
+      )
     ).environment;
   const addConnection = (
     id: string,
@@ -79,8 +102,11 @@ export async function customerInsightsWorld(
         fetch,
         clock: systemClock,
         redirectUrl: () => REDIRECT_URL,
+        originAllowed,
       }),
+    allowedOrigins,
     addEnvironment,
+    addDataverseEnvironment,
     addConnection,
   };
 }

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { runDueSchedules } from '../../../src/background/engine/scheduler.ts';
 import { SignInRequiredError } from '../../../src/sources/customer-insights/index.ts';
 import { getCustomerInsightsEnvironment } from '../../../src/storage/customer-insights-environments.ts';
 import { getExport } from '../../../src/storage/exports.ts';
@@ -17,7 +18,7 @@ let world: Awaited<ReturnType<typeof customerInsightsWorld>>;
 
 beforeAll(async () => {
   sandbox = await startCustomerInsightsSandbox();
-  http = sandboxFetch(sandbox.port);
+  http = sandboxFetch(sandbox.port, { hosts: sandbox.hosts });
 });
 afterAll(async () => {
   http.close();
@@ -27,8 +28,9 @@ beforeEach(async () => {
   world = await customerInsightsWorld(sandbox, http.fetch);
 });
 
-const segmentPage = (routeName: string, environmentId = sandbox.environmentId) => ({
-  page: { environmentId, segmentHint: { routeName } },
+/** What the content script reports on a segment page whose address names `name`. */
+const segmentPage = (name: string, environmentId = sandbox.environmentId) => ({
+  page: { guids: [environmentId], address: ['app', 'segments', name], text: ['Customer Insights'] },
 });
 
 describe('Customer Insights environments in the worker', () => {
@@ -66,6 +68,7 @@ describe('Customer Insights environments in the worker', () => {
       segmentId: 'Male_under_40',
       displayName: 'Male under 40',
       memberCount: 1_200,
+      refreshTracked: true,
       suggestedTag: 'Male under 40',
     });
     expect(segments).toContainEqual(
@@ -137,16 +140,18 @@ describe('Customer Insights environments in the worker', () => {
     expect(found).toEqual({
       state: 'segment',
       sourceId: added.id,
+      route: 'data-api',
       segment: {
         id: 'Male_under_40',
         displayName: 'Male under 40',
         memberCount: 1_200,
-        lastRefreshedAt: expect.any(Number),
+        membersAtLeast: null,
+        lastRefreshedAt: sandbox.segments.find((s) => s.name === 'Male_under_40')?.lastRefreshed.getTime(),
       },
       exportIds: [],
     });
     const byDisplay = await world.ask('customer-insights.page.segment', {
-      page: { environmentId: sandbox.environmentId, segmentHint: { displayName: 'Yeni müşteriler & VIP' } },
+      page: { guids: [sandbox.environmentId], address: ['app', 'item'], text: ['Yeni müşteriler & VIP'] },
     });
     expect(byDisplay).toMatchObject({ state: 'segment', segment: { id: 'New_customers_VIP' } });
     expect(await world.ask('customer-insights.page.segment', segmentPage('No_such_segment'))).toEqual({
@@ -219,9 +224,55 @@ describe('Customer Insights environments in the worker', () => {
     expect(await world.restartedEnvironments().sourceFor(added.id)).toBeUndefined();
   });
 
+  test('runs "After each source refresh" once per newer evaluationDate, not while the refresh runs', async () => {
+    const added = await world.addEnvironment();
+    await world.ask('customer-insights.environments.signIn', { id: added.id });
+    await world.addConnection('c1', 'Brand', 'administrators');
+    const { id } = await world.ask('exports.save', {
+      draft: {
+        name: 'VIP after refresh',
+        connectionId: 'c1',
+        segments: [{ sourceId: added.id, segmentId: 'New_customers_VIP', displayName: 'VIP', tag: 'VIP' }],
+        mapping: { email: 'EmailAddress' },
+        syncMode: 'mirror',
+        schedule: { kind: 'after-refresh' },
+      },
+    });
+    const environments = world.restartedEnvironments();
+    const started: string[] = [];
+    const look = () =>
+      runDueSchedules({
+        db: world.db,
+        now: Date.now(),
+        utcOffsetAt: () => 0,
+        refreshPollMs: 60_000,
+        alarms: { set: async () => {}, clear: async () => {} },
+        sourceFor: (sourceId) => environments.sourceFor(sourceId),
+        startRun: async (exportId, trigger) => {
+          started.push(`${exportId}:${trigger}`);
+          return 'run';
+        },
+      });
+    await look(); // the first look only records the last refresh
+    await look();
+    expect(started).toEqual([]);
+
+    // A refresh that has started but not finished: its members are not ready to read.
+    sandbox.control.setSegmentJob('New_customers_VIP', 'Running', {
+      evaluationDate: new Date(Date.now() + 1),
+    });
+    await look();
+    expect(started).toEqual([]);
+    sandbox.control.refreshSegment('New_customers_VIP');
+    await look();
+    await look();
+    expect(started).toEqual([`${id}:source-refresh`]);
+  });
+
   test('says what is wrong when the subscription key is refused', async () => {
     const added = (
       await world.ask('customer-insights.environments.save', {
+        route: 'data-api',
         environmentId: sandbox.environmentId,
         tenant: 'organizations',
         clientId: CLIENT_ID,

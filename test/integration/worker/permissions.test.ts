@@ -11,10 +11,7 @@ import {
   type RequestOf,
 } from '../../../src/messaging/protocol.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
-import {
-  putCustomerInsightsEnvironment,
-  subscriptionKeyId,
-} from '../../../src/storage/customer-insights-environments.ts';
+import { putCustomerInsightsEnvironment } from '../../../src/storage/customer-insights-environments.ts';
 import { putExport } from '../../../src/storage/exports.ts';
 import { openDatabase } from '../../../src/storage/open-database.ts';
 import { askAs, contentSender, fakePlatform, pageSender } from '../../support/fake-platform.ts';
@@ -128,7 +125,9 @@ const samples: { [T in MessageType]: (o: Objects) => RequestOf<T> } = {
   'runs.cancel': (o) => ({ id: o.runId }),
   'customer-insights.environments.list': () => ({}),
   'customer-insights.environments.save': (o) => ({
+    route: 'dataverse',
     id: o.environmentId,
+    orgUrl: 'https://contoso.crm4.dynamics.com',
     environmentId:
       o.environmentId === 'env-administrators' ? environmentGuid.administrators : environmentGuid.everyone,
     tenant: 'contoso.onmicrosoft.com',
@@ -137,8 +136,11 @@ const samples: { [T in MessageType]: (o: Objects) => RequestOf<T> } = {
   'customer-insights.environments.signIn': (o) => ({ id: o.environmentId }),
   'customer-insights.environments.signOut': (o) => ({ id: o.environmentId }),
   'customer-insights.environments.remove': (o) => ({ id: o.environmentId }),
+  'customer-insights.segments.add': (o) => ({ id: o.environmentId, outputName: 'Male_under_40' }),
+  'customer-insights.segments.recount': (o) => ({ id: o.environmentId, segmentId: 'VIP' }),
+  'customer-insights.segments.remove': (o) => ({ id: o.environmentId, segmentId: 'VIP' }),
   'customer-insights.page.segment': () => ({
-    page: { environmentId: environmentGuid.administrators, segmentHint: { routeName: 'VIP' } },
+    page: { guids: [environmentGuid.administrators], address: ['segments', 'VIP'], text: ['VIP'] },
   }),
   'customer-insights.exports.create': (o) => ({ sourceId: o.environmentId, segmentId: 'VIP' }),
 };
@@ -184,17 +186,21 @@ async function world(sender: Sender): Promise<World> {
     await putCustomerInsightsEnvironment(db, {
       id: environmentId,
       kind: 'customer-insights',
+      route: 'dataverse',
       environmentId: environmentGuid[kind],
+      orgUrl: `https://${kind}.crm4.dynamics.com`,
       name: null,
       tenant: 'contoso.onmicrosoft.com',
       clientId: '11111111-2222-4333-8444-555555555555',
-      keyHint: '••••ABCD',
+      keyHint: null,
       signedInAt: null,
       signInRequired: false,
+      segments: [
+        { id: 'VIP', displayName: 'VIP', memberCount: 1, countComplete: true, countedAt: 1, from: 'user' },
+      ],
       createdAt: 1,
       updatedAt: 1,
     });
-    await plainVault(db).put(subscriptionKeyId(environmentId), `subscription-key-of-${kind}`);
     const definition = storedExport({
       id: `export-${kind}`,
       name: kind === 'administrators' ? 'Admin export' : 'Shared export',
@@ -279,6 +285,8 @@ describe('the permission table', () => {
       'customer-insights.environments.save',
       'customer-insights.environments.signOut',
       'customer-insights.environments.remove',
+      'customer-insights.segments.add',
+      'customer-insights.segments.remove',
     ] as const)
       expect(rule(type), type).toBe('refused');
     // Object by object: these name an export, a run or a source, and are refused on the administrators' ones.
@@ -298,6 +306,7 @@ describe('the permission table', () => {
       'files.rename',
       'files.remove',
       'customer-insights.environments.signIn',
+      'customer-insights.segments.recount',
     ] as const)
       expect(typeof rule(type), type).toBe('object');
   });

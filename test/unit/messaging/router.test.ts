@@ -18,7 +18,7 @@ const status = {
   counts: { connections: 0, exports: 0, runs: 0 },
 };
 const page = {
-  page: { environmentId: '0b7c0d43-4c1e-4f4e-9a53-2b1a4d1e6f10', segmentHint: { routeName: 'VIP' } },
+  page: { guids: ['0b7c0d43-4c1e-4f4e-9a53-2b1a4d1e6f10'], address: ['segments', 'VIP'], text: ['VIP'] },
 };
 
 const notUsed = async (): Promise<never> => {
@@ -118,7 +118,7 @@ describe('route', () => {
     });
   });
 
-  test('refuses malformed payloads, including profile data, addresses and titles', async () => {
+  test('refuses malformed payloads, including profile data, whole addresses and unbounded clues', async () => {
     const report = (payload: unknown) =>
       route({ type: 'page.report', payload }, 'content', context, routing(handlers(), admin));
     expect(await report({ page: { ...page.page, profile: { email: 'a@b.c' } } })).toMatchObject({
@@ -127,10 +127,18 @@ describe('route', () => {
     expect(await report({ ...page, url: 'https://home.ci.ai.dynamics.com/app/x?q=1' })).toMatchObject({
       error: { code: 'invalid-request' },
     });
+    expect(await report({ page: { ...page.page, text: ['x'.repeat(129)] } })).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
     expect(
-      await report({ page: { ...page.page, segmentHint: { ...page.page.segmentHint, title: 'Home' } } }),
-    ).toMatchObject({ error: { code: 'invalid-request' } });
-    expect(await report({ page: { ...page.page, environmentId: 'not-a-guid' } })).toMatchObject({
+      await report({ page: { ...page.page, address: Array.from({ length: 41 }, String) } }),
+    ).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
+    expect(await report({ page: { ...page.page, guids: ['not-a-guid'] } })).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
+    expect(await report({ page: { ...page.page, guids: [] } })).toMatchObject({
       error: { code: 'invalid-request' },
     });
     expect(await report(page)).toEqual({ ok: true, data: { accepted: true } });

@@ -138,3 +138,21 @@ export const samples: { [S in StoreName]: Sample<S> } = {
     },
   },
 };
+
+/**
+ * A Customer Insights environment as versions before the Dataverse route stored it (no route,
+ * organisation or known segments, a key hint always): it must still read, as a Data API one.
+ */
+export const environmentBeforeDataverse: StoreValue<ExportDb, 'sources'> = {
+  id: 'ci1',
+  kind: 'customer-insights',
+  environmentId: '3f6c2a8e-9b41-4d7a-8e25-6c1d0f4b7a92',
+  name: 'Contoso Retail',
+  tenant: 'organizations',
+  clientId: '11111111-2222-4333-8444-555555555555',
+  keyHint: '••••ABCD',
+  signedInAt: 4,
+  signInRequired: false,
+  createdAt: 1,
+  updatedAt: 4,
+};

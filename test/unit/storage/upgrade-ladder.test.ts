@@ -4,6 +4,7 @@ import { type IDBPDatabase, openDB } from 'idb';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { loadBudgetState } from '../../../src/storage/budget-state.ts';
 import { listConnections } from '../../../src/storage/connections.ts';
+import { listCustomerInsightsEnvironments } from '../../../src/storage/customer-insights-environments.ts';
 import { listExports } from '../../../src/storage/exports.ts';
 import { listFileSources, readFileRowsPage } from '../../../src/storage/file-sources.ts';
 import { getLedgerEntry } from '../../../src/storage/ledger.ts';
@@ -15,7 +16,7 @@ import { parseBatchRecord, parseOutboxItem, parseTagQueueEntry } from '../../../
 import { DB_NAME, DB_VERSION } from '../../../src/storage/schema.ts';
 import { readAdminPassphrase } from '../../../src/storage/settings.ts';
 import { plainVault } from '../../support/plain-vault.ts';
-import { type StoreName, samples } from './sample-records.ts';
+import { environmentBeforeDataverse, type StoreName, samples } from './sample-records.ts';
 
 interface StoreShape {
   keyPath: string | string[] | null;
@@ -172,4 +173,20 @@ describe('the upgrade ladder', () => {
     }
     db.close();
   });
+
+  // The record gained fields with defaults, not a schema version: every version with `sources` may hold one.
+  test.each([...olderVersions, DB_VERSION].filter((version) => 'sources' in storesAt(version)))(
+    'reads a Customer Insights environment stored at version %i before the Dataverse route, as a Data API one',
+    async (version) => {
+      await databaseAt(version);
+      const raw = await openDB(DB_NAME, version);
+      await raw.put('sources', environmentBeforeDataverse);
+      raw.close();
+      const db = await openDatabase();
+      expect(await listCustomerInsightsEnvironments(db)).toEqual([
+        { ...environmentBeforeDataverse, route: 'data-api', orgUrl: null, segments: [] },
+      ]);
+      db.close();
+    },
+  );
 });

@@ -42,6 +42,7 @@ function handlers() {
       fetch: noNetwork,
       clock: systemClock,
       redirectUrl: () => 'https://extension-id.chromiumapp.org/',
+      originAllowed: async () => true,
     }),
     launch: async (url) => {
       launches.push(url);
@@ -73,6 +74,7 @@ beforeEach(async () => {
 const add = (h: ReturnType<typeof handlers>, fields: Record<string, string> = {}) =>
   h['customer-insights.environments.save'](
     protocol['customer-insights.environments.save'].request.parse({
+      route: 'data-api',
       environmentId: ENVIRONMENT,
       tenant: 'contoso.onmicrosoft.com',
       clientId: CLIENT,
@@ -103,7 +105,12 @@ describe('Customer Insights environment handlers', () => {
     await expect(add(h)).rejects.toMatchObject({ data: { code: 'customer-insights.duplicate-environment' } });
     await expect(
       h['customer-insights.environments.save'](
-        { environmentId: ENVIRONMENT.replace('3f', '4f'), tenant: 'organizations', clientId: CLIENT },
+        {
+          route: 'data-api',
+          environmentId: ENVIRONMENT.replace('3f', '4f'),
+          tenant: 'organizations',
+          clientId: CLIENT,
+        },
         ctx,
       ),
     ).rejects.toMatchObject({ data: { code: 'customer-insights.subscription-key-missing' } });
@@ -119,13 +126,25 @@ describe('Customer Insights environment handlers', () => {
     });
 
     const sameApp = await h['customer-insights.environments.save'](
-      { id: environment.id, environmentId: ENVIRONMENT, tenant: 'contoso.onmicrosoft.com', clientId: CLIENT },
+      {
+        route: 'data-api',
+        id: environment.id,
+        environmentId: ENVIRONMENT,
+        tenant: 'contoso.onmicrosoft.com',
+        clientId: CLIENT,
+      },
       ctx,
     );
     expect(sameApp.environment).toMatchObject({ keyHint: '••••ABCD', state: 'signed-in' });
 
     const otherApp = await h['customer-insights.environments.save'](
-      { id: environment.id, environmentId: ENVIRONMENT, tenant: 'organizations', clientId: CLIENT },
+      {
+        route: 'data-api',
+        id: environment.id,
+        environmentId: ENVIRONMENT,
+        tenant: 'organizations',
+        clientId: CLIENT,
+      },
       ctx,
     );
     expect(otherApp.environment.state).toBe('signed-out');
@@ -168,7 +187,7 @@ describe('Customer Insights environment handlers', () => {
   });
 
   test('answer "no environment" for a page of an environment that is not set up, without the network', async () => {
-    const page = { environmentId: ENVIRONMENT, segmentHint: { routeName: 'VIP' } };
+    const page = { guids: [ENVIRONMENT], address: ['segments', 'VIP'], text: [] };
     expect(await handlers()['customer-insights.page.segment']({ page }, ctx)).toEqual({
       state: 'no-environment',
       environmentId: ENVIRONMENT,
@@ -210,7 +229,7 @@ describe('page reports', () => {
       session,
       passphraseSet: async () => false,
     });
-    const page = { environmentId: ENVIRONMENT, segmentHint: { routeName: 'VIP', displayName: 'VIP' } };
+    const page = { guids: [ENVIRONMENT], address: ['segments', 'VIP'], text: ['VIP'] };
     await status['page.report']({ page }, { tabId: 7, role: 'contributor' });
     expect(await status['tab.context']({ tabId: 7 }, ctx)).toEqual({ page });
     expect(await status['tab.context']({ tabId: 8 }, ctx)).toEqual({ page: null });

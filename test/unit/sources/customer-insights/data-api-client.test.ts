@@ -99,20 +99,30 @@ describe('reading customers', () => {
 });
 
 describe('listing', () => {
-  it('reads segments of the sandbox shape, the client-library shape and OData-wrapped lists', async () => {
+  it("reads Microsoft's SegmentMetadata: friendlyName, evaluationStatus.entityCount and evaluationDate", async () => {
     const answers = [
       [
         {
           name: 'Male_under_40',
           friendlyName: 'Male under 40',
-          displayName: 'Male under 40',
-          memberCount: 1200,
-          lastRefreshed: '2026-03-14T10:00:00.000Z',
+          description: 'Customers who identify as male and are younger than 40.',
+          state: 'active',
+          evaluationStatus: {
+            jobStatus: 'CompletedSuccess',
+            evaluationDate: '2026-03-14T10:00:00.000Z',
+            entityCount: 1200,
+            error: null,
+            lastSuccessfulRunId: '6f1c6d3e-2f43-4a1e-9d0b-1b0f5c7a9e21',
+          },
           version: 3,
+          updatedUtc: '2026-03-14T10:00:01.000Z',
+          createdUtc: '2026-01-02T08:00:00.000Z',
+          instanceId: INSTANCE,
           somethingNew: { nested: true },
         },
       ],
-      { value: [{ name: 'Bare', friendlyName: 'Bare one', evaluationStatus: { memberCount: null } }] },
+      { value: [{ name: 'Bare', friendlyName: 'Bare one', evaluationStatus: { entityCount: null } }] },
+      [{ name: 'No_friendly_name' }],
     ];
     const { api } = client(() => json(200, answers.shift()));
     expect(await api.listSegments(INSTANCE)).toEqual([
@@ -127,6 +137,31 @@ describe('listing', () => {
     expect(await api.listSegments(INSTANCE)).toEqual([
       { name: 'Bare', displayName: 'Bare one', memberCount: null, lastRefreshedAt: null, version: null },
     ]);
+    expect(await api.listSegments(INSTANCE)).toEqual([
+      {
+        name: 'No_friendly_name',
+        displayName: 'No_friendly_name',
+        memberCount: null,
+        lastRefreshedAt: null,
+        version: null,
+      },
+    ]);
+  });
+
+  it('reports no refresh time while a refresh is queued or running, or after it failed', async () => {
+    const segment = (jobStatus: string) => [
+      {
+        name: 'S',
+        friendlyName: 'S',
+        evaluationStatus: { jobStatus, evaluationDate: '2026-03-14T10:00:00.000Z', entityCount: 5 },
+      },
+    ];
+    const statuses = ['Queued', 'Running', 'CompletedFailure', 'Cancelled', 'CompletedSuccess'];
+    const answers = statuses.map(segment);
+    const { api } = client(() => json(200, answers.shift()));
+    const seen = [];
+    for (const _ of statuses) seen.push((await api.listSegments(INSTANCE))[0]?.lastRefreshedAt);
+    expect(seen).toEqual([null, null, null, null, Date.parse('2026-03-14T10:00:00.000Z')]);
   });
 
   it('lists the environments the user may read', async () => {

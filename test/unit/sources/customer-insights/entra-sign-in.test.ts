@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   authorizeUrl,
   createAuthorizeRequest,
+  dataverseScope,
   type EntraConfig,
   parseRedirect,
   redeemCode,
@@ -49,6 +50,22 @@ describe('the authorize URL', () => {
       code_challenge: 'challenge-1',
       code_challenge_method: 'S256',
     });
+  });
+
+  it('asks for one Dataverse organisation as the resource when the environment reads through Dataverse', async () => {
+    const dataverse = {
+      ...config,
+      scope: dataverseScope('https://contoso.crm4.dynamics.com/main.aspx?appid=1'),
+    };
+    const url = new URL(authorizeUrl(dataverse, { challenge: 'c', state: 's' }));
+    expect(url.searchParams.get('scope')).toBe(
+      'https://contoso.crm4.dynamics.com/user_impersonation offline_access',
+    );
+    const server = fakeFetch(() => json(200, { access_token: 'at', expires_in: 60 }));
+    await redeemRefreshToken(dataverse, 'rt', { fetch: server.fetch, clock: new FakeClock() });
+    expect(new URLSearchParams(server.requests[0]?.body).get('scope')).toBe(
+      'https://contoso.crm4.dynamics.com/user_impersonation offline_access',
+    );
   });
 
   it('adds prompt and login hint only when asked', () => {
