@@ -150,7 +150,12 @@ describe('Customer Insights in the browser', () => {
     await app.evaluate(() => history.pushState(null, '', `${location.pathname}?tab=members`));
     await expect
       .poll(async () => browser!.message('tab.context', { tabId }), { timeout: 10_000 })
-      .toMatchObject({ ok: true, data: { page: { segmentHint: { routeName: 'HighValueCustomers' } } } });
+      .toMatchObject({
+        ok: true,
+        data: {
+          page: { guids: [ci.environmentId], address: expect.arrayContaining(['HighValueCustomers']) },
+        },
+      });
     await notSetUp.waitFor();
     // Another site in the same tab: the popup no longer offers anything for the old page.
     await app.goto('https://login.microsoftonline.com/');

@@ -312,6 +312,7 @@ describe('With a passphrase set and locked', () => {
     await save('Team brand', 'administrators-and-contributors', keyOf(1), true);
     await ok(
       browser.message('customer-insights.environments.save', {
+        route: 'data-api',
         environmentId: customerInsights.environmentId,
         tenant: 'contoso.onmicrosoft.com',
         clientId: CLIENT_ID,
