@@ -1,7 +1,6 @@
 import type { StoreKey, StoreNames, StoreValue } from 'idb';
+import { newRun } from '../../src/background/engine/engine.ts';
 import type { ExportDefinition } from '../../src/core/export-definition.ts';
-import { emptyCounters } from '../../src/core/run/run-counters.ts';
-import { initialRunState } from '../../src/core/run/run-state.ts';
 import type { Database } from '../../src/storage/open-database.ts';
 import type { RunRecord } from '../../src/storage/run-records.ts';
 import type { ExportDb } from '../../src/storage/schema.ts';
@@ -28,30 +27,7 @@ export function storedRun(
   definition: ExportDefinition,
   fields: Partial<RunRecord> = {},
 ): RunRecord {
-  return {
-    id,
-    exportId: definition.id,
-    trigger: 'manual',
-    fullResync: false,
-    definition,
-    mappingVersion: 'm1',
-    createdAt: 2,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: 2,
-    ...initialRunState,
-    waiting: null,
-    counters: emptyCounters(),
-    problems: [],
-    total: null,
-    read: { segment: 0, cursor: null, done: false },
-    untagScan: { after: null, done: false },
-    seq: { outbox: 0, outboxHead: 0, batch: 0, settled: 0, rejected: 0 },
-    tagQueue: [],
-    lease: null,
-    support: { batchIds: [], requestIds: [] },
-    ...fields,
-  };
+  return { ...newRun(id, definition, 'manual', false, 2), ...fields };
 }
 
 /**

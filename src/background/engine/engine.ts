@@ -444,7 +444,8 @@ export function createEngine(deps: EngineDeps): Engine {
   return engine;
 }
 
-function newRun(
+/** A queued run of `definition`, as the engine stores it when the run is started. */
+export function newRun(
   id: string,
   definition: ExportDefinition,
   trigger: RunTrigger,

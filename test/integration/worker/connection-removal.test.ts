@@ -5,7 +5,7 @@ import { createWorker } from '../../../src/background/create-worker.ts';
 import { PRIVACY_STATEMENT_VERSION } from '../../../src/messaging/protocol.ts';
 import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
 import { askAs, fakePlatform } from '../../support/fake-platform.ts';
-import { range, testTiming, WINDOW_MS } from '../engine/engine-world.ts';
+import { range, testTuning } from '../engine/engine-world.ts';
 
 /**
  * Removing a connection, or replacing its key, while a run sends with it: the run is canceled
@@ -44,10 +44,7 @@ function recordingFetch() {
 
 async function sendingWorld() {
   const recorded = recordingFetch();
-  const worker = createWorker(fakePlatform({ fetch: recorded.fetch }), {
-    engine: { timing: testTiming },
-    omnisend: { windowMs: WINDOW_MS, retryPolicy: { baseDelayMs: 10, maxDelayMs: 500 } },
-  });
+  const worker = createWorker(fakePlatform({ fetch: recorded.fetch }), testTuning);
   const ask = askAs(worker);
   const [first, second] = omnisend.brands[0]!.keys.map((k) => k.key);
   const connection = {

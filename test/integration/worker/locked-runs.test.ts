@@ -5,7 +5,7 @@ import { createWorker } from '../../../src/background/create-worker.ts';
 import { PRIVACY_STATEMENT_VERSION } from '../../../src/messaging/protocol.ts';
 import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
 import { askAs, fakePlatform } from '../../support/fake-platform.ts';
-import { range, testTiming, WINDOW_MS } from '../engine/engine-world.ts';
+import { range, testTuning } from '../engine/engine-world.ts';
 
 /**
  * What runs do while administrator is locked: a connection that allows scheduled runs while
@@ -30,8 +30,7 @@ afterEach(() => {
 
 async function lockedWorld(allowLockedRuns: boolean) {
   const worker = createWorker(fakePlatform({ fetch: omnisend.fetch }), {
-    engine: { timing: testTiming },
-    omnisend: { windowMs: WINDOW_MS, retryPolicy: { baseDelayMs: 10, maxDelayMs: 500 } },
+    ...testTuning,
     passphraseIterations: 1_000,
   });
   const ask = askAs(worker);
