@@ -1,3 +1,5 @@
+import type { RunError } from '../core/run/run-state.ts';
+import { lockedRunsByDefault } from '../core/share-with.ts';
 import type { BrandSummary, ConnectionView } from '../messaging/protocol.ts';
 import type { OmnisendApi } from '../omnisend/client.ts';
 import {
@@ -9,16 +11,17 @@ import {
 } from '../storage/connections.ts';
 import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
-import type { ConnectionRecord } from '../storage/records.ts';
+import { allowsLockedRuns, type ConnectionRecord } from '../storage/records.ts';
 import { secretHint, type Vault } from '../storage/vault.ts';
 import { askOmnisend } from './ask-omnisend.ts';
-import type { Roles } from './roles.ts';
+import type { Engine } from './engine/engine.ts';
 import { refusal as fail, type Handlers } from './router.ts';
 
 export interface ConnectionDeps {
   db: Database;
   vault: Vault;
-  roles: Roles;
+  /** Runs that send through a connection are canceled before its key goes or changes. */
+  runs: Pick<Engine, 'cancelRunsUsing'>;
   omnisend: (apiKey: string) => OmnisendApi;
   now: () => number;
   newId: () => string;
@@ -37,12 +40,19 @@ function view(record: ConnectionRecord, usedBy: { name: string }[]): ConnectionV
     shareWith: record.shareWith,
     brand: record.brand,
     keyHint: record.keyHint,
+    allowLockedRuns: allowsLockedRuns(record),
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,
     problem: record.problem,
     usedBy: usedBy.map((e) => e.name),
   };
 }
+
+const inUse = (users: { name: string }[]) => fail('connection-in-use', { details: users.map((u) => u.name) });
+
+/** How runs that used a connection end when its key goes (engine.cancelRunsUsing). */
+export const connectionRemoved: RunError = { code: 'connection-removed' };
+export const connectionKeyReplaced: RunError = { code: 'connection-key-replaced' };
 
 export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandlers {
   async function checkKey(apiKey: string): Promise<BrandSummary> {
@@ -51,11 +61,11 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
   }
 
   return {
-    async 'connections.list'() {
+    async 'connections.list'(_, { role }) {
       const { db } = deps;
       const [records, users] = await Promise.all([listConnections(db), exportsByConnection(db)]);
       records.sort((a, b) => a.displayName.localeCompare(b.displayName));
-      if ((await deps.roles.current()) === 'administrator') {
+      if (role === 'administrator') {
         return {
           role: 'administrator',
           connections: records.map((r) => view(r, users.get(r.id) ?? [])),
@@ -102,10 +112,16 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
         lastUsedAt: existing?.lastUsedAt ?? null,
         // A new key is a fresh start; the same key keeps what Omnisend last said of it.
         problem: request.apiKey ? null : (existing?.problem ?? null),
+        allowLockedRuns:
+          request.allowLockedRuns ?? existing?.allowLockedRuns ?? lockedRunsByDefault(request.shareWith),
       };
+      // No run goes on with the key being replaced: stopped before the new one is written.
+      if (existing && request.apiKey) await deps.runs.cancelRunsUsing(id, connectionKeyReplaced);
       // The secret first: a record is never saved pointing at a key that is not in the vault.
       if (request.apiKey) await deps.vault.put(id, request.apiKey);
       await putConnection(db, record);
+      // The key moves to where "Allow scheduled runs while locked" now says (vault.ts).
+      await deps.vault.reseal();
       const users = (await exportsByConnection(db)).get(id) ?? [];
       return { connection: view(record, users) };
     },
@@ -114,6 +130,9 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
       const { db } = deps;
       if (!(await getConnection(db, id))) throw fail('not-found');
       const users = (await exportsByConnection(db)).get(id) ?? [];
+      if (users.length && !detachExports) throw inUse(users);
+      // Runs that send with this key stop before it is deleted, and end as "connection removed".
+      await deps.runs.cancelRunsUsing(id, connectionRemoved);
       const outcome = await removeConnection(db, id, detachExports);
       // What this extension remembers about contacts sent through the connection goes with it.
       if (outcome === 'removed')
@@ -121,9 +140,8 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
           db,
           users.map((u) => u.id),
         );
-      if (outcome === 'in-use') {
-        throw fail('connection-in-use', { details: users.map((u) => u.name) });
-      }
+      // An export saved with it meanwhile keeps it (the removal checks again, in its transaction).
+      if (outcome === 'in-use') throw inUse(users);
       return { accepted: true };
     },
   };

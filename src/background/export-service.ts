@@ -6,7 +6,6 @@ import { getConnection } from '../storage/connections.ts';
 import { getExport, listExports, putExport } from '../storage/exports.ts';
 import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
-import type { Roles } from './roles.ts';
 import { refusal as exportFailure } from './router.ts';
 import type { SourceRegistry } from './source-registry.ts';
 
@@ -20,24 +19,18 @@ export interface RunFacts {
 
 export interface ExportServiceDeps {
   db: Database;
-  roles: Roles;
   sources: SourceRegistry;
   runs: RunFacts;
   now: () => number;
   newId: () => string;
 }
 
-/** Contributors may only use connections shared with them, and only edit exports that use those. */
-export async function requireUsableConnection(
-  deps: Pick<ExportServiceDeps, 'db' | 'roles'>,
-  connectionId: string | null,
-): Promise<void> {
-  if (connectionId === null) return;
-  const connection = await getConnection(deps.db, connectionId);
-  if (!connection) throw exportFailure('connection-missing');
-  if (connection.shareWith === 'administrators' && (await deps.roles.current()) !== 'administrator') {
-    throw exportFailure('administrator-only');
-  }
+export { exportFailure };
+
+/** Whether the sender may use the connection is the permission table's (permissions.ts); this checks that it exists. */
+async function requireConnection(db: Database, connectionId: string | null): Promise<void> {
+  if (connectionId !== null && !(await getConnection(db, connectionId)))
+    throw exportFailure('connection-missing');
 }
 
 /**
@@ -56,7 +49,7 @@ async function validate(deps: ExportServiceDeps, draft: ExportDraft, id: string 
   if (others.some((e) => e.name.localeCompare(draft.name, undefined, { sensitivity: 'accent' }) === 0)) {
     throw exportFailure('duplicate-export-name');
   }
-  await requireUsableConnection(deps, draft.connectionId);
+  await requireConnection(deps.db, draft.connectionId);
   const segments = [];
   for (const segment of draft.segments) {
     const source = await deps.sources.sourceFor(segment.sourceId);
@@ -87,7 +80,6 @@ export async function saveExport(
   const { db } = deps;
   const existing = id ? await getExport(db, id) : undefined;
   if (id && !existing) throw exportFailure('not-found');
-  if (existing) await requireUsableConnection(deps, existing.connectionId);
   const valid = await validate(deps, draft, id);
   const now = deps.now();
   const definition: ExportDefinition = {

@@ -64,6 +64,8 @@ export const errorCodes = [
   // Roles and the administrator passphrase.
   'wrong-passphrase',
   'too-many-attempts',
+  'vault-locked',
+  'vault-key-missing',
   // Connections, sources and exports as the options page edits them.
   'not-found',
   'duplicate-name',
@@ -93,6 +95,9 @@ export const errorCodes = [
   'engine.unexpected',
   'storage.corrupt',
   'storage.full',
+  // Runs cancelled because their connection's key went (src/background/connection-handlers.ts).
+  'connection-removed',
+  'connection-key-replaced',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -59,6 +59,8 @@ export const errorMessages: Record<ErrorCode, ErrorMessage> = {
   'no-tab': 'errorUnexpected',
   'wrong-passphrase': 'errorWrongPassphrase',
   'too-many-attempts': 'errorTooManyAttempts',
+  'vault-locked': 'errorVaultLocked',
+  'vault-key-missing': 'errorVaultKeyMissing',
   'not-found': 'errorNotFound',
   'duplicate-name': 'errorDuplicateName',
   'key-required': 'errorKeyRequired',
@@ -85,6 +87,8 @@ export const errorMessages: Record<ErrorCode, ErrorMessage> = {
   'engine.unexpected': 'errorRunUnexpected',
   'storage.corrupt': 'errorStorageCorrupt',
   'storage.full': 'errorStorageFull',
+  'connection-removed': 'errorConnectionRemoved',
+  'connection-key-replaced': 'errorConnectionKeyReplaced',
 };
 
 /** An error as the worker sends or stores it: a code and what it is about. */

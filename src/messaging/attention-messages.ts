@@ -30,7 +30,6 @@ export type AttentionItem = z.infer<typeof attentionItemSchema>;
 
 export const attentionMessages = {
   'attention.list': {
-    from: 'page',
     request: emptyRequest,
     response: z.object({ items: z.array(attentionItemSchema) }),
   },

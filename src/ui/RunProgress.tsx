@@ -48,6 +48,7 @@ export const activityLabels: Record<RunActivity, MessageKey> = {
   'waiting-for-rate-limit': 'activityWaitingForRateLimit',
   'waiting-for-sign-in': 'activityWaitingForSignIn',
   'waiting-for-access': 'activityWaitingForAccess',
+  'waiting-for-administrator': 'activityWaitingForAdministrator',
   finishing: 'activityFinishing',
 };
 

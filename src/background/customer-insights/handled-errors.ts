@@ -9,7 +9,9 @@ export function asHandled(error: unknown): unknown {
   if (error instanceof SignInError || error instanceof CustomerInsightsError) {
     return new HandledError({ code: error.code, retryable: error.retryable });
   }
-  if (error instanceof VaultError) return fail('customer-insights.secret-unreadable');
+  // A locked vault is no unreadable key: the router answers it as `vault-locked`.
+  if (error instanceof VaultError && error.code !== 'locked')
+    return fail('customer-insights.secret-unreadable');
   return error;
 }
 

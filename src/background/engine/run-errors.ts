@@ -52,3 +52,11 @@ export class RunWaiting extends Error {
     this.name = 'RunWaiting';
   }
 }
+
+/**
+ * The run needs a secret sealed under the vault key while administrator is locked: it waits, and
+ * goes on when an administrator unlocks (or the connection allows scheduled runs while locked).
+ */
+export const lockedConnection = (name: string) => new RunWaiting({ code: 'vault-locked', params: { name } });
+
+export const lockedSource = () => new RunWaiting({ code: 'vault-locked' });

@@ -16,6 +16,7 @@ export const runActivities = [
   'waiting-for-rate-limit',
   'waiting-for-sign-in',
   'waiting-for-access',
+  'waiting-for-administrator',
   'finishing',
 ] as const;
 export const runActivitySchema = z.enum(runActivities);
@@ -49,6 +50,7 @@ export function activityOf(input: ActivityInput): RunActivity | null {
   if (input.status === 'queued') return 'queued';
   if (input.status !== 'running') return null;
   if (input.waiting === 'customer-insights.org-access-required') return 'waiting-for-access';
+  if (input.waiting === 'vault-locked') return 'waiting-for-administrator';
   if (input.waiting !== null) return 'waiting-for-sign-in';
   const held = (ms: number) => ms >= RATE_LIMIT_WAIT_SHOWN_MS;
   if (held(input.rateLimitWaitMs.default) && (input.queuedUpserts > 0 || input.unsettledBatches > 0))

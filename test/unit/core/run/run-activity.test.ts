@@ -26,6 +26,11 @@ describe('what a run is doing, in the words the screens use', () => {
       { waiting: 'customer-insights.org-access-required', queuedUpserts: 5 },
       'waiting-for-access',
     ],
+    [
+      'a run that needs a key only an unlocked administrator can use waits for the administrator',
+      { waiting: 'vault-locked' },
+      'waiting-for-administrator',
+    ],
     ['reading goes on while batches are out', { unsettledBatches: 3 }, 'reading'],
     ['contacts read and queued are being sent', { readDone: true, queuedUpserts: 40 }, 'sending'],
     [
