@@ -1,5 +1,7 @@
 import { listConnections } from '../storage/connections.ts';
 import { countRecords, type StoreCounts } from '../storage/counts.ts';
+import { listCustomerInsightsEnvironments } from '../storage/customer-insights-environments.ts';
+import { listFileSources } from '../storage/file-sources.ts';
 import type { Database } from '../storage/open-database.ts';
 import { listRuns } from '../storage/run-records.ts';
 import { readAccess } from './access.ts';
@@ -21,8 +23,9 @@ async function countShared(db: Database): Promise<StoreCounts> {
   const connections = (await listConnections(db)).filter((c) => access.ofConnection(c.id) === 'everyone');
   let runs = 0;
   for (const run of await listRuns(db)) if (access.ofRun(run) === 'everyone') runs++;
-  // Sources are counted whole: the overview only asks whether there is one to export from.
-  const { sources } = await countRecords(db);
+  const sources = [...(await listFileSources(db)), ...(await listCustomerInsightsEnvironments(db))].filter(
+    (source) => access.ofSource(source.id) === 'everyone',
+  ).length;
   return { connections: connections.length, sources, exports: access.exportsFor('contributor').length, runs };
 }
 

@@ -47,11 +47,12 @@ export interface ActivityInput {
  * then Omnisend's own processing of submitted batches.
  */
 export function activityOf(input: ActivityInput): RunActivity | null {
-  if (input.status === 'queued') return 'queued';
-  if (input.status !== 'running') return null;
+  if (input.status !== 'queued' && input.status !== 'running') return null;
+  // A run held for the user says what for, even before it starts (a locked key holds it queued).
   if (input.waiting === 'customer-insights.org-access-required') return 'waiting-for-access';
   if (input.waiting === 'vault-locked') return 'waiting-for-administrator';
   if (input.waiting !== null) return 'waiting-for-sign-in';
+  if (input.status === 'queued') return 'queued';
   const held = (ms: number) => ms >= RATE_LIMIT_WAIT_SHOWN_MS;
   if (held(input.rateLimitWaitMs.default) && (input.queuedUpserts > 0 || input.unsettledBatches > 0))
     return 'waiting-for-rate-limit';

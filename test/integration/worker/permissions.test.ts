@@ -351,7 +351,7 @@ describe('the permission table', () => {
     expect(JSON.stringify(await asAdmin('customer-insights.environments.list', {}))).toContain(
       'Admin export',
     );
-    expect((await asAdmin('status', {})).counts).toEqual({ connections: 2, exports: 2, runs: 2 });
+    expect((await asAdmin('status', {})).counts).toEqual({ connections: 2, sources: 4, exports: 2, runs: 2 });
 
     const contributor = await world('contributor');
     const asContributor = askAs(contributor.worker);
@@ -360,6 +360,11 @@ describe('the permission table', () => {
       for (const marker of administratorMarkers) expect(text, type).not.toContain(marker);
     }
     expect(JSON.stringify(await asContributor('exports.list', {}))).toContain('Shared export');
-    expect((await asContributor('status', {})).counts).toEqual({ connections: 1, exports: 1, runs: 1 });
+    expect((await asContributor('status', {})).counts).toEqual({
+      connections: 1,
+      sources: 2,
+      exports: 1,
+      runs: 1,
+    });
   });
 });
