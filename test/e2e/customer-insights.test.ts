@@ -158,9 +158,10 @@ describe('Customer Insights in the browser', () => {
         },
       });
     await notSetUp.waitFor();
-    // Another site in the same tab: the popup no longer offers anything for the old page.
+    // Another site in the same tab: the old page's words go and the popup lists the exports (none yet).
     await app.goto('https://login.microsoftonline.com/');
-    await popup.getByText('No segment detected on this page').waitFor();
+    await popup.getByText('No exports yet', { exact: false }).waitFor();
+    await notSetUp.waitFor({ state: 'detached' });
     expect(await browser.message('tab.context', { tabId })).toEqual({ ok: true, data: { page: null } });
   });
 
