@@ -85,7 +85,10 @@ const wrongPassphrase = () =>
 export class Roles {
   readonly #deps: RolesDeps;
   #unlocked: Unlocked | null = null;
+  /** True once `storage.session` was read, or a lock or unlock in this worker made it moot. */
   #restored = false;
+  /** The one read of `storage.session` that every first caller waits for: none may answer before it. */
+  #restoring: Promise<void> | null = null;
   #checks: Promise<unknown> = Promise.resolve();
 
   constructor(deps: RolesDeps) {
@@ -116,8 +119,10 @@ export class Roles {
   /** The unwrapped vault key while an administrator has it unlocked, for the vault; else null. */
   async unlockedKey(wrapped: WrappedVaultKey): Promise<CryptoKey | null> {
     if (!this.#restored) {
-      this.#restored = true;
-      await this.#restore(wrapped);
+      this.#restoring ??= this.#restore(wrapped).finally(() => {
+        this.#restored = true;
+      });
+      await this.#restoring;
     }
     const held = this.#unlocked;
     if (!held) return null;
@@ -139,8 +144,10 @@ export class Roles {
     } catch {
       return;
     }
-    if (raw.length === 32 && (await isVaultKey(raw, wrapped)))
-      this.#unlocked = { raw, key: await importVaultKey(raw), until: stored.data.until };
+    if (raw.length !== 32 || !(await isVaultKey(raw, wrapped))) return;
+    const key = await importVaultKey(raw);
+    // A lock or unlock while this read was under way is newer than what the session held.
+    if (!this.#restored) this.#unlocked = { raw, key, until: stored.data.until };
   }
 
   async #hold(raw: Uint8Array<ArrayBuffer>, key: CryptoKey): Promise<void> {

@@ -181,6 +181,18 @@ describe('Roles', () => {
     await expect(restarted.vault.put('own', 'secret')).rejects.toMatchObject({ code: 'locked' });
   });
 
+  test('a restarted worker asked several things at once answers administrator to all of them', async () => {
+    const { db, session, roles: r } = await setup();
+    await r.setPassphrase('correct horse battery', undefined);
+    // A page that opens sends its messages together; each asks the role of a freshly started worker.
+    const restarted = worker(db, session).roles;
+    expect(await Promise.all([restarted.current(), restarted.current(), restarted.current()])).toEqual([
+      'administrator',
+      'administrator',
+      'administrator',
+    ]);
+  });
+
   test('deleting the vault key or a passphrase setting unlocks nothing', async () => {
     const { db, session, roles: r, vault } = await setup();
     await vault.put('own', 'secret');
