@@ -46,18 +46,29 @@ export const runRecordSchema = z.object({
     cursor: z.string().nullable(),
     done: z.boolean(),
   }),
-  /** Mirror: the leaver scan's checkpoint, the last ledger email looked at. */
-  untagScan: z.object({ after: z.string().nullable(), done: z.boolean() }),
   /**
-   * Sequence numbers. runOutbox holds [outboxHead, outbox); runBatches [settled, batch) are
-   * submitted but not settled (they settle in order); runRejected holds [0, rejected).
+   * Mirror: the leaver scan's checkpoint. It reads the ledger's base chunks, then its log up to
+   * `logEnd` (the log's end when the scan reached it); `chunk` and `log` say where it goes on.
+   */
+  untagScan: z.object({
+    chunk: z.number().int().nonnegative().default(0),
+    log: z.number().int().nonnegative().default(0),
+    logEnd: z.number().int().nonnegative().nullable().default(null),
+    done: z.boolean(),
+  }),
+  /**
+   * Sequence numbers. runOutbox holds the chunks [outboxHead, outbox), `outboxItems` contacts in
+   * all; runBatches [settled, batch) are submitted but not settled (they settle in order);
+   * runRejected holds [0, rejected); `tagChunk` numbers runTags records.
    */
   seq: z.object({
     outbox: z.number().int().nonnegative(),
     outboxHead: z.number().int().nonnegative(),
+    outboxItems: z.number().int().nonnegative().default(0),
     batch: z.number().int().nonnegative(),
     settled: z.number().int().nonnegative(),
     rejected: z.number().int().nonnegative(),
+    tagChunk: z.number().int().nonnegative().default(0),
   }),
   /** How many emails runTags holds per op and tag, kept with every change to it. */
   tagQueue: z.array(z.object({ op: z.enum(['add', 'remove']), tag: z.string(), count: z.number().int() })),

@@ -19,7 +19,7 @@ export function progressOf(
       : estimateRemainingMs({
           total: run.read.done ? counters.read : run.total,
           read: counters.read,
-          queuedUpserts: run.seq.outbox - run.seq.outboxHead,
+          queuedUpserts: run.seq.outboxItems,
           unsettledUpserts: Math.max(0, counters.sent - settledContacts),
           sent: counters.sent,
           tagsDoneOrQueued: counters.tagged + queuedTagEmails,

@@ -1,115 +1,177 @@
 import { fingerprintContact } from '../../core/fingerprint.ts';
 import { type MapResult, mapProfile } from '../../core/mapping/map-profile.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
-import type { TagOp } from '../../core/run/tag-plan.ts';
+import { type BatchLimits, packBatches, packedBytes, planBatch } from '../../core/run/batch-plan.ts';
 import type { SourceRow } from '../../sources/segment-source.ts';
-import { type LedgerEntry, needsTag, newLedgerEntry, parseLedgerEntry } from '../../storage/ledger.ts';
+import type { LoadedLedger } from '../../storage/ledger.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
 import type { RejectedRow } from '../../storage/run-rejected.ts';
-import type { OutboxItem } from '../../storage/run-work.ts';
+import { type OutboxChunk, type OutboxItem, parseOutboxChunk } from '../../storage/run-work.ts';
+import { LedgerChanges } from './ledger-changes.ts';
 import type { RunTx } from './run-transaction.ts';
-import { enqueueTags } from './tag-queue.ts';
 
 export interface PageContext {
   tag: string;
   mapping: Mapping;
   /** `YYYY-MM-DD` today, the latest birthdate the mapping accepts. */
   today: string;
+  mappingVersion: string;
+  limits: BatchLimits;
+}
+
+/** A source row mapped: what is known before the ledger is asked. */
+export type MappedRow =
+  | { row: SourceRow; ok: false; rejection: Extract<MapResult, { ok: false }>['rejection'] }
+  | {
+      row: SourceRow;
+      ok: true;
+      email: string;
+      result: Extract<MapResult, { ok: true }>;
+      fingerprint: string;
+      /** UTF-8 size of the contact's JSON in a batch body. */
+      bytes: number;
+    };
+
+const encoder = new TextEncoder();
+
+/** Maps a page's rows: pure work, done before the checkpoint's transaction opens. */
+export function mapPage(rows: readonly SourceRow[], context: PageContext): MappedRow[] {
+  return rows.map((row) => {
+    const result = mapProfile(row.values, context.mapping, { today: context.today });
+    if (!result.ok) return { row, ok: false, rejection: result.rejection };
+    return {
+      row,
+      ok: true,
+      email: result.contact.identifiers[0].id,
+      result,
+      fingerprint: fingerprintContact(result.contact, context.mappingVersion),
+      bytes: encoder.encode(JSON.stringify(result.contact)).length,
+    };
+  });
 }
 
 /**
- * One source page as one checkpoint: map every row, merge duplicate emails, diff against the
- * ledger, queue what changed for a batch and what is unchanged but untagged for a tag call, list
- * rejected rows, and move the read cursor past the page – all in one transaction, so a page is
- * either wholly done or read again.
+ * One source page as one checkpoint: diff its mapped rows against the ledger, queue what changed
+ * for batches and what is unchanged but untagged for a tag call, list rejected rows – all in one
+ * transaction, so a page is either wholly done or read again. It writes a handful of records
+ * whatever the page's size: the queued contacts many to a record, one ledger log record.
  *
- * Duplicates: the first row of an email in a segment wins (source order); later rows with that
- * email count as `duplicates` and are not sent. The ledger's `seen` mark makes this hold across
+ * Duplicates: the first row of an email wins (source order) – within a segment later rows count
+ * as `duplicates`, and a contact queued for one segment is not queued again for another (its
+ * batch tags every segment it was read in). The ledger's `seen` marks make this hold across
  * pages without keeping the segment's emails in memory.
  */
 export async function applyPage(
   tx: RunTx,
   run: RunRecord,
-  rows: readonly SourceRow[],
+  ledger: LoadedLedger,
+  mapped: readonly MappedRow[],
   context: PageContext,
 ): Promise<void> {
-  const mapped = rows.map((row) => ({
-    row,
-    result: mapProfile(row.values, context.mapping, { today: context.today }),
-  }));
-  const ledger = tx.objectStore('ledger');
-  const emails = [...new Set(mapped.flatMap(({ result }) => (result.ok ? [emailOf(result)] : [])))];
-  const entries = new Map<string, LedgerEntry>();
-  await Promise.all(
-    emails.map(async (email) => {
-      const key: [string, string] = [run.exportId, email];
-      const value = await ledger.get(key);
-      entries.set(
-        email,
-        value === undefined ? newLedgerEntry(run.exportId, email) : parseLedgerEntry(value, key),
-      );
-    }),
-  );
-
-  const outbox: OutboxItem[] = [];
+  const changes = new LedgerChanges(ledger, run.id);
+  const { index } = changes;
+  const bit = changes.bit(context.tag);
+  const queued: { item: OutboxItem; bytes: number }[] = [];
   const rejected: RejectedRow[] = [];
-  const tagCalls: { entry: LedgerEntry; op: TagOp; tag: string }[] = [];
   const reject = (row: SourceRow, fields: Omit<RejectedRow, 'runId' | 'seq' | 'position'>) =>
     rejected.push({ runId: run.id, seq: run.seq.rejected++, position: row.position, ...fields });
 
-  for (const { row, result } of mapped) {
+  for (const entry of mapped) {
+    const { row } = entry;
     run.counters.read++;
-    if (!result.ok) {
+    if (!entry.ok) {
       run.counters.rejected++;
       const raw = row.values[context.mapping.email];
       reject(row, {
         kind: 'row',
         email: typeof raw === 'string' && raw.trim() !== '' ? raw.trim().slice(0, 320) : null,
-        field: result.rejection.field,
-        reason: result.rejection.reason,
+        field: entry.rejection.field,
+        reason: entry.rejection.reason,
       });
       continue;
     }
-    const email = emailOf(result);
-    const entry = entries.get(email) ?? newLedgerEntry(run.exportId, email);
-    if (entry.seen[context.tag] === run.id) {
+    const { email, fingerprint } = entry;
+    const id = changes.entry(email);
+    if ((index.seen(id) & bit) !== 0) {
       run.counters.duplicates++;
       continue;
     }
-    entry.seen[context.tag] = run.id;
-    for (const note of result.notes) {
+    index.markSeen(id, bit);
+    for (const note of entry.result.notes) {
       reject(row, { kind: 'field', email, field: note.field, reason: note.reason });
     }
-    const fingerprint = fingerprintContact(result.contact, run.mappingVersion);
-    if (!run.fullResync && entry.fingerprint === fingerprint) {
+    if (!run.fullResync && index.hasFingerprint(id, fingerprint)) {
       run.counters.unchanged++;
-      if (needsTag(entry, context.tag)) tagCalls.push({ entry, op: 'add', tag: context.tag });
-    } else if (entry.queued?.runId === run.id && entry.queued.fingerprint === fingerprint) {
+      if (index.needsTag(id, bit)) changes.enqueue(id, email, 'add', context.tag);
+    } else if (index.queued(id)) {
       // Queued already for another segment of this run: its batch tags every segment it was seen in.
-    } else {
-      entry.queued = { runId: run.id, fingerprint };
-      outbox.push({
-        runId: run.id,
-        seq: run.seq.outbox++,
+    } else if (planBatch([entry.bytes], context.limits).kind !== 'send') {
+      run.counters.rejected++;
+      reject(row, {
+        kind: 'row',
         email,
-        tag: context.tag,
-        position: row.position,
-        fingerprint,
-        contact: result.contact,
+        field: 'contact',
+        reason: 'contact-too-large',
+        message: 'The contact is larger than an Omnisend batch may be.',
+      });
+    } else {
+      index.markQueued(id);
+      queued.push({
+        item: { email, tag: context.tag, position: row.position, fingerprint, contact: entry.result.contact },
+        bytes: entry.bytes,
       });
     }
   }
 
   const rejectedStore = tx.objectStore('runRejected');
-  const outboxStore = tx.objectStore('runOutbox');
   await Promise.all([
-    enqueueTags(tx, run, tagCalls),
-    ...outbox.map((item) => outboxStore.put(item)),
+    queue(tx, run, queued, context.limits),
     ...rejected.map((row) => rejectedStore.put(row)),
+    changes.write(tx, run),
   ]);
-  await Promise.all([...entries.values()].map((entry) => ledger.put(entry)));
 }
 
-function emailOf(result: Extract<MapResult, { ok: true }>): string {
-  return result.contact.identifiers[0].id;
+/** Adds contacts to the run's outbox: first into its last chunk while that has room, then new ones. */
+async function queue(
+  tx: RunTx,
+  run: RunRecord,
+  queued: readonly { item: OutboxItem; bytes: number }[],
+  limits: BatchLimits,
+): Promise<void> {
+  if (queued.length === 0) return;
+  const outbox = tx.objectStore('runOutbox');
+  const sizes = queued.map((q) => q.bytes);
+  const lastSeq = run.seq.outbox - 1;
+  const last: OutboxChunk | undefined =
+    run.seq.outbox > run.seq.outboxHead ? parseOutboxChunk(await outbox.get([run.id, lastSeq])) : undefined;
+  const { topUp, batches } = packBatches(
+    sizes,
+    limits,
+    last ? { items: last.items.length, bytes: last.bytes } : null,
+  );
+  const writes: Promise<unknown>[] = [];
+  if (last && topUp > 0) {
+    const added = queued.slice(0, topUp);
+    writes.push(
+      outbox.put({
+        ...last,
+        items: [...last.items, ...added.map((q) => q.item)],
+        bytes: last.bytes + 1 + packedBytes(added.map((q) => q.bytes)),
+      } satisfies OutboxChunk),
+    );
+  }
+  let at = topUp;
+  for (const count of batches) {
+    const taken = queued.slice(at, at + count);
+    at += count;
+    const chunk: OutboxChunk = {
+      runId: run.id,
+      seq: run.seq.outbox++,
+      items: taken.map((q) => q.item),
+      bytes: packedBytes(taken.map((q) => q.bytes)),
+    };
+    writes.push(outbox.put(chunk));
+  }
+  run.seq.outboxItems += queued.length;
+  await Promise.all(writes);
 }

@@ -1,28 +1,37 @@
 import type { Clock } from '../../core/clock.ts';
-import { planBatch } from '../../core/run/batch-plan.ts';
+import { type BatchLimits, packedBytes } from '../../core/run/batch-plan.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
 import { InvalidRequestError, NotFoundError, OmnisendError } from '../../omnisend/errors.ts';
 import { type Batch, type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
 import { type MemberPage, needsUser, type SegmentSource } from '../../sources/segment-source.ts';
-import { ledgerRange, mayHaveOurTag, parseLedgerEntry } from '../../storage/ledger.ts';
+import {
+  commitCompaction,
+  type LoadedLedger,
+  loadLedger,
+  readLedgerChunk,
+  readLedgerLog,
+  writeCompactedChunks,
+} from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { parseRunRecord, type RunRecord, rememberId } from '../../storage/run-records.ts';
 import {
   type BatchRecord,
-  type OutboxItem,
+  type OutboxChunk,
   parseBatchRecord,
-  parseOutboxItem,
-  parseTagQueueEntry,
+  parseOutboxChunk,
+  parseTagChunk,
+  type TagChunk,
   tagGroupRange,
 } from '../../storage/run-work.ts';
+import { LedgerChanges } from './ledger-changes.ts';
 import type { OmnisendAccess } from './omnisend-access.ts';
-import { applyPage } from './read-page.ts';
+import { applyPage, mapPage } from './read-page.ts';
 import { RunFailure, RunWaiting } from './run-errors.ts';
 import { type EngineStore, inRunTx, RunStoppedError, type RunTx } from './run-transaction.ts';
 import { applyBatchResult } from './settle-batch.ts';
-import { adjustTagCount, enqueueTags } from './tag-queue.ts';
+import { adjustTagCount } from './tag-queue.ts';
 import { WakeSignal } from './wake-signal.ts';
 
 export interface DriverTiming {
@@ -43,14 +52,22 @@ export interface DriverDeps {
   sourceFor(sourceId: string): Promise<SegmentSource | undefined>;
 }
 
-const SCAN_CHUNK = 500;
+/** Log records the leaver scan reads per step. */
+const SCAN_LOG_RECORDS = 20;
+/** runTags records read at a time to fill one tag call. */
+const TAG_CHUNKS_READ = 5;
 const SOURCE_ATTEMPTS = 4;
 /**
  * Rounds of the client's own retries a step gets for server and network errors before the run
  * fails. A 429 never fails a run: Omnisend asked us to wait, so the step waits and goes again.
  */
 const OMNISEND_ROUNDS = 3;
-const envelopeBytes = byteLength(JSON.stringify({ endpoint: 'contacts', method: 'POST', items: [] }));
+const batchLimits: BatchLimits = {
+  maxItems: MAX_BATCH_ITEMS,
+  maxBytes: MAX_BATCH_BYTES,
+  envelopeBytes: new TextEncoder().encode(JSON.stringify({ endpoint: 'contacts', method: 'POST', items: [] }))
+    .length,
+};
 
 /**
  * Works one running run to its end, as two lanes at once (DESIGN.md §5): the upsert lane reads
@@ -66,6 +83,8 @@ export class RunDriver {
   readonly #sources = new Map<string, SegmentSource>();
   /** Halved after Omnisend refuses a whole batch as invalid, to find the contact it objects to. */
   #maxItems = MAX_BATCH_ITEMS;
+  /** The export's ledger, loaded when the driver starts; every checkpoint keeps it current. */
+  #ledger: LoadedLedger | null = null;
 
   constructor(deps: DriverDeps, runId: string) {
     this.#deps = deps;
@@ -73,6 +92,7 @@ export class RunDriver {
   }
 
   async run(signal: AbortSignal): Promise<void> {
+    this.#ledger = await this.#loadLedger();
     const lanes = new AbortController();
     const both = AbortSignal.any([signal, lanes.signal]);
     const lane = (work: Promise<void>) =>
@@ -86,23 +106,60 @@ export class RunDriver {
     if (failures.length > 0) throw lanes.signal.aborted ? lanes.signal.reason : failures[0];
   }
 
+  /**
+   * Loads the export's ledger. A log left by an earlier run that ended before folding it in (it
+   * was canceled or failed) is folded in first, so that a run's log only ever holds its own records.
+   */
+  async #loadLedger(): Promise<LoadedLedger> {
+    const run = await this.#load();
+    const tags = run.definition.segments.map((s) => s.tag);
+    const expected = Math.max(0, (run.total ?? 0) - run.counters.read);
+    const load = () => loadLedger(this.#deps.db, run.exportId, run.id, tags, expected);
+    let ledger = await load();
+    if (ledger.foreignLog && ledger.nextLog > 0 && !(await this.#hasOwnLog(ledger))) {
+      const compaction = await writeCompactedChunks(this.#deps.db, ledger);
+      const previous = ledger.head;
+      await this.#tx(['ledgers', 'ledgerChunks', 'ledgerLog'], (tx) =>
+        commitCompaction(tx, previous, compaction),
+      );
+      ledger = await load();
+    }
+    return ledger;
+  }
+
+  async #hasOwnLog(ledger: LoadedLedger): Promise<boolean> {
+    for (let from = 0; from < ledger.nextLog; ) {
+      const records = await readLedgerLog(this.#deps.db, ledger.exportId, from, SCAN_LOG_RECORDS);
+      if (records.length === 0) return false;
+      if (records.some((r) => r.runId === this.#runId)) return true;
+      from = records.at(-1)!.seq + 1;
+    }
+    return false;
+  }
+
+  get #ledgerNow(): LoadedLedger {
+    if (this.#ledger === null) throw new Error('The run driver has not loaded the ledger.');
+    return this.#ledger;
+  }
+
   // --- upsert lane ----------------------------------------------------------------------------
 
   async #upsertLane(signal: AbortSignal): Promise<void> {
     for (;;) {
       signal.throwIfAborted();
       const run = await this.#load();
-      const queued = await this.#peekOutbox(run, this.#maxItems);
-      if (!run.read.done && queued.length < this.#maxItems) {
+      const chunks = run.seq.outbox - run.seq.outboxHead;
+      // Read on while at most the last chunk, still being filled, is waiting.
+      if (!run.read.done && chunks <= 1 && run.seq.outboxItems < this.#maxItems) {
         await this.#readPage(run, signal);
         this.#wake.notify();
         continue;
       }
-      if (queued.length === 0) {
+      if (chunks === 0) {
         this.#wake.notify();
         return;
       }
-      await this.#submitBatch(queued, signal);
+      await this.#submitBatch(await this.#outboxHead(run), signal);
       this.#wake.notify();
     }
   }
@@ -113,17 +170,20 @@ export class RunDriver {
     if (segment === undefined)
       throw new RunFailure('engine.corrupt-run', 'The run refers to a segment it does not have.');
     const page = await this.#readMembers(run, segment.sourceId, segment.segmentId, cursor, signal);
-    const today = new Date(this.#deps.clock.now()).toISOString().slice(0, 10);
-    await this.#tx(['ledger', 'runOutbox', 'runRejected', 'runTags'], async (tx, current) => {
+    const context = {
+      tag: segment.tag,
+      mapping: run.definition.mapping,
+      today: new Date(this.#deps.clock.now()).toISOString().slice(0, 10),
+      mappingVersion: run.mappingVersion,
+      limits: batchLimits,
+    };
+    const mapped = mapPage(page.rows, context);
+    await this.#tx(['ledgerLog', 'runOutbox', 'runRejected', 'runTags'], async (tx, current) => {
       // Another page was taken since we read this one: drop ours, it will be read again.
       if (current.read.segment !== index || current.read.cursor !== cursor || current.read.done) return;
-      await applyPage(tx, current, page.rows, {
-        tag: segment.tag,
-        mapping: current.definition.mapping,
-        today,
-      });
+      await applyPage(tx, current, this.#ledgerNow, mapped, context);
       // Members a source may have missed are no leavers: this run takes no tags away (Mirror).
-      if (page.complete === false) current.untagScan = { after: current.untagScan.after, done: true };
+      if (page.complete === false) current.untagScan = { ...current.untagScan, done: true };
       if (page.next !== null) current.read.cursor = page.next;
       else if (index + 1 < current.definition.segments.length)
         current.read = { segment: index + 1, cursor: null, done: false };
@@ -179,32 +239,21 @@ export class RunDriver {
     return source;
   }
 
-  async #peekOutbox(run: RunRecord, limit: number): Promise<OutboxItem[]> {
-    const range = IDBKeyRange.bound([run.id, run.seq.outboxHead], [run.id, []]);
-    return (await this.#deps.db.getAll('runOutbox', range, limit)).map(parseOutboxItem);
+  async #outboxHead(run: RunRecord): Promise<OutboxChunk> {
+    const value = await this.#deps.db.get('runOutbox', [run.id, run.seq.outboxHead]);
+    if (value === undefined)
+      throw new RunFailure('engine.corrupt-run', 'Contacts this run queued are missing from storage.');
+    return parseOutboxChunk(value);
   }
 
-  async #submitBatch(queued: readonly OutboxItem[], signal: AbortSignal): Promise<void> {
-    const contacts: ContactRequest[] = queued.map((item) => contactRequestSchema.parse(item.contact));
-    const plan = planBatch(
-      contacts.map((c) => byteLength(JSON.stringify(c))),
-      { maxItems: this.#maxItems, maxBytes: MAX_BATCH_BYTES, envelopeBytes },
-    );
-    if (plan.kind === 'empty') return;
-    if (plan.kind === 'oversized') {
-      await this.#rejectHead(
-        queued[0]!,
-        'contact-too-large',
-        'The contact is larger than an Omnisend batch may be.',
-      );
-      return;
-    }
-    const items = queued.slice(0, plan.take);
+  /** Sends the first contacts of the outbox's first chunk as one batch (all of them, normally). */
+  async #submitBatch(chunk: OutboxChunk, signal: AbortSignal): Promise<void> {
+    const items = chunk.items.slice(0, this.#maxItems);
+    const contacts: ContactRequest[] = items.map((item) => contactRequestSchema.parse(item.contact));
     let batchId: string;
     try {
-      const batch = contacts.slice(0, plan.take);
       ({ batchID: batchId } = await this.#omnisend(
-        () => this.#deps.access.api.submitContactBatch(batch, { signal }),
+        () => this.#deps.access.api.submitContactBatch(contacts, { signal }),
         signal,
       ));
     } catch (error) {
@@ -215,7 +264,7 @@ export class RunDriver {
       }
       const fieldError = error.fieldErrors[0];
       await this.#rejectHead(
-        items[0]!,
+        chunk,
         'omnisend-rejected',
         fieldError?.message || error.message,
         error.requestId,
@@ -226,8 +275,7 @@ export class RunDriver {
     this.#maxItems = Math.min(MAX_BATCH_ITEMS, this.#maxItems * 2);
     const now = this.#deps.clock.now();
     await this.#tx(['runOutbox', 'runBatches'], async (tx, run) => {
-      if (run.seq.outboxHead !== items[0]!.seq) throw new RunStoppedError('lease-lost');
-      const outbox = tx.objectStore('runOutbox');
+      if (run.seq.outboxHead !== chunk.seq) throw new RunStoppedError('lease-lost');
       const batch: BatchRecord = {
         runId: run.id,
         seq: run.seq.batch++,
@@ -240,34 +288,35 @@ export class RunDriver {
         failed: 0,
       };
       await Promise.all([
-        ...items.map((item) => outbox.delete([run.id, item.seq])),
+        takeFromOutbox(tx, run, chunk, items.length),
         tx.objectStore('runBatches').put(batch),
       ]);
-      run.seq.outboxHead += items.length;
       run.counters.sent += items.length;
       run.support.batchIds = rememberId(run.support.batchIds, batchId);
     });
   }
 
   /** The first queued contact can never be sent: a rejected row, kept for the next run. */
-  async #rejectHead(item: OutboxItem, reason: string, message: string, requestId?: string): Promise<void> {
-    await this.#tx(['runOutbox', 'runRejected', 'ledger'], async (tx, run) => {
-      if (run.seq.outboxHead !== item.seq) throw new RunStoppedError('lease-lost');
-      await tx.objectStore('runOutbox').delete([run.id, item.seq]);
-      run.seq.outboxHead++;
+  async #rejectHead(chunk: OutboxChunk, reason: string, message: string, requestId?: string): Promise<void> {
+    const item = chunk.items[0]!;
+    await this.#tx(['runOutbox', 'runRejected'], async (tx, run) => {
+      if (run.seq.outboxHead !== chunk.seq) throw new RunStoppedError('lease-lost');
       run.counters.rejected++;
       if (requestId) run.support.requestIds = rememberId(run.support.requestIds, requestId);
-      await tx.objectStore('runRejected').put({
-        runId: run.id,
-        seq: run.seq.rejected++,
-        position: item.position,
-        kind: 'row',
-        email: item.email,
-        field: 'contact',
-        reason,
-        message,
-        ...(requestId ? { requestId } : {}),
-      });
+      await Promise.all([
+        takeFromOutbox(tx, run, chunk, 1),
+        tx.objectStore('runRejected').put({
+          runId: run.id,
+          seq: run.seq.rejected++,
+          position: item.position,
+          kind: 'row',
+          email: item.email,
+          field: 'contact',
+          reason,
+          message,
+          ...(requestId ? { requestId } : {}),
+        }),
+      ]);
     });
   }
 
@@ -302,7 +351,7 @@ export class RunDriver {
         continue;
       }
       if (mirror && !run.untagScan.done) {
-        await this.#scanLeavers();
+        await this.#scanLeavers(run);
         continue;
       }
       if (await this.#finish()) return;
@@ -346,10 +395,10 @@ export class RunDriver {
       });
       return;
     }
-    await this.#tx(['ledger', 'runTags', 'runRejected', 'runBatches'], async (tx, run) => {
+    await this.#tx(['ledgerLog', 'runTags', 'runRejected', 'runBatches'], async (tx, run) => {
       if (run.seq.settled !== batch.seq) return;
       const tags = run.definition.segments.map((s) => s.tag);
-      await applyBatchResult(tx, run, { ...batch, polls: batch.polls + 1 }, result, tags);
+      await applyBatchResult(tx, run, this.#ledgerNow, { ...batch, polls: batch.polls + 1 }, result, tags);
       if (run.read.done && run.seq.outboxHead === run.seq.outbox && run.seq.settled === run.seq.batch) {
         advanceTo(run, 'tag');
       }
@@ -357,11 +406,9 @@ export class RunDriver {
   }
 
   async #sendTags(group: TagGroup, signal: AbortSignal): Promise<void> {
-    const { db, access } = this.#deps;
-    const range = tagGroupRange(this.#runId, group.op, group.tag);
-    const emails = (await db.getAll('runTags', range, MAX_TAG_EMAILS)).map(
-      (v) => parseTagQueueEntry(v).email,
-    );
+    const { access } = this.#deps;
+    const chunks = await this.#tagChunks(group);
+    const emails = takeEmails(chunks, MAX_TAG_EMAILS).emails;
     if (emails.length > 0) {
       const call =
         group.op === 'add'
@@ -369,70 +416,118 @@ export class RunDriver {
           : () => access.api.removeTags(emails, [group.tag], { signal });
       await this.#omnisend(call, signal);
     }
-    await this.#tx(['runTags', 'ledger'], async (tx, run) => {
-      const queue = tx.objectStore('runTags');
-      const ledger = tx.objectStore('ledger');
-      const done = await Promise.all(
-        emails.map(async (email) => {
-          const key: [string, string, string, string] = [run.id, group.op, group.tag, email];
-          if ((await queue.getKey(key)) === undefined) return 0;
-          await queue.delete(key);
-          const ledgerKey: [string, string] = [run.exportId, email];
-          const value = await ledger.get(ledgerKey);
-          if (value !== undefined) {
-            const entry = parseLedgerEntry(value, ledgerKey);
-            const others = entry.tags.filter((t) => t !== group.tag);
-            entry.tags = group.op === 'add' ? [...others, group.tag] : others;
-            if (entry.pending[group.tag] === group.op) delete entry.pending[group.tag];
-            await ledger.put(entry);
-          }
-          return 1;
-        }),
-      );
-      const count = done.reduce<number>((a, b) => a + b, 0);
-      run.counters[group.op === 'add' ? 'tagged' : 'untagged'] += count;
+    await this.#tx(['runTags', 'ledgerLog'], async (tx, run) => {
+      const store = tx.objectStore('runTags');
+      // The same chunks must still be first: only this lane takes from the queue.
+      const current = await this.#tagChunks(group, store);
+      const taken = takeEmails(current, MAX_TAG_EMAILS);
+      if (taken.emails.join('\n') !== emails.join('\n')) throw new RunStoppedError('lease-lost');
+      const writes: Promise<unknown>[] = current
+        .slice(0, taken.whole)
+        .map((chunk) => store.delete([chunk.runId, chunk.op, chunk.tag, chunk.seq]));
+      const partial = current[taken.whole];
+      if (partial && taken.fromPartial > 0)
+        writes.push(store.put({ ...partial, emails: partial.emails.slice(taken.fromPartial) }));
+      const changes = new LedgerChanges(this.#ledgerNow, run.id);
+      const bit = changes.bit(group.tag);
+      for (const email of emails) changes.index.confirm(changes.entry(email), bit, group.op);
+      writes.push(changes.write(tx, run));
+      await Promise.all(writes);
+      run.counters[group.op === 'add' ? 'tagged' : 'untagged'] += emails.length;
       if (emails.length === 0)
         run.tagQueue = run.tagQueue.filter((g) => !(g.op === group.op && g.tag === group.tag));
-      else adjustTagCount(run, group.op, group.tag, -count);
+      else adjustTagCount(run, group.op, group.tag, -emails.length);
     });
   }
 
-  /** Mirror: one chunk of the ledger scan for members who left a segment and carry our tag. */
-  async #scanLeavers(): Promise<void> {
-    await this.#tx(['ledger', 'runTags'], async (tx, run) => {
-      advanceTo(run, 'untag');
-      const ledger = tx.objectStore('ledger');
-      const values = await ledger.getAll(ledgerRange(run.exportId, run.untagScan.after), SCAN_CHUNK);
-      const tags = run.definition.segments.map((s) => s.tag);
-      const calls = [];
-      const changed = [];
-      for (const value of values) {
-        const entry = parseLedgerEntry(value, [run.exportId, String((value as { email?: unknown }).email)]);
-        const left = tags.filter((tag) => entry.seen[tag] !== run.id && mayHaveOurTag(entry, tag));
-        for (const tag of left) calls.push({ entry, op: 'remove' as const, tag });
-        if (left.length > 0) changed.push(entry);
+  /** The first runTags records of a group, enough to fill one tag call. */
+  async #tagChunks(
+    group: TagGroup,
+    store?: { getAll(range: IDBKeyRange, count: number): Promise<unknown[]> },
+  ): Promise<TagChunk[]> {
+    const source = store ?? {
+      getAll: (range: IDBKeyRange, count: number) => this.#deps.db.getAll('runTags', range, count),
+    };
+    const chunks: TagChunk[] = [];
+    let range = tagGroupRange(this.#runId, group.op, group.tag);
+    for (;;) {
+      const values = (await source.getAll(range, TAG_CHUNKS_READ)).map(parseTagChunk);
+      chunks.push(...values);
+      const count = chunks.reduce((sum, chunk) => sum + chunk.emails.length, 0);
+      if (values.length < TAG_CHUNKS_READ || count >= MAX_TAG_EMAILS) return chunks;
+      const last = values.at(-1)!;
+      range = IDBKeyRange.bound(
+        [last.runId, last.op, last.tag, last.seq],
+        [last.runId, last.op, last.tag, []],
+        true,
+      );
+    }
+  }
+
+  /**
+   * Mirror: one step of the scan for members who left a segment and carry our tag – a base
+   * chunk of the ledger, then the log (emails new since the last compaction) a few records at a
+   * time. The scan checks every email it meets against the in-memory ledger; the run's own
+   * `enqueued` marks keep an email met twice from being queued twice.
+   */
+  async #scanLeavers(run: RunRecord): Promise<void> {
+    const ledger = this.#ledgerNow;
+    const { db } = this.#deps;
+    const scan = run.untagScan;
+    let emails: string[] = [];
+    let next: RunRecord['untagScan'];
+    if (scan.chunk < ledger.head.chunks) {
+      emails = (await readLedgerChunk(db, ledger.head, scan.chunk))?.emails ?? [];
+      next = { ...scan, chunk: scan.chunk + 1 };
+    } else if (scan.logEnd === null) {
+      next = { ...scan, logEnd: ledger.nextLog };
+    } else if (scan.log < scan.logEnd) {
+      const records = await readLedgerLog(db, ledger.exportId, scan.log, SCAN_LOG_RECORDS);
+      const inScan = records.filter((r) => r.seq < (scan.logEnd ?? 0));
+      emails = inScan.flatMap((r) => r.emails);
+      next = { ...scan, log: inScan.length === 0 ? scan.logEnd : inScan.at(-1)!.seq + 1 };
+    } else {
+      next = { ...scan, done: true };
+    }
+    await this.#tx(['runTags', 'ledgerLog'], async (tx, current) => {
+      const at = current.untagScan;
+      if (at.chunk !== scan.chunk || at.log !== scan.log || at.logEnd !== scan.logEnd || at.done) return;
+      advanceTo(current, 'untag');
+      const changes = new LedgerChanges(ledger, current.id);
+      const { index } = changes;
+      const tags = current.definition.segments.map((s) => s.tag);
+      for (const email of emails) {
+        const id = index.find(email);
+        if (id === -1) continue;
+        for (const tag of tags) {
+          const bit = changes.bit(tag);
+          if ((index.seen(id) & bit) === 0 && index.mayHaveOurTag(id, bit))
+            changes.enqueue(id, email, 'remove', tag);
+        }
       }
-      await enqueueTags(tx, run, calls);
-      await Promise.all(changed.map((entry) => ledger.put(entry)));
-      const last = values.at(-1) as { email?: unknown } | undefined;
-      run.untagScan = {
-        after: last === undefined ? run.untagScan.after : String(last.email),
-        done: values.length < SCAN_CHUNK,
-      };
+      await changes.write(tx, current);
+      current.untagScan = next;
     });
   }
 
-  /** Succeeds the run when nothing is left; false when something came up meanwhile. */
+  /**
+   * Succeeds the run when nothing is left; false when something came up meanwhile. Before, the
+   * run's log is folded into a new generation of ledger chunks, so the ledger between runs is a
+   * few large records.
+   */
   async #finish(): Promise<boolean> {
-    return this.#tx([], async (_tx, run) => {
-      const mirror = run.definition.syncMode === 'mirror';
-      const idle =
-        run.read.done &&
-        run.seq.outboxHead === run.seq.outbox &&
-        run.seq.settled === run.seq.batch &&
-        run.tagQueue.length === 0 &&
-        (!mirror || run.untagScan.done);
-      if (!idle) return false;
+    const ready = (run: RunRecord) =>
+      run.read.done &&
+      run.seq.outboxHead === run.seq.outbox &&
+      run.seq.settled === run.seq.batch &&
+      run.tagQueue.length === 0 &&
+      (run.definition.syncMode !== 'mirror' || run.untagScan.done);
+    if (!ready(await this.#load())) return false;
+    const ledger = this.#ledgerNow;
+    const compaction = await writeCompactedChunks(this.#deps.db, ledger);
+    return this.#tx(['ledgers', 'ledgerChunks', 'ledgerLog'], async (tx, run) => {
+      if (!ready(run) || ledger.nextLog !== compaction.logEnd) return false;
+      await commitCompaction(tx, ledger.head, compaction);
       advanceTo(run, 'finish');
       apply(run, { type: 'succeed' });
       run.finishedAt = this.#deps.clock.now();
@@ -502,6 +597,41 @@ function mappedFields(run: RunRecord): string[] {
   return [...new Set(fields)];
 }
 
-function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+/** Takes the first `count` contacts of the outbox's first chunk (all of them, normally). */
+async function takeFromOutbox(tx: RunTx, run: RunRecord, chunk: OutboxChunk, count: number): Promise<void> {
+  const outbox = tx.objectStore('runOutbox');
+  run.seq.outboxItems -= count;
+  if (count >= chunk.items.length) {
+    run.seq.outboxHead++;
+    await outbox.delete([run.id, chunk.seq]);
+    return;
+  }
+  const rest = chunk.items.slice(count);
+  const bytes = packedBytes(rest.map((item) => encoder.encode(JSON.stringify(item.contact)).length));
+  await outbox.put({ ...chunk, items: rest, bytes } satisfies OutboxChunk);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The first `max` emails of a group's chunks, in order: how many chunks they empty, and how many
+ * emails they take from the chunk after those.
+ */
+function takeEmails(
+  chunks: readonly TagChunk[],
+  max: number,
+): { emails: string[]; whole: number; fromPartial: number } {
+  const emails: string[] = [];
+  let whole = 0;
+  for (const chunk of chunks) {
+    const room = max - emails.length;
+    if (chunk.emails.length <= room) {
+      emails.push(...chunk.emails);
+      whole++;
+      continue;
+    }
+    emails.push(...chunk.emails.slice(0, room));
+    return { emails, whole, fromPartial: room };
+  }
+  return { emails, whole, fromPartial: 0 };
 }
