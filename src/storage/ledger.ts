@@ -23,6 +23,9 @@ import { parseRecord } from './records.ts';
  */
 
 export const CHUNK_ENTRIES = 2_000;
+/** Chunks and log records read (or written) per request: a few, so memory stays small. */
+const READ_CHUNKS = 4;
+const READ_LOG_RECORDS = 5;
 
 const bitsSchema = z.array(z.number().int().nonnegative());
 
@@ -189,22 +192,25 @@ export async function loadLedger(
   const table = new TagTable([...runTags, ...head.tags], width);
   const index = new LedgerIndex(head.entries + expectedContacts, width);
   const loaded: LoadedLedger = { exportId, index, table, head, nextLog: 0, foreignLog: false };
-  for (let from = 0; from < head.chunks; from += 10) {
+  for (let from = 0; from < head.chunks; from += READ_CHUNKS) {
     const values = await db.getAll(
       'ledgerChunks',
-      IDBKeyRange.bound([exportId, head.generation, from], [exportId, head.generation, from + 9]),
+      IDBKeyRange.bound(
+        [exportId, head.generation, from],
+        [exportId, head.generation, from + READ_CHUNKS - 1],
+      ),
     );
     for (const value of values) applyChunk(loaded, parseChunk(value));
   }
   for (;;) {
-    const values = await db.getAll('ledgerLog', logRange(exportId, loaded.nextLog), 20);
+    const values = await db.getAll('ledgerLog', logRange(exportId, loaded.nextLog), READ_LOG_RECORDS);
     for (const value of values) {
       const record = parseLog(value);
       applyLog(loaded, record, record.runId === runId);
       if (record.runId !== runId) loaded.foreignLog = true;
       loaded.nextLog = record.seq + 1;
     }
-    if (values.length < 20) break;
+    if (values.length < READ_LOG_RECORDS) break;
   }
   return loaded;
 }
@@ -333,7 +339,7 @@ export async function writeCompactedChunks(db: Database, loaded: LoadedLedger): 
       pending.push(current);
       current = emptyChunk(exportId, generation, ++chunk, table.names);
     }
-    if (pending.length >= 10 || (force && pending.length > 0)) {
+    if (pending.length >= READ_CHUNKS || (force && pending.length > 0)) {
       const tx = db.transaction('ledgerChunks', 'readwrite');
       await Promise.all([...pending.map((c) => tx.store.put(c)), tx.done]);
       pending = [];
@@ -359,7 +365,7 @@ export async function writeCompactedChunks(db: Database, loaded: LoadedLedger): 
     for (const email of base?.emails ?? []) await emit(email);
   }
   for (let seq = 0; seq < logEnd; ) {
-    const records = await readLedgerLog(db, exportId, seq, 20);
+    const records = await readLedgerLog(db, exportId, seq, READ_LOG_RECORDS);
     if (records.length === 0) break;
     for (const record of records) for (const email of record.emails) await emit(email);
     seq = records.at(-1)!.seq + 1;

@@ -98,6 +98,29 @@ export async function listRuns(db: Database, exportId?: string): Promise<RunReco
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
 }
 
+/**
+ * Queued and running runs, through the `byStatus` index: the UI asks every second while a run goes
+ * on, so this reads those runs only, never the whole history.
+ */
+export async function listUnfinishedRuns(db: Database): Promise<RunRecord[]> {
+  const tx = db.transaction('runs');
+  const index = tx.store.index('byStatus');
+  const [queued, running] = await Promise.all([index.getAll('queued'), index.getAll('running')]);
+  await tx.done;
+  return [...queued, ...running]
+    .map((value) => parseRunRecord(String((value as { id?: unknown }).id), value))
+    .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+}
+
+/** The newest run of an export, through the `byExportCreated` index (one record, not the history). */
+export async function latestRun(db: Database, exportId: string): Promise<RunRecord | undefined> {
+  const cursor = await db
+    .transaction('runs')
+    .store.index('byExportCreated')
+    .openCursor(IDBKeyRange.bound([exportId], [exportId, []]), 'prev');
+  return cursor ? parseRunRecord(String(cursor.primaryKey), cursor.value) : undefined;
+}
+
 /** Keeps the newest `SUPPORT_IDS_KEPT` ids. */
 export function rememberId(ids: readonly string[], id: string): string[] {
   return [...ids.filter((x) => x !== id), id].slice(-SUPPORT_IDS_KEPT);

@@ -10,7 +10,11 @@ export const DB_VERSION = 4;
 export interface ExportDb extends DBSchema {
   connections: { key: string; value: unknown };
   exports: { key: string; value: unknown; indexes: { byConnection: string } };
-  runs: { key: string; value: unknown; indexes: { byExport: string } };
+  runs: {
+    key: string;
+    value: unknown;
+    indexes: { byExport: string; byStatus: string; byExportCreated: [string, number] };
+  };
   settings: { key: string; value: unknown };
   /** The secret vault: its non-extractable key and the encrypted secrets (vault.ts). */
   vault: { key: string; value: unknown };

@@ -12,7 +12,10 @@ import type { RunStatus } from '../core/run/run-state.ts';
  *   (both now hold many contacts per record);
  * - ends the runs that were running: their queued work was in the old form. They fail with a
  *   message saying to run them again, and the pending marks make that run redo what may be half
- *   done. Queued runs have no work yet and stay queued.
+ *   done. Queued runs have no work yet and stay queued;
+ * - indexes `runs` by status (`byStatus`) and by export and creation time (`byExportCreated`), so
+ *   the pages that ask every second read the active runs and each export's newest run, never the
+ *   whole history.
  */
 export function upgradeToV4(db: IDBDatabase, tx: IDBTransaction, now: number): void {
   db.createObjectStore('ledgers', { keyPath: 'exportId' });
@@ -21,7 +24,10 @@ export function upgradeToV4(db: IDBDatabase, tx: IDBTransaction, now: number): v
   db.deleteObjectStore('runTags');
   db.createObjectStore('runTags', { keyPath: ['runId', 'op', 'tag', 'seq'] });
   tx.objectStore('runOutbox').clear();
-  failRunningRuns(tx.objectStore('runs'), now);
+  const runs = tx.objectStore('runs');
+  runs.createIndex('byStatus', 'status');
+  runs.createIndex('byExportCreated', ['exportId', 'createdAt']);
+  failRunningRuns(runs, now);
   if (db.objectStoreNames.contains('ledger')) {
     const heads = tx.objectStore('ledgers');
     moveLedger(tx.objectStore('ledger'), chunks, heads, () => db.deleteObjectStore('ledger'));

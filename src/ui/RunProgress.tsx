@@ -45,7 +45,7 @@ export function RunProgress({ run, onCancel }: { run: RunView; onCancel?: (run: 
         aria-valuetext={t('runPercent', percent)}
         class="bar"
       >
-        <div class="bar__fill" style={{ width: `${percent}%` }} />
+        <div class="bar__fill" style={{ transform: `scaleX(${percent / 100})` }} />
       </div>
       <p aria-live="polite">
         {t('runPercent', percent)}

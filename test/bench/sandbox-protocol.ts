@@ -47,6 +47,8 @@ export interface SandboxStats {
    * whole core): near 1, the sandbox would set the pace.
    */
   busy: number;
+  /** CPU seconds of the sandbox thread since the last `clear` (Linux; null elsewhere). */
+  cpuSeconds: number | null;
 }
 
 export type SandboxRequest =

@@ -7,6 +7,7 @@ import {
   startCustomerInsightsSandbox,
 } from '../sandbox/customer-insights/index.ts';
 import { type OmnisendSandbox, startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
+import { threadCpu } from './process-cpu.ts';
 import type { SandboxEndpoint, SandboxReply, SandboxRequest, SandboxStats } from './sandbox-protocol.ts';
 
 const port = parentPort;
@@ -18,6 +19,7 @@ const SEGMENT_NAME = 'Bench_members';
 let omnisend: OmnisendSandbox | null = null;
 let customerInsights: CustomerInsightsSandbox | null = null;
 let since = performance.eventLoopUtilization();
+let cpuSince = threadCpu();
 
 function current(): OmnisendSandbox {
   if (omnisend === null) throw new Error('no sandbox started');
@@ -53,6 +55,7 @@ async function answer(request: SandboxRequest): Promise<SandboxEndpoint | Sandbo
         });
       }
       since = performance.eventLoopUtilization();
+      cpuSince = threadCpu();
       return {
         omnisendPort: omnisend.port,
         apiKey: omnisend.apiKey,
@@ -84,6 +87,7 @@ async function answer(request: SandboxRequest): Promise<SandboxEndpoint | Sandbo
         tagged,
         memberReads: customerInsights?.inspect.dataReads().length ?? 0,
         busy: performance.eventLoopUtilization(since).utilization,
+        cpuSeconds: cpuSince === null ? null : (threadCpu() ?? 0) - cpuSince,
       };
     }
     case 'whenIdle':
@@ -93,6 +97,7 @@ async function answer(request: SandboxRequest): Promise<SandboxEndpoint | Sandbo
       current().inspect.clear();
       customerInsights?.inspect.clear();
       since = performance.eventLoopUtilization();
+      cpuSince = threadCpu();
       return null;
     case 'stop':
       await stop();

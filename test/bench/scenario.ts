@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import type { RunView } from '../../src/messaging/protocol.ts';
 import { ExtensionBrowser } from '../support/extension-browser.ts';
+import { type CpuSnapshot, chromiumCpu, cpuBetween } from './process-cpu.ts';
 import type { RemoteSandbox, SandboxThread } from './remote-sandbox.ts';
 import type { SandboxStats } from './sandbox-protocol.ts';
 import { segmentFile } from './segment-file.ts';
@@ -42,7 +43,7 @@ export interface ScenarioResult {
   /** File: parse, validate and store through Options › Sources. Null for Customer Insights. */
   upload: { ms: number; progressSeen: boolean; longestTaskMs: number } | null;
   run: {
-    /** From "Run now" to the run's end. */
+    /** From "Run now" to the run's end, by the worker's clock. */
     ms: number;
     /** Until the source was read to its end (the run left its read phase). */
     readMs: number | null;
@@ -51,9 +52,18 @@ export interface ScenarioResult {
   };
   /** Members per second of run time. */
   contactsPerSecond: number;
+  /**
+   * CPU seconds during the run (Linux /proc): Chromium's by part (the service worker thread,
+   * IndexedDB, network, pages) and the sandboxes' thread. Unlike wall time, other work on the
+   * machine hardly changes them.
+   */
+  cpu: { chromium: CpuSnapshot | null; sandbox: number | null };
   sandbox: SandboxStats;
-  /** Worker heap (`Runtime.getHeapUsage`), sampled every 500 ms during the run. */
-  heap: { peak: number; median: number; samples: number };
+  /**
+   * Worker memory (`Runtime.getHeapUsage`: JavaScript heap, embedder objects and ArrayBuffer
+   * backing stores), sampled every 500 ms during the run; `peakJs` without the backing stores.
+   */
+  heap: { peak: number; peakJs: number; median: number; samples: number; timeline: number[][] };
   /** `navigator.storage.estimate()` of the extension's origin. */
   storage: { beforeRun: number; afterRun: number; ledgerEntries: number; bytesPerLedgerEntry: number };
   /** Longest task (ms) of each page while the run went on; 0 when none passed 50 ms. */
@@ -103,6 +113,8 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
     if (spec.profilePath) await worker.startProfile();
     const heap = startHeapSampler(worker);
 
+    const cpuBefore = chromiumCpu(browser.profileDir);
+    const d0 = { ...(globalThis as { __d?: Record<string, number> }).__d };
     const started = performance.now();
     const { runId } = await ask<{ runId: string }>(browser, 'exports.run', { id: exportId });
     let readMs: number | null = null;
@@ -111,9 +123,21 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
       run = (await ask<{ run: RunView }>(browser, 'runs.get', { id: runId })).run;
       if (readMs === null && run.phase !== null && run.phase !== 'read') readMs = performance.now() - started;
       if (run.status !== 'queued' && run.status !== 'running') break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    const ms = performance.now() - started;
+    // The worker's own clock times the run exactly; it runs `scale` times as fast as real time.
+    const ms =
+      run.finishedAt !== null ? (run.finishedAt - run.createdAt) / spec.scale : performance.now() - started;
+    const cpuAfter = chromiumCpu(browser.profileDir);
+    const d1 = (globalThis as { __d?: Record<string, number> }).__d ?? {};
+    console.error(
+      JSON.stringify(
+        Object.entries(d1)
+          .map(([k, v]) => [k, Math.round(((v - (d0[k] ?? 0)) * 1e6) / spec.members)])
+          .filter(([, v]) => Number(v) >= 3)
+          .sort((a, b) => Number(b[1]) - Number(a[1])),
+      ),
+    );
     const heapFigures = await heap.stop();
     if (spec.profilePath) writeProfile(spec.profilePath, await worker.stopProfile());
     await sandbox.whenIdle();
@@ -127,6 +151,10 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
       upload,
       run: { ms, readMs, status: run.status, counts: run.counts },
       contactsPerSecond: (spec.members * 1000) / ms,
+      cpu: {
+        chromium: cpuBetween(cpuBefore, cpuAfter),
+        sandbox: stats.cpuSeconds,
+      },
       sandbox: stats,
       heap: heapFigures,
       storage: {
@@ -241,28 +269,39 @@ async function addExport(
   return id;
 }
 
+/** Samples the worker's memory every 500 ms; the timeline is [seconds, heap MB, backing MB]. */
 function startHeapSampler(worker: WorkerSession) {
-  const samples: number[] = [];
+  const samples: { at: number; used: number; backing: number }[] = [];
+  const started = performance.now();
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      samples.push(await worker.heapUsed().catch(() => 0));
+      const usage = await worker.heapUsage().catch(() => null);
+      if (usage) samples.push({ at: performance.now() - started, ...usage });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   })();
   return {
-    async stop() {
+    async stop(): Promise<ScenarioResult['heap']> {
       stopped = true;
       await loop;
-      const sorted = samples.filter((s) => s > 0).sort((a, b) => a - b);
+      const total = (s: { used: number; backing: number }) => s.used + s.backing;
+      const sorted = samples.map(total).sort((a, b) => a - b);
+      const step = Math.max(1, Math.ceil(samples.length / 120));
       return {
         peak: sorted.at(-1) ?? 0,
+        peakJs: Math.max(0, ...samples.map((s) => s.used)),
         median: sorted[Math.floor(sorted.length / 2)] ?? 0,
-        samples: sorted.length,
+        samples: samples.length,
+        timeline: samples
+          .filter((_, i) => i % step === 0)
+          .map((s) => [round(s.at / 1000), round(s.used / 2 ** 20), round(s.backing / 2 ** 20)]),
       };
     },
   };
 }
+
+const round = (n: number) => Math.round(n * 10) / 10;
 
 async function storageUsage(browser: ExtensionBrowser): Promise<number> {
   const page = await browser.openPage('options.html#bench-storage');

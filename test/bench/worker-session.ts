@@ -59,9 +59,20 @@ export class WorkerSession {
     });
   }
 
-  /** Bytes of the worker's JavaScript heap in use now (`Runtime.getHeapUsage`). */
-  async heapUsed(): Promise<number> {
-    return (await this.send<{ usedSize: number }>('Runtime.getHeapUsage')).usedSize;
+  /**
+   * The worker's memory now (`Runtime.getHeapUsage`): the JavaScript heap in use, and the
+   * ArrayBuffer backing stores and embedder objects that live beside it.
+   */
+  async heapUsage(): Promise<{ used: number; backing: number }> {
+    const usage = await this.send<{
+      usedSize: number;
+      embedderHeapUsedSize?: number;
+      backingStorageSize?: number;
+    }>('Runtime.getHeapUsage');
+    return {
+      used: usage.usedSize + (usage.embedderHeapUsedSize ?? 0),
+      backing: usage.backingStorageSize ?? 0,
+    };
   }
 
   /**

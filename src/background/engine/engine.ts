@@ -11,7 +11,9 @@ import { deleteLedgerForExports } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
 import {
   getRun,
+  latestRun,
   listRuns,
+  listUnfinishedRuns,
   parseRunRecord,
   type RunRecord,
   type RunTrigger,
@@ -114,8 +116,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const rates = (runId: string) => active.get(runId)?.ratePerMinute ?? defaultRates;
   const progress = (run: RunRecord) => progressOf(run, rates(run.id), clock.now());
 
-  async function unfinishedRuns(): Promise<RunRecord[]> {
-    return (await listRuns(db)).filter((run) => !isTerminal(run.status));
+  function unfinishedRuns(): Promise<RunRecord[]> {
+    return listUnfinishedRuns(db);
   }
 
   async function armWatchdog(): Promise<void> {
@@ -334,9 +336,11 @@ export function createEngine(deps: EngineDeps): Engine {
       const definition = await getExport(db, exportId);
       if (!definition) throw new RunFailure('export-missing', 'This export no longer exists.');
       const tx = db.transaction('runs', 'readwrite');
-      const existing = (await tx.store.index('byExport').getAll(exportId))
+      const byStatus = tx.store.index('byStatus');
+      const unfinished = [...(await byStatus.getAll('queued')), ...(await byStatus.getAll('running'))];
+      const existing = unfinished
         .map((v) => parseRunRecord(String((v as { id?: unknown }).id), v))
-        .find((run) => !isTerminal(run.status));
+        .find((run) => run.exportId === exportId);
       if (existing) {
         await tx.done;
         launch(existing.id);
@@ -398,7 +402,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async lastRun(exportId) {
-      const [run] = await listRuns(db, exportId);
+      const run = await latestRun(db, exportId);
       return run ? { id: run.id, status: run.status, finishedAt: run.finishedAt } : null;
     },
 

@@ -60,6 +60,8 @@ export function mapPage(rows: readonly SourceRow[], context: PageContext): Mappe
  * as `duplicates`, and a contact queued for one segment is not queued again for another (its
  * batch tags every segment it was read in). The ledger's `seen` marks make this hold across
  * pages without keeping the segment's emails in memory.
+ *
+ * @returns the outbox chunks it wrote
  */
 export async function applyPage(
   tx: RunTx,
@@ -67,7 +69,7 @@ export async function applyPage(
   ledger: LoadedLedger,
   mapped: readonly MappedRow[],
   context: PageContext,
-): Promise<void> {
+): Promise<OutboxChunk[]> {
   const changes = new LedgerChanges(ledger, run.id);
   const { index } = changes;
   const bit = changes.bit(context.tag);
@@ -124,11 +126,12 @@ export async function applyPage(
   }
 
   const rejectedStore = tx.objectStore('runRejected');
-  await Promise.all([
+  const [written] = await Promise.all([
     queue(tx, run, queued, context.limits),
     ...rejected.map((row) => rejectedStore.put(row)),
     changes.write(tx, run),
   ]);
+  return written;
 }
 
 /** Adds contacts to the run's outbox: first into its last chunk while that has room, then new ones. */
@@ -137,8 +140,8 @@ async function queue(
   run: RunRecord,
   queued: readonly { item: OutboxItem; bytes: number }[],
   limits: BatchLimits,
-): Promise<void> {
-  if (queued.length === 0) return;
+): Promise<OutboxChunk[]> {
+  if (queued.length === 0) return [];
   const outbox = tx.objectStore('runOutbox');
   const sizes = queued.map((q) => q.bytes);
   const lastSeq = run.seq.outbox - 1;
@@ -149,29 +152,27 @@ async function queue(
     limits,
     last ? { items: last.items.length, bytes: last.bytes } : null,
   );
-  const writes: Promise<unknown>[] = [];
+  const chunks: OutboxChunk[] = [];
   if (last && topUp > 0) {
     const added = queued.slice(0, topUp);
-    writes.push(
-      outbox.put({
-        ...last,
-        items: [...last.items, ...added.map((q) => q.item)],
-        bytes: last.bytes + 1 + packedBytes(added.map((q) => q.bytes)),
-      } satisfies OutboxChunk),
-    );
+    chunks.push({
+      ...last,
+      items: [...last.items, ...added.map((q) => q.item)],
+      bytes: last.bytes + 1 + packedBytes(added.map((q) => q.bytes)),
+    });
   }
   let at = topUp;
   for (const count of batches) {
     const taken = queued.slice(at, at + count);
     at += count;
-    const chunk: OutboxChunk = {
+    chunks.push({
       runId: run.id,
       seq: run.seq.outbox++,
       items: taken.map((q) => q.item),
       bytes: packedBytes(taken.map((q) => q.bytes)),
-    };
-    writes.push(outbox.put(chunk));
+    });
   }
   run.seq.outboxItems += queued.length;
-  await Promise.all(writes);
+  await Promise.all(chunks.map((chunk) => outbox.put(chunk)));
+  return chunks;
 }

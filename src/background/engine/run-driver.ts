@@ -53,10 +53,14 @@ export interface DriverDeps {
 }
 
 /** Log records the leaver scan reads per step. */
-const SCAN_LOG_RECORDS = 20;
+const SCAN_LOG_RECORDS = 5;
 /** runTags records read at a time to fill one tag call. */
 const TAG_CHUNKS_READ = 5;
 const SOURCE_ATTEMPTS = 4;
+/** Batches the upsert lane keeps on the wire at once. */
+const SUBMIT_DEPTH = 3;
+/** Batch polls the settle lane keeps on the wire at once. */
+const POLL_DEPTH = 3;
 /**
  * Rounds of the client's own retries a step gets for server and network errors before the run
  * fails. A 429 never fails a run: Omnisend asked us to wait, so the step waits and goes again.
@@ -70,9 +74,9 @@ const batchLimits: BatchLimits = {
 };
 
 /**
- * Works one running run to its end, as two lanes at once (DESIGN.md §5): the upsert lane reads
- * the source page by page and submits batches; the tag lane polls submitted batches, reads their
- * results, sends tag calls, scans for leavers (mirror) and finishes the run. Each step is a
+ * Works one running run to its end, as three lanes at once (DESIGN.md §5): the upsert lane reads
+ * the source page by page and submits batches; the settle lane polls submitted batches and reads
+ * their results; the tag lane sends tag calls, scans for leavers (mirror) and finishes the run. Each step is a
  * checkpoint taken after Omnisend accepted, so a step cut short by a stopped worker is simply done
  * again on resume – upserts by email and tag calls are idempotent.
  */
@@ -85,6 +89,18 @@ export class RunDriver {
   #maxItems = MAX_BATCH_ITEMS;
   /** The export's ledger, loaded when the driver starts; every checkpoint keeps it current. */
   #ledger: LoadedLedger | null = null;
+  /**
+   * The run as the last checkpoint stored it. Checkpoints follow one another (each holds the run
+   * record), so this is the run's state for every lane; a cancel aborts the lanes' signal, and
+   * every checkpoint reads the stored record again before it changes anything.
+   */
+  #latest: RunRecord | null = null;
+  /** Outbox chunks written by this driver's checkpoints and not yet sent, by seq. */
+  readonly #outbox = new Map<number, OutboxChunk>();
+  /** Unsettled batches as this driver's checkpoints stored them, by seq. */
+  readonly #batches = new Map<number, BatchRecord>();
+  /** The source page after the last one read, being read already. */
+  #readAhead: { segment: number; cursor: string; page: Promise<MemberPage> } | null = null;
 
   constructor(deps: DriverDeps, runId: string) {
     this.#deps = deps;
@@ -100,7 +116,11 @@ export class RunDriver {
         lanes.abort(error);
         throw error;
       });
-    const results = await Promise.allSettled([lane(this.#upsertLane(both)), lane(this.#tagLane(both))]);
+    const results = await Promise.allSettled([
+      lane(this.#upsertLane(both)),
+      lane(this.#settleLane(both)),
+      lane(this.#tagLane(both)),
+    ]);
     // The first failure is the cause; the other lane only stopped because of it.
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length > 0) throw lanes.signal.aborted ? lanes.signal.reason : failures[0];
@@ -144,23 +164,57 @@ export class RunDriver {
 
   // --- upsert lane ----------------------------------------------------------------------------
 
+  /**
+   * Reads pages while at most the last outbox chunk (still being filled) waits, and submits full
+   * chunks – up to `SUBMIT_DEPTH` at once, because a batch spends most of its time on the wire.
+   * Submissions take chunks in order and record them in order; one that is not recorded (Omnisend
+   * refused it as a whole) makes the later ones in flight unrecorded too, so they are sent again.
+   */
   async #upsertLane(signal: AbortSignal): Promise<void> {
+    const inFlight: Submission[] = [];
+    const oldest = async () => {
+      const settled = inFlight.shift()?.done.then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof NotRecorded) return false;
+          throw error;
+        },
+      );
+      // Not recorded: neither are the ones after it; let them land, then start again at the head.
+      if ((await settled) === false)
+        while (inFlight.length > 0) await inFlight.shift()?.done.catch(ignoreNotRecorded);
+      this.#wake.notify();
+    };
     for (;;) {
       signal.throwIfAborted();
       const run = await this.#load();
-      const chunks = run.seq.outbox - run.seq.outboxHead;
-      // Read on while at most the last chunk, still being filled, is waiting.
-      if (!run.read.done && chunks <= 1 && run.seq.outboxItems < this.#maxItems) {
+      const next = inFlight.length > 0 ? inFlight.at(-1)!.seq + 1 : run.seq.outboxHead;
+      const waiting = run.seq.outbox - next;
+      const waitingItems = run.seq.outboxItems - inFlight.reduce((sum, s) => sum + s.items, 0);
+      if (!run.read.done && waiting <= 1 && waitingItems < this.#maxItems) {
         await this.#readPage(run, signal);
         this.#wake.notify();
         continue;
       }
-      if (chunks === 0) {
-        this.#wake.notify();
-        return;
+      if (waiting === 0) {
+        if (inFlight.length === 0) {
+          this.#wake.notify();
+          return;
+        }
+        await oldest();
+        continue;
       }
-      await this.#submitBatch(await this.#outboxHead(run), signal);
-      this.#wake.notify();
+      const whole = this.#maxItems === MAX_BATCH_ITEMS;
+      // Only whole chunks go out side by side: a part taken leaves the rest at the head.
+      if (inFlight.length >= (whole ? SUBMIT_DEPTH : 1)) {
+        await oldest();
+        continue;
+      }
+      const chunk = await this.#outboxChunk(run, next);
+      const previous = inFlight.at(-1)?.done ?? Promise.resolve();
+      const done = this.#submitBatch(chunk, previous, signal);
+      done.catch(() => undefined);
+      inFlight.push({ seq: chunk.seq, items: Math.min(chunk.items.length, this.#maxItems), done });
     }
   }
 
@@ -169,7 +223,19 @@ export class RunDriver {
     const segment = run.definition.segments[index];
     if (segment === undefined)
       throw new RunFailure('engine.corrupt-run', 'The run refers to a segment it does not have.');
-    const page = await this.#readMembers(run, segment.sourceId, segment.segmentId, cursor, signal);
+    const ahead = this.#readAhead;
+    this.#readAhead = null;
+    const page =
+      ahead !== null && ahead.segment === index && ahead.cursor === cursor
+        ? await ahead.page
+        : await this.#readMembers(run, segment.sourceId, segment.segmentId, cursor, signal);
+    if (page.next !== null) {
+      // Reading the next page while this one is mapped and its batches go out hides the source's
+      // latency (a Customer Insights page is one request of 100 rows).
+      const next = this.#readMembers(run, segment.sourceId, segment.segmentId, page.next, signal);
+      next.catch(() => undefined);
+      this.#readAhead = { segment: index, cursor: page.next, page: next };
+    }
     const context = {
       tag: segment.tag,
       mapping: run.definition.mapping,
@@ -178,10 +244,11 @@ export class RunDriver {
       limits: batchLimits,
     };
     const mapped = mapPage(page.rows, context);
+    let written: OutboxChunk[] = [];
     await this.#tx(['ledgerLog', 'runOutbox', 'runRejected', 'runTags'], async (tx, current) => {
       // Another page was taken since we read this one: drop ours, it will be read again.
       if (current.read.segment !== index || current.read.cursor !== cursor || current.read.done) return;
-      await applyPage(tx, current, this.#ledgerNow, mapped, context);
+      written = await applyPage(tx, current, this.#ledgerNow, mapped, context);
       // Members a source may have missed are no leavers: this run takes no tags away (Mirror).
       if (page.complete === false) current.untagScan = { ...current.untagScan, done: true };
       if (page.next !== null) current.read.cursor = page.next;
@@ -192,6 +259,7 @@ export class RunDriver {
         advanceTo(current, 'upsert');
       }
     });
+    for (const chunk of written) this.#outbox.set(chunk.seq, chunk);
   }
 
   async #readMembers(
@@ -239,15 +307,22 @@ export class RunDriver {
     return source;
   }
 
-  async #outboxHead(run: RunRecord): Promise<OutboxChunk> {
-    const value = await this.#deps.db.get('runOutbox', [run.id, run.seq.outboxHead]);
+  async #outboxChunk(run: RunRecord, seq: number): Promise<OutboxChunk> {
+    const cached = this.#outbox.get(seq);
+    this.#outbox.delete(seq);
+    if (cached) return cached;
+    const value = await this.#deps.db.get('runOutbox', [run.id, seq]);
     if (value === undefined)
       throw new RunFailure('engine.corrupt-run', 'Contacts this run queued are missing from storage.');
     return parseOutboxChunk(value);
   }
 
-  /** Sends the first contacts of the outbox's first chunk as one batch (all of them, normally). */
-  async #submitBatch(chunk: OutboxChunk, signal: AbortSignal): Promise<void> {
+  /**
+   * Sends the first contacts of an outbox chunk as one batch (all of them, normally) and, once
+   * the submission before it is recorded, records it – unless the outbox's head is no longer this
+   * chunk (an earlier one was not recorded): then it is sent again later.
+   */
+  async #submitBatch(chunk: OutboxChunk, previous: Promise<void>, signal: AbortSignal): Promise<void> {
     const items = chunk.items.slice(0, this.#maxItems);
     const contacts: ContactRequest[] = items.map((item) => contactRequestSchema.parse(item.contact));
     let batchId: string;
@@ -257,6 +332,7 @@ export class RunDriver {
         signal,
       ));
     } catch (error) {
+      await previous.catch(() => undefined);
       if (!(error instanceof InvalidRequestError)) throw error;
       if (items.length > 1) {
         this.#maxItems = Math.ceil(items.length / 2);
@@ -272,11 +348,12 @@ export class RunDriver {
       this.#maxItems = MAX_BATCH_ITEMS;
       return;
     }
+    await previous;
     this.#maxItems = Math.min(MAX_BATCH_ITEMS, this.#maxItems * 2);
     const now = this.#deps.clock.now();
-    await this.#tx(['runOutbox', 'runBatches'], async (tx, run) => {
-      if (run.seq.outboxHead !== chunk.seq) throw new RunStoppedError('lease-lost');
-      const batch: BatchRecord = {
+    const batch = await this.#tx(['runOutbox', 'runBatches'], async (tx, run) => {
+      if (run.seq.outboxHead !== chunk.seq) return null;
+      const record: BatchRecord = {
         runId: run.id,
         seq: run.seq.batch++,
         batchId,
@@ -289,18 +366,21 @@ export class RunDriver {
       };
       await Promise.all([
         takeFromOutbox(tx, run, chunk, items.length),
-        tx.objectStore('runBatches').put(batch),
+        tx.objectStore('runBatches').put(record),
       ]);
       run.counters.sent += items.length;
       run.support.batchIds = rememberId(run.support.batchIds, batchId);
+      return record;
     });
+    if (batch === null) throw new NotRecorded();
+    this.#batches.set(batch.seq, batch);
   }
 
   /** The first queued contact can never be sent: a rejected row, kept for the next run. */
   async #rejectHead(chunk: OutboxChunk, reason: string, message: string, requestId?: string): Promise<void> {
     const item = chunk.items[0]!;
     await this.#tx(['runOutbox', 'runRejected'], async (tx, run) => {
-      if (run.seq.outboxHead !== chunk.seq) throw new RunStoppedError('lease-lost');
+      if (run.seq.outboxHead !== chunk.seq) return;
       run.counters.rejected++;
       if (requestId) run.support.requestIds = rememberId(run.support.requestIds, requestId);
       await Promise.all([
@@ -322,6 +402,43 @@ export class RunDriver {
 
   // --- tag lane -------------------------------------------------------------------------------
 
+  /**
+   * Polls unsettled batches once they are due – up to `POLL_DEPTH` at once, a batch's items being
+   * a large answer – and reads their results into the run in the order they were submitted.
+   */
+  async #settleLane(signal: AbortSignal): Promise<void> {
+    const { clock, timing } = this.#deps;
+    const polls = new Map<number, Promise<Batch>>();
+    for (;;) {
+      signal.throwIfAborted();
+      const run = await this.#load();
+      if (run.seq.batch > run.seq.settled) {
+        const now = clock.now();
+        for (let seq = run.seq.settled; seq < run.seq.batch && polls.size < POLL_DEPTH; seq++) {
+          if (polls.has(seq)) continue;
+          const batch = await this.#batchAt(run, seq);
+          // Batches fall due in the order they went out.
+          if (batch.nextPollAt > now) break;
+          const poll = this.#fetchResult(batch, signal);
+          poll.catch(() => undefined);
+          polls.set(seq, poll);
+        }
+        const oldest = polls.get(run.seq.settled);
+        if (oldest) {
+          polls.delete(run.seq.settled);
+          await this.#settle(await this.#batchAt(run, run.seq.settled), await oldest);
+          this.#wake.notify();
+        } else {
+          const batch = await this.#batchAt(run, run.seq.settled);
+          await this.#wake.wait(clock, batch.nextPollAt - now, signal);
+        }
+        continue;
+      }
+      if (run.read.done && run.seq.outboxHead === run.seq.outbox) return;
+      await this.#wake.wait(clock, timing.pollIntervalMs, signal);
+    }
+  }
+
   async #tagLane(signal: AbortSignal): Promise<void> {
     const { clock, timing } = this.#deps;
     for (;;) {
@@ -339,14 +456,7 @@ export class RunDriver {
         await this.#sendTags(group, signal);
         continue;
       }
-      if (unsettled > 0) {
-        const batch = await this.#batchAt(run, run.seq.settled);
-        const wait = batch.nextPollAt - clock.now();
-        if (wait <= 0) await this.#poll(batch, signal);
-        else await this.#wake.wait(clock, wait, signal);
-        continue;
-      }
-      if (!upstreamDone) {
+      if (!upstreamDone || unsettled > 0) {
         await this.#wake.wait(clock, timing.pollIntervalMs, signal);
         continue;
       }
@@ -359,24 +469,25 @@ export class RunDriver {
   }
 
   async #batchAt(run: RunRecord, seq: number): Promise<BatchRecord> {
+    const cached = this.#batches.get(seq);
+    if (cached) return cached;
     const value = await this.#deps.db.get('runBatches', [run.id, seq]);
     if (value === undefined)
       throw new RunFailure('engine.corrupt-run', 'A batch of this run is missing from storage.');
     return parseBatchRecord(value);
   }
 
-  /** One poll of the oldest unsettled batch: its items when finished, else a later poll. */
-  async #poll(batch: BatchRecord, signal: AbortSignal): Promise<void> {
-    let result: Batch;
+  /** A batch's status and items; a batch Omnisend no longer knows counts as stopped. */
+  async #fetchResult(batch: BatchRecord, signal: AbortSignal): Promise<Batch> {
     try {
-      result = await this.#omnisend(
+      return await this.#omnisend(
         () => this.#deps.access.api.getBatchItems(batch.batchId, { signal }),
         signal,
       );
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       // Omnisend no longer knows the batch: its contacts count as refused and go again next run.
-      result = {
+      return {
         batchID: batch.batchId,
         status: 'stopped',
         totalCount: batch.items.length,
@@ -386,13 +497,17 @@ export class RunDriver {
         responses: [],
       };
     }
+  }
+
+  /** The oldest unsettled batch's poll: its items when finished, else a later poll. */
+  async #settle(batch: BatchRecord, result: Batch): Promise<void> {
     const now = this.#deps.clock.now();
     if (result.status === 'pending' || result.status === 'inProgress') {
+      const later = { ...batch, polls: batch.polls + 1, nextPollAt: now + this.#deps.timing.pollIntervalMs };
       await this.#tx(['runBatches'], async (tx) => {
-        await tx
-          .objectStore('runBatches')
-          .put({ ...batch, polls: batch.polls + 1, nextPollAt: now + this.#deps.timing.pollIntervalMs });
+        await tx.objectStore('runBatches').put(later);
       });
+      this.#batches.set(batch.seq, later);
       return;
     }
     await this.#tx(['ledgerLog', 'runTags', 'runRejected', 'runBatches'], async (tx, run) => {
@@ -403,6 +518,7 @@ export class RunDriver {
         advanceTo(run, 'tag');
       }
     });
+    this.#batches.delete(batch.seq);
   }
 
   async #sendTags(group: TagGroup, signal: AbortSignal): Promise<void> {
@@ -553,6 +669,7 @@ export class RunDriver {
   // --- checkpoints ----------------------------------------------------------------------------
 
   async #load(): Promise<RunRecord> {
+    if (this.#latest !== null) return this.#latest;
     const value = await this.#deps.db.get('runs', this.#runId);
     if (value === undefined) throw new RunStoppedError('missing');
     const run = parseRunRecord(this.#runId, value);
@@ -561,14 +678,38 @@ export class RunDriver {
     return run;
   }
 
-  #tx<T>(stores: readonly EngineStore[], change: (tx: RunTx, run: RunRecord) => Promise<T>): Promise<T> {
+  async #tx<T>(
+    stores: readonly EngineStore[],
+    change: (tx: RunTx, run: RunRecord) => Promise<T>,
+  ): Promise<T> {
     const { db, owner, clock, timing } = this.#deps;
-    return inRunTx(
+    let stored: RunRecord | null = null;
+    const result = await inRunTx(
       { db, runId: this.#runId, owner, now: () => clock.now(), leaseMs: timing.leaseMs },
       stores,
-      change,
+      (tx, run) => {
+        stored = run;
+        return change(tx, run);
+      },
     );
+    this.#latest = stored;
+    return result;
   }
+}
+
+interface Submission {
+  /** The outbox chunk it takes. */
+  seq: number;
+  items: number;
+  /** Settles once the batch is recorded (or was not). */
+  done: Promise<void>;
+}
+
+/** A batch went out but was not recorded, because an earlier chunk is still at the outbox's head. */
+class NotRecorded extends Error {}
+
+function ignoreNotRecorded(error: unknown): void {
+  if (!(error instanceof NotRecorded)) throw error;
 }
 
 /** Applies a state-machine event to a run record; a refused event is a bug in the engine. */

@@ -5,6 +5,7 @@ import { countRecords } from '../../../src/storage/counts.ts';
 import { getLedgerEntry, getLedgerHead } from '../../../src/storage/ledger.ts';
 import { openDatabase } from '../../../src/storage/open-database.ts';
 import { CorruptRecordError, connectionRecordSchema, parseRecord } from '../../../src/storage/records.ts';
+import { latestRun, listUnfinishedRuns } from '../../../src/storage/run-records.ts';
 import { DB_NAME, DB_VERSION } from '../../../src/storage/schema.ts';
 import { readAdminPassphrase } from '../../../src/storage/settings.ts';
 
@@ -21,7 +22,7 @@ describe('openDatabase', () => {
     );
     const tx = db.transaction(['exports', 'runs']);
     expect([...tx.objectStore('exports').indexNames]).toEqual(['byConnection']);
-    expect([...tx.objectStore('runs').indexNames]).toEqual(['byExport']);
+    expect([...tx.objectStore('runs').indexNames]).toEqual(['byExport', 'byExportCreated', 'byStatus']);
     db.close();
   });
 
@@ -134,4 +135,64 @@ describe('schema step 4', () => {
     expect(db.transaction('runTags').store.keyPath).toEqual(['runId', 'op', 'tag', 'seq']);
     db.close();
   });
+
+  test("reads the active runs and an export's newest run without reading the history", async () => {
+    await version3(() => undefined);
+    const db = await openDatabase();
+    const run = (id: string, exportId: string, status: string, createdAt: number) =>
+      storedRun({ id, exportId, status, createdAt });
+    for (let i = 0; i < 50; i++) await db.put('runs', run(`old${i}`, 'e1', 'succeeded', i));
+    await db.put('runs', run('latest', 'e1', 'running', 100));
+    await db.put('runs', run('other', 'e2', 'queued', 50));
+    expect((await listUnfinishedRuns(db)).map((r) => r.id)).toEqual(['latest', 'other']);
+    expect((await latestRun(db, 'e1'))?.id).toBe('latest');
+    expect((await latestRun(db, 'e2'))?.id).toBe('other');
+    expect(await latestRun(db, 'e3')).toBeUndefined();
+    db.close();
+  });
 });
+
+/** A run record as the engine stores one (run-records.ts), finished or not. */
+function storedRun(fields: { id: string; exportId: string; status: string; createdAt: number }) {
+  return {
+    ...fields,
+    trigger: 'manual',
+    fullResync: false,
+    definition: {
+      id: fields.exportId,
+      name: 'VIP',
+      connectionId: 'c1',
+      segments: [{ sourceId: 's', segmentId: 's', displayName: 'VIP', tag: 'VIP' }],
+      mapping: { email: 'Email' },
+      syncMode: 'mirror',
+      schedule: { kind: 'manual' },
+      createdAt: 1,
+      updatedAt: 1,
+    },
+    mappingVersion: 'v',
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: fields.createdAt,
+    phase: null,
+    error: null,
+    waiting: null,
+    counters: {
+      read: 0,
+      sent: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      duplicates: 0,
+      tagged: 0,
+      untagged: 0,
+      rejected: 0,
+    },
+    total: null,
+    read: { segment: 0, cursor: null, done: false },
+    untagScan: { done: false },
+    seq: { outbox: 0, outboxHead: 0, batch: 0, settled: 0, rejected: 0 },
+    tagQueue: [],
+    lease: null,
+    support: { batchIds: [], requestIds: [] },
+  };
+}
