@@ -12,7 +12,9 @@ import { parseRecord } from './records.ts';
  * - `ledgerChunks`: the base, every email once, in chunks of `CHUNK_ENTRIES`, under a generation;
  * - `ledgerLog`: what a run changed, one record per checkpoint (a page read, a batch settled, a tag
  *   call confirmed), each holding the new state of the emails it touched. Replaying the base and
- *   then the log in order gives the current state; only the running run writes it.
+ *   then the log in order gives the current state; only the running run writes it. Every email
+ *   the log adds to the ledger is in a `page` record (indexed by kind), so folding the log into
+ *   the base reads only those, and a scan of every email reads the base only.
  * - `ledgers`: per export, which generation of chunks is current.
  * A run loads all of it into a `LedgerIndex` when it starts or resumes, and at its end folds the
  * log into a new generation of chunks (`compactLedger`), so between runs the ledger is the base.
@@ -60,6 +62,11 @@ export const ledgerLogSchema = z
     ...entriesShape,
     seq: z.number().int().nonnegative(),
     runId: z.string().min(1),
+    /**
+     * `page`: emails read from the source (every email a run adds to the ledger comes in one);
+     * `update`: later changes to emails the ledger or an earlier page record holds.
+     */
+    kind: z.enum(['page', 'update']),
     seen: bitsSchema,
     enqueued: bitsSchema,
     /** 1 where the run queued the contact to be sent. */
@@ -171,6 +178,8 @@ export interface LoadedLedger {
   nextLog: number;
   /** The log holds records of runs other than this one (canceled or failed before compacting). */
   foreignLog: boolean;
+  /** The log holds records of this run (it is resuming). */
+  ownLog: boolean;
 }
 
 /**
@@ -191,7 +200,7 @@ export async function loadLedger(
   const width = known <= 8 ? 8 : known <= 16 ? 16 : MAX_LEDGER_TAGS;
   const table = new TagTable([...runTags, ...head.tags], width);
   const index = new LedgerIndex(head.entries + expectedContacts, width);
-  const loaded: LoadedLedger = { exportId, index, table, head, nextLog: 0, foreignLog: false };
+  const loaded: LoadedLedger = { exportId, index, table, head, nextLog: 0, foreignLog: false, ownLog: false };
   for (let from = 0; from < head.chunks; from += READ_CHUNKS) {
     const values = await db.getAll(
       'ledgerChunks',
@@ -207,7 +216,8 @@ export async function loadLedger(
     for (const value of values) {
       const record = parseLog(value);
       applyLog(loaded, record, record.runId === runId);
-      if (record.runId !== runId) loaded.foreignLog = true;
+      if (record.runId === runId) loaded.ownLog = true;
+      else loaded.foreignLog = true;
       loaded.nextLog = record.seq + 1;
     }
     if (values.length < READ_LOG_RECORDS) break;
@@ -260,12 +270,14 @@ function applyLog(loaded: LoadedLedger, record: LedgerLogRecord, ownRun: boolean
 export function ledgerLogRecord(
   loaded: LoadedLedger,
   runId: string,
+  kind: LedgerLogRecord['kind'],
   touched: ReadonlyMap<string, number>,
 ): LedgerLogRecord {
   const record: LedgerLogRecord = {
     exportId: loaded.exportId,
     seq: loaded.nextLog++,
     runId,
+    kind,
     tags: [...loaded.table.names],
     emails: [],
     fingerprints: [],
@@ -300,14 +312,16 @@ export async function readLedgerChunk(
   return value === undefined ? undefined : parseChunk(value);
 }
 
-/** Log records from `from` on, at most `limit`. */
-export async function readLedgerLog(
+/** `page` log records with a seq from `from` (inclusive) to `end` (exclusive), at most `limit`. */
+async function readPageRecords(
   db: Database,
   exportId: string,
   from: number,
+  end: number,
   limit: number,
 ): Promise<LedgerLogRecord[]> {
-  return (await db.getAll('ledgerLog', logRange(exportId, from), limit)).map(parseLog);
+  const range = IDBKeyRange.bound([exportId, 'page', from], [exportId, 'page', end], false, true);
+  return (await db.getAllFromIndex('ledgerLog', 'byKind', range, limit)).map(parseLog);
 }
 
 /** What `writeCompactedChunks` wrote, for `commitCompaction`. */
@@ -365,7 +379,7 @@ export async function writeCompactedChunks(db: Database, loaded: LoadedLedger): 
     for (const email of base?.emails ?? []) await emit(email);
   }
   for (let seq = 0; seq < logEnd; ) {
-    const records = await readLedgerLog(db, exportId, seq, READ_LOG_RECORDS);
+    const records = await readPageRecords(db, exportId, seq, logEnd, READ_LOG_RECORDS);
     if (records.length === 0) break;
     for (const record of records) for (const email of record.emails) await emit(email);
     seq = records.at(-1)!.seq + 1;

@@ -46,16 +46,8 @@ export const runRecordSchema = z.object({
     cursor: z.string().nullable(),
     done: z.boolean(),
   }),
-  /**
-   * Mirror: the leaver scan's checkpoint. It reads the ledger's base chunks, then its log up to
-   * `logEnd` (the log's end when the scan reached it); `chunk` and `log` say where it goes on.
-   */
-  untagScan: z.object({
-    chunk: z.number().int().nonnegative().default(0),
-    log: z.number().int().nonnegative().default(0),
-    logEnd: z.number().int().nonnegative().nullable().default(null),
-    done: z.boolean(),
-  }),
+  /** Mirror: the leaver scan's checkpoint, the next base chunk of the ledger to look at. */
+  untagScan: z.object({ chunk: z.number().int().nonnegative().default(0), done: z.boolean() }),
   /**
    * Sequence numbers. runOutbox holds the chunks [outboxHead, outbox), `outboxItems` contacts in
    * all; runBatches [settled, batch) are submitted but not settled (they settle in order);

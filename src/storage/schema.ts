@@ -41,5 +41,5 @@ export interface ExportDb extends DBSchema {
   /** Per export, generation and chunk: the state of up to 2,000 emails. */
   ledgerChunks: { key: [string, number, number]; value: unknown };
   /** Per export and seq: what the running run changed, one record per checkpoint. */
-  ledgerLog: { key: [string, number]; value: unknown };
+  ledgerLog: { key: [string, number]; value: unknown; indexes: { byKind: [string, string, number] } };
 }

@@ -5,7 +5,8 @@ import type { RunStatus } from '../core/run/run-state.ts';
  * Schema step 4 (open-database.ts), on the raw IndexedDB API of the upgrade transaction: the v3
  * `ledger` store it empties is not part of the typed schema any more.
  *
- * - creates `ledgers`, `ledgerChunks` and `ledgerLog`, and moves every v3 ledger entry into
+ * - creates `ledgers`, `ledgerChunks` and `ledgerLog` (indexed `byKind`: [exportId, kind, seq]),
+ *   and moves every v3 ledger entry into
  *   chunks of generation 1 (fingerprint, tags and pending tag calls; a run's own marks are not
  *   kept: no run survives the step), then deletes `ledger`;
  * - recreates `runTags` keyed by a sequence number instead of an email, and empties `runOutbox`
@@ -20,7 +21,11 @@ import type { RunStatus } from '../core/run/run-state.ts';
 export function upgradeToV4(db: IDBDatabase, tx: IDBTransaction, now: number): void {
   db.createObjectStore('ledgers', { keyPath: 'exportId' });
   const chunks = db.createObjectStore('ledgerChunks', { keyPath: ['exportId', 'generation', 'chunk'] });
-  db.createObjectStore('ledgerLog', { keyPath: ['exportId', 'seq'] });
+  db.createObjectStore('ledgerLog', { keyPath: ['exportId', 'seq'] }).createIndex('byKind', [
+    'exportId',
+    'kind',
+    'seq',
+  ]);
   db.deleteObjectStore('runTags');
   db.createObjectStore('runTags', { keyPath: ['runId', 'op', 'tag', 'seq'] });
   tx.objectStore('runOutbox').clear();

@@ -114,7 +114,6 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
     const heap = startHeapSampler(worker);
 
     const cpuBefore = chromiumCpu(browser.profileDir);
-    const d0 = { ...(globalThis as { __d?: Record<string, number> }).__d };
     const started = performance.now();
     const { runId } = await ask<{ runId: string }>(browser, 'exports.run', { id: exportId });
     let readMs: number | null = null;
@@ -129,15 +128,6 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
     const ms =
       run.finishedAt !== null ? (run.finishedAt - run.createdAt) / spec.scale : performance.now() - started;
     const cpuAfter = chromiumCpu(browser.profileDir);
-    const d1 = (globalThis as { __d?: Record<string, number> }).__d ?? {};
-    console.error(
-      JSON.stringify(
-        Object.entries(d1)
-          .map(([k, v]) => [k, Math.round(((v - (d0[k] ?? 0)) * 1e6) / spec.members)])
-          .filter(([, v]) => Number(v) >= 3)
-          .sort((a, b) => Number(b[1]) - Number(a[1])),
-      ),
-    );
     const heapFigures = await heap.stop();
     if (spec.profilePath) writeProfile(spec.profilePath, await worker.stopProfile());
     await sandbox.whenIdle();

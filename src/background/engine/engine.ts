@@ -450,7 +450,7 @@ function newRun(
     counters: emptyCounters(),
     total: null,
     read: { segment: 0, cursor: null, done: false },
-    untagScan: { chunk: 0, log: 0, logEnd: null, done: false },
+    untagScan: { chunk: 0, done: false },
     seq: { outbox: 0, outboxHead: 0, outboxItems: 0, batch: 0, settled: 0, rejected: 0, tagChunk: 0 },
     tagQueue: [],
     lease: null,

@@ -1,5 +1,5 @@
 import type { TagOp } from '../../core/run/tag-plan.ts';
-import { type LoadedLedger, ledgerLogRecord } from '../../storage/ledger.ts';
+import { type LedgerLogRecord, type LoadedLedger, ledgerLogRecord } from '../../storage/ledger.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
 import type { TagChunk } from '../../storage/run-work.ts';
 import type { RunTx } from './run-transaction.ts';
@@ -16,9 +16,11 @@ export class LedgerChanges {
   readonly #touched = new Map<string, number>();
   readonly #calls = new Map<string, { op: TagOp; tag: string; emails: string[] }>();
 
+  /** `kind`: 'page' when the checkpoint read source rows, else 'update' (ledger.ts). */
   constructor(
     readonly ledger: LoadedLedger,
     readonly runId: string,
+    readonly kind: LedgerLogRecord['kind'] = 'update',
   ) {}
 
   get index() {
@@ -52,7 +54,9 @@ export class LedgerChanges {
   async write(tx: RunTx, run: RunRecord): Promise<void> {
     const writes: Promise<unknown>[] = [];
     if (this.#touched.size > 0)
-      writes.push(tx.objectStore('ledgerLog').put(ledgerLogRecord(this.ledger, this.runId, this.#touched)));
+      writes.push(
+        tx.objectStore('ledgerLog').put(ledgerLogRecord(this.ledger, this.runId, this.kind, this.#touched)),
+      );
     const tags = tx.objectStore('runTags');
     for (const { op, tag, emails } of this.#calls.values()) {
       const chunk: TagChunk = { runId: run.id, op, tag, seq: run.seq.tagChunk++, emails };

@@ -70,7 +70,7 @@ export async function applyPage(
   mapped: readonly MappedRow[],
   context: PageContext,
 ): Promise<OutboxChunk[]> {
-  const changes = new LedgerChanges(ledger, run.id);
+  const changes = new LedgerChanges(ledger, run.id, 'page');
   const { index } = changes;
   const bit = changes.bit(context.tag);
   const queued: { item: OutboxItem; bytes: number }[] = [];

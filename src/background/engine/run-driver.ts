@@ -11,7 +11,6 @@ import {
   type LoadedLedger,
   loadLedger,
   readLedgerChunk,
-  readLedgerLog,
   writeCompactedChunks,
 } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
@@ -52,8 +51,6 @@ export interface DriverDeps {
   sourceFor(sourceId: string): Promise<SegmentSource | undefined>;
 }
 
-/** Log records the leaver scan reads per step. */
-const SCAN_LOG_RECORDS = 5;
 /** runTags records read at a time to fill one tag call. */
 const TAG_CHUNKS_READ = 5;
 const SOURCE_ATTEMPTS = 4;
@@ -136,7 +133,10 @@ export class RunDriver {
     const expected = Math.max(0, (run.total ?? 0) - run.counters.read);
     const load = () => loadLedger(this.#deps.db, run.exportId, run.id, tags, expected);
     let ledger = await load();
-    if (ledger.foreignLog && ledger.nextLog > 0 && !(await this.#hasOwnLog(ledger))) {
+    // A run's first checkpoint comes after this: its log and an earlier run's never mix.
+    if (ledger.foreignLog && ledger.ownLog)
+      throw new RunFailure('engine.corrupt-run', 'The export’s ledger holds the work of two runs at once.');
+    if (ledger.foreignLog) {
       const compaction = await writeCompactedChunks(this.#deps.db, ledger);
       const previous = ledger.head;
       await this.#tx(['ledgers', 'ledgerChunks', 'ledgerLog'], (tx) =>
@@ -145,16 +145,6 @@ export class RunDriver {
       ledger = await load();
     }
     return ledger;
-  }
-
-  async #hasOwnLog(ledger: LoadedLedger): Promise<boolean> {
-    for (let from = 0; from < ledger.nextLog; ) {
-      const records = await readLedgerLog(this.#deps.db, ledger.exportId, from, SCAN_LOG_RECORDS);
-      if (records.length === 0) return false;
-      if (records.some((r) => r.runId === this.#runId)) return true;
-      from = records.at(-1)!.seq + 1;
-    }
-    return false;
   }
 
   get #ledgerNow(): LoadedLedger {
@@ -581,33 +571,19 @@ export class RunDriver {
   }
 
   /**
-   * Mirror: one step of the scan for members who left a segment and carry our tag – a base
-   * chunk of the ledger, then the log (emails new since the last compaction) a few records at a
-   * time. The scan checks every email it meets against the in-memory ledger; the run's own
-   * `enqueued` marks keep an email met twice from being queued twice.
+   * Mirror: one step of the scan for members who left a segment and carry our tag – one base
+   * chunk of the ledger, checked against the in-memory ledger. The log needs no scan: every email
+   * it holds and the base does not, this run has read.
    */
   async #scanLeavers(run: RunRecord): Promise<void> {
     const ledger = this.#ledgerNow;
-    const { db } = this.#deps;
-    const scan = run.untagScan;
-    let emails: string[] = [];
-    let next: RunRecord['untagScan'];
-    if (scan.chunk < ledger.head.chunks) {
-      emails = (await readLedgerChunk(db, ledger.head, scan.chunk))?.emails ?? [];
-      next = { ...scan, chunk: scan.chunk + 1 };
-    } else if (scan.logEnd === null) {
-      next = { ...scan, logEnd: ledger.nextLog };
-    } else if (scan.log < scan.logEnd) {
-      const records = await readLedgerLog(db, ledger.exportId, scan.log, SCAN_LOG_RECORDS);
-      const inScan = records.filter((r) => r.seq < (scan.logEnd ?? 0));
-      emails = inScan.flatMap((r) => r.emails);
-      next = { ...scan, log: inScan.length === 0 ? scan.logEnd : inScan.at(-1)!.seq + 1 };
-    } else {
-      next = { ...scan, done: true };
-    }
+    const { chunk } = run.untagScan;
+    const emails =
+      chunk < ledger.head.chunks
+        ? ((await readLedgerChunk(this.#deps.db, ledger.head, chunk))?.emails ?? [])
+        : [];
     await this.#tx(['runTags', 'ledgerLog'], async (tx, current) => {
-      const at = current.untagScan;
-      if (at.chunk !== scan.chunk || at.log !== scan.log || at.logEnd !== scan.logEnd || at.done) return;
+      if (current.untagScan.chunk !== chunk || current.untagScan.done) return;
       advanceTo(current, 'untag');
       const changes = new LedgerChanges(ledger, current.id);
       const { index } = changes;
@@ -622,7 +598,7 @@ export class RunDriver {
         }
       }
       await changes.write(tx, current);
-      current.untagScan = next;
+      current.untagScan = { chunk: chunk + 1, done: chunk + 1 >= ledger.head.chunks };
     });
   }
 

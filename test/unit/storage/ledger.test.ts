@@ -36,6 +36,7 @@ describe('the tag table', () => {
 async function writeLog(
   db: Database,
   runId: string,
+  kind: 'page' | 'update',
   emails: string[],
   change: (index: LedgerIndex, id: number) => void,
 ) {
@@ -46,24 +47,25 @@ async function writeLog(
     change(ledger.index, id);
     touched.set(email, id);
   }
-  await db.put('ledgerLog', ledgerLogRecord(ledger, runId, touched));
+  await db.put('ledgerLog', ledgerLogRecord(ledger, runId, kind, touched));
 }
 
 describe('the ledger in chunks and a log', () => {
   test('a run sees its own marks again after a restart, the next run only what lasts', async () => {
     const db = await openDatabase();
-    await writeLog(db, 'run-1', ['a@example.com', 'b@example.com'], (index, id) => {
+    await writeLog(db, 'run-1', 'page', ['a@example.com', 'b@example.com'], (index, id) => {
       index.markSeen(id, 1);
       index.markQueued(id);
       index.markEnqueued(id, 1, 'add');
     });
-    await writeLog(db, 'run-1', ['a@example.com'], (index, id) => {
+    await writeLog(db, 'run-1', 'update', ['a@example.com'], (index, id) => {
       index.setFingerprint(id, '00000000000000aa');
       index.confirm(id, 1, 'add');
     });
 
     const again = await loadLedger(db, 'e1', 'run-1', ['VIP'], 0);
     expect(again.foreignLog).toBe(false);
+    expect(again.ownLog).toBe(true);
     expect(again.nextLog).toBe(2);
     expect(again.index.state(again.index.find('a@example.com'))).toEqual({
       fingerprint: '00000000000000aa',
@@ -77,6 +79,7 @@ describe('the ledger in chunks and a log', () => {
 
     const next = await loadLedger(db, 'e1', 'run-2', ['VIP'], 0);
     expect(next.foreignLog).toBe(true);
+    expect(next.ownLog).toBe(false);
     expect(next.index.state(next.index.find('b@example.com'))).toEqual({
       fingerprint: null,
       tags: 0,
@@ -92,11 +95,13 @@ describe('the ledger in chunks and a log', () => {
   test('compaction folds the log into a new generation of full chunks and drops what it replaced', async () => {
     const db = await openDatabase();
     const emails = Array.from({ length: CHUNK_ENTRIES + 10 }, (_, i) => `member${i}@example.com`);
-    await writeLog(db, 'run-1', emails, (index, id) => {
+    await writeLog(db, 'run-1', 'page', [...emails, 'nothing@example.com'], (index, id) =>
+      index.markSeen(id, 1),
+    );
+    await writeLog(db, 'run-1', 'update', emails, (index, id) => {
       index.setFingerprint(id, '0000000000000001');
       index.confirm(id, 1, 'add');
     });
-    await writeLog(db, 'run-1', ['nothing@example.com'], (index, id) => index.markSeen(id, 1));
 
     const loaded = await loadLedger(db, 'e1', 'run-2', ['VIP'], 0);
     const compaction = await writeCompactedChunks(db, loaded);

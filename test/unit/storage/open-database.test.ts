@@ -20,8 +20,9 @@ describe('openDatabase', () => {
     expect([...db.objectStoreNames]).toEqual(
       expect.arrayContaining(['connections', 'exports', 'fileRows', 'runs', 'settings', 'sources', 'vault']),
     );
-    const tx = db.transaction(['exports', 'runs']);
+    const tx = db.transaction(['exports', 'runs', 'ledgerLog']);
     expect([...tx.objectStore('exports').indexNames]).toEqual(['byConnection']);
+    expect([...tx.objectStore('ledgerLog').indexNames]).toEqual(['byKind']);
     expect([...tx.objectStore('runs').indexNames]).toEqual(['byExport', 'byExportCreated', 'byStatus']);
     db.close();
   });
