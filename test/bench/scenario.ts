@@ -70,6 +70,7 @@ export interface ScenarioResult {
   longestTaskMs: { options: number; popup: number };
   /** 1-minute load average at the start and end: other work on the machine slows every figure. */
   load: { before: number; after: number };
+  chromium: string;
 }
 
 const SEGMENT_TAG = 'Bench members';
@@ -155,6 +156,7 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
       },
       longestTaskMs: { options: longest[0], popup: longest[1] },
       load: { before: loadBefore, after: loadAverage() },
+      chromium: browser.context.browser()?.version() ?? 'unknown',
     };
   } finally {
     await worker.detach();
