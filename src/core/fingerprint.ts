@@ -45,7 +45,28 @@ function hex32(value: number): string {
  * under the same mapping version give the same fingerprint, and any change in either gives another.
  */
 export function fingerprintContact(contact: MappedContact, mappingVersion: string): string {
-  return hash64(`${mappingVersion}\u0000${canonicalJson(contact)}`);
+  return fingerprintContactJson(canonicalJson(contact), mappingVersion);
+}
+
+/** `fingerprintContact` of a contact whose `canonicalJson` is at hand. */
+export function fingerprintContactJson(canonical: string, mappingVersion: string): string {
+  return hash64(`${mappingVersion}\u0000${canonical}`);
+}
+
+/** Bytes of a string in UTF-8, counted without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      // A surrogate pair: 2 UTF-16 units, 4 bytes.
+      bytes += 2;
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 /** A mapping version derived from the mapping itself (or any settings that shape what is sent). */

@@ -261,7 +261,7 @@ async function addExport(
   return id;
 }
 
-/** Samples the worker's memory every 500 ms; the timeline is [seconds, heap MB, backing MB]. */
+/** Samples the worker's memory every 500 ms; the timeline is [seconds, heap MB, backing MB], at most 200 points. */
 function startHeapSampler(worker: WorkerSession) {
   const samples: { at: number; used: number; backing: number }[] = [];
   const started = performance.now();
@@ -279,15 +279,23 @@ function startHeapSampler(worker: WorkerSession) {
       await loop;
       const total = (s: { used: number; backing: number }) => s.used + s.backing;
       const sorted = samples.map(total).sort((a, b) => a - b);
-      const step = Math.max(1, Math.ceil(samples.length / 120));
+      // At most 200 points: the largest sample of each stretch of time.
+      const stretch = Math.max(1, Math.ceil(samples.length / 200));
+      const timeline: number[][] = [];
+      for (let at = 0; at < samples.length; at += stretch) {
+        const part = samples.slice(at, at + stretch);
+        timeline.push([
+          round(part[0]!.at / 1000),
+          round(Math.max(...part.map((s) => s.used)) / 2 ** 20),
+          round(Math.max(...part.map((s) => s.backing)) / 2 ** 20),
+        ]);
+      }
       return {
         peak: sorted.at(-1) ?? 0,
         peakJs: Math.max(0, ...samples.map((s) => s.used)),
         median: sorted[Math.floor(sorted.length / 2)] ?? 0,
         samples: samples.length,
-        timeline: samples
-          .filter((_, i) => i % step === 0)
-          .map((s) => [round(s.at / 1000), round(s.used / 2 ** 20), round(s.backing / 2 ** 20)]),
+        timeline,
       };
     },
   };

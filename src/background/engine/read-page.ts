@@ -1,4 +1,4 @@
-import { fingerprintContact } from '../../core/fingerprint.ts';
+import { canonicalJson, fingerprintContactJson, utf8Length } from '../../core/fingerprint.ts';
 import { type MapResult, mapProfile } from '../../core/mapping/map-profile.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
 import { type BatchLimits, packBatches, packedBytes, planBatch } from '../../core/run/batch-plan.ts';
@@ -32,20 +32,20 @@ export type MappedRow =
       bytes: number;
     };
 
-const encoder = new TextEncoder();
-
 /** Maps a page's rows: pure work, done before the checkpoint's transaction opens. */
 export function mapPage(rows: readonly SourceRow[], context: PageContext): MappedRow[] {
   return rows.map((row) => {
     const result = mapProfile(row.values, context.mapping, { today: context.today });
     if (!result.ok) return { row, ok: false, rejection: result.rejection };
+    // The canonical JSON has JSON.stringify's characters in another key order: the same size.
+    const canonical = canonicalJson(result.contact);
     return {
       row,
       ok: true,
       email: result.contact.identifiers[0].id,
       result,
-      fingerprint: fingerprintContact(result.contact, context.mappingVersion),
-      bytes: encoder.encode(JSON.stringify(result.contact)).length,
+      fingerprint: fingerprintContactJson(canonical, context.mappingVersion),
+      bytes: utf8Length(canonical),
     };
   });
 }

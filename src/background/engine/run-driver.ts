@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.ts';
+import { utf8Length } from '../../core/fingerprint.ts';
 import { type BatchLimits, packedBytes } from '../../core/run/batch-plan.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
@@ -66,8 +67,7 @@ const OMNISEND_ROUNDS = 3;
 const batchLimits: BatchLimits = {
   maxItems: MAX_BATCH_ITEMS,
   maxBytes: MAX_BATCH_BYTES,
-  envelopeBytes: new TextEncoder().encode(JSON.stringify({ endpoint: 'contacts', method: 'POST', items: [] }))
-    .length,
+  envelopeBytes: utf8Length(JSON.stringify({ endpoint: 'contacts', method: 'POST', items: [] })),
 };
 
 /**
@@ -96,8 +96,6 @@ export class RunDriver {
   readonly #outbox = new Map<number, OutboxChunk>();
   /** Unsettled batches as this driver's checkpoints stored them, by seq. */
   readonly #batches = new Map<number, BatchRecord>();
-  /** The source page after the last one read, being read already. */
-  #readAhead: { segment: number; cursor: string; page: Promise<MemberPage> } | null = null;
 
   constructor(deps: DriverDeps, runId: string) {
     this.#deps = deps;
@@ -213,19 +211,7 @@ export class RunDriver {
     const segment = run.definition.segments[index];
     if (segment === undefined)
       throw new RunFailure('engine.corrupt-run', 'The run refers to a segment it does not have.');
-    const ahead = this.#readAhead;
-    this.#readAhead = null;
-    const page =
-      ahead !== null && ahead.segment === index && ahead.cursor === cursor
-        ? await ahead.page
-        : await this.#readMembers(run, segment.sourceId, segment.segmentId, cursor, signal);
-    if (page.next !== null) {
-      // Reading the next page while this one is mapped and its batches go out hides the source's
-      // latency (a Customer Insights page is one request of 100 rows).
-      const next = this.#readMembers(run, segment.sourceId, segment.segmentId, page.next, signal);
-      next.catch(() => undefined);
-      this.#readAhead = { segment: index, cursor: page.next, page: next };
-    }
+    const page = await this.#readMembers(run, segment.sourceId, segment.segmentId, cursor, signal);
     const context = {
       tag: segment.tag,
       mapping: run.definition.mapping,
@@ -724,11 +710,9 @@ async function takeFromOutbox(tx: RunTx, run: RunRecord, chunk: OutboxChunk, cou
     return;
   }
   const rest = chunk.items.slice(count);
-  const bytes = packedBytes(rest.map((item) => encoder.encode(JSON.stringify(item.contact)).length));
+  const bytes = packedBytes(rest.map((item) => utf8Length(JSON.stringify(item.contact))));
   await outbox.put({ ...chunk, items: rest, bytes } satisfies OutboxChunk);
 }
-
-const encoder = new TextEncoder();
 
 /**
  * The first `max` emails of a group's chunks, in order: how many chunks they empty, and how many

@@ -5,6 +5,7 @@ import {
   fingerprintContact,
   fingerprintValue,
   hash64,
+  utf8Length,
 } from '../../../src/core/fingerprint.ts';
 import type { MappedContact } from '../../../src/core/mapping/mapped-contact.ts';
 
@@ -119,5 +120,24 @@ describe('hash64', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 100_000; i++) seen.add(hash64(`user${i}@example.com`));
     expect(seen.size).toBe(100_000);
+  });
+});
+
+describe('utf8Length', () => {
+  it('counts what TextEncoder would write, lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+      }),
+    );
+    expect(utf8Length('Ayşe 🙂 Yılmaz')).toBe(new TextEncoder().encode('Ayşe 🙂 Yılmaz').length);
+  });
+
+  it('the canonical JSON of a contact is as long as the JSON a batch sends', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(utf8Length(canonicalJson(value))).toBe(utf8Length(JSON.stringify(value)));
+      }),
+    );
   });
 });
