@@ -24,16 +24,32 @@ export function canonicalJson(value: unknown): string {
  * for one email at a time, fast enough for a million contacts per run; BigInt FNV-64 is not.
  */
 export function hash64(text: string): string {
+  hashLanes(text, lanes);
+  return hex32(lanes[1]!) + hex32(lanes[0]!);
+}
+
+const lanes = new Uint32Array(3);
+
+/**
+ * hash64's two lanes and a third, independent one, written into `out` without allocating: 96
+ * bits that key a string where a string would cost too much memory (core/run/ledger-index.ts).
+ */
+export function hashLanes(text: string, out: Uint32Array): void {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
+  let h3 = 0xc2b2ae35;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ code, 2654435761);
     h2 = Math.imul(h2 ^ code, 1597334677);
+    h3 = Math.imul(h3 ^ code, 2246822519);
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return hex32(h2) + hex32(h1);
+  h3 = Math.imul(h3 ^ (h3 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  out[0] = h1;
+  out[1] = h2;
+  out[2] = h3;
 }
 
 function hex32(value: number): string {
@@ -59,9 +75,10 @@ export function utf8Length(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x80) continue;
+    const next = text.charCodeAt(i + 1);
     if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      // A surrogate pair: 2 UTF-16 units, 4 bytes.
+    else if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      // A surrogate pair: 2 UTF-16 units, 4 bytes. A lone surrogate becomes U+FFFD: 3 bytes.
       bytes += 2;
       i++;
     } else bytes += 2;

@@ -17,7 +17,8 @@ import { parseRecord } from './records.ts';
  *   the base reads only those, and a scan of every email reads the base only.
  * - `ledgers`: per export, which generation of chunks is current.
  * A run loads all of it into a `LedgerIndex` when it starts or resumes, and at its end folds the
- * log into a new generation of chunks (`compactLedger`), so between runs the ledger is the base.
+ * log into a new generation of chunks (`writeCompactedChunks`, `commitCompaction`), so between
+ * runs the ledger is the base.
  *
  * `pendingAdd`/`pendingRemove` mark a tag call that was queued but not yet confirmed, so that a
  * run stopped or canceled between queueing and confirming is treated as "maybe done": a member
@@ -48,7 +49,7 @@ const sameLength = (record: { emails: unknown[] } & Record<string, unknown>, fie
 
 const chunkFields = ['fingerprints', 'tagBits', 'pendingAdd', 'pendingRemove'];
 
-export const ledgerChunkSchema = z
+const ledgerChunkSchema = z
   .object({
     ...entriesShape,
     generation: z.number().int().nonnegative(),
@@ -57,7 +58,7 @@ export const ledgerChunkSchema = z
   .refine((record) => sameLength(record, chunkFields));
 export type LedgerChunk = z.infer<typeof ledgerChunkSchema>;
 
-export const ledgerLogSchema = z
+const ledgerLogSchema = z
   .object({
     ...entriesShape,
     seq: z.number().int().nonnegative(),
@@ -75,7 +76,7 @@ export const ledgerLogSchema = z
   .refine((record) => sameLength(record, [...chunkFields, 'seen', 'enqueued', 'queued']));
 export type LedgerLogRecord = z.infer<typeof ledgerLogSchema>;
 
-export const ledgerHeadSchema = z.object({
+const ledgerHeadSchema = z.object({
   exportId: z.string().min(1),
   generation: z.number().int().nonnegative(),
   chunks: z.number().int().nonnegative(),
@@ -86,12 +87,12 @@ export const ledgerHeadSchema = z.object({
 export type LedgerHead = z.infer<typeof ledgerHeadSchema>;
 
 /** Every chunk of one generation of an export's ledger. */
-export function generationRange(exportId: string, generation: number): IDBKeyRange {
+function generationRange(exportId: string, generation: number): IDBKeyRange {
   return IDBKeyRange.bound([exportId, generation], [exportId, generation, []]);
 }
 
 /** Log records of an export, from `from` on. */
-export function logRange(exportId: string, from = 0): IDBKeyRange {
+function logRange(exportId: string, from = 0): IDBKeyRange {
   return IDBKeyRange.bound([exportId, from], [exportId, []]);
 }
 
@@ -230,35 +231,30 @@ function emptyHead(exportId: string): LedgerHead {
 }
 
 function applyChunk(loaded: LoadedLedger, chunk: LedgerChunk): void {
-  const translate = loaded.table.translator(chunk.tags);
-  const { index } = loaded;
-  chunk.emails.forEach((email, i) => {
-    const id = index.entry(email);
-    index.setState(id, {
-      fingerprint: chunk.fingerprints[i] || null,
-      tags: translate(chunk.tagBits[i]!),
-      pendingAdd: translate(chunk.pendingAdd[i]!),
-      pendingRemove: translate(chunk.pendingRemove[i]!),
-      seen: 0,
-      enqueued: 0,
-      queued: false,
-    });
-  });
+  applyEntries(loaded, chunk, null);
 }
 
 function applyLog(loaded: LoadedLedger, record: LedgerLogRecord, ownRun: boolean): void {
+  applyEntries(loaded, record, ownRun ? record : null);
+}
+
+/** Sets the state of every email of a chunk or log record; `marks` are the run's own, if any. */
+function applyEntries(
+  loaded: LoadedLedger,
+  record: LedgerChunk | LedgerLogRecord,
+  marks: Pick<LedgerLogRecord, 'seen' | 'enqueued' | 'queued'> | null,
+): void {
   const translate = loaded.table.translator(record.tags);
   const { index } = loaded;
   record.emails.forEach((email, i) => {
-    const id = index.entry(email);
-    index.setState(id, {
+    index.setState(index.entry(email), {
       fingerprint: record.fingerprints[i] || null,
       tags: translate(record.tagBits[i]!),
       pendingAdd: translate(record.pendingAdd[i]!),
       pendingRemove: translate(record.pendingRemove[i]!),
-      seen: ownRun ? translate(record.seen[i]!) : 0,
-      enqueued: ownRun ? translate(record.enqueued[i]!) : 0,
-      queued: ownRun && record.queued[i] === 1,
+      seen: marks ? translate(marks.seen[i]!) : 0,
+      enqueued: marks ? translate(marks.enqueued[i]!) : 0,
+      queued: marks?.queued[i] === 1,
     });
   });
 }

@@ -1,5 +1,6 @@
 import { MAX_LEDGER_TAGS } from '../core/run/ledger-index.ts';
 import type { RunStatus } from '../core/run/run-state.ts';
+import { CHUNK_ENTRIES } from './ledger.ts';
 
 /**
  * Schema step 4 (open-database.ts), on the raw IndexedDB API of the upgrade transaction: the v3
@@ -38,8 +39,6 @@ export function upgradeToV4(db: IDBDatabase, tx: IDBTransaction, now: number): v
     moveLedger(tx.objectStore('ledger'), chunks, heads, () => db.deleteObjectStore('ledger'));
   }
 }
-
-const CHUNK_ENTRIES = 2_000;
 
 interface V3Entry {
   exportId: string;

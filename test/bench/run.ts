@@ -105,6 +105,8 @@ try {
           });
           results.push(result);
           console.log(tableRow(result));
+          for (const share of result.profile ?? [])
+            console.log(`    ${(share.share * 100).toFixed(1).padStart(5)} %  ${share.name}`);
           save();
         }
 } finally {

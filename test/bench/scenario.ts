@@ -3,12 +3,12 @@ import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import type { RunView } from '../../src/messaging/protocol.ts';
 import { ExtensionBrowser } from '../support/extension-browser.ts';
+import { IDLE, selfTimes, type TimeShare } from './cpu-profile.ts';
 import { type CpuSnapshot, chromiumCpu, cpuBetween } from './process-cpu.ts';
 import type { RemoteSandbox, SandboxThread } from './remote-sandbox.ts';
 import type { SandboxStats } from './sandbox-protocol.ts';
 import { segmentFile } from './segment-file.ts';
-import type { CpuProfile } from './worker-session.ts';
-import { WorkerSession } from './worker-session.ts';
+import { type CpuProfile, WorkerSession } from './worker-session.ts';
 
 /**
  * One bench scenario: a fresh profile of the production extension in Chromium, the sandboxes in
@@ -71,6 +71,8 @@ export interface ScenarioResult {
   /** 1-minute load average at the start and end: other work on the machine slows every figure. */
   load: { before: number; after: number };
   chromium: string;
+  /** With `profilePath`: the worker's functions by self time, most first. */
+  profile?: TimeShare[];
 }
 
 const SEGMENT_TAG = 'Bench members';
@@ -130,7 +132,8 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
       run.finishedAt !== null ? (run.finishedAt - run.createdAt) / spec.scale : performance.now() - started;
     const cpuAfter = chromiumCpu(browser.profileDir);
     const heapFigures = await heap.stop();
-    if (spec.profilePath) writeProfile(spec.profilePath, await worker.stopProfile());
+    const profile = spec.profilePath ? await worker.stopProfile() : null;
+    if (profile && spec.profilePath) writeProfile(spec.profilePath, profile);
     await sandbox.whenIdle();
     const stats = await sandbox.stats(SEGMENT_TAG);
     const longest = await Promise.all([longestTask(options, since[0]), longestTask(popup, since[1])]);
@@ -157,6 +160,13 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
       longestTaskMs: { options: longest[0], popup: longest[1] },
       load: { before: loadBefore, after: loadAverage() },
       chromium: browser.context.browser()?.version() ?? 'unknown',
+      ...(profile
+        ? {
+            profile: selfTimes(profile)
+              .filter((share) => share.name !== IDLE)
+              .slice(0, 15),
+          }
+        : {}),
     };
   } finally {
     await worker.detach();

@@ -73,9 +73,9 @@ const batchLimits: BatchLimits = {
 /**
  * Works one running run to its end, as three lanes at once (DESIGN.md §5): the upsert lane reads
  * the source page by page and submits batches; the settle lane polls submitted batches and reads
- * their results; the tag lane sends tag calls, scans for leavers (mirror) and finishes the run. Each step is a
- * checkpoint taken after Omnisend accepted, so a step cut short by a stopped worker is simply done
- * again on resume – upserts by email and tag calls are idempotent.
+ * their results; the tag lane sends tag calls, scans for leavers (mirror) and finishes the run.
+ * Each step is a checkpoint taken after Omnisend accepted, so a step cut short by a stopped worker
+ * is simply done again on resume – upserts by email and tag calls are idempotent.
  */
 export class RunDriver {
   readonly #deps: DriverDeps;
@@ -105,18 +105,18 @@ export class RunDriver {
   async run(signal: AbortSignal): Promise<void> {
     this.#ledger = await this.#loadLedger();
     const lanes = new AbortController();
-    const both = AbortSignal.any([signal, lanes.signal]);
+    const stop = AbortSignal.any([signal, lanes.signal]);
     const lane = (work: Promise<void>) =>
       work.catch((error: unknown) => {
         lanes.abort(error);
         throw error;
       });
     const results = await Promise.allSettled([
-      lane(this.#upsertLane(both)),
-      lane(this.#settleLane(both)),
-      lane(this.#tagLane(both)),
+      lane(this.#upsertLane(stop)),
+      lane(this.#settleLane(stop)),
+      lane(this.#tagLane(stop)),
     ]);
-    // The first failure is the cause; the other lane only stopped because of it.
+    // The first failure is the cause; the other lanes only stopped because of it.
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length > 0) throw lanes.signal.aborted ? lanes.signal.reason : failures[0];
   }
@@ -376,7 +376,7 @@ export class RunDriver {
     });
   }
 
-  // --- tag lane -------------------------------------------------------------------------------
+  // --- settle and tag lanes ---------------------------------------------------------------------
 
   /**
    * Polls unsettled batches once they are due – up to `POLL_DEPTH` at once, a batch's items being

@@ -1,3 +1,5 @@
+import { hashLanes } from '../fingerprint.ts';
+
 /**
  * One export's ledger (DESIGN.md §3) as a run holds it in memory: per email, the fingerprint last
  * accepted by Omnisend and, per tag, whether this extension added it, whether a tag call is
@@ -56,6 +58,7 @@ export class LedgerIndex {
   #seen: Bits;
   #enqueued: Bits;
   readonly #bitsOf: (length: number) => Bits;
+  readonly #lanes = new Uint32Array(3);
   // The last hash computed, so `insert` after a missed `find` does not hash again.
   #h1 = 0;
   #h2 = 0;
@@ -168,23 +171,11 @@ export class LedgerIndex {
     for (let id = 0; id < this.#size; id++) this.#place(id);
   }
 
-  /** Three independent 32-bit multiply-xor lanes over the UTF-16 code units (cf. hash64). */
   #hash(email: string): void {
-    let h1 = 0x9e3779b9;
-    let h2 = 0x85ebca6b;
-    let h3 = 0xc2b2ae35;
-    for (let i = 0; i < email.length; i++) {
-      const code = email.charCodeAt(i);
-      h1 = Math.imul(h1 ^ code, 2654435761);
-      h2 = Math.imul(h2 ^ code, 1597334677);
-      h3 = Math.imul(h3 ^ code, 2246822519);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h3 ^ (h3 >>> 13), 3266489909);
-    h3 = Math.imul(h3 ^ (h3 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    this.#h1 = h1 >>> 0;
-    this.#h2 = h2 >>> 0;
-    this.#h3 = h3 >>> 0;
+    hashLanes(email, this.#lanes);
+    this.#h1 = this.#lanes[0]!;
+    this.#h2 = this.#lanes[1]!;
+    this.#h3 = this.#lanes[2]!;
   }
 
   hasFingerprint(id: number, fingerprint: string): boolean {

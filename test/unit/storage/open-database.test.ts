@@ -1,6 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
+import { emptyCounters } from '../../../src/core/run/run-counters.ts';
 import { countRecords } from '../../../src/storage/counts.ts';
 import { getLedgerEntry, getLedgerHead } from '../../../src/storage/ledger.ts';
 import { openDatabase } from '../../../src/storage/open-database.ts';
@@ -8,6 +9,7 @@ import { CorruptRecordError, connectionRecordSchema, parseRecord } from '../../.
 import { latestRun, listUnfinishedRuns } from '../../../src/storage/run-records.ts';
 import { DB_NAME, DB_VERSION } from '../../../src/storage/schema.ts';
 import { readAdminPassphrase } from '../../../src/storage/settings.ts';
+import { storedExport } from '../../e2e/export-flow.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -159,17 +161,7 @@ function storedRun(fields: { id: string; exportId: string; status: string; creat
     ...fields,
     trigger: 'manual',
     fullResync: false,
-    definition: {
-      id: fields.exportId,
-      name: 'VIP',
-      connectionId: 'c1',
-      segments: [{ sourceId: 's', segmentId: 's', displayName: 'VIP', tag: 'VIP' }],
-      mapping: { email: 'Email' },
-      syncMode: 'mirror',
-      schedule: { kind: 'manual' },
-      createdAt: 1,
-      updatedAt: 1,
-    },
+    definition: { ...storedExport({ name: 'VIP', connectionId: 'c1' }), id: fields.exportId },
     mappingVersion: 'v',
     startedAt: null,
     finishedAt: null,
@@ -177,17 +169,7 @@ function storedRun(fields: { id: string; exportId: string; status: string; creat
     phase: null,
     error: null,
     waiting: null,
-    counters: {
-      read: 0,
-      sent: 0,
-      created: 0,
-      updated: 0,
-      unchanged: 0,
-      duplicates: 0,
-      tagged: 0,
-      untagged: 0,
-      rejected: 0,
-    },
+    counters: emptyCounters(),
     total: null,
     read: { segment: 0, cursor: null, done: false },
     untagScan: { done: false },
