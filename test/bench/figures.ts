@@ -92,7 +92,7 @@ export function tableRow(result: ScenarioResult): string {
     paced ? fixed(efficiency(result), 2) : '–',
     requestsOf(result),
     String(result.sandbox.count429),
-    `${fixed(result.heap.peakJs / MB)} (${fixed(result.heap.peak / MB)})`,
+    `${fixed(result.heap.peakJs / MB)} (${fixed(result.heap.afterGc.used / MB)})`,
     int(result.storage.bytesPerLedgerEntry),
     `${int(result.longestTaskMs.options)}/${int(result.longestTaskMs.popup)}`,
     cpu ? `${int(cpu.worker)}/${int(cpu.chromium)}/${int(cpu.sandbox)}` : '–',
@@ -109,8 +109,9 @@ floor, eff.  paced only: Omnisend's floor max(sent/100/400, tagged/250/60) minut
              carries a run of fewer than a few windows of tag calls)
 requests     what the Omnisend sandbox answered: POST /batches, GET /batches/{id}/items, POST
              /contacts/tags; CI reads = Customer Insights data/Customer pages of 100
-heap MB      the worker's peak JavaScript heap (Runtime.getHeapUsage, sampled every 0.5 s); in
-             brackets with ArrayBuffer backing stores (the in-memory ledger index)
+heap MB      the worker's peak JavaScript heap (Runtime.getHeapUsage, sampled every 0.5 s, garbage
+             not yet collected included); in brackets what it holds after a full GC at the end.
+             ArrayBuffers (the in-memory ledger index, ~35 B a contact) are apart, in the JSON
 IDB B/entry  navigator.storage.estimate() after the run minus before it, per ledger entry
 long task    longest task (ms, over 50) of the options page / popup open during the run
 CPU          µs of CPU per member (Linux /proc): the service worker thread, the rest of Chromium
@@ -197,6 +198,29 @@ export function targets(results: readonly ScenarioResult[]): Target[] {
     });
   }
   return list;
+}
+
+/**
+ * What went wrong in a scenario, if anything: a run that did not succeed, a 429 or a contract
+ * violation, or an Omnisend that does not hold what the run says it sent and tagged.
+ */
+export function problems(result: ScenarioResult): string[] {
+  const { run, sandbox } = result;
+  const found: string[] = [];
+  if (run.status !== 'succeeded') found.push(`the run ended ${run.status}`);
+  if (sandbox.count429 > 0 && result.spec.mode === 'engine')
+    found.push(`${sandbox.count429} × 429 with no limit on`);
+  if (sandbox.contractViolations > 0)
+    found.push(
+      `${sandbox.contractViolations} contract violation(s): ${sandbox.violationSamples.join(' | ')}`,
+    );
+  if (sandbox.contacts !== run.counts.sent)
+    found.push(`Omnisend holds ${int(sandbox.contacts)} contacts, the run sent ${int(run.counts.sent)}`);
+  if (sandbox.tagged !== run.counts.tagged)
+    found.push(
+      `Omnisend has ${int(sandbox.tagged)} contacts tagged, the run tagged ${int(run.counts.tagged)}`,
+    );
+  return found;
 }
 
 export function targetLines(list: readonly Target[]): string[] {

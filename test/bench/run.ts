@@ -6,7 +6,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildExtension, repoRoot } from '../support/build-extension.ts';
-import { costLines, LEGEND, tableHeader, tableRow, targetLines, targets } from './figures.ts';
+import { costLines, LEGEND, problems, tableHeader, tableRow, targetLines, targets } from './figures.ts';
 import { startSandboxThread } from './remote-sandbox.ts';
 import { type Mode, runScenario, type ScenarioResult, type SourceKind } from './scenario.ts';
 
@@ -85,6 +85,7 @@ ${pacedScale}× fast) – the run against the floor. Machine: ${machine.cores} c
 if (!args['no-build']) await buildExtension();
 const thread = startSandboxThread();
 const results: ScenarioResult[] = [];
+let failed = false;
 const save = () =>
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2));
 try {
@@ -105,6 +106,10 @@ try {
           });
           results.push(result);
           console.log(tableRow(result));
+          for (const problem of problems(result)) {
+            console.log(`    !! ${problem}`);
+            failed = true;
+          }
           for (const share of result.profile ?? [])
             console.log(`    ${(share.share * 100).toFixed(1).padStart(5)} %  ${share.name}`);
           save();
@@ -118,3 +123,7 @@ for (const line of costLines(results)) console.log(`  ${line}`);
 console.log('\nTargets of issue #10 (figures on this machine, at this load – not assertions)');
 for (const line of targetLines(targets(results))) console.log(`  ${line}`);
 console.log(`\nAll figures: ${out}`);
+if (failed) {
+  console.log('Some scenarios went wrong (!! above): their figures mean little.');
+  process.exit(1);
+}

@@ -63,7 +63,15 @@ export interface ScenarioResult {
    * Worker memory (`Runtime.getHeapUsage`: JavaScript heap, embedder objects and ArrayBuffer
    * backing stores), sampled every 500 ms during the run; `peakJs` without the backing stores.
    */
-  heap: { peak: number; peakJs: number; median: number; samples: number; timeline: number[][] };
+  heap: {
+    peak: number;
+    peakJs: number;
+    median: number;
+    samples: number;
+    timeline: number[][];
+    /** Right after the run, after a forced full GC: what the worker holds, garbage aside. */
+    afterGc: { used: number; backing: number };
+  };
   /** `navigator.storage.estimate()` of the extension's origin. */
   storage: { beforeRun: number; afterRun: number; ledgerEntries: number; bytesPerLedgerEntry: number };
   /** Longest task (ms) of each page while the run went on; 0 when none passed 50 ms. */
@@ -131,7 +139,7 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
     const ms =
       run.finishedAt !== null ? (run.finishedAt - run.createdAt) / spec.scale : performance.now() - started;
     const cpuAfter = chromiumCpu(browser.profileDir);
-    const heapFigures = await heap.stop();
+    const heapFigures = { ...(await heap.stop()), afterGc: await worker.heapAfterGc() };
     const profile = spec.profilePath ? await worker.stopProfile() : null;
     if (profile && spec.profilePath) writeProfile(spec.profilePath, profile);
     await sandbox.whenIdle();
@@ -284,7 +292,7 @@ function startHeapSampler(worker: WorkerSession) {
     }
   })();
   return {
-    async stop(): Promise<ScenarioResult['heap']> {
+    async stop(): Promise<Omit<ScenarioResult['heap'], 'afterGc'>> {
       stopped = true;
       await loop;
       const total = (s: { used: number; backing: number }) => s.used + s.backing;

@@ -115,6 +115,12 @@ export class WorkerSession {
     if (failure) throw new Error(`clock warp: ${failure.exception?.description ?? failure.text}`);
   }
 
+  /** The worker's memory right after a full garbage collection: what it really holds. */
+  async heapAfterGc(): Promise<{ used: number; backing: number }> {
+    await this.send('HeapProfiler.collectGarbage');
+    return this.heapUsage();
+  }
+
   async startProfile(): Promise<void> {
     await this.send('Profiler.enable');
     await this.send('Profiler.setSamplingInterval', { interval: 500 });
