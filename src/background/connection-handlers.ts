@@ -11,13 +11,13 @@ import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
 import type { ConnectionRecord } from '../storage/records.ts';
 import { secretHint, type Vault } from '../storage/vault.ts';
-import { askOmnisend } from './omnisend-failure.ts';
+import { askOmnisend } from './ask-omnisend.ts';
 import type { Roles } from './roles.ts';
 import { HandledError, type Handlers } from './router.ts';
 
 export interface ConnectionDeps {
-  ready: Promise<Database>;
-  vault: Promise<Vault>;
+  db: Database;
+  vault: Vault;
   roles: Roles;
   omnisend: (apiKey: string) => OmnisendApi;
   now: () => number;
@@ -54,7 +54,7 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
 
   return {
     async 'connections.list'() {
-      const db = await deps.ready;
+      const { db } = deps;
       const [records, users] = await Promise.all([listConnections(db), exportsByConnection(db)]);
       records.sort((a, b) => a.displayName.localeCompare(b.displayName));
       if ((await deps.roles.current()) === 'administrator') {
@@ -76,7 +76,7 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
     },
 
     async 'connections.save'(request) {
-      const db = await deps.ready;
+      const { db } = deps;
       const existing = request.id ? await getConnection(db, request.id) : undefined;
       if (request.id && !existing) throw fail('not-found', 'This connection no longer exists.');
       const others = (await listConnections(db)).filter((c) => c.id !== request.id);
@@ -110,14 +110,14 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
         lastUsedAt: existing?.lastUsedAt ?? null,
       };
       // The secret first: a record is never saved pointing at a key that is not in the vault.
-      if (request.apiKey) await (await deps.vault).put(id, request.apiKey);
+      if (request.apiKey) await deps.vault.put(id, request.apiKey);
       await putConnection(db, record);
       const users = (await exportsByConnection(db)).get(id) ?? [];
       return { connection: view(record, users) };
     },
 
     async 'connections.remove'({ id, detachExports }) {
-      const db = await deps.ready;
+      const { db } = deps;
       if (!(await getConnection(db, id))) throw fail('not-found', 'This connection no longer exists.');
       const users = (await exportsByConnection(db)).get(id) ?? [];
       const outcome = await removeConnection(db, id, detachExports);

@@ -1,32 +1,16 @@
 import type { ExportDefinition } from '../core/export-definition.ts';
-import { mapProfile } from '../core/mapping/map-profile.ts';
 import { suggestMapping } from '../core/mapping/suggest-mapping.ts';
-import { sanitizeTag, tagForSegment } from '../core/tag-name.ts';
-import type { ExportDraft, ExportSummary, PreviewRow, SegmentChoice } from '../messaging/protocol.ts';
-import { getConnection, listConnections } from '../storage/connections.ts';
+import { tagForSegment } from '../core/tag-name.ts';
+import type { ExportSummary, SegmentChoice } from '../messaging/protocol.ts';
+import { listConnections } from '../storage/connections.ts';
 import { deleteExport, getExport, listExports, putExport } from '../storage/exports.ts';
-import { deleteLedgerForExports } from '../storage/ledger.ts';
-import type { Database } from '../storage/open-database.ts';
-import type { Roles } from './roles.ts';
-import { HandledError, type Handlers } from './router.ts';
-import type { SourceRegistry } from './source-registry.ts';
-
-/** What the export engine tells the export list; the list works without it (no runs yet). */
-export interface RunFacts {
-  lastRun(exportId: string): Promise<ExportSummary['lastRun']>;
-  nextRunAt(exportId: string): Promise<number | null>;
-  /** Called after an export is saved or removed, so schedules and ledgers follow. */
-  exportChanged(exportId: string, removed: boolean): Promise<void>;
-}
-
-export interface ExportDeps {
-  ready: Promise<Database>;
-  roles: Roles;
-  sources: SourceRegistry;
-  runs: RunFacts;
-  now: () => number;
-  newId: () => string;
-}
+import {
+  type ExportServiceDeps,
+  exportFailure as fail,
+  requireUsableConnection,
+  saveExport,
+} from './export-service.ts';
+import type { Handlers } from './router.ts';
 
 type ExportHandlers = Pick<
   Handlers,
@@ -34,55 +18,15 @@ type ExportHandlers = Pick<
   | 'exports.get'
   | 'exports.segments'
   | 'exports.fields'
-  | 'exports.preview'
   | 'exports.save'
   | 'exports.duplicate'
   | 'exports.remove'
 >;
 
-const fail = (code: string, message: string) => new HandledError({ code, message, retryable: false });
-
-export function createExportHandlers(deps: ExportDeps): ExportHandlers {
-  /** Contributors may only use connections shared with them, and only edit exports that use those. */
-  async function requireUsableConnection(db: Database, connectionId: string | null) {
-    if (connectionId === null) return;
-    const connection = await getConnection(db, connectionId);
-    if (!connection)
-      throw fail('connection-missing', 'The chosen connection no longer exists. Choose another.');
-    if (connection.shareWith === 'administrators' && (await deps.roles.current()) !== 'administrator') {
-      throw fail(
-        'administrator-only',
-        'Only an administrator can use this connection. Unlock administrator in Settings.',
-      );
-    }
-  }
-
-  async function validate(db: Database, draft: ExportDraft, id: string | undefined): Promise<ExportDraft> {
-    const others = (await listExports(db)).filter((e) => e.id !== id);
-    if (others.some((e) => e.name.localeCompare(draft.name, undefined, { sensitivity: 'accent' }) === 0)) {
-      throw fail(
-        'duplicate-export-name',
-        `An export named “${draft.name}” already exists. Choose another name.`,
-      );
-    }
-    await requireUsableConnection(db, draft.connectionId);
-    const segments = [];
-    for (const segment of draft.segments) {
-      if (!(await deps.sources.sourceFor(segment.sourceId))) {
-        throw fail('segment-missing', `The segment “${segment.displayName}” is no longer available.`);
-      }
-      const tag = sanitizeTag(segment.tag);
-      if (!tag.ok) throw fail('tag-invalid', `The tag for “${segment.displayName}” is empty after cleaning.`);
-      segments.push({ ...segment, tag: tag.value });
-    }
-    const tags = segments.map((s) => s.tag.toLowerCase());
-    if (new Set(tags).size !== tags.length) throw fail('tag-duplicate', 'Each segment needs its own tag.');
-    return { ...draft, segments };
-  }
-
+export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
   return {
     async 'exports.list'() {
-      const db = await deps.ready;
+      const { db } = deps;
       const [definitions, connections] = await Promise.all([listExports(db), listConnections(db)]);
       const names = new Map(connections.map((c) => [c.id, c.displayName]));
       const exports: ExportSummary[] = [];
@@ -104,7 +48,7 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
     },
 
     async 'exports.get'({ id }) {
-      const definition = await getExport(await deps.ready, id);
+      const definition = await getExport(deps.db, id);
       if (!definition) throw fail('not-found', 'This export no longer exists.');
       const { name, connectionId, segments, mapping, syncMode, schedule } = definition;
       return { draft: { name, connectionId, segments, mapping, syncMode, schedule } };
@@ -119,6 +63,7 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
             segmentId: s.id,
             displayName: s.displayName,
             memberCount: s.memberCount,
+            refreshTracked: s.lastRefreshedAt !== null,
             suggestedTag: tagForSegment(s.displayName, s.id),
           });
         }
@@ -137,57 +82,15 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
       return { fields: list, suggested: suggestMapping(list) };
     },
 
-    async 'exports.preview'({ segment, mapping, limit }) {
-      const source = await deps.sources.sourceFor(segment.sourceId);
-      if (!source) throw fail('segment-missing', 'The segment is no longer available.');
-      const page = await source.readMembers(segment.segmentId, null);
-      const rows: PreviewRow[] = page.rows.slice(0, limit).map((row) => {
-        const result = mapProfile(row.values, mapping);
-        if (!result.ok) {
-          return {
-            position: row.position,
-            email: null,
-            contact: null,
-            problems: [{ field: result.rejection.field, reason: result.rejection.reason }],
-          };
-        }
-        return {
-          position: row.position,
-          email: result.contact.identifiers[0]?.id ?? null,
-          contact: JSON.stringify(result.contact, null, 2),
-          problems: result.notes.map((n) => ({ field: n.field, reason: n.reason })),
-        };
-      });
-      return { rows };
-    },
-
     async 'exports.save'({ id, draft }) {
-      const db = await deps.ready;
-      const existing = id ? await getExport(db, id) : undefined;
-      if (id && !existing) throw fail('not-found', 'This export no longer exists.');
-      if (existing) await requireUsableConnection(db, existing.connectionId);
-      const valid = await validate(db, draft, id);
-      const now = deps.now();
-      const definition: ExportDefinition = {
-        ...valid,
-        id: existing?.id ?? deps.newId(),
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-      };
-      await putExport(db, definition);
-      // The ledger says what one Omnisend brand already has; through another connection it no longer holds.
-      if (existing && existing.connectionId !== definition.connectionId) {
-        await deleteLedgerForExports(db, [definition.id]);
-      }
-      await deps.runs.exportChanged(definition.id, false);
-      return { id: definition.id };
+      return saveExport(deps, draft, id);
     },
 
     async 'exports.duplicate'({ id }) {
-      const db = await deps.ready;
+      const { db } = deps;
       const original = await getExport(db, id);
       if (!original) throw fail('not-found', 'This export no longer exists.');
-      await requireUsableConnection(db, original.connectionId);
+      await requireUsableConnection(deps, original.connectionId);
       const names = new Set((await listExports(db)).map((e) => e.name.toLowerCase()));
       let name = `${original.name} (copy)`;
       for (let n = 2; names.has(name.toLowerCase()); n++) name = `${original.name} (copy ${n})`;
@@ -207,10 +110,10 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
     },
 
     async 'exports.remove'({ id }) {
-      const db = await deps.ready;
+      const { db } = deps;
       const existing = await getExport(db, id);
       if (!existing) throw fail('not-found', 'This export no longer exists.');
-      await requireUsableConnection(db, existing.connectionId);
+      await requireUsableConnection(deps, existing.connectionId);
       await deleteExport(db, id);
       await deps.runs.exportChanged(id, true);
       return { accepted: true };

@@ -22,17 +22,17 @@ function stored(record: FileSourceRecord): StoredFile | undefined {
 }
 
 /** The file source's view of IndexedDB: committed uploads only. */
-export function indexedDbFileStore(ready: Promise<Database>): FileStore {
+export function indexedDbFileStore(db: Database): FileStore {
   return {
     async list() {
-      return (await listFileSources(await ready)).flatMap((r) => stored(r) ?? []);
+      return (await listFileSources(db)).flatMap((r) => stored(r) ?? []);
     },
     async get(id) {
-      const record = await getFileSource(await ready, id);
+      const record = await getFileSource(db, id);
       return record && stored(record);
     },
     async readPage(id, generation, page) {
-      return readFileRowsPage(await ready, id, generation, page);
+      return readFileRowsPage(db, id, generation, page);
     },
   };
 }

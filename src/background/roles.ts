@@ -17,7 +17,7 @@ const FAILURES = 'administrator-unlock-failures';
 const failuresSchema = z.object({ count: z.number().int().nonnegative(), last: z.number() });
 
 export interface RolesDeps {
-  ready: Promise<Database>;
+  db: Database;
   /** `storage.session`: the unlocked state lasts for this browser session only. */
   session: SessionArea;
   now: () => number;
@@ -38,7 +38,7 @@ export class Roles {
   }
 
   async passphraseSet(): Promise<boolean> {
-    return (await readAdminPassphrase(await this.deps.ready)) !== null;
+    return (await readAdminPassphrase(this.deps.db)) !== null;
   }
 
   async current(): Promise<Role> {
@@ -56,7 +56,7 @@ export class Roles {
   }
 
   private async checkPassphrase(passphrase: string): Promise<boolean> {
-    const stored = await readAdminPassphrase(await this.deps.ready);
+    const stored = await readAdminPassphrase(this.deps.db);
     if (!stored) return true;
     const failures = failuresSchema.safeParse((await this.deps.session.get(FAILURES))[FAILURES]);
     const prior = failures.success ? failures.data : { count: 0, last: 0 };
@@ -97,13 +97,13 @@ export class Roles {
   async setPassphrase(passphrase: string, current: string | undefined): Promise<void> {
     await this.requirePassphrase(current);
     const hash = await hashPassphrase(passphrase, this.deps.iterations ?? PBKDF2_ITERATIONS);
-    await writeAdminPassphrase(await this.deps.ready, hash);
+    await writeAdminPassphrase(this.deps.db, hash);
     await this.openSession();
   }
 
   async removePassphrase(current: string): Promise<void> {
     await this.requirePassphrase(current);
-    await writeAdminPassphrase(await this.deps.ready, null);
+    await writeAdminPassphrase(this.deps.db, null);
     await this.lock();
   }
 }

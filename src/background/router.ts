@@ -27,6 +27,12 @@ export interface Gate {
   administratorActive(): Promise<void>;
 }
 
+/** What `route` dispatches to once the worker is ready: the handler map and the role gate. */
+export interface Routing {
+  handlers: Handlers;
+  gate: Gate;
+}
+
 /** An error a handler throws on purpose, with a code and message meant for the user. */
 export class HandledError extends Error {
   constructor(readonly data: ErrorData) {
@@ -35,22 +41,30 @@ export class HandledError extends Error {
   }
 }
 
+/** The answer to every message while the database cannot be opened (the status request's too). */
+export const storageUnavailable: ErrorData = {
+  code: 'storage-unavailable',
+  message:
+    'The extension cannot open its storage. Restart the browser; if that does not help, reinstall the extension.',
+  retryable: true,
+};
+
 function refuse(code: string, message: string): Reply {
   return { ok: false, error: { code, message, retryable: false } };
 }
 
 /**
  * The worker's single entry for messages: validate the envelope, check the sender's right to
- * send this type (and the administrator role where the type needs it), validate the payload, run
- * the handler and turn any failure into data. It never throws, so a bad message cannot disturb
- * the worker.
+ * send this type, validate the payload, wait for the worker to be ready (its readiness gate,
+ * awaited here and nowhere else), check the administrator role where the type needs it, run the
+ * handler and turn any failure into data. It never throws, so a bad message cannot disturb the
+ * worker.
  */
 export async function route(
   raw: unknown,
   sender: SenderKind,
-  handlers: Handlers,
-  gate: Gate,
   context: HandlerContext,
+  ready: () => Promise<Routing>,
 ): Promise<Reply> {
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) return refuse('unknown-message', 'This message is not part of the protocol.');
@@ -59,6 +73,17 @@ export async function route(
   if (sender !== spec.from) return refuse('forbidden', `The sender may not send ${type}.`);
   const payload = spec.request.safeParse(envelope.data.payload);
   if (!payload.success) return refuse('invalid-request', `The ${type} request is malformed.`);
+  let routing: Routing;
+  try {
+    routing = await ready();
+  } catch (error) {
+    console.error(
+      'The extension could not open its database:',
+      error instanceof Error ? error.name : typeof error,
+    );
+    return { ok: false, error: storageUnavailable };
+  }
+  const { handlers, gate } = routing;
   try {
     if (spec.administrator) {
       if ((await gate.role()) !== 'administrator') {

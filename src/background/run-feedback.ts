@@ -1,18 +1,21 @@
 import type { Action, Notifications } from 'webextension-polyfill';
-import { t } from '../ui/i18n.ts';
+import { type GetMessage, type MessageKey, translate } from '../ui/translate.ts';
 import type { EngineEvent } from './engine/engine-types.ts';
 
 export interface FeedbackDeps {
   action: Pick<Action.Static, 'setBadgeText' | 'setBadgeBackgroundColor'>;
-  notifications: Pick<Notifications.Static, 'create'>;
+  notifications: { create(id: string, options: Notifications.CreateNotificationOptions): Promise<unknown> };
+  getMessage: GetMessage;
 }
 
 /**
  * What the user sees of a run outside the extension's pages: the percentage on the toolbar badge
  * while it works, and a notification when it ends (DESIGN.md §8).
  */
-export function createRunFeedback({ action, notifications }: FeedbackDeps) {
+export function createRunFeedback({ action, notifications, getMessage }: FeedbackDeps) {
   const percents = new Map<string, number>();
+  const t = (key: MessageKey, ...substitutions: (string | number)[]) =>
+    translate(getMessage, key, ...substitutions);
 
   function showBadge() {
     if (!percents.size) return action.setBadgeText({ text: '' });
@@ -23,20 +26,20 @@ export function createRunFeedback({ action, notifications }: FeedbackDeps) {
   return async (event: EngineEvent) => {
     const run = event.run;
     if (event.type === 'run-progress') {
-      percents.set(run.runId, run.percent ?? 0);
+      percents.set(run.id, run.percent);
       await action.setBadgeBackgroundColor({ color: '#1a7f5a' });
       await showBadge();
       return;
     }
-    percents.delete(run.runId);
+    percents.delete(run.id);
     await showBadge();
     const message =
       run.status === 'succeeded'
-        ? t('notifySucceeded', run.counters.sent, run.counters.tagged, run.counters.rejected)
+        ? t('notifySucceeded', run.counts.sent, run.counts.tagged, run.counts.rejected)
         : run.status === 'canceled'
           ? t('notifyCanceled')
           : t('notifyFailed', run.error?.message ?? '');
-    await notifications.create(`run-${run.runId}`, {
+    await notifications.create(`run-${run.id}`, {
       type: 'basic',
       iconUrl: 'icons/icon-128.png',
       title: t('notifyTitle', run.exportName),

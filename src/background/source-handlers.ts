@@ -14,7 +14,7 @@ import type { Database } from '../storage/open-database.ts';
 import { HandledError, type Handlers } from './router.ts';
 
 export interface SourceDeps {
-  ready: Promise<Database>;
+  db: Database;
   now: () => number;
   newId: () => string;
   /** Export names per source id, to say what a file is used by. */
@@ -46,6 +46,9 @@ function view(record: FileSourceRecord, usedBy: string[]): FileSegmentView | und
     memberCount: current.rowCount,
     errorCount: current.errorCount,
     errors: current.errors,
+    encoding: current.encoding,
+    unreadableCount: current.unreadableCount,
+    unreadableLines: current.unreadableLines,
     uploadedAt: current.uploadedAt,
     usedBy,
   };
@@ -64,7 +67,7 @@ function parseUploadId(uploadId: string): { id: string; generation: number } {
 export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
   return {
     async 'sources.list'() {
-      const db = await deps.ready;
+      const { db } = deps;
       const [records, users] = await Promise.all([listFileSources(db), deps.exportsBySource()]);
       const files = records
         .flatMap((r) => view(r, users.get(r.id) ?? []) ?? [])
@@ -72,23 +75,30 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
       return { files };
     },
 
-    async 'files.begin'({ name, fileName, replaceSourceId }) {
-      const db = await deps.ready;
+    async 'files.begin'({ name, fileName, encoding, replaceSourceId }) {
+      const { db } = deps;
       if (replaceSourceId && !(await getFileSource(db, replaceSourceId))) {
         throw fail('not-found', 'This segment file no longer exists.');
       }
       const id = replaceSourceId ?? deps.newId();
-      const generation = await beginFileUpload(db, { id, name, fileName, replace: Boolean(replaceSourceId) });
+      const generation = await beginFileUpload(db, {
+        id,
+        name,
+        fileName,
+        encoding,
+        replace: Boolean(replaceSourceId),
+      });
       return { uploadId: uploadIdOf(id, generation) };
     },
 
-    async 'files.page'({ uploadId, page, fields, rows, errors }) {
+    async 'files.page'({ uploadId, page, fields, rows, errors, unreadableLines }) {
       const { id, generation } = parseUploadId(uploadId);
-      const written = await writeFileRowsPage(await deps.ready, id, generation, {
+      const written = await writeFileRowsPage(deps.db, id, generation, {
         page,
         fields,
         rows,
         errors,
+        unreadableLines,
       });
       if (!written) throw fail('upload-unknown', 'This upload is not in progress.');
       return { accepted: true };
@@ -96,7 +106,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
 
     async 'files.commit'({ uploadId }) {
       const { id, generation } = parseUploadId(uploadId);
-      const db = await deps.ready;
+      const { db } = deps;
       const pending = (await getFileSource(db, id))?.upload;
       if (pending?.generation === generation && pending.rowCount === 0) {
         // An empty upload would replace good data with nothing; keep what was there.
@@ -114,12 +124,12 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
 
     async 'files.abort'({ uploadId }) {
       const { id, generation } = parseUploadId(uploadId);
-      await abortFileUpload(await deps.ready, id, generation);
+      await abortFileUpload(deps.db, id, generation);
       return { accepted: true };
     },
 
     async 'files.rename'({ id, name }) {
-      if (!(await renameFileSource(await deps.ready, id, name))) {
+      if (!(await renameFileSource(deps.db, id, name))) {
         throw fail('not-found', 'This segment file no longer exists.');
       }
       return { accepted: true };
@@ -135,7 +145,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
           details: users,
         });
       }
-      await removeFileSource(await deps.ready, id);
+      await removeFileSource(deps.db, id);
       return { accepted: true };
     },
   };

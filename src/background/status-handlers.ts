@@ -6,7 +6,7 @@ import type { SessionArea } from './session-area.ts';
 import { recallTabPage, rememberTabPage } from './tab-pages.ts';
 
 export interface StatusDeps {
-  ready: Promise<Database>;
+  db: Database;
   version: string;
   session: SessionArea;
   roles: Roles;
@@ -14,11 +14,11 @@ export interface StatusDeps {
 
 type StatusHandlers = Pick<Handlers, 'status' | 'tab.context' | 'page.report'>;
 
-export function createStatusHandlers({ ready, version, session, roles }: StatusDeps): StatusHandlers {
+export function createStatusHandlers({ db, version, session, roles }: StatusDeps): StatusHandlers {
   return {
     async status() {
       const [counts, role, passphraseSet] = await Promise.all([
-        ready.then(countRecords),
+        countRecords(db),
         roles.current(),
         roles.passphraseSet(),
       ]);

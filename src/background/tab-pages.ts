@@ -1,4 +1,4 @@
-import { type SegmentPageContextReport, segmentPageContextSchema } from '../messaging/protocol.ts';
+import { type PageCluesReport, pageCluesSchema } from '../messaging/protocol.ts';
 import type { SessionArea } from './session-area.ts';
 
 /**
@@ -8,21 +8,14 @@ import type { SessionArea } from './session-area.ts';
  */
 const keyOf = (tabId: number) => `tab-page:${tabId}`;
 
-export async function rememberTabPage(
-  area: SessionArea,
-  tabId: number,
-  page: SegmentPageContextReport | null,
-) {
+export async function rememberTabPage(area: SessionArea, tabId: number, page: PageCluesReport | null) {
   if (page === null) await forgetTabPage(area, tabId);
   else await area.set({ [keyOf(tabId)]: page });
 }
 
-export async function recallTabPage(
-  area: SessionArea,
-  tabId: number,
-): Promise<SegmentPageContextReport | null> {
+export async function recallTabPage(area: SessionArea, tabId: number): Promise<PageCluesReport | null> {
   const stored = (await area.get(keyOf(tabId)))[keyOf(tabId)];
-  const parsed = segmentPageContextSchema.safeParse(stored);
+  const parsed = pageCluesSchema.safeParse(stored);
   return parsed.success ? parsed.data : null;
 }
 

@@ -1,39 +1,27 @@
 import browser from 'webextension-polyfill';
 import { z } from 'zod';
-import { detectSegmentPage, type SegmentPageContext } from '../core/segment-page.ts';
+import { collectPageClues } from '../core/segment-page.ts';
 import { send } from '../messaging/send.ts';
 import { readPageFacts } from './page-facts.ts';
 
 z.config({ jitless: true });
 
 /**
- * Tells the worker which Customer Insights segment this tab shows: the environment GUID and the
- * segment as the page names it, nothing else (DESIGN.md §2). The app navigates without page loads
- * (history API), which an isolated-world script cannot hook, so the page is looked at again
+ * Tells the worker what this Customer Insights page says about where it is – the GUIDs of its
+ * address and the strings that could name a segment – nothing else (DESIGN.md §2). The worker
+ * matches them against the environments and segments it knows. The app navigates without page
+ * loads (history API), which an isolated-world script cannot hook, so the page is looked at again
  * whenever the DOM changes (address, title, heading and breadcrumb all change with it), settled
  * over a short delay so that a render burst costs one look.
  */
 const SETTLE_MS = 150;
-const MAX_HINT = 256;
 
 let last: string | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
-function trimmed(context: SegmentPageContext | null): SegmentPageContext | null {
-  if (!context) return null;
-  const { routeName, displayName } = context.segmentHint;
-  return {
-    environmentId: context.environmentId,
-    segmentHint: {
-      ...(routeName ? { routeName: routeName.slice(0, MAX_HINT) } : {}),
-      ...(displayName ? { displayName: displayName.slice(0, MAX_HINT) } : {}),
-    },
-  };
-}
-
 function look() {
   timer = undefined;
-  const page = trimmed(detectSegmentPage(readPageFacts(document, location.href)));
+  const page = collectPageClues(readPageFacts(document, location.href));
   const key = JSON.stringify(page);
   if (key === last) return;
   last = key;
@@ -50,3 +38,4 @@ function schedule() {
 look();
 new MutationObserver(schedule).observe(document, { subtree: true, childList: true, characterData: true });
 addEventListener('popstate', schedule);
+addEventListener('hashchange', schedule);

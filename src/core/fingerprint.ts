@@ -28,6 +28,12 @@ export function hash64(text: string): string {
   return hex32(lanes[1]!) + hex32(lanes[0]!);
 }
 
+/** The same hash as a number of 52 bits, for hash tables that must not hold the strings. */
+export function hash52(text: string): number {
+  hashLanes(text, lanes);
+  return (lanes[1]! & 0xfffff) * 0x1_0000_0000 + lanes[0]!;
+}
+
 const lanes = new Uint32Array(3);
 
 /**

@@ -1,107 +1,164 @@
-import {
-  BREADCRUMB_SEPARATORS,
-  CUSTOMER_INSIGHTS_APP_HOST,
-  ENVIRONMENT_QUERY_KEYS,
-  NOT_SEGMENT_NAMES,
-  SEGMENT_AREA_LABELS,
-  SEGMENT_URL_RULES,
-  TITLE_SEPARATORS,
-} from './segment-page-rules.ts';
+import { foldKey } from './mapping/fold.ts';
+
+/**
+ * Which Customer Insights environment and segment a page of the web app shows, found by matching
+ * rather than by route rules. Microsoft does not publish the app's routes (customer-insights.md §3),
+ * so any list of path shapes or query keys is a guess that breaks with the next release. Instead:
+ *  1. collect every GUID of the address (path, every query value, the fragment) and every string
+ *     that could name a segment – address parts and query values, the heading, the breadcrumb
+ *     and the title (`collectPageClues`, in the content script);
+ *  2. match them against what the extension knows – the environments set up in Sources and
+ *     their segments by output name and display name, ignoring case and accents
+ *     (`matchPage`, in the worker, which knows the segments).
+ * A page is a segment page of an environment when one of its GUIDs is that environment and one
+ * segment of it, and only one, is named by the page.
+ */
 
 /** What the content script reads from the page, as plain data. */
 export interface PageFacts {
   url: string;
   title: string;
-  /** Text of the page's main heading (the first `h1`), if any. */
-  heading?: string;
+  /** Texts of the page's main headings. */
+  headings?: readonly string[];
   /** Texts of the breadcrumb's items, in order. */
-  breadcrumb?: string[];
+  breadcrumb?: readonly string[];
 }
 
-export interface SegmentHint {
-  /** The segment as the URL names it (its output name, as far as we know). */
-  routeName?: string;
-  /** The segment as the page shows it. */
-  displayName?: string;
+/** What a page says about where it is: bounded, and nothing but GUIDs and short strings. */
+export interface PageClues {
+  /** Every GUID of the address, lower-case, in order of appearance, without repeats. */
+  guids: string[];
+  /** Strings of the address (path and fragment parts, query values) that could name a segment. */
+  address: string[];
+  /** Strings the page shows (headings, breadcrumb items, title and its parts) that could name one. */
+  text: string[];
 }
 
-export interface SegmentPageContext {
-  /** Lower-case environment GUID. */
-  environmentId: string;
-  segmentHint: SegmentHint;
-}
-
-export interface SegmentRef {
-  name: string;
+export interface SegmentNames {
+  /** The output name, the segment's id. */
+  id: string;
   displayName: string;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export interface EnvironmentNames<S extends SegmentNames> {
+  /** Lower-case environment GUID. */
+  environmentId: string;
+  segments: readonly S[];
+}
 
+export type PageMatch<E, S> =
+  /** None of the page's GUIDs is an environment the extension knows; the first GUID is offered. */
+  | { kind: 'unknown-environment'; environmentId: string }
+  /** A known environment; `segment` is null when the page names none of its segments (or several). */
+  | { kind: 'environment'; environment: E; segment: S | null };
+
+/** The only host whose pages can be segment pages. */
+export const CUSTOMER_INSIGHTS_APP_HOST = 'home.ci.ai.dynamics.com';
+
+export const MAX_GUIDS = 16;
+export const MAX_CANDIDATES = 40;
 /**
- * Decides whether a page is a Customer Insights segment page: the app host, an environment GUID in
- * the path or an environment query parameter, and a segment named by the URL (segment-page-rules.ts)
- * or shown by the breadcrumb ("Segments › <name>") or the title ("<name> - Segments - …").
- * The heading only supplies the display name when the URL already names a segment, because every
- * page has a heading.
+ * Segment names are short; an authorization code or token that a sign-in left in the address is
+ * hundreds of characters, so this bound also keeps such values out of what is reported.
  */
-export function detectSegmentPage(page: PageFacts): SegmentPageContext | null {
+export const MAX_CANDIDATE_LENGTH = 128;
+
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const ONLY_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Separators between the parts of `document.title`, e.g. "<segment> - Segments - Customer Insights". */
+const TITLE_SEPARATORS = [' - ', ' – ', ' — ', ' | ', ' · '];
+/** Items a breadcrumb may render on their own between its steps. */
+const SEPARATOR_ONLY = /^[\s›>»/\\|·-]*$/u;
+
+export function collectPageClues(page: PageFacts): PageClues | null {
   const url = parseUrl(page.url);
   if (url?.protocol !== 'https:' || url.hostname !== CUSTOMER_INSIGHTS_APP_HOST) return null;
-  const path = url.pathname.split('/').filter(Boolean).map(decodePart);
-  const environmentId = environmentOf(path, url.searchParams);
-  if (!environmentId) return null;
+  // Single-page apps may route in the fragment ("#/segments/…?…") as well as in the path.
+  const fragment = parseUrl(`https://fragment.invalid/${url.hash.replace(/^#\/?/, '')}`);
+  const parts = [...pathParts(url.pathname), ...(fragment ? pathParts(fragment.pathname) : [])];
+  const values = [...queryValues(url.searchParams), ...(fragment ? queryValues(fragment.searchParams) : [])];
 
-  const routeName = routeNameOf(path, url.searchParams);
-  const shownName = breadcrumbName(page.breadcrumb ?? []) ?? titleName(page.title);
-  const heading = clean(page.heading);
-  const displayName = shownName ?? (routeName && heading && !isAreaLabel(heading) ? heading : undefined);
-  if (!routeName && !displayName) return null;
-
-  const segmentHint: SegmentHint = {};
-  if (routeName) segmentHint.routeName = routeName;
-  if (displayName) segmentHint.displayName = displayName;
-  return { environmentId, segmentHint };
+  const guids = unique([...parts, ...values].flatMap((text) => text.match(GUID) ?? []).map(lower));
+  if (guids.length === 0) return null;
+  const address = candidates(
+    [...parts, ...values]
+      .flatMap((text) => [text, ...text.split('/')])
+      .filter((text) => !ONLY_GUID.test(text)),
+  );
+  const text = candidates([...(page.headings ?? []), ...(page.breadcrumb ?? []), ...titleParts(page.title)]);
+  return { guids: guids.slice(0, MAX_GUIDS), address, text };
 }
 
 /**
- * Finds the listed segment the page shows: by route name (against output name, then display name),
- * else by display name (against display name, then output name), ignoring case, Unicode form and
- * repeated spaces. Returns null when nothing matches, when a display name matches several segments,
- * or when route and display name point at different segments (a page caught mid-navigation).
+ * Finds the environment and segment the page shows. The environment is the first GUID of the
+ * address that is a known environment. A segment is named by the address or by the page text when
+ * a candidate equals its output name or display name (`foldKey`). When address and text both name
+ * segments, they must agree – a page caught mid-navigation shows the old heading under the new
+ * address, and then nothing is claimed until it settles. Several segments left: those named by
+ * their output name win; if that does not single one out, nothing is claimed.
  */
-export function matchSegment<T extends SegmentRef>(
-  context: SegmentPageContext,
-  segments: readonly T[],
-): T | null {
-  const { routeName, displayName } = context.segmentHint;
-  const byRoute = routeName === undefined ? null : unique(segments, routeName);
-  const byDisplay = displayName === undefined ? null : unique(segments, displayName);
-  if (byRoute && byDisplay && byRoute !== byDisplay) return null;
-  return byRoute ?? byDisplay;
+export function matchPage<S extends SegmentNames, E extends EnvironmentNames<S>>(
+  clues: PageClues,
+  environments: readonly E[],
+): PageMatch<E, S> | null {
+  const environment = clues.guids
+    .map((guid) => environments.find((e) => e.environmentId === guid))
+    .find((found) => found !== undefined);
+  if (!environment) {
+    const first = clues.guids[0];
+    return first === undefined ? null : { kind: 'unknown-environment', environmentId: first };
+  }
+  return { kind: 'environment', environment, segment: matchSegment(clues, environment.segments) };
 }
 
-function unique<T extends SegmentRef>(segments: readonly T[], wanted: string): T | null {
-  const key = normalize(wanted);
-  const byName = segments.filter((segment) => normalize(segment.name) === key);
-  if (byName.length === 1) return byName[0] as T;
-  const byDisplay = segments.filter((segment) => normalize(segment.displayName) === key);
-  return byDisplay.length === 1 ? (byDisplay[0] as T) : null;
+export function matchSegment<S extends SegmentNames>(clues: PageClues, segments: readonly S[]): S | null {
+  const keysOf = (texts: readonly string[]) => new Set(texts.map(foldKey).filter((key) => key !== ''));
+  const addressKeys = keysOf(clues.address);
+  const textKeys = keysOf(clues.text);
+  const named = (keys: Set<string>) =>
+    segments.filter((s) => keys.has(foldKey(s.id)) || keys.has(foldKey(s.displayName)));
+  const byAddress = named(addressKeys);
+  const byText = named(textKeys);
+  let found =
+    byAddress.length && byText.length
+      ? byAddress.filter((s) => byText.includes(s))
+      : [...byAddress, ...byText];
+  if (found.length === 0) return null;
+  if (found.length > 1) {
+    const all = new Set([...addressKeys, ...textKeys]);
+    found = found.filter((s) => all.has(foldKey(s.id)));
+  }
+  return found.length === 1 ? (found[0] as S) : null;
 }
 
-function normalize(text: string): string {
-  return text.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+/**
+ * Address candidates that could be the output name of a segment the extension does not know yet
+ * (Dataverse publishes no list of segments, so a page is one way to learn of one). *Guess:* output
+ * names are table names of letters, digits and underscores; anything else is not worth a query.
+ */
+export function unknownOutputNames(clues: PageClues, known: readonly SegmentNames[]): string[] {
+  const keys = new Set(known.flatMap((s) => [foldKey(s.id), foldKey(s.displayName)]));
+  return clues.address.filter((text) => OUTPUT_NAME.test(text) && !keys.has(foldKey(text)));
+}
+
+const OUTPUT_NAME = /^(?=.*[A-Za-z])[A-Za-z0-9_]{1,128}$/;
+
+/**
+ * The display name a page shows for an output name: a heading, breadcrumb item or title part that
+ * spells the output name with spaces or punctuation ("Male under 40" for `Male_under_40`). *Guess:*
+ * what else a page shows may be an area label ("Segments"), so anything less alike is not taken,
+ * and the output name stands in.
+ */
+export function displayNameFor(outputName: string, clues: PageClues): string {
+  const key = foldKey(outputName);
+  return clues.text.find((text) => foldKey(text) === key && text !== outputName) ?? outputName;
 }
 
 function parseUrl(text: string): URL | null {
-  try {
-    return new URL(text);
-  } catch {
-    return null;
-  }
+  return URL.canParse(text) ? new URL(text) : null;
 }
 
-function decodePart(part: string): string {
+function decode(part: string): string {
   try {
     return decodeURIComponent(part);
   } catch {
@@ -109,62 +166,38 @@ function decodePart(part: string): string {
   }
 }
 
-function environmentOf(path: string[], query: URLSearchParams): string | null {
-  const inPath = path.find((part) => GUID.test(part));
-  if (inPath) return inPath.toLowerCase();
-  for (const [key, value] of query) {
-    if (
-      GUID.test(value) &&
-      ENVIRONMENT_QUERY_KEYS.some((wanted) => wanted.toLowerCase() === key.toLowerCase())
-    ) {
-      return value.toLowerCase();
-    }
-  }
-  return null;
+function pathParts(pathname: string): string[] {
+  return pathname.split('/').filter(Boolean).map(decode);
 }
 
-function routeNameOf(path: string[], query: URLSearchParams): string | undefined {
-  for (const rule of SEGMENT_URL_RULES) {
-    const area = path.findIndex((part) => part.toLowerCase() === rule.area);
-    if (area < 0) continue;
-    const name = clean(rule.from === 'path' ? path[area + 1] : queryValue(query, rule.key));
-    if (name && !NOT_SEGMENT_NAMES.includes(name.toLowerCase())) return name;
-  }
-  return undefined;
+function queryValues(query: URLSearchParams): string[] {
+  return [...query.values()];
 }
 
-function queryValue(query: URLSearchParams, key: string): string | undefined {
-  for (const [candidate, value] of query) if (candidate.toLowerCase() === key.toLowerCase()) return value;
-  return undefined;
-}
-
-/** "Segments › <name>": the last item after the segments area, if there is one. */
-function breadcrumbName(items: string[]): string | undefined {
-  const texts = items.map((item) => clean(item)).filter((item): item is string => !!item);
-  const area = texts.findIndex(isAreaLabel);
-  if (area < 0 || area === texts.length - 1) return undefined;
-  const last = texts[texts.length - 1] as string;
-  return isAreaLabel(last) ? undefined : last;
-}
-
-/** "<name> - Segments - Customer Insights": everything before the segments area. */
-function titleName(title: string): string | undefined {
+/** The title, each part between separators, and every run of neighbouring parts ("VIP - Gold"). */
+function titleParts(title: string): string[] {
+  const found = [title];
   for (const separator of TITLE_SEPARATORS) {
     const parts = title.split(separator);
-    const area = parts.findLastIndex((part) => isAreaLabel(part));
-    if (area >= 1) return clean(parts.slice(0, area).join(separator));
+    if (parts.length < 2) continue;
+    for (let from = 0; from < parts.length; from++) {
+      for (let to = from + 1; to <= parts.length; to++) found.push(parts.slice(from, to).join(separator));
+    }
   }
-  return undefined;
+  return found;
 }
 
-function isAreaLabel(text: string): boolean {
-  const key = normalize(text);
-  return SEGMENT_AREA_LABELS.some((label) => label.toLowerCase() === key);
+function candidates(texts: readonly string[]): string[] {
+  const cleaned = texts
+    .map((text) => text.normalize('NFC').replace(/\s+/g, ' ').trim())
+    .filter((text) => text !== '' && text.length <= MAX_CANDIDATE_LENGTH && !SEPARATOR_ONLY.test(text));
+  return unique(cleaned).slice(0, MAX_CANDIDATES);
 }
 
-/** Trimmed text without separator-only content, or undefined. */
-function clean(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const trimmed = text.normalize('NFC').replace(/\s+/g, ' ').trim();
-  return trimmed === '' || BREADCRUMB_SEPARATORS.test(trimmed) ? undefined : trimmed;
+function unique(texts: readonly string[]): string[] {
+  return [...new Set(texts)];
+}
+
+function lower(text: string): string {
+  return text.toLowerCase();
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { shareWithSchema } from '../core/share-with.ts';
 import { accepted, type MessageSpec } from './spec.ts';
 
-export const shareWithSchema = z.enum(['administrators', 'administrators-and-contributors']);
-export type ShareWith = z.infer<typeof shareWithSchema>;
+export type { ShareWith } from '../core/share-with.ts';
 
 /** The version of the data privacy and compliance statement the UI shows; stored with each consent. */
 export const PRIVACY_STATEMENT_VERSION = '2026-11' as const;

@@ -37,20 +37,13 @@ export const segmentChoiceSchema = z.object({
   segmentId: z.string(),
   displayName: z.string(),
   memberCount: z.number().nullable(),
+  /** The source reports when the segment was last refreshed, so "After each source refresh" can follow it. */
+  refreshTracked: z.boolean(),
   suggestedTag: z.string(),
 });
 export type SegmentChoice = z.infer<typeof segmentChoiceSchema>;
 
-export const previewRowSchema = z.object({
-  position: z.number(),
-  email: z.string().nullable(),
-  /** The Omnisend contact as it would be sent, as JSON text. */
-  contact: z.string().nullable(),
-  problems: z.array(z.object({ field: z.string(), reason: z.string() })),
-});
-export type PreviewRow = z.infer<typeof previewRowSchema>;
-
-const segmentRef = z.object({ sourceId: z.string(), segmentId: z.string() }).strict();
+export const segmentRef = z.object({ sourceId: z.string(), segmentId: z.string() }).strict();
 
 export const exportMessages = {
   'exports.list': {
@@ -72,13 +65,6 @@ export const exportMessages = {
     from: 'page',
     request: z.object({ segments: z.array(segmentRef).min(1) }).strict(),
     response: z.object({ fields: z.array(z.string()), suggested: mappingSchema.partial() }),
-  },
-  'exports.preview': {
-    from: 'page',
-    request: z
-      .object({ segment: segmentRef, mapping: mappingSchema, limit: z.number().int().min(1).max(50) })
-      .strict(),
-    response: z.object({ rows: z.array(previewRowSchema) }),
   },
   'exports.save': {
     from: 'page',

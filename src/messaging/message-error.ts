@@ -5,6 +5,8 @@ export class MessageError extends Error {
   readonly code: string;
   readonly retryable: boolean;
   readonly requestId: string | undefined;
+  /** What the error is about, when it names things (e.g. the exports that still use a source). */
+  readonly details: readonly string[] | undefined;
 
   constructor(data: ErrorData) {
     super(data.message);
@@ -12,5 +14,6 @@ export class MessageError extends Error {
     this.code = data.code;
     this.retryable = data.retryable;
     this.requestId = data.requestId;
+    this.details = data.details;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkMessages } from './check-messages.ts';
 import { connectionMessages } from './connection-messages.ts';
 import { customerInsightsMessages } from './customer-insights-messages.ts';
 import { exportMessages } from './export-messages.ts';
@@ -19,6 +20,7 @@ export const protocol = {
   ...connectionMessages,
   ...sourceMessages,
   ...exportMessages,
+  ...checkMessages,
   ...runMessages,
   ...customerInsightsMessages,
 } as const satisfies Record<string, MessageSpec>;
@@ -35,6 +37,7 @@ export const envelopeSchema = z.object({
   payload: z.unknown(),
 });
 
+export * from './check-messages.ts';
 export * from './connection-messages.ts';
 export * from './customer-insights-messages.ts';
 export * from './export-messages.ts';

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { problemGroupSchema } from '../core/problem-tally.ts';
+import { rejectedRowSchema } from '../core/run/rejected-row.ts';
 import { runCountersSchema } from '../core/run/run-counters.ts';
 import { runErrorSchema, runPhaseSchema, runStatusSchema } from '../core/run/run-state.ts';
+import { runTriggerSchema } from '../core/run/run-trigger.ts';
 import { accepted, type MessageSpec } from './spec.ts';
 
-export const runTriggerSchema = z.enum(['manual', 'schedule', 'source-refresh']);
+export { type RejectedRow, rejectedRowSchema } from '../core/run/rejected-row.ts';
 
 /** A run as the popup, the options page and History show it. */
 export const runViewSchema = z.object({
@@ -31,17 +34,6 @@ export const runViewSchema = z.object({
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
-export const rejectedRowSchema = z.object({
-  position: z.number(),
-  email: z.string().nullable(),
-  field: z.string(),
-  /** A reason code (translated by the UI), or `omnisend-rejected` with Omnisend's own words. */
-  reason: z.string(),
-  message: z.string().optional(),
-  requestId: z.string().optional(),
-});
-export type RejectedRow = z.infer<typeof rejectedRowSchema>;
-
 export const runMessages = {
   'exports.run': {
     from: 'page',
@@ -67,6 +59,12 @@ export const runMessages = {
     from: 'page',
     request: z.object({ id: z.string(), page: z.number().int().nonnegative() }).strict(),
     response: z.object({ rows: z.array(rejectedRowSchema), total: z.number(), pageSize: z.number() }),
+  },
+  /** What went wrong in a run, grouped: contacts not sent apart from values left out. */
+  'runs.problems': {
+    from: 'page',
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ groups: z.array(problemGroupSchema) }),
   },
   'runs.cancel': { from: 'page', request: z.object({ id: z.string() }).strict(), response: accepted },
 } as const satisfies Record<string, MessageSpec>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fileErrorSchema } from '../core/file-parsing/reported-errors.ts';
+import { textEncodings } from '../core/file-parsing/text-encoding.ts';
 import { accepted, type MessageSpec } from './spec.ts';
 /** Rows per upload message: large enough to move a million rows quickly, small enough to stay flat. */
 export const UPLOAD_PAGE_ROWS = 1_000;
@@ -17,6 +18,10 @@ export const fileSegmentViewSchema = z.object({
   memberCount: z.number().int().nonnegative(),
   errorCount: z.number().int().nonnegative(),
   errors: z.array(fileErrorSchema),
+  encoding: z.enum(textEncodings),
+  /** Rows with text the encoding could not decode, and the first of their lines. */
+  unreadableCount: z.number().int().nonnegative(),
+  unreadableLines: z.array(z.number().int().positive()),
   uploadedAt: z.number(),
   usedBy: z.array(z.string()),
 });
@@ -30,7 +35,14 @@ export const sourceMessages = {
   },
   'files.begin': {
     from: 'page',
-    request: z.object({ name: segmentName, fileName, replaceSourceId: z.string().optional() }).strict(),
+    request: z
+      .object({
+        name: segmentName,
+        fileName,
+        encoding: z.enum(textEncodings),
+        replaceSourceId: z.string().optional(),
+      })
+      .strict(),
     response: z.object({ uploadId: z.string() }),
   },
   'files.page': {
@@ -48,6 +60,7 @@ export const sourceMessages = {
           )
           .max(UPLOAD_PAGE_ROWS),
         errors: z.array(fileErrorSchema).max(UPLOAD_PAGE_ROWS),
+        unreadableLines: z.array(z.number().int().positive()).max(UPLOAD_PAGE_ROWS),
       })
       .strict(),
     response: accepted,

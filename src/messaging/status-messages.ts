@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CANDIDATE_LENGTH, MAX_CANDIDATES, MAX_GUIDS } from '../core/segment-page.ts';
 import { accepted, emptyRequest, type MessageSpec, roleSchema } from './spec.ts';
 
 export const statusSchema = z.object({
@@ -14,33 +15,28 @@ export const statusSchema = z.object({
 });
 export type Status = z.infer<typeof statusSchema>;
 
-/** A Customer Insights environment GUID, lower-case as `detectSegmentPage` gives it. */
-export const environmentIdSchema = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-
-const hintText = z.string().min(1).max(256);
+const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+const candidate = z.string().min(1).max(MAX_CANDIDATE_LENGTH);
 
 /**
- * What the content script may tell about the page it runs on: the environment and how the page
- * names its segment (core/segment-page.ts). Never the address, the title, or profile data.
+ * What the content script may tell about the page it runs on (core/segment-page.ts): the GUIDs of
+ * its address and short strings that could name a segment, bounded in number and length – never
+ * the whole address or profile data. The worker matches them against what it knows.
  */
-export const segmentPageContextSchema = z
+export const pageCluesSchema = z
   .object({
-    environmentId: environmentIdSchema,
-    segmentHint: z
-      .object({ routeName: hintText.optional(), displayName: hintText.optional() })
-      .strict()
-      .refine((hint) => hint.routeName !== undefined || hint.displayName !== undefined),
+    guids: z.array(guid).min(1).max(MAX_GUIDS),
+    address: z.array(candidate).max(MAX_CANDIDATES),
+    text: z.array(candidate).max(MAX_CANDIDATES),
   })
   .strict();
-export type SegmentPageContextReport = z.infer<typeof segmentPageContextSchema>;
+export type PageCluesReport = z.infer<typeof pageCluesSchema>;
 
-/** A report of `null` says the tab shows no segment page (any more). */
-export const pageReportSchema = z.object({ page: segmentPageContextSchema.nullable() }).strict();
+/** A report of `null` says the tab shows no Customer Insights page (any more). */
+export const pageReportSchema = z.object({ page: pageCluesSchema.nullable() }).strict();
 export type PageReport = z.infer<typeof pageReportSchema>;
 
-export const tabContextSchema = z.object({ page: segmentPageContextSchema.nullable() });
+export const tabContextSchema = z.object({ page: pageCluesSchema.nullable() });
 export type TabContext = z.infer<typeof tabContextSchema>;
 
 export const statusMessages = {

@@ -1,10 +1,11 @@
 import type { Clock } from '../core/clock.ts';
 import { type EndpointClass, endpointClassOf, type RateBudget } from '../core/rate-budget.ts';
 import { decideRetry, defaultRetryPolicy, type RetryPolicyOptions } from '../core/retry-policy.ts';
-import type { ListBatchesQuery, OmnisendApi, OmnisendClient, RequestOptions } from './client.ts';
+import type { BatchOutcome } from './batch-outcome.ts';
+import type { OmnisendApi, OmnisendClient, RequestOptions } from './client.ts';
 import { failureInfoOf, OmnisendError } from './errors.ts';
 import { checkTagRequest, contactBatchBody } from './request-limits.ts';
-import type { Batch, Brand, ContactRequest, ContactResponse, ListBatchesResponse } from './schemas.ts';
+import type { Brand, ContactRequest, ContactResponse } from './schemas.ts';
 
 /**
  * The Omnisend client as the engine uses it: every request first takes a slot of the brand's
@@ -98,16 +99,8 @@ export class BudgetedOmnisendClient implements OmnisendApi {
     return this.#call('POST', '/batches', (o) => this.#client.submitContactBatch(items, o), options);
   }
 
-  async getBatch(batchID: string, options?: RequestOptions): Promise<Batch> {
-    return this.#call('GET', '/batches/{id}', (o) => this.#client.getBatch(batchID, o), options);
-  }
-
-  async getBatchItems(batchID: string, options?: RequestOptions): Promise<Batch> {
-    return this.#call('GET', '/batches/{id}/items', (o) => this.#client.getBatchItems(batchID, o), options);
-  }
-
-  async listBatches(query: ListBatchesQuery = {}, options?: RequestOptions): Promise<ListBatchesResponse> {
-    return this.#call('GET', '/batches', (o) => this.#client.listBatches(query, o), options);
+  async getBatchOutcome(batchID: string, options?: RequestOptions): Promise<BatchOutcome> {
+    return this.#call('GET', '/batches/{id}/items', (o) => this.#client.getBatchOutcome(batchID, o), options);
   }
 
   async addTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void> {

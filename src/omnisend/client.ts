@@ -1,25 +1,24 @@
 import type { z } from 'zod';
 import { abortReason } from '../core/clock.ts';
+import { type HttpAnswer, sendHttp, TransportError } from '../core/http.ts';
+import { type BatchOutcome, batchOutcome, missingBatch } from './batch-outcome.ts';
 import {
   errorFromResponse,
   InvalidApiKeyError,
   NetworkError,
+  NotFoundError,
   type OmnisendScope,
   TimeoutError,
   UnexpectedResponseError,
 } from './errors.ts';
 import { checkTagRequest, contactBatchBody } from './request-limits.ts';
 import {
-  type Batch,
-  type BatchStatus,
   type Brand,
   batchSchema,
   brandSchema,
   type ContactRequest,
   type ContactResponse,
   createBatchResponseSchema,
-  type ListBatchesResponse,
-  listBatchesResponseSchema,
   listContactsResponseSchema,
 } from './schemas.ts';
 
@@ -52,12 +51,6 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export interface ListBatchesQuery {
-  status?: BatchStatus;
-  offset?: number;
-  limit?: number;
-}
-
 /** The operations, as both the plain and the budgeted client offer them. */
 export interface OmnisendApi {
   getBrand(options?: RequestOptions): Promise<Brand>;
@@ -65,9 +58,7 @@ export interface OmnisendApi {
     items: readonly ContactRequest[],
     options?: RequestOptions,
   ): Promise<{ batchID: string; totalCount: number }>;
-  getBatch(batchID: string, options?: RequestOptions): Promise<Batch>;
-  getBatchItems(batchID: string, options?: RequestOptions): Promise<Batch>;
-  listBatches(query?: ListBatchesQuery, options?: RequestOptions): Promise<ListBatchesResponse>;
+  getBatchOutcome(batchID: string, options?: RequestOptions): Promise<BatchOutcome>;
   addTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void>;
   removeTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void>;
   findContactByEmail(email: string, options?: RequestOptions): Promise<ContactResponse | null>;
@@ -81,7 +72,6 @@ interface RequestSpec {
   query?: Record<string, string | number | undefined>;
   body?: string;
   scope: OmnisendScope;
-  resource?: string;
 }
 
 // Omnisend keys are opaque printable tokens; anything else (a line break from a sloppy paste)
@@ -96,10 +86,7 @@ export class OmnisendClient implements OmnisendApi {
 
   constructor(options: OmnisendClientOptions) {
     this.#apiKey = options.apiKey;
-    // Called as a plain function: a browser's fetch throws "Illegal invocation" when called as a
-    // method of another object.
-    const fetchFn = options.fetch;
-    this.#fetch = (input, init) => fetchFn(input, init);
+    this.#fetch = options.fetch;
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
@@ -113,7 +100,7 @@ export class OmnisendClient implements OmnisendApi {
     return parse(brandSchema, body);
   }
 
-  /** POST /batches: an asynchronous upsert of ≤ 100 contacts (by email); poll with getBatch. */
+  /** POST /batches: an asynchronous upsert of ≤ 100 contacts (by email); poll with getBatchOutcome. */
   async submitContactBatch(
     items: readonly ContactRequest[],
     options?: RequestOptions,
@@ -128,35 +115,20 @@ export class OmnisendClient implements OmnisendApi {
     return { batchID, totalCount };
   }
 
-  /** GET /batches/{id}: status and counts. */
-  async getBatch(batchID: string, options?: RequestOptions): Promise<Batch> {
-    const path = `/batches/${encodeURIComponent(batchID)}`;
-    const body = await this.#request(
-      { method: 'GET', path, scope: 'contacts.read', resource: 'batch' },
-      options,
-    );
-    return parse(batchSchema, body);
-  }
-
-  /** GET /batches/{id}/items: the batch with every item's outcome in `responses[]` / `errors[]`. */
-  async getBatchItems(batchID: string, options?: RequestOptions): Promise<Batch> {
+  /**
+   * GET /batches/{id}/items: whether the batch settled and, once it has, what became of each
+   * contact. A batch Omnisend no longer knows (404) is settled with every contact not reached.
+   */
+  async getBatchOutcome(batchID: string, options?: RequestOptions): Promise<BatchOutcome> {
     const path = `/batches/${encodeURIComponent(batchID)}/items`;
-    const body = await this.#request(
-      { method: 'GET', path, scope: 'contacts.read', resource: 'batch' },
-      options,
-    );
-    return parse(batchSchema, body);
-  }
-
-  /** GET /batches?endpoint=contacts – offset paging. */
-  async listBatches(query: ListBatchesQuery = {}, options?: RequestOptions): Promise<ListBatchesResponse> {
-    const spec: RequestSpec = {
-      method: 'GET',
-      path: '/batches',
-      query: { endpoint: 'contacts', status: query.status, offset: query.offset, limit: query.limit },
-      scope: 'contacts.read',
-    };
-    return parse(listBatchesResponseSchema, await this.#request(spec, options));
+    let body: unknown;
+    try {
+      body = await this.#request({ method: 'GET', path, scope: 'contacts.read' }, options);
+    } catch (error) {
+      if (error instanceof NotFoundError) return missingBatch;
+      throw error;
+    }
+    return batchOutcome(parse(batchSchema, body));
   }
 
   /** POST /contacts/tags: adds tags to existing contacts; accepted (202) and applied later. */
@@ -193,66 +165,44 @@ export class OmnisendClient implements OmnisendApi {
 
   /** Sends one request; resolves with the parsed JSON body of a 2xx answer (undefined if none). */
   async #request(spec: RequestSpec, options: RequestOptions | undefined): Promise<unknown> {
-    const outer = options?.signal;
-    if (outer?.aborted) throw abortReason(outer);
+    const signal = options?.signal;
+    if (signal?.aborted) throw abortReason(signal);
     if (!apiKeyPattern.test(this.#apiKey)) {
       throw new InvalidApiKeyError({
         message:
           'The API key contains characters Omnisend keys never have – paste the key again in Connections.',
       });
     }
-
     const headers: Record<string, string> = {
       Authorization: `Omnisend-API-Key ${this.#apiKey}`,
       'Omnisend-Version': OMNISEND_API_VERSION,
       Accept: 'application/json',
     };
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
-
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeoutMs);
-    const onOuterAbort = () => controller.abort(outer?.reason);
-    outer?.addEventListener('abort', onOuterAbort, { once: true });
-
-    const transportError = (cause: unknown): unknown => {
-      if (outer?.aborted) return abortReason(outer);
-      if (timedOut) return new TimeoutError({ timeoutMs: this.timeoutMs });
-      return new NetworkError({ cause });
-    };
-
+    let answer: HttpAnswer;
     try {
-      let response: Response;
-      let text: string;
-      try {
-        response = await this.#fetch(this.#url(spec), {
-          method: spec.method,
-          headers,
-          ...(spec.body === undefined ? {} : { body: spec.body }),
-          signal: controller.signal,
-        });
-        // The timeout covers the body too: a server that sends headers and then stalls is no answer.
-        text = await response.text();
-      } catch (cause) {
-        throw transportError(cause);
-      }
-      const body = parseJson(text);
-      if (response.status >= 200 && response.status <= 299) return body;
-      throw errorFromResponse({
-        status: response.status,
-        body,
-        headers: response.headers,
-        scope: spec.scope,
-        ...(spec.resource === undefined ? {} : { resource: spec.resource }),
-        secrets: [this.#apiKey],
+      answer = await sendHttp(this.#fetch, {
+        url: this.#url(spec),
+        method: spec.method,
+        headers,
+        body: spec.body,
+        signal,
+        timeoutMs: this.timeoutMs,
       });
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onOuterAbort);
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      throw error.kind === 'timeout'
+        ? new TimeoutError({ timeoutMs: this.timeoutMs })
+        : new NetworkError({ cause: error.cause });
     }
+    if (answer.ok) return answer.body;
+    throw errorFromResponse({
+      status: answer.status,
+      body: answer.body,
+      headers: answer.headers,
+      scope: spec.scope,
+      secrets: [this.#apiKey],
+    });
   }
 
   #url(spec: RequestSpec): string {
@@ -262,15 +212,6 @@ export class OmnisendClient implements OmnisendApi {
     }
     const query = params.toString();
     return `${this.baseUrl}${spec.path}${query ? `?${query}` : ''}`;
-  }
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRetryAfter } from '../core/retry-after.ts';
 import type { FailureInfo, FailureKind } from '../core/retry-policy.ts';
 
 /**
@@ -11,26 +12,10 @@ import type { FailureInfo, FailureKind } from '../core/retry-policy.ts';
 
 export type OmnisendScope = 'brands.read' | 'contacts.read' | 'contacts.write';
 
-export const omnisendErrorCodes = [
-  'omnisend.invalid-api-key',
-  'omnisend.missing-permission',
-  'omnisend.invalid-request',
-  'omnisend.not-found',
-  'omnisend.rate-limited',
-  'omnisend.version-retired',
-  'omnisend.server-error',
-  'omnisend.request-rejected',
-  'omnisend.network-error',
-  'omnisend.timeout',
-  'omnisend.unexpected-response',
-  'omnisend.local-validation',
-] as const;
-export type OmnisendErrorCode = (typeof omnisendErrorCodes)[number];
-
 export interface OmnisendErrorInit {
   status?: number;
   requestId?: string;
-  /** Replaces the default message (used when rebuilding an error from data). */
+  /** Replaces the default message. */
   message?: string;
   cause?: unknown;
 }
@@ -120,11 +105,11 @@ export class InvalidRequestError extends OmnisendError {
 }
 
 export class NotFoundError extends OmnisendError {
-  constructor(init: OmnisendErrorInit & { resource?: string } = {}) {
+  constructor(init: OmnisendErrorInit = {}) {
     super(
       'omnisend.not-found',
       'client',
-      `Omnisend could not find the ${init.resource ?? 'requested item'} – it may have been deleted; run the export again.`,
+      'Omnisend could not find the requested item – it may have been deleted; run the export again.',
       init,
     );
   }
@@ -299,15 +284,6 @@ export function parseProblem(body: unknown): Problem {
   };
 }
 
-/** `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfterHeader(value: string | null | undefined, now: number): number | undefined {
-  if (value == null) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 export interface ErrorResponse {
   status: number;
   /** The parsed JSON body, or undefined when there was none or it was not JSON. */
@@ -315,8 +291,6 @@ export interface ErrorResponse {
   headers?: { get(name: string): string | null };
   /** The permission the operation needs, named in a 403's message. */
   scope?: OmnisendScope;
-  /** What the operation was looking for, named in a 404's message ("batch", "contact"). */
-  resource?: string;
   /** Strings that must not appear in the error (the API key), in case the server echoes them. */
   secrets?: readonly string[];
   now?: number;
@@ -342,15 +316,14 @@ export function errorFromResponse(response: ErrorResponse): OmnisendError {
   }
   if (status === 401) return new InvalidApiKeyError(init);
   if (status === 403) return new MissingPermissionError({ ...init, scope: response.scope });
-  if (status === 404)
-    return new NotFoundError({ ...init, ...(response.resource ? { resource: response.resource } : {}) });
+  if (status === 404) return new NotFoundError(init);
   if (status === 408) return new TimeoutError(init);
   if (status === 410) return new VersionRetiredError(init);
   if (status === 429) {
     const retryAfterMs =
       problem.retryAfter !== undefined
         ? problem.retryAfter * 1000
-        : parseRetryAfterHeader(response.headers?.get('retry-after'), response.now ?? Date.now());
+        : parseRetryAfter(response.headers?.get('retry-after'), response.now ?? Date.now());
     return new RateLimitedError({ ...init, retryAfterMs });
   }
   if (status >= 500 && status <= 599) return new ServerError(init);
@@ -369,13 +342,13 @@ function redact(text: string | undefined, secrets: readonly string[]): string | 
 
 // --- crossing message boundaries ---------------------------------------------------------------
 
-export const omnisendErrorDataSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  retryable: z.boolean(),
-  requestId: z.string().optional(),
-});
-export type OmnisendErrorData = z.infer<typeof omnisendErrorDataSchema>;
+/** An Omnisend failure as plain data, for a message reply (the protocol's ErrorData). */
+export interface OmnisendErrorData {
+  code: string;
+  message: string;
+  retryable: boolean;
+  requestId?: string;
+}
 
 /** Plain data for a message reply; anything that is not an OmnisendError becomes a generic error. */
 export function toErrorData(error: unknown): OmnisendErrorData {
@@ -392,34 +365,6 @@ export function toErrorData(error: unknown): OmnisendErrorData {
     message: 'Something went wrong while talking to Omnisend – try again; if it persists, report it.',
     retryable: false,
   };
-}
-
-type ErrorFactory = (init: OmnisendErrorInit) => OmnisendError;
-const factories: Record<OmnisendErrorCode, ErrorFactory> = {
-  'omnisend.invalid-api-key': (init) => new InvalidApiKeyError(init),
-  'omnisend.missing-permission': (init) => new MissingPermissionError(init),
-  'omnisend.invalid-request': (init) => new InvalidRequestError(init),
-  'omnisend.not-found': (init) => new NotFoundError(init),
-  'omnisend.rate-limited': (init) => new RateLimitedError(init),
-  'omnisend.version-retired': (init) => new VersionRetiredError(init),
-  'omnisend.server-error': (init) => new ServerError(init),
-  'omnisend.request-rejected': (init) => new RequestRejectedError(init),
-  'omnisend.network-error': (init) => new NetworkError(init),
-  'omnisend.timeout': (init) => new TimeoutError(init),
-  'omnisend.unexpected-response': (init) => new UnexpectedResponseError(init),
-  'omnisend.local-validation': (init) => new LocalValidationError(init),
-};
-
-function isKnownCode(code: string): code is OmnisendErrorCode {
-  return (omnisendErrorCodes as readonly string[]).includes(code);
-}
-
-/** The typed error back from data (message and request id kept; status and details are not carried). */
-export function fromErrorData(data: OmnisendErrorData): OmnisendError {
-  const init: OmnisendErrorInit = { message: data.message };
-  if (data.requestId !== undefined) init.requestId = data.requestId;
-  if (isKnownCode(data.code)) return factories[data.code](init);
-  return new OmnisendError(data.code, data.retryable ? 'server' : 'client', data.message, init);
 }
 
 /** The retry policy's view of a failure. Errors that are not Omnisend's are never retried. */

@@ -193,16 +193,3 @@ export const batchSchema = z.looseObject({
   responses: listOf(batchItemSchema),
 });
 export type Batch = z.infer<typeof batchSchema>;
-
-export const listBatchesResponseSchema = z.looseObject({
-  batches: listOf(batchSchema),
-  paging: z
-    .looseObject({
-      limit: z.number().optional(),
-      offset: z.number().optional(),
-      next: z.string().nullish(),
-      previous: z.string().nullish(),
-    })
-    .nullish(),
-});
-export type ListBatchesResponse = z.infer<typeof listBatchesResponseSchema>;

@@ -3,12 +3,12 @@ import { t } from '../ui/i18n.ts';
 import { StatusContext } from '../ui/status-context.ts';
 import { useAsync } from '../ui/use-async.ts';
 import { ask } from '../ui/worker.ts';
+import { type Section, sectionFromHash, sectionLabels, sections } from './navigation.ts';
 import { ConnectionsSection } from './sections/ConnectionsSection.tsx';
 import { ExportsSection } from './sections/ExportsSection.tsx';
 import { HistorySection } from './sections/HistorySection.tsx';
 import { SettingsSection } from './sections/SettingsSection.tsx';
 import { SourcesSection } from './sections/SourcesSection.tsx';
-import { type Section, sectionFromHash, sectionLabels, sections } from './sections.ts';
 
 function useSection(): Section {
   const [section, setSection] = useState(() => sectionFromHash(location.hash));

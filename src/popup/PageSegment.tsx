@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type {
-  CiPageSegment,
+  CustomerInsightsPageSegment,
   ExportSummary,
+  PageCluesReport,
   RunStatusName,
-  SegmentPageContextReport,
 } from '../messaging/protocol.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { formatDateTime } from '../ui/format.ts';
@@ -39,15 +39,15 @@ export function PageSegment() {
   return <DetectedSegment key={tab.key} page={tab.page} />;
 }
 
-function DetectedSegment({ page }: { page: SegmentPageContextReport }) {
+function DetectedSegment({ page }: { page: PageCluesReport }) {
   const [version, setVersion] = useState(0);
-  const found = useAsync(() => ask('ci.page.segment', { page }), [version]);
+  const found = useAsync(() => ask('customer-insights.page.segment', { page }), [version]);
   if (found.state === 'loading') return <p>{t('popupLookingUp')}</p>;
   if (found.state === 'failed') return <ErrorMessage error={found.error} />;
   return <SegmentState found={found.value} onChanged={() => setVersion((v) => v + 1)} />;
 }
 
-function SegmentState({ found, onChanged }: { found: CiPageSegment; onChanged: () => void }) {
+function SegmentState({ found, onChanged }: { found: CustomerInsightsPageSegment; onChanged: () => void }) {
   switch (found.state) {
     case 'no-environment':
       return (
@@ -62,6 +62,15 @@ function SegmentState({ found, onChanged }: { found: CiPageSegment; onChanged: (
       return (
         <>
           <p>{t('popupSignInRequired')}</p>
+          <button type="button" onClick={() => openSources()}>
+            {t('popupOpenSources')}
+          </button>
+        </>
+      );
+    case 'access-required':
+      return (
+        <>
+          <p>{t('popupAccessRequired', found.orgUrl ? new URL(found.orgUrl).host : '')}</p>
           <button type="button" onClick={() => openSources()}>
             {t('popupOpenSources')}
           </button>
@@ -87,7 +96,7 @@ function SegmentExport({
   found,
   onChanged,
 }: {
-  found: Extract<CiPageSegment, { state: 'segment' }>;
+  found: Extract<CustomerInsightsPageSegment, { state: 'segment' }>;
   onChanged: () => void;
 }) {
   const { segment } = found;
@@ -105,7 +114,9 @@ function SegmentExport({
     try {
       const first = found.exportIds[0];
       const id =
-        first ?? (await ask('ci.exports.create', { sourceId: found.sourceId, segmentId: segment.id })).id;
+        first ??
+        (await ask('customer-insights.exports.create', { sourceId: found.sourceId, segmentId: segment.id }))
+          .id;
       await ask('exports.run', { id });
       setStarted(true);
       if (!first) onChanged();
@@ -121,10 +132,20 @@ function SegmentExport({
       <h2>{segment.displayName}</h2>
       <dl class="facts">
         <dt>{t('popupMembers')}</dt>
-        <dd>{segment.memberCount === null ? t('popupUnknown') : segment.memberCount.toLocaleString()}</dd>
+        <dd>
+          {segment.memberCount !== null
+            ? segment.memberCount.toLocaleString()
+            : segment.membersAtLeast !== null
+              ? t('popupMoreThan', segment.membersAtLeast.toLocaleString())
+              : t('popupUnknown')}
+        </dd>
         <dt>{t('popupLastRefreshed')}</dt>
         <dd>
-          {segment.lastRefreshedAt === null ? t('popupUnknown') : formatDateTime(segment.lastRefreshedAt)}
+          {segment.lastRefreshedAt !== null
+            ? formatDateTime(segment.lastRefreshedAt)
+            : found.route === 'dataverse'
+              ? t('popupRefreshNotPublished')
+              : t('popupUnknown')}
         </dd>
       </dl>
       {found.exportIds.length === 0 ? (

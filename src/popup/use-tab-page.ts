@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { SegmentPageContextReport } from '../messaging/protocol.ts';
+import type { PageCluesReport } from '../messaging/protocol.ts';
 import { usePolling } from '../ui/use-polling.ts';
 import { ask } from '../ui/worker.ts';
 
@@ -10,9 +10,7 @@ import { ask } from '../ui/worker.ts';
  */
 const POLL_MS = 1_000;
 
-export type TabPage =
-  | { state: 'loading' }
-  | { state: 'ready'; page: SegmentPageContextReport | null; key: string };
+export type TabPage = { state: 'loading' } | { state: 'ready'; page: PageCluesReport | null; key: string };
 
 /**
  * The tab the popup speaks about: the active tab, or the one named by `?tab=` when the popup is

@@ -1,3 +1,4 @@
+import { exportDefinitionSchema } from '../core/export-definition.ts';
 import type { Database } from './open-database.ts';
 import { type ConnectionRecord, connectionRecordSchema, exportRecordSchema, parseRecord } from './records.ts';
 import { vaultRecordKey } from './vault.ts';
@@ -52,7 +53,12 @@ export async function removeConnection(
     return 'in-use';
   }
   for (const value of users) {
-    const record = parseRecord(exportRecordSchema, 'exports', String((value as { id?: unknown }).id), value);
+    const record = parseRecord(
+      exportDefinitionSchema,
+      'exports',
+      String((value as { id?: unknown }).id),
+      value,
+    );
     await exports.put({ ...record, connectionId: null });
   }
   await tx.objectStore('vault').delete(vaultRecordKey(id));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fileErrorSchema, MAX_REPORTED_FILE_ERRORS } from '../core/file-parsing/reported-errors.ts';
+import { type TextEncoding, textEncodings } from '../core/file-parsing/text-encoding.ts';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
 
@@ -16,6 +17,11 @@ const fileContentSchema = z.object({
   errorCount: z.number().int().nonnegative(),
   errors: z.array(fileErrorSchema),
   pages: z.number().int().nonnegative(),
+  /** The encoding the file was read in; files uploaded before encodings were told were UTF-8. */
+  encoding: z.enum(textEncodings).default('utf-8'),
+  /** Rows with a value that did not decode (U+FFFD or NUL), and the first of their lines. */
+  unreadableCount: z.number().int().nonnegative().default(0),
+  unreadableLines: z.array(z.number().int().positive()).default([]),
 });
 
 export const fileSourceRecordSchema = z.object({
@@ -29,10 +35,17 @@ export const fileSourceRecordSchema = z.object({
 });
 export type FileSourceRecord = z.infer<typeof fileSourceRecordSchema>;
 
-const fileRowsSchema = z.object({
+/** Lines kept to show where undecodable text is; beyond that it is only counted. */
+const MAX_REPORTED_UNREADABLE_LINES = 100;
+
+/** One page of an upload's rows, keyed by source, generation and page. */
+export const fileRowsRecordSchema = z.object({
+  sourceId: z.string(),
+  generation: z.number().int(),
+  page: z.number().int().nonnegative(),
   rows: z.array(z.object({ line: z.number(), values: z.record(z.string(), z.string()) })),
 });
-export type FileRow = z.infer<typeof fileRowsSchema>['rows'][number];
+export type FileRow = z.infer<typeof fileRowsRecordSchema>['rows'][number];
 
 function parseSource(value: unknown, id: string): FileSourceRecord {
   return parseRecord(fileSourceRecordSchema, 'sources', id, value);
@@ -50,9 +63,23 @@ export async function getFileSource(db: Database, id: string): Promise<FileSourc
   return value === undefined ? undefined : parseSource(value, id);
 }
 
+/**
+ * The records the file parser could not read in a source's current upload, or undefined when the
+ * source is not a file (the store holds Customer Insights environments too).
+ */
+export async function fileParseErrors(
+  db: Database,
+  id: string,
+): Promise<{ errors: z.infer<typeof fileErrorSchema>[]; total: number } | undefined> {
+  const value = await db.get('sources', id);
+  if (value?.kind !== 'file') return undefined;
+  const current = parseSource(value, id).current;
+  return current ? { errors: current.errors, total: current.errorCount } : undefined;
+}
+
 export async function beginFileUpload(
   db: Database,
-  input: { id: string; name: string; fileName: string; replace: boolean },
+  input: { id: string; name: string; fileName: string; encoding: TextEncoding; replace: boolean },
 ): Promise<number> {
   const tx = db.transaction('sources', 'readwrite');
   const stored = await tx.store.get(input.id);
@@ -73,6 +100,9 @@ export async function beginFileUpload(
       errorCount: 0,
       errors: [],
       pages: 0,
+      encoding: input.encoding,
+      unreadableCount: 0,
+      unreadableLines: [],
     },
   };
   await tx.store.put(record);
@@ -84,7 +114,13 @@ export async function writeFileRowsPage(
   db: Database,
   id: string,
   generation: number,
-  page: { page: number; fields: string[]; rows: FileRow[]; errors: z.infer<typeof fileErrorSchema>[] },
+  page: {
+    page: number;
+    fields: string[];
+    rows: FileRow[];
+    errors: z.infer<typeof fileErrorSchema>[];
+    unreadableLines: number[];
+  },
 ): Promise<boolean> {
   const tx = db.transaction(['sources', 'fileRows'], 'readwrite');
   const stored = await tx.objectStore('sources').get(id);
@@ -110,6 +146,10 @@ export async function writeFileRowsPage(
       errorCount: upload.errorCount + page.errors.length,
       errors,
       pages: upload.pages + (page.rows.length ? 1 : 0),
+      unreadableCount: upload.unreadableCount + page.unreadableLines.length,
+      unreadableLines: upload.unreadableLines
+        .concat(page.unreadableLines)
+        .slice(0, MAX_REPORTED_UNREADABLE_LINES),
     },
   });
   await tx.done;
@@ -184,5 +224,5 @@ export async function readFileRowsPage(
 ): Promise<FileRow[] | undefined> {
   const value = await db.get('fileRows', [id, generation, page]);
   if (value === undefined) return undefined;
-  return parseRecord(fileRowsSchema, 'fileRows', [id, generation, page], value).rows;
+  return parseRecord(fileRowsRecordSchema, 'fileRows', [id, generation, page], value).rows;
 }

@@ -37,8 +37,8 @@ const entriesShape = {
   /** Names of the tag bits used by this record, bit 0 first. */
   tags: z.array(z.string()).max(MAX_LEDGER_TAGS),
   emails: z.array(z.string()),
-  /** '' where Omnisend has accepted nothing yet. */
-  fingerprints: z.array(z.string()),
+  /** A fingerprint (16 hex digits, core/fingerprint.ts), or '' where Omnisend has accepted nothing yet. */
+  fingerprints: z.array(z.string().regex(/^(?:[0-9a-f]{16})?$/)),
   tagBits: bitsSchema,
   pendingAdd: bitsSchema,
   pendingRemove: bitsSchema,
@@ -49,7 +49,7 @@ const sameLength = (record: { emails: unknown[] } & Record<string, unknown>, fie
 
 const chunkFields = ['fingerprints', 'tagBits', 'pendingAdd', 'pendingRemove'];
 
-const ledgerChunkSchema = z
+export const ledgerChunkSchema = z
   .object({
     ...entriesShape,
     generation: z.number().int().nonnegative(),
@@ -58,7 +58,7 @@ const ledgerChunkSchema = z
   .refine((record) => sameLength(record, chunkFields));
 export type LedgerChunk = z.infer<typeof ledgerChunkSchema>;
 
-const ledgerLogSchema = z
+export const ledgerLogSchema = z
   .object({
     ...entriesShape,
     seq: z.number().int().nonnegative(),
@@ -76,7 +76,7 @@ const ledgerLogSchema = z
   .refine((record) => sameLength(record, [...chunkFields, 'seen', 'enqueued', 'queued']));
 export type LedgerLogRecord = z.infer<typeof ledgerLogSchema>;
 
-const ledgerHeadSchema = z.object({
+export const ledgerHeadSchema = z.object({
   exportId: z.string().min(1),
   generation: z.number().int().nonnegative(),
   chunks: z.number().int().nonnegative(),

@@ -7,7 +7,8 @@ export type Database = IDBPDatabase<ExportDb>;
 /**
  * Opens the database and walks the upgrade ladder. Each `if (oldVersion < N)` step is frozen once
  * released: a later schema adds a step, it never edits one (an installed extension may be on any
- * earlier version).
+ * earlier version). test/unit/storage/upgrade-ladder.test.ts records what each version added and
+ * upgrades a filled database of every older version.
  */
 export function openDatabase(): Promise<Database> {
   return openDB<ExportDb>(DB_NAME, DB_VERSION, {

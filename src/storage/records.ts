@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shareWithSchema } from '../core/share-with.ts';
 
 /**
  * Stored record shapes. Every read goes through these: a record that does not match is an
@@ -7,7 +8,7 @@ import { z } from 'zod';
 export const connectionRecordSchema = z.object({
   id: z.string().min(1),
   displayName: z.string().min(1),
-  shareWith: z.enum(['administrators', 'administrators-and-contributors']),
+  shareWith: shareWithSchema,
   brand: z.object({ id: z.string(), name: z.string() }),
   /** The last four characters of the API key, for the UI; the key itself lives in the vault. */
   keyHint: z.string(),

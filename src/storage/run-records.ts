@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { exportDefinitionSchema } from '../core/export-definition.ts';
+import { problemGroupSchema } from '../core/problem-tally.ts';
 import { runCountersSchema } from '../core/run/run-counters.ts';
 import { runErrorSchema, runPhaseSchema, runStatusSchema } from '../core/run/run-state.ts';
+import { runTriggerSchema } from '../core/run/run-trigger.ts';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
 
@@ -9,9 +11,6 @@ import { parseRecord } from './records.ts';
  * A run as stored in `runs` (DESIGN.md §3 "Run"): its state, counters and checkpoints. Everything
  * the engine needs to continue after the worker stopped is here or in the run-* stores.
  */
-export const runTriggerSchema = z.enum(['manual', 'schedule', 'source-refresh']);
-export type RunTrigger = z.infer<typeof runTriggerSchema>;
-
 /** Keeps the engine of one worker from running a run another worker holds. */
 export const runLeaseSchema = z.object({ owner: z.string().min(1), until: z.number() });
 export type RunLease = z.infer<typeof runLeaseSchema>;
@@ -38,6 +37,12 @@ export const runRecordSchema = z.object({
   /** Why a running run is paused until the user acts (e.g. "sign in again"); null while it works. */
   waiting: runErrorSchema.nullable().default(null),
   counters: runCountersSchema,
+  /**
+   * The rejected rows of runRejected grouped by kind, field and reason with a few examples, kept
+   * as they are written so History can say "contacts not sent" apart from "values left out"
+   * without reading every row. Runs recorded before it have none.
+   */
+  problems: z.array(problemGroupSchema).default([]),
   /** Rows in the segments, when the source tells. */
   total: z.number().int().nonnegative().nullable(),
   /** Reading checkpoint: the segment being read and the source cursor of its next page. */

@@ -1,34 +1,21 @@
 import { z } from 'zod';
+import { rejectedRowSchema } from '../core/run/rejected-row.ts';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
 
-/**
- * Rejected rows of a run (DESIGN.md §3): the row's position in its source, the email as read,
- * the field and why. Kept per run and read back a page at a time.
- */
-export const rejectedRowSchema = z.object({
+/** Rejected rows of a run as stored: kept per run, in order, and read back a page at a time. */
+export const rejectedRowRecordSchema = rejectedRowSchema.extend({
   runId: z.string(),
   seq: z.number().int().nonnegative(),
-  position: z.number(),
-  /** `row`: the contact was not sent. `field`: it was sent without this field's value. */
-  kind: z.enum(['row', 'field']),
-  /** The email as read from the source (normalised when it was valid), or null when blank. */
-  email: z.string().nullable(),
-  /** The source field the reason is about. */
-  field: z.string(),
-  /** A reason code: the mapping's (e.g. `email-invalid`) or `omnisend-rejected`. */
-  reason: z.string(),
-  /** What Omnisend said, for rows it refused. */
-  message: z.string().optional(),
+  /** The HTTP status Omnisend gave a contact it refused in a batch. */
   responseCode: z.number().int().optional(),
-  requestId: z.string().optional(),
 });
-export type RejectedRow = z.infer<typeof rejectedRowSchema>;
+export type RejectedRowRecord = z.infer<typeof rejectedRowRecordSchema>;
 
 export const REJECTED_PAGE_SIZE = 100;
 
 export interface RejectedPage {
-  rows: RejectedRow[];
+  rows: RejectedRowRecord[];
   page: number;
   pageSize: number;
   /** All rejected rows of the run. */
@@ -45,7 +32,7 @@ export async function readRejectedPage(db: Database, runId: string, page: number
   ]);
   await tx.done;
   const rows = values.map((v) =>
-    parseRecord(rejectedRowSchema, 'runRejected', [runId, (v as { seq?: number }).seq ?? -1], v),
+    parseRecord(rejectedRowRecordSchema, 'runRejected', [runId, (v as { seq?: number }).seq ?? -1], v),
   );
   return { rows, page: Math.max(0, Math.floor(page)), pageSize: REJECTED_PAGE_SIZE, total };
 }

@@ -1,45 +1,73 @@
 import type { DBSchema } from 'idb';
+import type { z } from 'zod';
+import type { exportDefinitionSchema } from '../core/export-definition.ts';
+import type { rateBudgetStateSchema } from '../core/rate-budget.ts';
+import type { customerInsightsEnvironmentRecordSchema } from './customer-insights-environments.ts';
+import type { fileRowsRecordSchema, fileSourceRecordSchema } from './file-sources.ts';
+import type { ledgerChunkSchema, ledgerHeadSchema, ledgerLogSchema } from './ledger.ts';
+import type { connectionRecordSchema } from './records.ts';
+import type { runRecordSchema } from './run-records.ts';
+import type { rejectedRowRecordSchema } from './run-rejected.ts';
+import type { scheduleRecordSchema } from './run-schedules.ts';
+import type { batchRecordSchema, outboxChunkSchema, tagChunkSchema } from './run-work.ts';
+import type { passphraseRecordSchema } from './settings.ts';
+import type { sealedSchema } from './vault.ts';
 
 /**
- * The IndexedDB schema, declared once. Records are stored as plain data and validated with zod
- * when read (see records.ts); the types here only describe keys and indexes.
+ * The IndexedDB schema, declared once. Each store's value type is what its zod schema accepts, so
+ * putting a record of the wrong shape fails `tsc`; records are still validated with zod when read
+ * (records.ts), because what is on disk may come from an older version or be damaged.
  */
 export const DB_NAME = 'segment-export';
 export const DB_VERSION = 4;
 
+type Stored<T extends z.ZodType> = z.input<T>;
+
 export interface ExportDb extends DBSchema {
-  connections: { key: string; value: unknown };
-  exports: { key: string; value: unknown; indexes: { byConnection: string } };
+  connections: { key: string; value: Stored<typeof connectionRecordSchema> };
+  exports: {
+    key: string;
+    value: Stored<typeof exportDefinitionSchema>;
+    indexes: { byConnection: string };
+  };
   runs: {
     key: string;
-    value: unknown;
+    value: Stored<typeof runRecordSchema>;
     indexes: { byExport: string; byStatus: string; byExportCreated: [string, number] };
   };
-  settings: { key: string; value: unknown };
-  /** The secret vault: its non-extractable key and the encrypted secrets (vault.ts). */
-  vault: { key: string; value: unknown };
-  /** Segment sources: uploaded files (and, later, Customer Insights environments). */
-  sources: { key: string; value: unknown };
+  /** Settings by name: the administrator passphrase's hash (`adminPassphrase`). */
+  settings: { key: string; value: Stored<typeof passphraseRecordSchema> };
+  /** The secret vault: its non-extractable key (`#key`) and the encrypted secrets (vault.ts). */
+  vault: { key: string; value: CryptoKey | Stored<typeof sealedSchema> };
+  /** Segment sources: uploaded files and Customer Insights environments. */
+  sources: {
+    key: string;
+    value: Stored<typeof fileSourceRecordSchema> | Stored<typeof customerInsightsEnvironmentRecordSchema>;
+  };
   /** An uploaded file's rows, in pages, per upload generation (a replaced file keeps its id). */
-  fileRows: { key: [string, number, number]; value: unknown };
+  fileRows: { key: [string, number, number]; value: Stored<typeof fileRowsRecordSchema> };
   // v3: the export engine (run-*.ts, ledger.ts, budget-state.ts).
   /** Contacts of a run queued for batches, in source order, one batch's worth per record (v4). */
-  runOutbox: { key: [string, number]; value: unknown };
+  runOutbox: { key: [string, number]; value: Stored<typeof outboxChunkSchema> };
   /** Batches a run submitted, until their results are read (then kept as a support log). */
-  runBatches: { key: [string, number]; value: unknown };
+  runBatches: { key: [string, number]; value: Stored<typeof batchRecordSchema> };
   /** Tag additions and removals a run still has to send, by op and tag, many emails per record (v4). */
-  runTags: { key: [string, string, string, number]; value: unknown };
+  runTags: { key: [string, string, string, number]; value: Stored<typeof tagChunkSchema> };
   /** Rejected rows per run, in order. */
-  runRejected: { key: [string, number]; value: unknown };
+  runRejected: { key: [string, number]; value: Stored<typeof rejectedRowRecordSchema> };
   /** The rate budget of each Omnisend brand, so a restarted worker does not burst. */
-  budgets: { key: string; value: unknown };
+  budgets: { key: string; value: Stored<typeof rateBudgetStateSchema> };
   /** Per export: when its schedule was set, the last slot it ran for, the last refresh seen. */
-  schedules: { key: string; value: unknown };
+  schedules: { key: string; value: Stored<typeof scheduleRecordSchema> };
   // v4: the ledger in large records (ledger.ts); it replaces v3's one record per email.
   /** Per export: which generation of ledger chunks is current. */
-  ledgers: { key: string; value: unknown };
+  ledgers: { key: string; value: Stored<typeof ledgerHeadSchema> };
   /** Per export, generation and chunk: the state of up to 2,000 emails. */
-  ledgerChunks: { key: [string, number, number]; value: unknown };
+  ledgerChunks: { key: [string, number, number]; value: Stored<typeof ledgerChunkSchema> };
   /** Per export and seq: what the running run changed, one record per checkpoint. */
-  ledgerLog: { key: [string, number]; value: unknown; indexes: { byKind: [string, string, number] } };
+  ledgerLog: {
+    key: [string, number];
+    value: Stored<typeof ledgerLogSchema>;
+    indexes: { byKind: [string, string, number] };
+  };
 }

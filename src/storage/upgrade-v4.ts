@@ -157,7 +157,9 @@ function moveLedger(
         else remove |= bitOf(builder, tag);
       }
       builder.emails.push(entry.email);
-      builder.fingerprints.push(entry.fingerprint ?? '');
+      // A fingerprint of another form would only be a damaged one: the contact is sent again.
+      const fingerprint = entry.fingerprint ?? '';
+      builder.fingerprints.push(/^[0-9a-f]{16}$/.test(fingerprint) ? fingerprint : '');
       builder.tagBits.push(tags >>> 0);
       builder.pendingAdd.push(add >>> 0);
       builder.pendingRemove.push(remove >>> 0);

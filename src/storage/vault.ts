@@ -13,7 +13,8 @@ const KEY_ID = '#key';
 /** The vault store's key for a secret, for callers that delete it inside a wider transaction. */
 export const vaultRecordKey = (id: string) => `secret:${id}`;
 
-const sealedSchema = z.object({
+/** A secret as stored: the ciphertext and the IV it was made with. */
+export const sealedSchema = z.object({
   iv: z.instanceof(Uint8Array).refine((iv) => iv.byteLength === 12),
   data: z.instanceof(ArrayBuffer),
 });

@@ -10,6 +10,7 @@ const counterLabels: [keyof RunView['counts'], MessageKey][] = [
   ['tagged', 'countTagged'],
   ['untagged', 'countUntagged'],
   ['rejected', 'countRejected'],
+  ['duplicates', 'countDuplicates'],
 ];
 
 export function RunCounts({ run }: { run: RunView }) {

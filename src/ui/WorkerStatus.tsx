@@ -1,3 +1,4 @@
+import { MessageError } from '../messaging/message-error.ts';
 import type { Status } from '../messaging/protocol.ts';
 import { t } from './i18n.ts';
 import type { AsyncState } from './use-async.ts';
@@ -11,7 +12,13 @@ export function WorkerStatus({ status }: { status: AsyncState<Status> }) {
     <section aria-labelledby="status-heading" class="worker-status">
       <h2 id="status-heading">{t('statusHeading')}</h2>
       {status.state === 'loading' && <p>{t('statusLoading')}</p>}
-      {status.state === 'failed' && <p role="alert">{t('statusUnavailable')}</p>}
+      {status.state === 'failed' && (
+        <p role="alert">
+          {status.error instanceof MessageError && status.error.code === 'storage-unavailable'
+            ? t('errorStorageUnavailable')
+            : t('statusUnavailable')}
+        </p>
+      )}
       {status.state === 'ready' && (
         <>
           <p data-testid="status-version">{t('statusVersion', status.value.version)}</p>

@@ -20,6 +20,7 @@ const errorKeys: Record<string, MessageKey> = {
   'too-many-attempts': 'errorTooManyAttempts',
   'not-found': 'errorNotFound',
   internal: 'errorUnexpected',
+  'storage-unavailable': 'errorStorageUnavailable',
   'source-in-use': 'errorSourceInUse',
   'file-empty': 'errorFileEmpty',
   'duplicate-export-name': 'errorDuplicateExportName',

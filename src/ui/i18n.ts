@@ -1,16 +1,11 @@
 import browser from 'webextension-polyfill';
-import type messages from '../../public/_locales/en/messages.json';
+import { type MessageKey, translate } from './translate.ts';
 
-export type MessageKey = keyof typeof messages;
+export type { MessageKey } from './translate.ts';
 
-/**
- * The one way UI code gets a user-visible string. English is the reference locale: a test keeps
- * every key present in every locale and every key used.
- */
+/** The one way UI code gets a user-visible string. */
 export function t(key: MessageKey, ...substitutions: (string | number)[]): string {
-  const text = browser.i18n.getMessage(key, substitutions.map(String));
-  // An empty answer means a key the locale lacks; showing the key makes that visible at once.
-  return text || key;
+  return translate((name, values) => browser.i18n.getMessage(name, values), key, ...substitutions);
 }
 
 /** Marks the page with the language its strings are in, so screen readers pronounce them right. */

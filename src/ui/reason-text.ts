@@ -1,15 +1,19 @@
+import type { CheckReason } from '../core/check/check-result.ts';
 import type { RecordErrorReason } from '../core/file-parsing/parsed-page.ts';
 import type { RejectionReason } from '../core/mapping/field-result.ts';
 import { type MessageKey, t } from './i18n.ts';
 
-const reasonKeys: Record<RejectionReason | RecordErrorReason, MessageKey> = {
+const reasonKeys: Record<RejectionReason | RecordErrorReason | CheckReason, MessageKey> = {
   'email-missing': 'reasonEmailMissing',
   'email-invalid': 'reasonEmailInvalid',
   'email-non-ascii': 'reasonEmailNonAscii',
   'email-too-long': 'reasonEmailTooLong',
+  'email-lookalike': 'reasonEmailLookalike',
+  'email-duplicate': 'reasonEmailDuplicate',
   'country-unknown': 'reasonCountryUnknown',
   'phone-invalid': 'reasonPhoneInvalid',
   'phone-needs-country': 'reasonPhoneNeedsCountry',
+  'phone-extension-dropped': 'reasonPhoneExtensionDropped',
   'birthdate-invalid': 'reasonBirthdateInvalid',
   'birthdate-out-of-range': 'reasonBirthdateOutOfRange',
   'gender-unknown': 'reasonGenderUnknown',
@@ -20,16 +24,21 @@ const reasonKeys: Record<RejectionReason | RecordErrorReason, MessageKey> = {
   'property-value-too-long': 'reasonPropertyValueTooLong',
   'property-value-unsupported': 'reasonPropertyValueUnsupported',
   'text-unsupported': 'reasonTextUnsupported',
+  'text-unreadable': 'reasonTextUnreadable',
   'tag-empty': 'reasonTagEmpty',
   'field-count': 'reasonFieldCount',
   'unterminated-quote': 'reasonUnterminatedQuote',
   'record-too-long': 'reasonRecordTooLong',
   'json-invalid': 'reasonJsonInvalid',
   'json-not-object': 'reasonJsonNotObject',
+  'record-unreadable': 'reasonRecordUnreadable',
 };
 
-/** A rejection or parse reason code in the user's language; unknown codes (e.g. Omnisend's) as they are. */
+// Omnisend's refusal, recorded by the engine; its own words travel with each row.
+const otherReasons: Record<string, MessageKey> = { 'omnisend-rejected': 'reasonOmnisendRejected' };
+
+/** A rejection or parse reason code in the user's language; unknown codes as they are. */
 export function reasonText(reason: string): string {
-  const key = (reasonKeys as Record<string, MessageKey | undefined>)[reason];
+  const key = (reasonKeys as Record<string, MessageKey | undefined>)[reason] ?? otherReasons[reason];
   return key ? t(key) : reason;
 }

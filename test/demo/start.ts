@@ -6,7 +6,7 @@ import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { buildExtension, repoRoot } from '../support/build-extension.ts';
 import { ExtensionBrowser } from '../support/extension-browser.ts';
 import {
-  addCustomerInsightsEnvironment,
+  addDataverseEnvironment,
   addExport,
   connectOmnisend,
   uploadSegment,
@@ -34,15 +34,15 @@ await buildExtension();
 const omnisend = await startOmnisendSandbox();
 const customerInsights = await startCustomerInsightsSandbox();
 say(`Omnisend sandbox on 127.0.0.1:${omnisend.port} (real rate limits), brand “${omnisend.brands[0]?.name}”`);
-say(`Customer Insights sandbox on 127.0.0.1:${customerInsights.port} (web app, Data API, Entra ID)`);
+say(
+  `Customer Insights sandbox on 127.0.0.1:${customerInsights.port} (web app, Dataverse, Data API, Entra ID)`,
+);
 
 const browser = await ExtensionBrowser.launch({
   headless,
   hosts: {
     'api.omnisend.com': omnisend.port,
-    'home.ci.ai.dynamics.com': customerInsights.port,
-    'api.ci.ai.dynamics.com': customerInsights.port,
-    'login.microsoftonline.com': customerInsights.port,
+    ...Object.fromEntries(customerInsights.hosts.map((host) => [host, customerInsights.port])),
   },
 });
 say(`Chromium started ${headless ? 'headless' : 'with a window'} with the extension ${browser.extensionId}`);
@@ -89,11 +89,11 @@ if (!headless) {
 
   await options.getByRole('link', { name: 'History' }).click();
   await options.getByRole('button', { name: 'Details of the run of Loyalty to Omnisend' }).click();
-  await options.getByRole('heading', { name: 'Rejected rows' }).waitFor();
+  await options.getByRole('heading', { name: /Contacts not sent/ }).waitFor();
   const count = async (name: string) => options.locator(`[data-count="${name}"]`).textContent();
   say(
     `History › details: read ${await count('read')}, sent ${await count('sent')}, created ${await count('created')}, ` +
-      `tagged ${await count('tagged')}, rejected ${await count('rejected')} (with reasons, downloadable as CSV)`,
+      `tagged ${await count('tagged')}, not sent ${await count('rejected')} (grouped by reason, downloadable as CSV)`,
   );
   await shoot(options, '05-history');
 
@@ -106,14 +106,16 @@ if (!headless) {
   );
 
   const environment = customerInsights.environments[0]!;
-  await addCustomerInsightsEnvironment(options, {
+  // Headless Chromium cannot show its permission prompt; the grant a user makes is made for them.
+  await browser.grantSiteAccess(customerInsights.orgUrl());
+  await addDataverseEnvironment(options, {
     id: environment.id,
-    subscriptionKey: customerInsights.subscriptionKey,
+    pastedUrl: `${customerInsights.orgUrl()}/main.aspx?pagetype=entitylist`,
     clientId: DEMO_CLIENT_ID,
-    displayName: environment.displayName,
+    host: environment.orgHost,
   });
   say(
-    `Options › Sources: added the Customer Insights environment “${environment.displayName}” and signed in`,
+    `Options › Sources: added “${environment.displayName}” read through Dataverse (${environment.orgHost}), allowed that organisation and signed in`,
   );
   await shoot(options, '06-customer-insights-source');
 

@@ -180,6 +180,7 @@ describe('Connections', () => {
 
     await settings.getByRole('textbox', { name: 'Administrator passphrase' }).fill('correct horse battery');
     await settings.getByRole('button', { name: 'Unlock administrator' }).click();
+    await settings.getByRole('button', { name: 'Lock administrator' }).waitFor();
     await page.reload();
     await page.getByRole('row', { name: /Private brand/ }).waitFor();
   });

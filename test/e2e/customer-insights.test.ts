@@ -8,7 +8,7 @@ import {
 import { segmentMembers } from '../sandbox/customer-insights/profiles.ts';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
-import { addCustomerInsightsEnvironment } from '../support/ui-flows.ts';
+import { addCustomerInsightsEnvironment, addDataverseEnvironment } from '../support/ui-flows.ts';
 import { addConnection, addExport } from './export-flow.ts';
 
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -36,12 +36,11 @@ afterEach(async () => {
   await closeCheckingErrors(current);
 });
 
+/** Every host of the Customer Insights sandbox (web app, Data API, Entra ID, each Dataverse organisation) and Omnisend. */
 async function launch() {
   return ExtensionBrowser.launch({
     hosts: {
-      'home.ci.ai.dynamics.com': ci.port,
-      'api.ci.ai.dynamics.com': ci.port,
-      'login.microsoftonline.com': ci.port,
+      ...Object.fromEntries(ci.hosts.map((host) => [host, ci.port])),
       'api.omnisend.com': omnisend.port,
     },
   });
@@ -76,6 +75,29 @@ async function tabIdOf(browser: ExtensionBrowser, page: Page): Promise<number> {
   });
 }
 
+/** Every member of the segment with a usable email, normalised as Omnisend keeps it. */
+function expectedEmails(name: string): Set<string> {
+  const segment = ci.segments.find((x) => x.name === name)!;
+  const expected = new Set<string>();
+  for (const profile of segmentMembers(segment)) {
+    const email = normalizeEmail(profile.EmailAddress ?? '');
+    if (email.ok) expected.add(email.value);
+  }
+  return expected;
+}
+
+/** A secret is nowhere a page, the extension's storage or its console could show it. */
+async function expectNoSecrets(browser: ExtensionBrowser, pages: Page[], secrets: (string | RegExp)[]) {
+  const texts = [await browser.storageDump(), browser.consoleLines.join('\n')];
+  for (const page of pages) texts.push(await page.content());
+  for (const text of texts) {
+    for (const secret of secrets) {
+      if (typeof secret === 'string') expect(text).not.toContain(secret);
+      else expect(text).not.toMatch(secret);
+    }
+  }
+}
+
 describe('Customer Insights in the browser', () => {
   test('signs in from Sources, shows the segment page in the popup, follows in-app navigation and exports it', async () => {
     browser = await launch();
@@ -98,7 +120,7 @@ describe('Customer Insights in the browser', () => {
     await popup.getByRole('heading', { name: 'Male under 40' }).waitFor();
     await popup.getByText('1,200', { exact: true }).waitFor();
     await appNav.getByRole('link', { name: 'Measures' }).click();
-    await popup.getByText('No segment detected on this page').waitFor();
+    await popup.getByText('No segment of this environment is shown on this page', { exact: false }).waitFor();
     await app.goBack();
     await popup.getByRole('heading', { name: 'Male under 40' }).waitFor();
 
@@ -108,28 +130,12 @@ describe('Customer Insights in the browser', () => {
     await covering.getByText('Male under 40', { exact: true }).waitFor();
     await covering.getByText(/Successful/).waitFor({ timeout: 60_000 });
     // Exactly the segment's members with a usable email, once each, whatever their spelling.
-    const segment = ci.segments.find((x) => x.name === 'Male_under_40')!;
-    const expected = new Set<string>();
-    for (const profile of segmentMembers(segment)) {
-      const email = normalizeEmail(profile.EmailAddress ?? '');
-      if (email.ok) expected.add(email.value);
-    }
     const tagged = omnisend.inspect.contacts().filter((c) => c.tags.includes('Male under 40'));
-    expect(new Set(tagged.map((c) => c.email))).toEqual(expected);
+    expect(new Set(tagged.map((c) => c.email))).toEqual(expectedEmails('Male_under_40'));
     expect(omnisend.inspect.welcomeMessages()).toEqual([]);
 
     // The subscription key and the tokens are nowhere a page, the storage or the console could show them.
-    const dump = await browser.storageDump();
-    for (const text of [
-      dump,
-      await options.content(),
-      await popup.content(),
-      browser.consoleLines.join('\n'),
-    ]) {
-      expect(text).not.toContain(ci.subscriptionKey);
-      expect(text).not.toMatch(ACCESS_TOKEN);
-      expect(text).not.toMatch(REFRESH_TOKEN);
-    }
+    await expectNoSecrets(browser, [options, popup], [ci.subscriptionKey, ACCESS_TOKEN, REFRESH_TOKEN]);
   });
 
   test('offers Sources, pre-filled, for a segment page of an environment that is not set up', async () => {
@@ -143,6 +149,98 @@ describe('Customer Insights in the browser', () => {
     const sources = await opened;
     await sources.getByRole('heading', { name: 'Add Customer Insights environment' }).waitFor();
     expect(await sources.getByLabel('Environment ID').inputValue()).toBe(ci.environments[1]!.id);
+  });
+});
+
+const ORG_HOST = 'contoso.crm4.dynamics.com';
+
+/** Whether the extension holds the organisation's origin, asked from an extension page. */
+async function holdsOrigin(browser: ExtensionBrowser, origin: string): Promise<boolean> {
+  const page = await browser.openOptions('helper');
+  const held = await page.evaluate(
+    (pattern) =>
+      (
+        globalThis as unknown as { chrome: { permissions: { contains(p: object): Promise<boolean> } } }
+      ).chrome.permissions.contains({ origins: [pattern] }),
+    `${origin}/*`,
+  );
+  await page.close();
+  return held;
+}
+
+describe('Customer Insights through Dataverse in the browser', () => {
+  test('adds a Dataverse environment, grants its organisation, signs in and exports a segment from its page', async () => {
+    ci.inspect.clear();
+    browser = await launch();
+    await addConnection(browser, omnisend.apiKey);
+    const options = await browser.openOptions();
+    // Installed without the organisation: only asked for it now, and only for it.
+    expect(await holdsOrigin(browser, ci.orgUrl())).toBe(false);
+    await browser.grantSiteAccess(ci.orgUrl());
+    await addDataverseEnvironment(options, {
+      id: ci.environmentId,
+      pastedUrl: `${ci.orgUrl()}/main.aspx?appid=5e6f7a8b-0000-4000-8000-000000000001&pagetype=entitylist`,
+      clientId: CLIENT_ID,
+      host: ORG_HOST,
+    });
+    expect(await holdsOrigin(browser, ci.orgUrl())).toBe(true);
+    expect(await holdsOrigin(browser, 'https://contoso-test.crm.dynamics.com')).toBe(false);
+    await options.getByText(/Open a segment in Customer Insights, or add one by its output name/).waitFor();
+
+    // A page of the app's other route shape: environment and segment only in query values.
+    const app = await browser.context.newPage();
+    await app.goto(ci.segmentPageUrl('Male_under_40', ci.environmentId, 'detail'));
+    const popup = await browser.openPopup(await tabIdOf(browser, app));
+    await popup.getByRole('heading', { name: 'Male under 40' }).waitFor();
+    await popup.getByText('1,200', { exact: true }).waitFor();
+    await popup.getByText('Not published through Dataverse').waitFor();
+
+    await popup.getByRole('button', { name: 'Export now' }).click();
+    const covering = popup.getByRole('list', { name: 'Exports of this segment' });
+    await covering.getByText(/Successful/).waitFor({ timeout: 60_000 });
+    const tagged = omnisend.inspect.contacts().filter((c) => c.tags.includes('Male under 40'));
+    expect(new Set(tagged.map((c) => c.email))).toEqual(expectedEmails('Male_under_40'));
+    // Read through Dataverse alone: the deprecated Data API was never asked.
+    expect(ci.inspect.requests().some((r) => r.host === 'api.ci.ai.dynamics.com')).toBe(false);
+
+    // Sources lists the segment the page taught it, with its count; the schedule cannot follow refreshes.
+    await options.reload();
+    const known = options.getByRole('table', { name: `Segments of ${ORG_HOST}` });
+    await known.getByRole('row', { name: /Male under 40 Male_under_40 1,200/ }).waitFor();
+    await options.getByRole('link', { name: 'Exports' }).click();
+    await options.getByRole('button', { name: 'Edit Male under 40' }).click();
+    const when = options.getByLabel('When to run');
+    await expect.poll(() => when.locator('option[value="after-refresh"]').isDisabled()).toBe(true);
+
+    await expectNoSecrets(browser, [options, popup], [ACCESS_TOKEN, REFRESH_TOKEN]);
+  });
+
+  test('notices access taken back in chrome://extensions, and goes on once it is given again', async () => {
+    browser = await launch();
+    const options = await browser.openOptions();
+    await browser.grantSiteAccess(ci.orgUrl());
+    await addDataverseEnvironment(options, {
+      id: ci.environmentId,
+      pastedUrl: ci.orgUrl(),
+      clientId: CLIENT_ID,
+      host: ORG_HOST,
+    });
+    await browser.revokeSiteAccess(ci.orgUrl());
+    const allow = options.getByRole('button', { name: `Allow access to ${ORG_HOST}` });
+    await allow.waitFor();
+    expect(await holdsOrigin(browser, ci.orgUrl())).toBe(false);
+
+    const app = await browser.context.newPage();
+    await app.goto(ci.segmentPageUrl('HighValueCustomers'));
+    const popup = await browser.openPopup(await tabIdOf(browser, app));
+    await popup.getByText(`Allow this extension to reach ${ORG_HOST}`, { exact: false }).waitFor();
+
+    // Given back where it was taken: an origin the extension asked for before is active again at once.
+    await browser.grantSiteAccess(ci.orgUrl());
+    await allow.waitFor({ state: 'detached' });
+    expect(await holdsOrigin(browser, ci.orgUrl())).toBe(true);
+    await popup.reload();
+    await popup.getByRole('heading', { name: 'High-value customers' }).waitFor();
   });
 });
 
@@ -170,10 +268,14 @@ describe('the schedule “After each source refresh”', () => {
     const runs = (await browser.readStore('runs')) as { trigger: string }[];
     expect(runs.map((r) => r.trigger)).toEqual(['source-refresh']);
 
-    // No new refresh, no new run.
+    // No new refresh, no new run: the next worker start looks at the segment again (and sets the
+    // next look) without starting one.
+    const nextLook = async () =>
+      ((await browser!.readStore('schedules'))[0] as { nextDueAt: number }).nextDueAt;
+    const lookedAt = await nextLook();
     await browser.stopWorker();
     expect(await browser.message('status')).toMatchObject({ ok: true });
-    await new Promise((r) => setTimeout(r, 1_500));
+    await expect.poll(nextLook, { timeout: 30_000 }).toBeGreaterThan(lookedAt);
     expect(await browser.readStore('runs')).toHaveLength(1);
   });
 });

@@ -22,18 +22,5 @@ export async function addConnection(browser: ExtensionBrowser, apiKey: string) {
   expect(reply).toMatchObject({ ok: true });
 }
 
+export { storedExport } from '../support/stored-records.ts';
 export { addExport, exportStatus as runStatus, uploadSegment } from '../support/ui-flows.ts';
-
-/** An export record as the worker stores one, for tests that set up a state directly. */
-export function storedExport(fields: { name: string; connectionId: string | null }) {
-  return {
-    id: 'e1',
-    ...fields,
-    segments: [{ sourceId: 's', segmentId: 's', displayName: 'VIP', tag: 'VIP' }],
-    mapping: { email: 'Email' },
-    syncMode: 'mirror',
-    schedule: { kind: 'manual' },
-    createdAt: 1,
-    updatedAt: 1,
-  };
-}

@@ -32,6 +32,8 @@ describe('the production build', () => {
       'https://api.ci.ai.dynamics.com/*',
       'https://login.microsoftonline.com/*',
     ]);
+    // Dataverse organisations are asked for one at a time, when the user adds one; none at install.
+    expect(manifest.optional_host_permissions).toEqual(['https://*.dynamics.com/*']);
     expect(manifest.content_scripts.map((c: { matches: string[] }) => c.matches)).toEqual([
       ['https://home.ci.ai.dynamics.com/*'],
     ]);
@@ -158,15 +160,16 @@ describe('the content script', () => {
       const [tab] = await chromeApi.tabs.query({ active: true, currentWindow: true });
       return tab!.id;
     });
-    // Only the environment and how the page names its segment: no address, no title, no profile data.
+    // Only the GUIDs and short strings that could name the segment: no whole address, no profile data.
     await expect
       .poll(async () => browser!.message('tab.context', { tabId }), { timeout: 10_000 })
-      .toEqual({
+      .toMatchObject({
         ok: true,
         data: {
           page: {
-            environmentId: sandbox.environmentId,
-            segmentHint: { routeName: 'Male_under_40', displayName: 'Male under 40' },
+            guids: [sandbox.environmentId],
+            address: ['app', 'segments', 'Male_under_40'],
+            text: expect.arrayContaining(['Male under 40', 'Segments']),
           },
         },
       });

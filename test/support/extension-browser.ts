@@ -306,6 +306,37 @@ export class ExtensionBrowser {
     return result.result.value;
   }
 
+  /**
+   * The user's own grant of an origin, made where Chrome lets users manage an extension's site
+   * access: the extension's page in chrome://extensions, through the `developerPrivate` API that
+   * page uses. Chrome's permission prompt for `permissions.request` is native browser UI that a
+   * headless browser cannot show or answer (the request stays pending, measured on Chromium 156),
+   * so tests grant first; the extension's own `permissions.request` from a click then resolves
+   * true without a prompt, as Chrome does for access the user already gave.
+   */
+  async grantSiteAccess(origin: string): Promise<void> {
+    await this.siteAccess('addHostPermission', origin);
+  }
+
+  /** The user takes an origin's access back in chrome://extensions. */
+  async revokeSiteAccess(origin: string): Promise<void> {
+    await this.siteAccess('removeHostPermission', origin);
+  }
+
+  private async siteAccess(method: 'addHostPermission' | 'removeHostPermission', origin: string) {
+    const page = await this.context.newPage();
+    try {
+      await page.goto(`chrome://extensions/?id=${this.extensionId}`);
+      await page.evaluate(
+        ([name, id, pattern]) =>
+          (globalThis as unknown as DeveloperPrivateGlobal).chrome.developerPrivate[name](id, pattern),
+        [method, this.extensionId, `${origin}/*`] as const,
+      );
+    } finally {
+      await page.close();
+    }
+  }
+
   /** Records every reply the worker sends to `page`, to prove what pages are (not) told. */
   static async recordReplies(page: Page): Promise<() => Promise<string>> {
     await page.evaluate(() => {
@@ -380,6 +411,15 @@ export class ExtensionBrowser {
 
 interface ChromeStorageGlobal {
   storage: Record<'local' | 'sync' | 'session', { get(keys: null): Promise<Record<string, unknown>> }>;
+}
+
+interface DeveloperPrivateGlobal {
+  chrome: {
+    developerPrivate: Record<
+      'addHostPermission' | 'removeHostPermission',
+      (id: string, host: string) => Promise<void>
+    >;
+  };
 }
 
 interface ChromeGlobal {

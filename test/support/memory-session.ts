@@ -1,6 +1,6 @@
 import type { SessionArea } from '../../src/background/session-area.ts';
 
-/** `storage.session` for Node tests: a plain map with the same get/set/remove contract. */
+/** `storage.session` for Node tests: a plain map with the same get/set/remove/clear contract. */
 export function memorySession(): SessionArea & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();
   const pick = (keys: null | undefined | string | string[] | Record<string, unknown>) => {
@@ -16,6 +16,9 @@ export function memorySession(): SessionArea & { data: Map<string, unknown> } {
     },
     remove: async (keys) => {
       for (const key of typeof keys === 'string' ? [keys] : keys) data.delete(key);
+    },
+    clear: async () => {
+      data.clear();
     },
   };
 }

@@ -17,6 +17,14 @@ export const SANDBOX_HOSTS = [
   'localhost',
 ] as const;
 
+/**
+ * The TLS server name to ask for when reaching `host` in a sandbox: the host itself where the
+ * certificate names it, else localhost (a sandboxed Dataverse organisation, whose names vary).
+ */
+export function serverNameFor(host: string): string {
+  return (SANDBOX_HOSTS as readonly string[]).includes(host) ? host : 'localhost';
+}
+
 let cached: Certificate | undefined;
 
 /** A throwaway self-signed certificate for the sandboxes, made once per process with openssl. */

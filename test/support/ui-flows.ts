@@ -71,13 +71,14 @@ export async function waitForExportStatus(page: Page, name: string, status: stri
   }
 }
 
-/** Sources › "Add Customer Insights environment", then "Sign in" through launchWebAuthFlow. */
+/** Sources › "Add Customer Insights environment" read through the Data API, then "Sign in" through launchWebAuthFlow. */
 export async function addCustomerInsightsEnvironment(
   page: Page,
   environment: { id: string; subscriptionKey: string; clientId: string; displayName: string },
 ) {
   await page.getByRole('link', { name: 'Sources' }).click();
   await page.getByRole('button', { name: 'Add Customer Insights environment' }).click();
+  await page.getByRole('radio', { name: 'Through the Customer Insights Data API (deprecated)' }).check();
   await page.getByLabel('Environment ID').fill(environment.id);
   await page.getByLabel('API subscription key').fill(environment.subscriptionKey);
   await page.getByLabel('Tenant').fill('organizations');
@@ -88,4 +89,31 @@ export async function addCustomerInsightsEnvironment(
   await row.getByRole('button', { name: /^Sign in to / }).click();
   const named = page.getByRole('row', { name: new RegExp(environment.displayName.replace(/[()]/g, '\\$&')) });
   await named.getByText('Signed in').waitFor();
+}
+
+/**
+ * Sources › "Add Customer Insights environment" read through Dataverse (the default): the
+ * organisation URL pasted as the address of a Dynamics page, Save (which asks the browser for the
+ * organisation's origin), then "Sign in". The caller grants the origin first (see
+ * `ExtensionBrowser.grantSiteAccess`): a headless browser cannot answer Chrome's prompt.
+ */
+export async function addDataverseEnvironment(
+  page: Page,
+  environment: { id: string; pastedUrl: string; clientId: string; host: string },
+) {
+  await page.getByRole('link', { name: 'Sources' }).click();
+  await page.getByRole('button', { name: 'Add Customer Insights environment' }).click();
+  await page.getByRole('radio', { name: 'Through Dataverse (recommended)' }).waitFor();
+  await page.getByLabel('Environment ID').fill(environment.id);
+  await page.getByLabel('Dataverse organisation URL').fill(environment.pastedUrl);
+  await page
+    .getByText(`Saving asks the browser to let the extension reach https://${environment.host}.`)
+    .waitFor();
+  await page.getByLabel('Tenant').fill('organizations');
+  await page.getByLabel('Application (client) ID').fill(environment.clientId);
+  await page.getByRole('button', { name: 'Save' }).click();
+  const row = page.getByRole('row', { name: new RegExp(environment.host.replace(/\./g, '\\.')) });
+  await row.getByText('Not signed in').waitFor();
+  await row.getByRole('button', { name: `Sign in to ${environment.host}` }).click();
+  await row.getByText('Signed in', { exact: true }).waitFor();
 }

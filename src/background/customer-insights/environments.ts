@@ -3,41 +3,47 @@ import {
   type AccessTokens,
   CustomerInsightsSource,
   DataApiClient,
+  DataverseClient,
+  DataverseSource,
+  dataverseScope,
   type EntraConfig,
   SignInRequiredError,
   signIn,
   TokenProvider,
 } from '../../sources/customer-insights/index.ts';
-import type { SegmentSource } from '../../sources/segment-source.ts';
+import type { SegmentInfo, SegmentSource } from '../../sources/segment-source.ts';
 import {
-  type CiEnvironmentRecord,
-  getCiEnvironment,
-  listCiEnvironments,
-  updateCiEnvironment,
-} from '../../storage/ci-environments.ts';
+  type CustomerInsightsEnvironmentRecord,
+  getCustomerInsightsEnvironment,
+  type KnownSegment,
+  listCustomerInsightsEnvironments,
+  updateCustomerInsightsEnvironment,
+} from '../../storage/customer-insights-environments.ts';
 import type { Database } from '../../storage/open-database.ts';
-import type { CiSecrets } from './token-store.ts';
+import type { CustomerInsightsSecrets } from './secrets.ts';
 
-export interface CiPlatform {
-  ready: Promise<Database>;
-  secrets: CiSecrets;
+export interface CustomerInsightsPlatform {
+  db: Database;
+  secrets: CustomerInsightsSecrets;
   fetch: typeof fetch;
   clock: Clock;
   /** `identity.getRedirectURL()`: the redirect URI the app registration lists. */
   redirectUrl: () => string;
+  /** Whether the browser lets the extension reach an origin (`permissions.contains`). */
+  originAllowed: (origin: string) => Promise<boolean>;
   /** Test seams; production uses Microsoft's hosts. */
   authority?: string;
   dataApiUrl?: string;
 }
 
-interface Entry {
+type Entry = {
   /** The record's `updatedAt` the entry was built for; a saved change builds a new one. */
   version: number;
   provider: TokenProvider;
-  tokens: AccessTokens;
-  source: CustomerInsightsSource;
-  client: DataApiClient;
-}
+} & (
+  | { route: 'data-api'; source: CustomerInsightsSource; client: DataApiClient }
+  | { route: 'dataverse'; source: DataverseSource }
+);
 
 /**
  * The Customer Insights environments as segment sources. One TokenProvider per environment lives
@@ -47,10 +53,10 @@ interface Entry {
  * where Sources and the popup can see it.
  */
 export class CustomerInsightsEnvironments {
-  readonly #platform: CiPlatform;
+  readonly #platform: CustomerInsightsPlatform;
   readonly #entries = new Map<string, Entry>();
 
-  constructor(platform: CiPlatform) {
+  constructor(platform: CustomerInsightsPlatform) {
     this.#platform = platform;
   }
 
@@ -58,12 +64,14 @@ export class CustomerInsightsEnvironments {
     return this.#platform.redirectUrl();
   }
 
-  entraConfig(record: CiEnvironmentRecord): EntraConfig {
+  /** A sign-in per environment, for its one resource: the Data API, or its Dataverse organisation. */
+  entraConfig(record: CustomerInsightsEnvironmentRecord): EntraConfig {
     return {
       tenant: record.tenant,
       clientId: record.clientId,
       redirectUri: this.#platform.redirectUrl(),
       ...(this.#platform.authority ? { authority: this.#platform.authority } : {}),
+      ...(record.route === 'dataverse' && record.orgUrl ? { scope: dataverseScope(record.orgUrl) } : {}),
     };
   }
 
@@ -77,13 +85,24 @@ export class CustomerInsightsEnvironments {
   }
 
   async sourceFor(id: string): Promise<SegmentSource | undefined> {
-    const record = await getCiEnvironment(await this.#platform.ready, id);
+    const record = await getCustomerInsightsEnvironment(this.#platform.db, id);
     return record && (await this.#entry(record)).source;
+  }
+
+  /** The Dataverse source of an environment read through Dataverse, for counting and checking. */
+  async dataverseFor(record: CustomerInsightsEnvironmentRecord): Promise<DataverseSource | undefined> {
+    const entry = await this.#entry(record);
+    return entry.route === 'dataverse' ? entry.source : undefined;
+  }
+
+  /** Whether the browser lets the extension reach the environment's organisation (true for the Data API). */
+  async reachable(record: CustomerInsightsEnvironmentRecord): Promise<boolean> {
+    return record.route !== 'dataverse' || !record.orgUrl || this.#platform.originAllowed(record.orgUrl);
   }
 
   /** Every environment, with a source whose listing never fails (see `listingOnly`). */
   async listed(): Promise<{ sourceId: string; source: SegmentSource }[]> {
-    const records = await listCiEnvironments(await this.#platform.ready);
+    const records = await listCustomerInsightsEnvironments(this.#platform.db);
     const listed = [];
     for (const record of records) {
       if (record.signedInAt === null || record.signInRequired) continue;
@@ -93,43 +112,74 @@ export class CustomerInsightsEnvironments {
   }
 
   /** The interactive sign-in: a new refresh token in the vault, the access token in memory. */
-  async signIn(record: CiEnvironmentRecord, launch: (url: string) => Promise<string>): Promise<void> {
+  async signIn(
+    record: CustomerInsightsEnvironmentRecord,
+    launch: (url: string) => Promise<string>,
+  ): Promise<void> {
     const { fetch, clock } = this.#platform;
     const tokens = await signIn(this.entraConfig(record), { fetch, clock, launch, prompt: 'select_account' });
     this.forget(record.id);
     await (await this.#entry(record)).provider.accept(tokens);
   }
 
-  /** The environment's name as `GET /v1/instances` gives it, or null when it is not listed there. */
-  async instanceName(record: CiEnvironmentRecord): Promise<string | null> {
-    const instances = await (await this.#entry(record)).client.listInstances();
+  /**
+   * The environment's name as `GET /v1/instances` gives it, or null when it is not listed there.
+   * Dataverse has no such list of Customer Insights environments: null.
+   */
+  async instanceName(record: CustomerInsightsEnvironmentRecord): Promise<string | null> {
+    const entry = await this.#entry(record);
+    if (entry.route !== 'data-api') return null;
+    const instances = await entry.client.listInstances();
     return instances.find((i) => i.instanceId.toLowerCase() === record.environmentId)?.name ?? null;
   }
 
-  async #entry(record: CiEnvironmentRecord): Promise<Entry> {
+  async #entry(record: CustomerInsightsEnvironmentRecord): Promise<Entry> {
     const held = this.#entries.get(record.id);
     if (held?.version === record.updatedAt) return held;
-    const { secrets, fetch, clock, dataApiUrl } = this.#platform;
-    const [subscriptionKey, refreshToken] = await Promise.all([
-      secrets.subscriptionKey(record.id),
-      secrets.refreshToken(record.id),
-    ]);
+    const { secrets, fetch, clock, dataApiUrl, db, originAllowed } = this.#platform;
     const provider = new TokenProvider({
       entra: this.entraConfig(record),
       fetch,
       clock,
-      refreshToken,
+      refreshToken: await secrets.refreshToken(record.id),
       saveRefreshToken: (token) => secrets.saveRefreshToken(record.id, token),
     });
     const tokens = this.#flagging(record.id, provider);
-    const options = { subscriptionKey, tokens, fetch, clock, ...(dataApiUrl ? { baseUrl: dataApiUrl } : {}) };
-    const entry: Entry = {
-      version: record.updatedAt,
-      provider,
-      tokens,
-      source: new CustomerInsightsSource({ ...options, instanceId: record.environmentId }),
-      client: new DataApiClient(options),
-    };
+    let entry: Entry;
+    if (record.route === 'dataverse' && record.orgUrl) {
+      const orgUrl = record.orgUrl;
+      const client = new DataverseClient({
+        orgUrl,
+        tokens,
+        fetch,
+        clock,
+        originAllowed: () => originAllowed(orgUrl),
+      });
+      const knownSegments = async () =>
+        ((await getCustomerInsightsEnvironment(db, record.id))?.segments ?? []).map(segmentInfo);
+      entry = {
+        version: record.updatedAt,
+        provider,
+        route: 'dataverse',
+        source: new DataverseSource({ client, knownSegments }),
+      };
+    } else {
+      const subscriptionKey = await secrets.subscriptionKey(record.id);
+      const options = {
+        subscriptionKey,
+        tokens,
+        fetch,
+        clock,
+        ...(dataApiUrl ? { baseUrl: dataApiUrl } : {}),
+      };
+      entry = {
+        version: record.updatedAt,
+        provider,
+        route: 'data-api',
+        source: new CustomerInsightsSource({ ...options, instanceId: record.environmentId }),
+        client: new DataApiClient(options),
+      };
+    }
     this.#entries.set(record.id, entry);
     return entry;
   }
@@ -141,7 +191,7 @@ export class CustomerInsightsEnvironments {
         return await work;
       } catch (error) {
         if (error instanceof SignInRequiredError) {
-          await updateCiEnvironment(await this.#platform.ready, id, (r) =>
+          await updateCustomerInsightsEnvironment(this.#platform.db, id, (r) =>
             r.signInRequired || r.signedInAt === null ? r : { ...r, signInRequired: true },
           );
         }
@@ -153,6 +203,20 @@ export class CustomerInsightsEnvironments {
       renew: (rejected, signal) => flag(provider.renew(rejected, signal)),
     };
   }
+}
+
+/**
+ * A known segment as a source lists it. Dataverse publishes no refresh time, so none is claimed –
+ * which also keeps "After each source refresh" from being offered for it – and a count that stopped
+ * early is no member count.
+ */
+function segmentInfo(segment: KnownSegment): SegmentInfo {
+  return {
+    id: segment.id,
+    displayName: segment.displayName,
+    memberCount: segment.countComplete ? segment.memberCount : null,
+    lastRefreshedAt: null,
+  };
 }
 
 /**

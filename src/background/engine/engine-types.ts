@@ -1,6 +1,4 @@
-import type { RunCounters } from '../../core/run/run-counters.ts';
-import type { RunError, RunPhase, RunStatus } from '../../core/run/run-state.ts';
-import type { RunTrigger } from '../../storage/run-records.ts';
+import type { RunView } from '../../messaging/protocol.ts';
 
 /** The watchdog: wakes a stopped worker so it resumes unfinished runs. Call `resume()` on it. */
 export const WATCHDOG_ALARM = 'export-engine-watchdog';
@@ -13,37 +11,11 @@ export interface EngineAlarms {
   clear(name: string): void | Promise<void>;
 }
 
-/** A run as the UI shows it: History rows, the popup's progress bar, the badge. */
-export interface RunProgress {
-  runId: string;
-  exportId: string;
-  exportName: string;
-  trigger: RunTrigger;
-  fullResync: boolean;
-  status: RunStatus;
-  phase: RunPhase | null;
-  counters: RunCounters;
-  /** Rows in the segments when the source tells; null otherwise. */
-  total: number | null;
-  /** 0–100 when the total is known, for the badge. */
-  percent: number | null;
-  /** Milliseconds left, from the rate limits; null when unknown or finished. */
-  etaMs: number | null;
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  error: RunError | null;
-  /** Why a running run waits for the user (e.g. to sign in again); null while it works. */
-  waiting: RunError | null;
-  /** For Omnisend support: the newest batch ids and request ids of this run. */
-  support: { batchIds: string[]; requestIds: string[] };
-}
-
 export type EngineEvent =
   /** A run started, advanced, or made progress (about once a second while it works). */
-  | { type: 'run-progress'; run: RunProgress }
+  | { type: 'run-progress'; run: RunView }
   /** A run ended: succeeded, failed or canceled. For the notification at the end. */
-  | { type: 'run-finished'; run: RunProgress };
+  | { type: 'run-finished'; run: RunView };
 
 export interface EngineTiming {
   /** A run's lease; a worker that stopped holds its runs at most this long. */

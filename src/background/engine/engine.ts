@@ -4,7 +4,9 @@ import { fingerprintValue } from '../../core/fingerprint.ts';
 import { DEFAULT_SAFETY_MARGIN, effectiveLimit } from '../../core/rate-budget.ts';
 import { emptyCounters } from '../../core/run/run-counters.ts';
 import { initialRunState, isTerminal } from '../../core/run/run-state.ts';
+import type { RunTrigger } from '../../core/run/run-trigger.ts';
 import type { UtcOffsetAt } from '../../core/schedule.ts';
+import type { RunView } from '../../messaging/protocol.ts';
 import type { SegmentSource } from '../../sources/segment-source.ts';
 import { getExport } from '../../storage/exports.ts';
 import { deleteLedgerForExports } from '../../storage/ledger.ts';
@@ -16,7 +18,6 @@ import {
   listUnfinishedRuns,
   parseRunRecord,
   type RunRecord,
-  type RunTrigger,
 } from '../../storage/run-records.ts';
 import { type RejectedPage, readRejectedPage } from '../../storage/run-rejected.ts';
 import { getScheduleRecord } from '../../storage/run-schedules.ts';
@@ -26,7 +27,6 @@ import {
   type EngineAlarms,
   type EngineEvent,
   type EngineTiming,
-  type RunProgress,
   WATCHDOG_ALARM,
 } from './engine-types.ts';
 import type { OmnisendAccess } from './omnisend-access.ts';
@@ -74,11 +74,11 @@ export interface Engine {
   cancel(runId: string): Promise<boolean>;
   /** Continues every unfinished run: call at every worker start and on the watchdog alarm. */
   resume(): Promise<void>;
-  progress(runId: string): Promise<RunProgress | null>;
+  progress(runId: string): Promise<RunView | null>;
   /** Queued and running runs. */
-  activeRuns(): Promise<RunProgress[]>;
+  activeRuns(): Promise<RunView[]>;
   /** Runs, newest first; of one export when given. */
-  listRuns(exportId?: string): Promise<RunProgress[]>;
+  listRuns(exportId?: string): Promise<RunView[]>;
   /** Page `page` (from 0, 100 rows each) of a run's rejected rows. */
   rejectedRows(runId: string, page: number): Promise<RejectedPage>;
   /** On the schedule alarm (and at worker start): starts due runs, arms the next alarm. */
@@ -86,7 +86,7 @@ export interface Engine {
   /** For the export list (RunFacts in export-handlers.ts). */
   lastRun(
     exportId: string,
-  ): Promise<{ id: string; status: RunProgress['status']; finishedAt: number | null } | null>;
+  ): Promise<{ id: string; status: RunView['status']; finishedAt: number | null } | null>;
   nextRunAt(exportId: string): Promise<number | null>;
   /** After an export was saved or removed: schedules follow; a removed export's runs are canceled and its ledger deleted. */
   exportChanged(exportId: string, removed: boolean): Promise<void>;
@@ -448,6 +448,7 @@ function newRun(
     ...initialRunState,
     waiting: null,
     counters: emptyCounters(),
+    problems: [],
     total: null,
     read: { segment: 0, cursor: null, done: false },
     untagScan: { chunk: 0, done: false },

@@ -1,15 +1,18 @@
 import { estimateRemainingMs } from '../../core/run/eta.ts';
 import { isTerminal } from '../../core/run/run-state.ts';
+import type { RunView } from '../../messaging/protocol.ts';
 import { MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
-import type { RunProgress } from './engine-types.ts';
 
-/** A stored run as the UI shows it, with an ETA from the brand's rate limits. */
+/**
+ * A stored run as every page and the badge show it (the protocol's RunView), with an ETA from the
+ * brand's rate limits.
+ */
 export function progressOf(
   run: RunRecord,
   ratePerMinute: { default: number; tags: number },
   now: number,
-): RunProgress {
+): RunView {
   const { counters } = run;
   const settledContacts = counters.created + counters.updated;
   const queuedTagEmails = run.tagQueue.reduce((sum, g) => sum + g.count, 0);
@@ -30,21 +33,21 @@ export function progressOf(
         });
   // Time, not rows: reading runs far ahead of tagging, which sets the pace.
   const elapsed = run.startedAt === null ? 0 : Math.max(0, now - run.startedAt);
+  // Unknown (no ETA yet) shows as 0 on the progress bar and the badge.
   const percent =
     run.status === 'succeeded'
       ? 100
       : etaMs === null
-        ? null
+        ? 0
         : Math.min(99, Math.floor((100 * elapsed) / Math.max(1, elapsed + etaMs)));
   return {
-    runId: run.id,
+    id: run.id,
     exportId: run.exportId,
     exportName: run.definition.name,
     trigger: run.trigger,
-    fullResync: run.fullResync,
     status: run.status,
     phase: run.phase,
-    counters: { ...counters },
+    counts: { ...counters },
     total: run.total,
     percent,
     etaMs,
@@ -53,6 +56,7 @@ export function progressOf(
     finishedAt: run.finishedAt,
     error: run.error,
     waiting: run.waiting,
-    support: { batchIds: [...run.support.batchIds], requestIds: [...run.support.requestIds] },
+    batchIds: [...run.support.batchIds],
+    requestIds: [...run.support.requestIds],
   };
 }

@@ -1,11 +1,12 @@
 import { canonicalJson, fingerprintContactJson, utf8Length } from '../../core/fingerprint.ts';
 import { type MapResult, mapProfile } from '../../core/mapping/map-profile.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
+import { ProblemTally } from '../../core/problem-tally.ts';
 import { type BatchLimits, packBatches, packedBytes, planBatch } from '../../core/run/batch-plan.ts';
 import type { SourceRow } from '../../sources/segment-source.ts';
 import type { LoadedLedger } from '../../storage/ledger.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
-import type { RejectedRow } from '../../storage/run-rejected.ts';
+import type { RejectedRowRecord } from '../../storage/run-rejected.ts';
 import { type OutboxChunk, type OutboxItem, parseOutboxChunk } from '../../storage/run-work.ts';
 import { LedgerChanges } from './ledger-changes.ts';
 import type { RunTx } from './run-transaction.ts';
@@ -74,9 +75,13 @@ export async function applyPage(
   const { index } = changes;
   const bit = changes.bit(context.tag);
   const queued: { item: OutboxItem; bytes: number }[] = [];
-  const rejected: RejectedRow[] = [];
-  const reject = (row: SourceRow, fields: Omit<RejectedRow, 'runId' | 'seq' | 'position'>) =>
+  const rejected: RejectedRowRecord[] = [];
+  const problems = ProblemTally.from(run.problems);
+  const reject = (row: SourceRow, fields: Omit<RejectedRowRecord, 'runId' | 'seq' | 'position'>) => {
     rejected.push({ runId: run.id, seq: run.seq.rejected++, position: row.position, ...fields });
+    const { kind, field, reason, email, value } = fields;
+    problems.add({ kind, field, reason }, { position: row.position, email, ...(value ? { value } : {}) });
+  };
 
   for (const entry of mapped) {
     const { row } = entry;
@@ -84,11 +89,13 @@ export async function applyPage(
     if (!entry.ok) {
       run.counters.rejected++;
       const raw = row.values[context.mapping.email];
+      const { field, reason, value } = entry.rejection;
       reject(row, {
         kind: 'row',
         email: typeof raw === 'string' && raw.trim() !== '' ? raw.trim().slice(0, 320) : null,
-        field: entry.rejection.field,
-        reason: entry.rejection.reason,
+        field,
+        reason,
+        ...(value ? { value } : {}),
       });
       continue;
     }
@@ -99,8 +106,8 @@ export async function applyPage(
       continue;
     }
     index.markSeen(id, bit);
-    for (const note of entry.result.notes) {
-      reject(row, { kind: 'field', email, field: note.field, reason: note.reason });
+    for (const { field, reason, value } of entry.result.notes) {
+      reject(row, { kind: 'field', email, field, reason, ...(value ? { value } : {}) });
     }
     if (!run.fullResync && index.hasFingerprint(id, fingerprint)) {
       run.counters.unchanged++;
@@ -125,6 +132,7 @@ export async function applyPage(
     }
   }
 
+  run.problems = problems.groups();
   const rejectedStore = tx.objectStore('runRejected');
   const [written] = await Promise.all([
     queue(tx, run, queued, context.limits),

@@ -1,11 +1,13 @@
 import type { Clock } from '../../core/clock.ts';
 import { utf8Length } from '../../core/fingerprint.ts';
+import { mappedFields } from '../../core/mapping/mapping.ts';
 import { type BatchLimits, packedBytes } from '../../core/run/batch-plan.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
+import type { BatchOutcome } from '../../omnisend/batch-outcome.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
-import { InvalidRequestError, NotFoundError, OmnisendError } from '../../omnisend/errors.ts';
-import { type Batch, type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
+import { InvalidRequestError, OmnisendError } from '../../omnisend/errors.ts';
+import { type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
 import { type MemberPage, needsUser, type SegmentSource } from '../../sources/segment-source.ts';
 import {
   commitCompaction,
@@ -246,7 +248,7 @@ export class RunDriver {
     signal: AbortSignal,
   ): Promise<MemberPage> {
     const source = await this.#source(sourceId, run);
-    const fields = mappedFields(run);
+    const fields = mappedFields(run.definition.mapping);
     for (let attempt = 1; ; attempt++) {
       try {
         return await source.readMembers(segmentId, cursor, { fields, signal });
@@ -384,7 +386,7 @@ export class RunDriver {
    */
   async #settleLane(signal: AbortSignal): Promise<void> {
     const { clock, timing } = this.#deps;
-    const polls = new Map<number, Promise<Batch>>();
+    const polls = new Map<number, Promise<BatchOutcome>>();
     for (;;) {
       signal.throwIfAborted();
       const run = await this.#load();
@@ -453,32 +455,15 @@ export class RunDriver {
     return parseBatchRecord(value);
   }
 
-  /** A batch's status and items; a batch Omnisend no longer knows counts as stopped. */
-  async #fetchResult(batch: BatchRecord, signal: AbortSignal): Promise<Batch> {
-    try {
-      return await this.#omnisend(
-        () => this.#deps.access.api.getBatchItems(batch.batchId, { signal }),
-        signal,
-      );
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      // Omnisend no longer knows the batch: its contacts count as refused and go again next run.
-      return {
-        batchID: batch.batchId,
-        status: 'stopped',
-        totalCount: batch.items.length,
-        finishedCount: 0,
-        errorsCount: 0,
-        errors: [],
-        responses: [],
-      };
-    }
+  /** A batch's outcome: settled, or still being worked on. */
+  #fetchResult(batch: BatchRecord, signal: AbortSignal): Promise<BatchOutcome> {
+    return this.#omnisend(() => this.#deps.access.api.getBatchOutcome(batch.batchId, { signal }), signal);
   }
 
-  /** The oldest unsettled batch's poll: its items when finished, else a later poll. */
-  async #settle(batch: BatchRecord, result: Batch): Promise<void> {
+  /** The oldest unsettled batch's poll: its outcomes once settled, else a later poll. */
+  async #settle(batch: BatchRecord, result: BatchOutcome): Promise<void> {
     const now = this.#deps.clock.now();
-    if (result.status === 'pending' || result.status === 'inProgress') {
+    if (!result.settled) {
       const later = { ...batch, polls: batch.polls + 1, nextPollAt: now + this.#deps.timing.pollIntervalMs };
       await this.#tx(['runBatches'], async (tx) => {
         await tx.objectStore('runBatches').put(later);
@@ -489,7 +474,14 @@ export class RunDriver {
     await this.#tx(['ledgerLog', 'runTags', 'runRejected', 'runBatches'], async (tx, run) => {
       if (run.seq.settled !== batch.seq) return;
       const tags = run.definition.segments.map((s) => s.tag);
-      await applyBatchResult(tx, run, this.#ledgerNow, { ...batch, polls: batch.polls + 1 }, result, tags);
+      await applyBatchResult(
+        tx,
+        run,
+        this.#ledgerNow,
+        { ...batch, polls: batch.polls + 1 },
+        result.outcomeOf,
+        tags,
+      );
       if (run.read.done && run.seq.outboxHead === run.seq.outbox && run.seq.settled === run.seq.batch) {
         advanceTo(run, 'tag');
       }
@@ -690,14 +682,6 @@ function advanceTo(run: RunRecord, phase: NonNullable<RunRecord['phase']>): void
     { type: 'advance', to: phase },
   );
   if (result.ok) run.phase = result.state.phase;
-}
-
-function mappedFields(run: RunRecord): string[] {
-  const { customProperties, consent, ...single } = run.definition.mapping;
-  const fields = Object.values(single).filter((f): f is string => typeof f === 'string');
-  for (const property of customProperties ?? []) fields.push(property.field);
-  if (consent) fields.push(consent.field, ...(consent.changedAtField ? [consent.changedAtField] : []));
-  return [...new Set(fields)];
 }
 
 /** Takes the first `count` contacts of the outbox's first chunk (all of them, normally). */

@@ -1,9 +1,9 @@
 import { canonicalJson } from '../../core/fingerprint.ts';
+import type { RunTrigger } from '../../core/run/run-trigger.ts';
 import { decideDue, type UtcOffsetAt } from '../../core/schedule.ts';
 import type { SegmentSource } from '../../sources/segment-source.ts';
 import { listExports } from '../../storage/exports.ts';
 import type { Database } from '../../storage/open-database.ts';
-import type { RunTrigger } from '../../storage/run-records.ts';
 import {
   deleteScheduleRecord,
   getScheduleRecord,

@@ -23,8 +23,19 @@ export function delimitedParser(options: DelimitedOptions, sink: RecordSink): Te
   let fields: string[] | undefined;
   // Inside an over-long line whose end has not arrived yet.
   let skipping = false;
+  let separatorChecked = false;
 
   function process(atEnd: boolean): void {
+    if (!separatorChecked) {
+      const separator = separatorLine(buffer, atEnd);
+      if (separator === 'more') return;
+      separatorChecked = true;
+      if (separator !== undefined) {
+        delimiter = separator.delimiter;
+        buffer = buffer.slice(separator.end);
+        line++;
+      }
+    }
     if (skipping) {
       const skipped = skipLine(buffer, 0);
       buffer = buffer.slice(skipped.end);
@@ -81,6 +92,22 @@ export function delimitedParser(options: DelimitedOptions, sink: RecordSink): Te
       if (fields === undefined) throw new FileParseError('header-missing');
     },
   };
+}
+
+/**
+ * Excel's `sep=;` first line, which names the delimiter and is not the header. 'more' while the
+ * first line may still turn out to be one.
+ */
+function separatorLine(
+  text: string,
+  atEnd: boolean,
+): { delimiter: number; end: number } | undefined | 'more' {
+  const match = /^"?sep=([^\r\n])"?(\r\n|\r|\n|$)/i.exec(text);
+  if (match === null)
+    return !atEnd && text.length < 8 && /^"?(s(e(p(=)?)?)?)?$/i.test(text) ? 'more' : undefined;
+  const [whole, delimiter = '', lineBreak] = match;
+  if (!atEnd && (lineBreak === '' || (lineBreak === '\r' && whole.length === text.length))) return 'more';
+  return { delimiter: delimiter.charCodeAt(0), end: whole.length };
 }
 
 /** The first line with content, once it is complete. */

@@ -9,3 +9,4 @@ export {
   type RecordErrorReason,
 } from './parsed-page.ts';
 export type { ByteSource } from './text-chunks.ts';
+export { detectEncoding, type TextEncoding, textEncodings } from './text-encoding.ts';

@@ -1,14 +1,21 @@
+import { isUnreadableText } from '../unreadable-text.ts';
 import { delimitedParser } from './delimited-parser.ts';
 import { type Delimiter, detectFormat, type FileFormat } from './detect-format.ts';
 import { jsonLinesParser } from './json-lines-parser.ts';
 import type { ParsedPage, RecordSink, TextParser } from './parsed-page.ts';
 import { type ByteSource, textChunks } from './text-chunks.ts';
+import type { TextEncoding } from './text-encoding.ts';
 
 export interface ParseFileOptions {
   /** Used to tell the format (.csv, .tsv, .jsonl, …) when `format` is not given. */
   fileName?: string;
   format?: FileFormat;
-  /** For CSV; detected from the header line when not given. TSV is always tab. */
+  /** The file's text encoding; default UTF-8. detectEncoding tells it. */
+  encoding?: TextEncoding;
+  /**
+   * For CSV; detected from the header line when not given. TSV is always tab. Excel's `sep=` first
+   * line wins over both.
+   */
   delimiter?: Delimiter;
   /** Rows plus errors per page; default 1000. */
   pageSize?: number;
@@ -22,7 +29,8 @@ const sniffLength = 4096;
 /**
  * The rows of a CSV, TSV or JSON lines file, page by page, read from a byte stream without ever
  * holding the whole file. Each page holds at most `pageSize` rows and errors together; a broken
- * record is an error in its page, not the end of the file. A file that cannot be read at all
+ * record is an error in its page, not the end of the file. Rows holding text the encoding could
+ * not decode are listed by line. A file that cannot be read at all
  * (no header, a JSON array) throws a FileParseError.
  */
 export async function* parseFile(
@@ -39,6 +47,7 @@ export async function* parseFile(
     },
     row(line, values) {
       page.rows.push({ line, values });
+      if (Object.values(values).some(isUnreadableText)) page.unreadableLines.push(line);
       if (page.rows.length + page.errors.length >= pageSize) flush();
     },
     error(line, reason) {
@@ -53,7 +62,7 @@ export async function* parseFile(
 
   let parser: TextParser | undefined;
   let head = '';
-  for await (const text of textChunks(source)) {
+  for await (const text of textChunks(source, options.encoding)) {
     if (parser !== undefined) {
       parser.push(text);
     } else {
@@ -89,5 +98,5 @@ function createParser(
 }
 
 function emptyPage(fields: readonly string[]): ParsedPage {
-  return { fields, rows: [], errors: [] };
+  return { fields, rows: [], errors: [], unreadableLines: [] };
 }

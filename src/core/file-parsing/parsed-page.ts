@@ -22,6 +22,8 @@ export interface ParsedPage {
   fields: readonly string[];
   rows: ParsedRow[];
   errors: RecordError[];
+  /** Lines of this page's rows with a value holding U+FFFD or NUL: the encoding is likely wrong. */
+  unreadableLines: number[];
 }
 
 /** What a parser reports, record by record, in file order. */

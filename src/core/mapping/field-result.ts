@@ -7,9 +7,11 @@ export type RejectionReason =
   | 'email-invalid'
   | 'email-non-ascii'
   | 'email-too-long'
+  | 'email-lookalike'
   | 'country-unknown'
   | 'phone-invalid'
   | 'phone-needs-country'
+  | 'phone-extension-dropped'
   | 'birthdate-invalid'
   | 'birthdate-out-of-range'
   | 'gender-unknown'
@@ -20,6 +22,7 @@ export type RejectionReason =
   | 'property-value-too-long'
   | 'property-value-unsupported'
   | 'text-unsupported'
+  | 'text-unreadable'
   | 'tag-empty';
 
 export type FieldResult<T> = { ok: true; value: T } | { ok: false; reason: RejectionReason };

@@ -1,12 +1,14 @@
+import { isUnreadableText } from '../unreadable-text.ts';
 import { isBlank, textOf } from './blank.ts';
 import type { DateOrder } from './calendar-date.ts';
 import type { RejectionReason } from './field-result.ts';
+import { mailboxLookalike } from './mailbox-lookalike.ts';
 import type { EmailIdentifier, MappedContact } from './mapped-contact.ts';
 import { type Mapping, textAttributes } from './mapping.ts';
 import { defaultDateOrder, normalizeBirthdate } from './normalize-birthdate.ts';
 import { normalizeConsent, normalizeTimestamp } from './normalize-consent.ts';
-import { normalizeCountry } from './normalize-country.ts';
-import { normalizeEmail } from './normalize-email.ts';
+import { isCountryPlaceholder, normalizeCountry } from './normalize-country.ts';
+import { normalizeEmail, unicodeDomainOf } from './normalize-email.ts';
 import { normalizeGender } from './normalize-gender.ts';
 import { normalizePhone } from './normalize-phone.ts';
 import { normalizePropertyValue, type PropertyValue } from './normalize-property.ts';
@@ -15,11 +17,9 @@ export interface MapOptions {
   /**
    * How to read ambiguous dates like 03/04/1990. One order for the whole export, because it is a
    * property of the system that wrote the data, not of each person's country. Default: from
-   * `defaultCountry` (month first for the US and a few others), otherwise day first.
+   * the mapping's `defaultCountry` (month first for the US and a few others), otherwise day first.
    */
   dateOrder?: DateOrder;
-  /** ISO alpha-2 country for national phone numbers when the row has no (known) country. */
-  defaultCountry?: string;
   /** `YYYY-MM-DD`, the latest possible birthdate; default today in UTC. */
   today?: string;
 }
@@ -33,14 +33,22 @@ export interface FieldRejection {
 }
 
 export type MapResult =
-  | { ok: true; contact: MappedContact; notes: FieldRejection[] }
+  | {
+      ok: true;
+      contact: MappedContact;
+      /** Values left out of the contact, or parts of them (a phone's extension). */
+      notes: FieldRejection[];
+      /** Values sent as they are but worth a look (an address at a look-alike of gmail.com). */
+      warnings: FieldRejection[];
+    }
   | { ok: false; rejection: FieldRejection };
 
 const maxShownValueLength = 200;
 
 /**
  * A source row as an Omnisend contact. Only an unusable email rejects the row; any other unusable
- * value is left out of the contact and reported in `notes`. Blank values are left out silently.
+ * value is left out of the contact and reported in `notes`. Blank values are left out silently,
+ * and so is a country placeholder (`N/A`, `yok`): it means no country.
  */
 export function mapProfile(
   row: Readonly<Record<string, unknown>>,
@@ -51,51 +59,64 @@ export function mapProfile(
   const note = (attribute: string, field: string, reason: RejectionReason) => {
     notes.push(rejection(attribute, field, reason, valueAt(row, field)));
   };
+  /**
+   * A present value that a wrong encoding garbled is noted and left out: sent, it would overwrite
+   * a good value in Omnisend.
+   */
+  const readable = (attribute: string, field: string | undefined): field is string => {
+    if (present(row, field) === undefined) return false;
+    if (!isUnreadable(valueAt(row, field as string))) return true;
+    note(attribute, field as string, 'text-unreadable');
+    return false;
+  };
 
-  const email = normalizeEmail(valueAt(row, mapping.email));
-  if (!email.ok)
-    return {
-      ok: false,
-      rejection: rejection('email', mapping.email, email.reason, valueAt(row, mapping.email)),
-    };
+  const rawEmail = valueAt(row, mapping.email);
+  const email = isUnreadable(rawEmail)
+    ? ({ ok: false, reason: 'text-unreadable' } as const)
+    : normalizeEmail(rawEmail);
+  if (!email.ok) return { ok: false, rejection: rejection('email', mapping.email, email.reason, rawEmail) };
   const emailIdentifier: EmailIdentifier = { type: 'email', id: email.value, sendWelcomeMessage: false };
   const contact: MappedContact = { identifiers: [emailIdentifier] };
+  const lookalike = mailboxLookalike(unicodeDomainOf(String(rawEmail)));
+  const warnings =
+    lookalike === undefined ? [] : [rejection('email', mapping.email, 'email-lookalike', rawEmail)];
 
   for (const attribute of textAttributes) {
     const field = mapping[attribute];
-    const value = field === undefined ? undefined : valueAt(row, field);
-    if (field === undefined || isBlank(value)) continue;
-    const text = textOf(value);
+    if (!readable(attribute, field)) continue;
+    const text = textOf(valueAt(row, field));
     if (text === undefined) note(attribute, field, 'text-unsupported');
     else contact[attribute] = text.normalize('NFC');
   }
 
-  let country = options.defaultCountry;
-  const countryField = present(row, mapping.country);
-  if (countryField !== undefined) {
+  let country = mapping.defaultCountry;
+  const countryField = mapping.country;
+  if (readable('countryCode', countryField) && !isCountryPlaceholder(valueAt(row, countryField))) {
     const code = normalizeCountry(valueAt(row, countryField));
     if (code.ok) contact.countryCode = country = code.value;
     else note('countryCode', countryField, code.reason);
   }
 
-  const phoneField = present(row, mapping.phone);
-  if (phoneField !== undefined) {
+  const phoneField = mapping.phone;
+  if (readable('phone', phoneField)) {
     const phone = normalizePhone(valueAt(row, phoneField), country);
-    if (phone.ok)
-      contact.identifiers = [emailIdentifier, { type: 'phone', id: phone.value, sendWelcomeMessage: false }];
-    else note('phone', phoneField, phone.reason);
+    if (phone.ok) {
+      const id = phone.value.number;
+      contact.identifiers = [emailIdentifier, { type: 'phone', id, sendWelcomeMessage: false }];
+      if (phone.value.droppedExtension !== undefined) note('phone', phoneField, 'phone-extension-dropped');
+    } else note('phone', phoneField, phone.reason);
   }
 
-  const order = options.dateOrder ?? defaultDateOrder(options.defaultCountry);
-  const birthdateField = present(row, mapping.birthdate);
-  if (birthdateField !== undefined) {
+  const order = options.dateOrder ?? defaultDateOrder(mapping.defaultCountry);
+  const birthdateField = mapping.birthdate;
+  if (readable('birthdate', birthdateField)) {
     const birthdate = normalizeBirthdate(valueAt(row, birthdateField), order, options.today ?? utcToday());
     if (birthdate.ok) contact.birthdate = birthdate.value;
     else note('birthdate', birthdateField, birthdate.reason);
   }
 
-  const genderField = present(row, mapping.gender);
-  if (genderField !== undefined) {
+  const genderField = mapping.gender;
+  if (readable('gender', genderField)) {
     const gender = normalizeGender(valueAt(row, genderField));
     if (gender.ok) contact.gender = gender.value;
     else note('gender', genderField, gender.reason);
@@ -103,7 +124,7 @@ export function mapProfile(
 
   const properties: [string, PropertyValue][] = [];
   for (const { name, field } of mapping.customProperties ?? []) {
-    if (present(row, field) === undefined) continue;
+    if (!readable(`customProperties.${name}`, field)) continue;
     const value = normalizePropertyValue(valueAt(row, field));
     if (value.ok) properties.push([name, value.value]);
     else note(`customProperties.${name}`, field, value.reason);
@@ -111,8 +132,10 @@ export function mapProfile(
   // fromEntries defines own properties, so a property named "__proto__" stays data.
   if (properties.length > 0) contact.customProperties = Object.fromEntries(properties);
 
-  if (mapping.consent !== undefined) mapConsent(row, mapping.consent, order, emailIdentifier, note);
-  return { ok: true, contact, notes };
+  if (mapping.consent !== undefined && readable('consent', mapping.consent.field)) {
+    mapConsent(row, mapping.consent, order, emailIdentifier, note);
+  }
+  return { ok: true, contact, notes, warnings };
 }
 
 /**
@@ -127,7 +150,6 @@ function mapConsent(
   identifier: EmailIdentifier,
   note: (attribute: string, field: string, reason: RejectionReason) => void,
 ): void {
-  if (present(row, consent.field) === undefined) return;
   const status = normalizeConsent(valueAt(row, consent.field));
   if (!status.ok) {
     note('consent', consent.field, status.reason);
@@ -151,6 +173,10 @@ function mapConsent(
 // Own properties only: a source field named "constructor" must not read Object.prototype.
 function valueAt(row: Readonly<Record<string, unknown>>, field: string): unknown {
   return Object.hasOwn(row, field) ? row[field] : undefined;
+}
+
+function isUnreadable(value: unknown): boolean {
+  return typeof value === 'string' && isUnreadableText(value);
 }
 
 function present(row: Readonly<Record<string, unknown>>, field: string | undefined): string | undefined {

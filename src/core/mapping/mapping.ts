@@ -33,8 +33,26 @@ export const mappingSchema = z
       })
       .optional(),
     consent: z.object({ field: sourceField, changedAtField: sourceField.optional() }).strict().optional(),
+    /**
+     * ISO alpha-2 country for rows without a (known) country: national phone numbers are read in
+     * it, and it sets how ambiguous dates are read. Part of the mapping, so that changing it makes
+     * the next run send everything again.
+     */
+    defaultCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
   })
   .strict();
 
 export type Mapping = z.infer<typeof mappingSchema>;
-export type MappedAttribute = Exclude<keyof Mapping, 'customProperties'>;
+export type MappedAttribute = Exclude<keyof Mapping, 'customProperties' | 'defaultCountry'>;
+
+/** The source fields a mapping reads: what a source needs to deliver for it. */
+export function mappedFields(mapping: Mapping): string[] {
+  const { customProperties, consent, defaultCountry: _country, ...single } = mapping;
+  const fields = Object.values(single).filter((f): f is string => typeof f === 'string');
+  for (const property of customProperties ?? []) fields.push(property.field);
+  if (consent) fields.push(consent.field, ...(consent.changedAtField ? [consent.changedAtField] : []));
+  return [...new Set(fields)];
+}

@@ -1,89 +1,124 @@
+import {
+  type CountryCode,
+  getCountryCallingCode,
+  isSupportedCountry,
+  Metadata,
+  type PhoneNumber,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
 import { textOf } from './blank.ts';
 import { accept, type FieldResult, reject } from './field-result.ts';
-import { type PhonePlan, phonePlans } from './phone-table.ts';
+import { foldDigits } from './fold-digits.ts';
 
-interface CodePlan {
-  readonly minDigits: number;
-  readonly maxDigits: number;
-  readonly trunkPrefixes: readonly string[];
+export interface PhoneValue {
+  /** E.164, e.g. `+905321234567`. */
+  number: string;
+  /** An extension written after the number; Omnisend has no place for it, so it is dropped. */
+  droppedExtension?: string;
 }
 
-// Several countries share a calling code (+1, +7, +44, …); abroad only the code is known.
-const byCallingCode = new Map<string, CodePlan>();
-for (const plan of phonePlans.values()) {
-  const known = byCallingCode.get(plan.callingCode);
-  const trunks = new Set([...(known?.trunkPrefixes ?? []), ...(plan.trunkPrefix ? [plan.trunkPrefix] : [])]);
-  byCallingCode.set(plan.callingCode, {
-    minDigits: Math.min(known?.minDigits ?? plan.minDigits, plan.minDigits),
-    maxDigits: Math.max(known?.maxDigits ?? plan.maxDigits, plan.maxDigits),
-    trunkPrefixes: [...trunks],
+// libphonenumber knows `ext`, `x` and `#`; people also write the word of their own language.
+const extension =
+  /\s*[,;]?\s*(?:ext\.?|extension|x|#|dahili|dah\.|durchwahl|dw\.|poste|p\.|interno|int\.|anexo|ramal|доб\.?)\s*[:.]?\s*(\d{1,7})\s*$/iu;
+
+/**
+ * A phone number in E.164 (`+905321234567`), read with libphonenumber's metadata around the
+ * product's own rules:
+ * - `+…` and `00…` are international wherever the row is from; so is the country's own
+ *   international prefix (`011` from the US) through libphonenumber.
+ * - A national number needs a country: the row's mapped country or the export's default.
+ * - Digits that start with a calling code but no `+` are read as international when the national
+ *   reading is impossible, or when the country dials a trunk prefix that the digits lack
+ *   (`4915123456789` from Germany is +49 151…, not a German number starting 49…).
+ * - An extension is dropped and reported; digits of any script count (`٠٥٣٢…`, `０５３２…`);
+ *   `tel:` URIs are read.
+ * - A number libphonenumber does not hold valid for its country is rejected.
+ */
+export function normalizePhone(value: unknown, country?: string): FieldResult<PhoneValue> {
+  const text = textOf(value);
+  if (text === undefined) return reject('phone-invalid');
+  const written = splitExtension(foldDigits(text.normalize('NFKC')));
+  if (written === undefined) return reject('phone-invalid');
+  const parsed = readNumber(written.number, country);
+  if (!parsed.ok) return parsed;
+  return accept(
+    written.extension === undefined
+      ? { number: parsed.value.number }
+      : { number: parsed.value.number, droppedExtension: written.extension },
+  );
+}
+
+/** The E.164 number as a person reads it: `+90 532 123 45 67`. */
+export function formatPhone(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+}
+
+function readNumber(number: string, country: string | undefined): FieldResult<PhoneNumber> {
+  const digitsStart = number.replace(/^[\s(]+/, '');
+  if (digitsStart.startsWith('+')) return valid(parse(digitsStart));
+  if (digitsStart.startsWith('00')) return valid(parse(`+${digitsStart.slice(2)}`));
+  const home = country !== undefined && isSupportedCountry(country) ? (country as CountryCode) : undefined;
+  if (home === undefined) return reject('phone-needs-country');
+  const national = parse(number, home);
+  const nationalValid = national?.isValid() === true;
+  // One parse for the usual case; the reading without + only when it could win.
+  if (nationalValid && !lacksTrunkPrefix(digitsStart, home)) return accept(national as PhoneNumber);
+  const international = /^\d/.test(digitsStart) ? parse(`+${digitsStart}`) : undefined;
+  if (international?.isValid()) return accept(international);
+  return nationalValid ? accept(national as PhoneNumber) : reject('phone-invalid');
+}
+
+/**
+ * Digits that begin with the country's own calling code and not with its trunk prefix, in a
+ * country that has one: at home people write the trunk prefix, so these digits are the number
+ * written for abroad without its `+`.
+ */
+function lacksTrunkPrefix(digits: string, country: CountryCode): boolean {
+  const trunk = nationalPrefixOf(country);
+  return (
+    trunk !== undefined &&
+    digits.replace(/\D/g, '').startsWith(getCountryCallingCode(country)) &&
+    !digits.startsWith(trunk)
+  );
+}
+
+const metadata = new Metadata();
+const nationalPrefixes = new Map<CountryCode, string | undefined>();
+
+/**
+ * The country's trunk (national) prefix from libphonenumber's metadata. Its typings leave the
+ * method out although the numbering plan has it, hence the guarded read.
+ */
+function nationalPrefixOf(country: CountryCode): string | undefined {
+  if (nationalPrefixes.has(country)) return nationalPrefixes.get(country);
+  metadata.selectNumberingPlan(country);
+  const plan: unknown = metadata.numberingPlan;
+  const read = (plan as { nationalPrefix?: unknown } | undefined)?.nationalPrefix;
+  const prefix: unknown = typeof read === 'function' ? read.call(plan) : undefined;
+  const found = typeof prefix === 'string' && /^\d+$/.test(prefix) ? prefix : undefined;
+  nationalPrefixes.set(country, found);
+  return found;
+}
+
+function parse(text: string, country?: CountryCode): PhoneNumber | undefined {
+  return parsePhoneNumberFromString(text, {
+    ...(country === undefined ? {} : { defaultCountry: country }),
+    extract: false,
   });
 }
 
-const separators = /[\s\-.()/\u00a0\u2010-\u2015]/g;
-const maxE164Digits = 15;
-
-/**
- * A phone number in E.164 (`+905321234567`). A number written internationally (`+…` or `00…`)
- * stands on its own; a national one needs the country (the row's mapped country, or the export's
- * default), whose trunk prefix is dropped. Numbers whose length cannot be right are rejected.
- */
-export function normalizePhone(value: unknown, country?: string): FieldResult<string> {
-  const text = textOf(value);
-  if (text === undefined) return reject('phone-invalid');
-  const compact = text.replace(separators, '');
-  if (!/^\+?\d+$/.test(compact)) return reject('phone-invalid');
-  const plan = country === undefined ? undefined : phonePlans.get(country);
-  const international = internationalDigits(compact, plan);
-  if (international !== undefined) return fromInternational(international);
-  if (plan === undefined) return reject('phone-needs-country');
-  return fromNational(compact, plan);
+function valid(number: PhoneNumber | undefined): FieldResult<PhoneNumber> {
+  return number?.isValid() ? accept(number) : reject('phone-invalid');
 }
 
-function internationalDigits(compact: string, plan: PhonePlan | undefined): string | undefined {
-  if (compact.startsWith('+')) return compact.slice(1);
-  if (compact.startsWith('00')) return compact.slice(2);
-  if (plan?.callingCode === '1' && compact.startsWith('011')) return compact.slice(3);
-  return undefined;
-}
-
-function fromInternational(digits: string): FieldResult<string> {
-  for (const length of [1, 2, 3]) {
-    const code = digits.slice(0, length);
-    const plan = byCallingCode.get(code);
-    if (plan === undefined) continue;
-    const national = withoutTrunk(digits.slice(length), code, plan);
-    return national === undefined ? reject('phone-invalid') : accept(`+${code}${national}`);
+function splitExtension(text: string): { number: string; extension?: string } | undefined {
+  const uri = /^tel:([^;]*)(.*)$/i.exec(text);
+  if (uri) {
+    const extensionParameter = /;ext=(\d{1,7})(?:;|$)/i.exec(uri[2] ?? '')?.[1];
+    const number = uri[1] ?? '';
+    return extensionParameter === undefined ? { number } : { number, extension: extensionParameter };
   }
-  return reject('phone-invalid');
-}
-
-function fromNational(digits: string, plan: PhonePlan): FieldResult<string> {
-  const code = plan.callingCode;
-  const trunks = plan.trunkPrefix === undefined ? [] : [plan.trunkPrefix];
-  const national =
-    withoutTrunk(digits, code, { ...plan, trunkPrefixes: trunks }) ??
-    // Written with the country code but without the + ("905321234567" for Türkiye).
-    (digits.startsWith(code)
-      ? withoutTrunk(digits.slice(code.length), code, { ...plan, trunkPrefixes: [] })
-      : undefined);
-  return national === undefined ? reject('phone-invalid') : accept(`+${code}${national}`);
-}
-
-/** The national significant number, with a trunk prefix dropped when the length says it is one. */
-function withoutTrunk(digits: string, code: string, plan: CodePlan): string | undefined {
-  for (const trunk of plan.trunkPrefixes) {
-    if (digits.startsWith(trunk)) {
-      const rest = digits.slice(trunk.length);
-      if (isPlausible(rest, code, plan)) return rest;
-    }
-  }
-  return isPlausible(digits, code, plan) ? digits : undefined;
-}
-
-function isPlausible(national: string, code: string, plan: CodePlan): boolean {
-  if (national.length < plan.minDigits || national.length > plan.maxDigits) return false;
-  if (code.length + national.length > maxE164Digits) return false;
-  // North American area codes never start with 0 or 1.
-  return code !== '1' || /^[2-9]/.test(national);
+  const match = extension.exec(text);
+  if (!match || match.index === 0) return { number: text };
+  return { number: text.slice(0, match.index), extension: match[1] ?? '' };
 }

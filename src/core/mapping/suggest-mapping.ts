@@ -119,7 +119,8 @@ const candidates: Record<SuggestedAttribute, readonly string[]> = {
 export function suggestMapping(fieldNames: readonly string[]): Partial<Mapping> {
   const byKey = new Map<string, string>();
   for (const name of fieldNames) {
-    const key = foldKey(name);
+    // Customer Insights' profiles in Dataverse name their columns `msdynci_` + the attribute.
+    const key = foldKey(name.replace(/^msdynci_/i, ''));
     if (!byKey.has(key)) byKey.set(key, name);
   }
   const used = new Set<string>();

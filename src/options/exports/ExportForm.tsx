@@ -11,8 +11,9 @@ import { TextField } from '../../ui/TextField.tsx';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
 import { type AttributeRow, mappingFromRows, rowsFromMapping } from './attributes.ts';
+import { DefaultCountrySelect } from './DefaultCountrySelect.tsx';
+import { ExportCheck } from './ExportCheck.tsx';
 import { MappingEditor } from './MappingEditor.tsx';
-import { MappingPreview } from './MappingPreview.tsx';
 import { ScheduleEditor } from './ScheduleEditor.tsx';
 
 interface Props {
@@ -63,6 +64,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
   const [rows, setRows] = useState<AttributeRow[]>(() =>
     draft ? rowsFromMapping(draft.mapping, nextId) : [],
   );
+  const [defaultCountry, setDefaultCountry] = useState(draft?.mapping.defaultCountry ?? '');
   const [syncMode, setSyncMode] = useState<SyncMode>(draft?.syncMode ?? 'mirror');
   const [schedule, setSchedule] = useState<Schedule>(draft?.schedule ?? { kind: 'manual' });
   const [error, setError] = useState<unknown>(null);
@@ -97,7 +99,10 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
     setTags(next);
   };
 
-  const mapping = mappingFromRows(email, rows);
+  const mapping = {
+    ...mappingFromRows(email, rows),
+    ...(defaultCountry ? { defaultCountry } : {}),
+  };
   const sanitized = chosen.map((s) => ({ segment: s, tag: sanitizeTag(tags.get(keyOf(s)) ?? '') }));
   const canSave =
     name.trim() !== '' &&
@@ -204,9 +209,14 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
           nextId={nextId}
         />
       )}
-      {chosen[0] && email && (
-        <MappingPreview
-          segment={{ sourceId: chosen[0].sourceId, segmentId: chosen[0].segmentId }}
+      <DefaultCountrySelect value={defaultCountry} onChange={setDefaultCountry} />
+      {chosen.length > 0 && email && (
+        <ExportCheck
+          segments={sanitized.map(({ segment, tag }) => ({
+            sourceId: segment.sourceId,
+            segmentId: segment.segmentId,
+            tag: tag.ok ? tag.value : '',
+          }))}
           mapping={mapping}
         />
       )}
@@ -222,7 +232,11 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
         ]}
       />
 
-      <ScheduleEditor schedule={schedule} onChange={setSchedule} />
+      <ScheduleEditor
+        schedule={schedule}
+        onChange={setSchedule}
+        refreshTracked={chosen.every((s) => s.refreshTracked)}
+      />
 
       {error !== null && <ErrorMessage error={error} />}
       <FormActions canSubmit={canSave && !saving} onCancel={onCancel} />

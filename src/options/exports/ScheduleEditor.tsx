@@ -5,11 +5,18 @@ import { t } from '../../ui/i18n.ts';
 interface Props {
   schedule: Schedule;
   onChange: (schedule: Schedule) => void;
+  /** Whether every chosen segment's source reports its refreshes ("After each source refresh"). */
+  refreshTracked: boolean;
 }
 
-/** "Schedule": manual only, every N hours, or daily at a time ("after each source refresh" comes with Customer Insights). */
-export function ScheduleEditor({ schedule, onChange }: Props) {
+/**
+ * "Schedule": manual only, every N hours, daily at a time, or after each source refresh – offered
+ * only when every chosen segment's source says when it was refreshed (Customer Insights through
+ * Dataverse does not).
+ */
+export function ScheduleEditor({ schedule, onChange, refreshTracked }: Props) {
   const kindId = useId();
+  const hintId = useId();
   return (
     <fieldset class="field">
       <legend>{t('exportSchedule')}</legend>
@@ -17,6 +24,7 @@ export function ScheduleEditor({ schedule, onChange }: Props) {
         <label for={kindId}>{t('scheduleKind')}</label>
         <select
           id={kindId}
+          aria-describedby={refreshTracked ? undefined : hintId}
           value={schedule.kind}
           onChange={(e) => {
             const kind = e.currentTarget.value;
@@ -29,9 +37,16 @@ export function ScheduleEditor({ schedule, onChange }: Props) {
           <option value="manual">{t('scheduleManual')}</option>
           <option value="every">{t('scheduleEvery')}</option>
           <option value="daily">{t('scheduleDaily')}</option>
-          <option value="after-refresh">{t('scheduleAfterRefresh')}</option>
+          <option value="after-refresh" disabled={!refreshTracked}>
+            {t('scheduleAfterRefresh')}
+          </option>
         </select>
       </div>
+      {!refreshTracked && (
+        <p id={hintId} class="hint" role={schedule.kind === 'after-refresh' ? 'alert' : undefined}>
+          {t('scheduleAfterRefreshUnavailable')}
+        </p>
+      )}
       {schedule.kind === 'every' && (
         <label class="field">
           <span>{t('scheduleHours')}</span>

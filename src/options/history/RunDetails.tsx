@@ -1,19 +1,27 @@
 import { useState } from 'preact/hooks';
-import type { RunView } from '../../messaging/protocol.ts';
+import type { ProblemGroup } from '../../core/problem-tally.ts';
+import type { RejectedRow, RunView } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
+import { ProblemGroups } from '../../ui/ProblemGroups.tsx';
 import { RunCounts } from '../../ui/RunProgress.tsx';
-import { reasonText } from '../../ui/reason-text.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
 import { runStatusLabels } from '../exports/ExportTable.tsx';
 import { downloadRejectedRows } from './download-rejected.ts';
 
 export function RunDetails({ run, onClose }: { run: RunView; onClose: () => void }) {
-  const rejected = useAsync(() => ask('runs.rejected', { id: run.id, page: 0 }), [run.id]);
+  const problems = useAsync(async () => {
+    const [{ groups }, { total }] = await Promise.all([
+      ask('runs.problems', { id: run.id }),
+      ask('runs.rejected', { id: run.id, page: 0 }),
+    ]);
+    // Every rejected row not counted as a contact not sent is a value left out.
+    return { groups, leftOut: Math.max(0, total - run.counts.rejected) };
+  }, [run.id]);
   const [error, setError] = useState<unknown>(null);
-  const header = [t('rejectedRow'), t('mappingEmail'), t('rejectedField'), t('rejectedReason')];
+  const download = (kind: RejectedRow['kind']) => downloadRejectedRows(run, kind).catch(setError);
 
   return (
     <section class="panel run-details" aria-labelledby="run-details-title">
@@ -43,35 +51,26 @@ export function RunDetails({ run, onClose }: { run: RunView; onClose: () => void
           </ul>
         </details>
       )}
-      <h4>{t('rejectedTitle')}</h4>
-      {rejected.state === 'ready' && rejected.value.total === 0 && <p>{t('rejectedNone')}</p>}
-      {rejected.state === 'ready' && rejected.value.total > 0 && (
+      {problems.state === 'failed' && <ErrorMessage error={problems.error} />}
+      {problems.state === 'ready' && (
         <>
-          <button type="button" onClick={() => downloadRejectedRows(run, header).catch(setError)}>
-            {t('rejectedDownload')}
-          </button>
-          <p class="hint">{t('rejectedShowing', rejected.value.rows.length, rejected.value.total)}</p>
-          <table class="table" aria-label={t('rejectedTitle')}>
-            <thead>
-              <tr>
-                {header.map((h) => (
-                  <th scope="col" key={h}>
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rejected.value.rows.map((r) => (
-                <tr key={`${r.position}-${r.field}`}>
-                  <td>{r.position}</td>
-                  <td>{r.email ?? ''}</td>
-                  <td>{r.field}</td>
-                  <td>{r.message ?? reasonText(r.reason)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ProblemSection
+            title={t('checkNotSent')}
+            none={t('historyNotSentNone')}
+            groups={problems.value.groups.filter((g) => g.kind === 'row')}
+            // Rows skipped as repeats are counted, not listed: only the others can be downloaded.
+            listed={run.counts.rejected}
+            downloadText={t('historyDownloadNotSent')}
+            onDownload={() => download('row')}
+          />
+          <ProblemSection
+            title={t('checkLeftOut')}
+            none={t('historyLeftOutNone')}
+            groups={problems.value.groups.filter((g) => g.kind === 'field')}
+            listed={problems.value.leftOut}
+            downloadText={t('historyDownloadLeftOut')}
+            onDownload={() => download('field')}
+          />
         </>
       )}
       {error !== null && <ErrorMessage error={error} />}
@@ -79,6 +78,40 @@ export function RunDetails({ run, onClose }: { run: RunView; onClose: () => void
         {t('actionClose')}
       </button>
     </section>
+  );
+}
+
+interface SectionProps {
+  title: string;
+  none: string;
+  groups: ProblemGroup[];
+  /** Rows of this kind kept one by one, which the download holds. */
+  listed: number;
+  downloadText: string;
+  onDownload: () => void;
+}
+
+function ProblemSection({ title, none, groups, listed, downloadText, onDownload }: SectionProps) {
+  // Runs recorded before problems were grouped have rows to download but no groups.
+  const total = Math.max(
+    listed,
+    groups.reduce((n, g) => n + g.count, 0),
+  );
+  return (
+    <>
+      <h4>
+        {title} <span class="count">{total.toLocaleString()}</span>
+      </h4>
+      {total === 0 && listed === 0 && <p>{none}</p>}
+      <ProblemGroups label={title} groups={groups} />
+      {listed > 0 && (
+        <p>
+          <button type="button" onClick={onDownload}>
+            {downloadText}
+          </button>
+        </p>
+      )}
+    </>
   );
 }
 

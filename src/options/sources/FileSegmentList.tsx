@@ -1,8 +1,10 @@
+import { isUnreadableText } from '../../core/unreadable-text.ts';
 import type { FileSegmentView } from '../../messaging/protocol.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
 import { RowButton } from '../../ui/RowButton.tsx';
 import { reasonText } from '../../ui/reason-text.ts';
+import { encodingLabels } from './encoding-labels.ts';
 
 interface Props {
   files: FileSegmentView[];
@@ -18,6 +20,7 @@ export function FileSegmentList({ files, onReplace, onRename, onRemove }: Props)
         <tr>
           <th scope="col">{t('fileColumnName')}</th>
           <th scope="col">{t('fileColumnFile')}</th>
+          <th scope="col">{t('fileColumnEncoding')}</th>
           <th scope="col">{t('fileColumnMembers')}</th>
           <th scope="col">{t('fileColumnUnreadable')}</th>
           <th scope="col">{t('fileColumnUploaded')}</th>
@@ -30,6 +33,10 @@ export function FileSegmentList({ files, onReplace, onRename, onRemove }: Props)
           <tr key={f.id}>
             <th scope="row">{f.name}</th>
             <td>{f.fileName}</td>
+            <td>
+              {t(encodingLabels[f.encoding])}
+              <EncodingProblems file={f} />
+            </td>
             <td>{f.memberCount.toLocaleString()}</td>
             <td>
               {f.errorCount === 0 ? (
@@ -68,5 +75,22 @@ export function FileSegmentList({ files, onReplace, onRename, onRemove }: Props)
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** Text the file's encoding could not decode: it is never sent, and another encoding may read it. */
+function EncodingProblems({ file }: { file: FileSegmentView }) {
+  const header = file.fields.some(isUnreadableText);
+  if (!header && file.unreadableCount === 0) return null;
+  return (
+    <details class="problem">
+      <summary>
+        {file.unreadableCount > 0
+          ? t('fileUnreadableText', file.unreadableCount.toLocaleString())
+          : t('fileUnreadableHeader')}
+      </summary>
+      {header && file.unreadableCount > 0 && <p>{t('fileUnreadableHeader')}</p>}
+      <p>{t('fileUnreadableTextLines', file.unreadableLines.join(', ') || '—')}</p>
+    </details>
   );
 }

@@ -1,11 +1,13 @@
 import { useRef, useState } from 'preact/hooks';
 import { FileParseError } from '../../core/file-parsing/parsed-page.ts';
+import type { TextEncoding } from '../../core/file-parsing/text-encoding.ts';
 import type { FileSegmentView } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
 import { TextField } from '../../ui/TextField.tsx';
-import { type UploadProgress, uploadSegmentFile } from './upload-file.ts';
+import { EncodingChoice } from './EncodingChoice.tsx';
+import { detectFileEncoding, type UploadProgress, uploadSegmentFile } from './upload-file.ts';
 
 interface Props {
   /** Replace this file segment's data, keeping the exports that use it. */
@@ -18,6 +20,8 @@ const baseName = (fileName: string) => fileName.replace(/\.[^.]+$/, '');
 
 export function UploadForm({ replacing, onDone, onCancel }: Props) {
   const [file, setFile] = useState<File | null>(null);
+  const [detected, setDetected] = useState<TextEncoding | null>(null);
+  const [encoding, setEncoding] = useState<TextEncoding | null>(null);
   const [name, setName] = useState(replacing?.name ?? '');
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -25,14 +29,14 @@ export function UploadForm({ replacing, onDone, onCancel }: Props) {
 
   async function upload(event: Event) {
     event.preventDefault();
-    if (!file || !name.trim()) return;
+    if (!file || !encoding || !name.trim()) return;
     abort.current = new AbortController();
     setError(null);
     setProgress({ bytesRead: 0, bytesTotal: file.size, rows: 0, errors: 0 });
     try {
       const done = await uploadSegmentFile(
         file,
-        { name: name.trim(), replaceSourceId: replacing?.id },
+        { name: name.trim(), encoding, replaceSourceId: replacing?.id },
         setProgress,
         abort.current.signal,
       );
@@ -40,6 +44,22 @@ export function UploadForm({ replacing, onDone, onCancel }: Props) {
     } catch (e) {
       setProgress(null);
       if (!abort.current.signal.aborted) setError(e);
+    }
+  }
+
+  async function choose(chosen: File | null) {
+    setFile(chosen);
+    setDetected(null);
+    setEncoding(null);
+    setError(null);
+    if (!chosen) return;
+    if (!replacing && !name) setName(baseName(chosen.name).slice(0, 100));
+    try {
+      const found = await detectFileEncoding(chosen);
+      setDetected(found);
+      setEncoding(found);
+    } catch (e) {
+      setError(e);
     }
   }
 
@@ -65,14 +85,14 @@ export function UploadForm({ replacing, onDone, onCancel }: Props) {
         <input
           type="file"
           accept=".csv,.tsv,.txt,.jsonl,.ndjson,text/csv,text/tab-separated-values"
-          onChange={(e) => {
-            const chosen = e.currentTarget.files?.[0] ?? null;
-            setFile(chosen);
-            if (chosen && !replacing && !name) setName(baseName(chosen.name).slice(0, 100));
-          }}
+          onChange={(e) => void choose(e.currentTarget.files?.[0] ?? null)}
         />
       </label>
       <p class="hint">{t('fileFormats')}</p>
+      {file && !detected && error === null && <p aria-live="polite">{t('fileEncodingDetecting')}</p>}
+      {file && detected && encoding && (
+        <EncodingChoice file={file} detected={detected} encoding={encoding} onChange={setEncoding} />
+      )}
       <TextField label={t('fileSegmentName')} value={name} onInput={setName} maxLength={100} />
       {progress && (
         <div class="progress-block">
@@ -86,7 +106,7 @@ export function UploadForm({ replacing, onDone, onCancel }: Props) {
       )}
       {fileProblem ? <p role="alert">{fileProblem}</p> : error !== null && <ErrorMessage error={error} />}
       <FormActions
-        canSubmit={file !== null && name.trim() !== '' && progress === null}
+        canSubmit={file !== null && encoding !== null && name.trim() !== '' && progress === null}
         onCancel={cancel}
         submitText={t('fileUploadButton')}
       />

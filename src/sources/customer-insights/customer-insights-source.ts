@@ -36,6 +36,8 @@ import {
   type SegmentMetadata,
 } from './data-api-client.ts';
 import { CustomerInsightsError } from './errors.ts';
+import { isAnnotation, withoutAnnotations } from './odata.ts';
+import { decodeCursor, encodeCursor } from './read-cursor.ts';
 import type { AccessTokens } from './token-provider.ts';
 
 export interface CustomerInsightsSourceOptions {
@@ -81,17 +83,6 @@ const keySchema = z.union([z.string().min(1), z.number()]);
 function stampOf(segment: SegmentMetadata): string | null {
   if (segment.version === null && segment.lastRefreshedAt === null) return null;
   return JSON.stringify([segment.version, segment.lastRefreshedAt]);
-}
-
-/** OData annotations (`@odata.etag`, `Field@odata.type`) are not profile fields. */
-function isAnnotation(key: string): boolean {
-  return key.includes('@');
-}
-
-function withoutAnnotations(row: Record<string, unknown>): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) if (!isAnnotation(key)) values[key] = value;
-  return values;
 }
 
 /**
@@ -151,7 +142,8 @@ export class CustomerInsightsSource implements SegmentSource {
     options: ReadOptions = {},
   ): Promise<CustomerInsightsMemberPage> {
     const signal = options.signal;
-    const position = cursor === null ? await this.#firstPass(segmentId, signal) : decodeCursor(cursor);
+    const position =
+      cursor === null ? await this.#firstPass(segmentId, signal) : decodeCursor(cursorSchema, cursor);
     const select = options.fields && options.fields.length > 0 ? options.fields : undefined;
     const page = await this.#memberPage(segmentId, select, position.skip, signal);
     if (page.rows.length > 0)
@@ -270,25 +262,4 @@ function toSourceRow(row: Record<string, unknown>, position: number): SourceRow 
     );
   }
   return { key: String(key.data), position, values: withoutAnnotations(row) };
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return JSON.stringify(cursor);
-}
-
-function decodeCursor(text: string): Cursor {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = cursorSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new CustomerInsightsError(
-      'customer-insights.invalid-cursor',
-      'The saved reading position of this segment is not readable – run the export again from the start.',
-    );
-  }
-  return parsed.data;
 }

@@ -4,7 +4,7 @@ import { SignInCancelledError, SignInError, SignInRequiredError } from './errors
 import { createPkce, createState, cryptoRandomBytes, type RandomBytes } from './pkce.ts';
 
 /**
- * Microsoft Entra ID sign-in for the Data API: OAuth 2.0 authorization code with PKCE, v2.0
+ * Microsoft Entra ID sign-in for the Data API or a Dataverse organisation: OAuth 2.0 authorization code with PKCE, v2.0
  * endpoints (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow).
  * Pure parts only: the worker opens the authorize URL with `identity.launchWebAuthFlow` and passes
  * the URL it returns to `parseRedirect` (or hands `launch` to `signIn`).
@@ -13,8 +13,19 @@ import { createPkce, createState, cryptoRandomBytes, type RandomBytes } from './
 export const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com';
 /** The Data API's resource with the delegated `user_impersonation` permission (customer-insights.md §2). */
 export const CUSTOMER_INSIGHTS_SCOPE = 'https://api.ci.ai.microsoft.com/.default';
+
+/**
+ * A Dataverse organisation's delegated permission: the token's audience is the organisation URL,
+ * one resource per token request (customer-insights.md §2b).
+ */
+export function dataverseScope(orgUrl: string): string {
+  return `${new URL(orgUrl).origin}/user_impersonation`;
+}
+
 /** `offline_access` is what makes Entra issue a refresh token, so runs need no browser window. */
-export const SIGN_IN_SCOPE = `${CUSTOMER_INSIGHTS_SCOPE} offline_access`;
+function signInScope(config: EntraConfig): string {
+  return `${config.scope ?? CUSTOMER_INSIGHTS_SCOPE} offline_access`;
+}
 
 export interface EntraConfig {
   /** Tenant GUID or domain, or `organizations` / `common`. */
@@ -25,6 +36,8 @@ export interface EntraConfig {
   redirectUri: string;
   /** Defaults to `https://login.microsoftonline.com`. */
   authority?: string;
+  /** The resource's scope: the Data API's (the default) or `dataverseScope(orgUrl)`. */
+  scope?: string;
 }
 
 export type Prompt = 'login' | 'select_account' | 'consent' | 'none';
@@ -62,7 +75,7 @@ export function authorizeUrl(config: EntraConfig, options: AuthorizeUrlOptions):
   params.set('response_type', 'code');
   params.set('redirect_uri', config.redirectUri);
   params.set('response_mode', 'query');
-  params.set('scope', SIGN_IN_SCOPE);
+  params.set('scope', signInScope(config));
   params.set('state', options.state);
   params.set('code_challenge', options.challenge);
   params.set('code_challenge_method', 'S256');
@@ -160,7 +173,11 @@ async function requestTokens(
     response = await deps.fetch(endpoint(config, 'token'), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ client_id: config.clientId, scope: SIGN_IN_SCOPE, ...form }).toString(),
+      body: new URLSearchParams({
+        client_id: config.clientId,
+        scope: signInScope(config),
+        ...form,
+      }).toString(),
       signal: deps.signal ?? null,
     });
   } catch (error) {

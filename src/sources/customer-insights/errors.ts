@@ -73,7 +73,8 @@ export type CustomerInsightsErrorCode =
   | 'customer-insights.server-error'
   | 'customer-insights.network-error'
   | 'customer-insights.timeout'
-  | 'customer-insights.unexpected-response';
+  | 'customer-insights.unexpected-response'
+  | 'customer-insights.org-access-required';
 
 export interface CustomerInsightsErrorInit {
   status?: number | undefined;
@@ -102,5 +103,21 @@ export class CustomerInsightsError extends Error {
     this.status = init.status;
     this.retryable = RETRYABLE.has(code);
     this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+/**
+ * The browser does not let the extension reach the Dataverse organisation: its origin was never
+ * granted (optional host permission) or the user took it back. Only the user can grant it, from a
+ * click in Sources, so a run waits for it instead of failing.
+ */
+export class OrgAccessRequiredError extends CustomerInsightsError {
+  readonly needsUser = true as const;
+
+  constructor(origin: string) {
+    super(
+      'customer-insights.org-access-required',
+      `The extension may not reach ${new URL(origin).host} – choose “Allow access” for this environment in Sources.`,
+    );
   }
 }

@@ -10,22 +10,25 @@ export {
   type InstanceInfo,
   type SegmentMetadata,
 } from './data-api-client.ts';
+export { DataverseClient, type DataverseClientOptions } from './dataverse-client.ts';
+export { DataverseSource, type DataverseSourceOptions, type MemberCount } from './dataverse-source.ts';
 export {
   type AuthorizeRequest,
   authorizeUrl,
   createAuthorizeRequest,
+  dataverseScope,
   type EntraConfig,
   type Prompt,
   parseRedirect,
   redeemCode,
   redeemRefreshToken,
-  SIGN_IN_SCOPE,
   signIn,
   type TokenSet,
 } from './entra-sign-in.ts';
 export {
   CustomerInsightsError,
   type CustomerInsightsErrorCode,
+  OrgAccessRequiredError,
   SignInCancelledError,
   SignInError,
   type SignInErrorCode,

@@ -20,21 +20,33 @@ export const instancesSchema = list(
   }),
 );
 
-const countSchema = z.number().int().nonnegative().nullish();
 const timestampSchema = z.string().nullish();
 
+/**
+ * Microsoft's `SegmentMetadata` with its `evaluationStatus` (`SegmentationPublishStats`), from the
+ * client library (src/client_libraries/csharp/Models/SegmentMetadata.cs, SegmentationPublishStats.cs).
+ * There is no `displayName`, `memberCount` or `lastRefreshed`: the display name is `friendlyName`,
+ * the member count `evaluationStatus.entityCount`, the last refresh `evaluationStatus.evaluationDate`.
+ */
 export const segmentsSchema = list(
   z.looseObject({
     // The output table name, which `IsMemberOfSegment('…')` takes.
     name: z.string().min(1),
-    displayName: z.string().nullish(),
     friendlyName: z.string().nullish(),
-    memberCount: countSchema,
-    lastRefreshed: timestampSchema,
+    description: z.string().nullish(),
+    state: z.string().nullish(),
     evaluationStatus: z
-      .looseObject({ memberCount: countSchema, lastEvaluatedUtc: timestampSchema })
+      .looseObject({
+        jobStatus: z.string().nullish(),
+        evaluationDate: timestampSchema,
+        entityCount: z.number().int().nonnegative().nullish(),
+        lastSuccessfulRunId: z.string().nullish(),
+      })
       .nullish(),
     version: z.union([z.number(), z.string()]).nullish(),
+    updatedUtc: timestampSchema,
+    createdUtc: timestampSchema,
+    instanceId: z.string().nullish(),
   }),
 );
 

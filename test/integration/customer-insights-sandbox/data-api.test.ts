@@ -17,10 +17,8 @@ interface Page {
 
 interface SegmentListItem {
   name: string;
-  displayName: string;
   friendlyName: string;
-  memberCount: number;
-  lastRefreshed: string;
+  evaluationStatus: { jobStatus: string; evaluationDate: string; entityCount: number };
 }
 
 let sandbox: CustomerInsightsSandbox;
@@ -124,17 +122,32 @@ describe('the Customer Insights Data API sandbox', () => {
     expect(sandbox.environmentId).toBe('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
   });
 
-  it('lists segments with output name, display name, member count and last refresh time', async () => {
+  it("lists segments in Microsoft's SegmentMetadata shape, and only in it", async () => {
     const reply = await get(`/v1/instances/${sandbox.environmentId}/manage/segments`);
     expect(reply.status).toBe(200);
     const list = reply.json<SegmentListItem[]>();
     expect(list.map((item) => item.name)).toEqual(['Small', 'Churny', 'Shifting', 'Huge', 'Empty']);
+    expect(Object.keys(list[0] ?? {}).sort()).toEqual(
+      [
+        'name',
+        'friendlyName',
+        'description',
+        'state',
+        'evaluationStatus',
+        'version',
+        'updatedUtc',
+        'createdUtc',
+        'instanceId',
+      ].sort(),
+    );
     expect(list[0]).toMatchObject({
-      displayName: 'Small segment',
       friendlyName: 'Small segment',
-      memberCount: 237,
+      evaluationStatus: { jobStatus: 'CompletedSuccess', entityCount: 237 },
     });
-    expect(Date.parse(list[0]?.lastRefreshed ?? '')).toBeLessThan(Date.now());
+    expect(Object.keys(list[0]?.evaluationStatus ?? {}).sort()).toEqual(
+      ['jobStatus', 'evaluationDate', 'entityCount', 'error', 'lastSuccessfulRunId'].sort(),
+    );
+    expect(Date.parse(list[0]?.evaluationStatus.evaluationDate ?? '')).toBeLessThan(Date.now());
   });
 
   it('answers 404 for an instance the caller cannot use', async () => {
@@ -244,16 +257,16 @@ describe('the Customer Insights Data API sandbox', () => {
     expect((await get('/v1/instances')).status).toBe(200);
   });
 
-  it('on refresh moves last-refreshed forward and slides membership by the churn', async () => {
+  it('on refresh moves evaluationDate forward and slides membership by the churn', async () => {
     const before = { ...segment('Churny') };
     const listed = async () =>
       (await get(`/v1/instances/${sandbox.environmentId}/manage/segments`))
         .json<SegmentListItem[]>()
         .find((item) => item.name === 'Churny');
-    const lastRefreshedBefore = (await listed())?.lastRefreshed ?? '';
+    const lastRefreshedBefore = (await listed())?.evaluationStatus.evaluationDate ?? '';
     const after = sandbox.control.refreshSegment('Churny');
     expect(after.generation).toBe(before.generation + 1);
-    expect(Date.parse((await listed())?.lastRefreshed ?? '')).toBeGreaterThan(
+    expect(Date.parse((await listed())?.evaluationStatus.evaluationDate ?? '')).toBeGreaterThan(
       Date.parse(lastRefreshedBefore),
     );
 

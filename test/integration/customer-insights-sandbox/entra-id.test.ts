@@ -143,6 +143,31 @@ describe('the Entra ID sandbox', () => {
     expect(new URL(String(none.headers.location)).searchParams.get('error')).toBe('invalid_request');
   });
 
+  it('issues a token for one resource per request: a Dataverse organisation’s, or refuses two', async () => {
+    const { challenge } = pkce();
+    const two = await authorize({
+      code_challenge: challenge,
+      scope: 'https://api.ci.ai.microsoft.com/.default https://contoso.crm4.dynamics.com/user_impersonation',
+    });
+    expect(new URL(String(two.headers.location)).searchParams.get('error')).toBe('invalid_scope');
+
+    const { verifier, challenge: other } = pkce();
+    const code = await codeFor(other, {
+      scope: 'https://contoso.crm4.dynamics.com/user_impersonation offline_access',
+    });
+    const tokens = (
+      await token({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      })
+    ).json<Tokens>();
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1] ?? '', 'base64url').toString());
+    expect(claims.aud).toBe('https://contoso.crm4.dynamics.com');
+    expect((await dataApi(tokens.access_token)).status).toBe(401);
+  });
+
   it('issues no refresh token when the scope lacks offline_access, as Entra does', async () => {
     const { verifier, challenge } = pkce();
     const code = await codeFor(challenge, { scope: 'https://api.ci.ai.microsoft.com/.default' });

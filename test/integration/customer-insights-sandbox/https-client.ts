@@ -1,5 +1,5 @@
 import { request } from 'node:https';
-import { SANDBOX_HOSTS, throwawayCertificate } from '../../support/tls.ts';
+import { serverNameFor, throwawayCertificate } from '../../support/tls.ts';
 
 export interface Reply {
   status: number;
@@ -20,13 +20,12 @@ export function send(
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<Reply> {
   const name = host.replace(/:\d+$/, '');
-  const servername = (SANDBOX_HOSTS as readonly string[]).includes(name) ? name : 'localhost';
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
         port,
-        servername,
+        servername: serverNameFor(name),
         ca: throwawayCertificate().cert,
         method: init.method ?? 'GET',
         path,

@@ -74,14 +74,24 @@ describe('the Customer Insights sandbox server', () => {
     ]);
   });
 
-  it('offers Chromium host-resolver rules for its three host names', () => {
+  it('offers Chromium host-resolver rules for its three host names and each Dataverse organisation', () => {
     expect(sandbox.hostResolverRules).toBe(
-      ['home.ci.ai.dynamics.com', 'api.ci.ai.dynamics.com', 'login.microsoftonline.com']
+      [
+        'home.ci.ai.dynamics.com',
+        'api.ci.ai.dynamics.com',
+        'login.microsoftonline.com',
+        'contoso.crm4.dynamics.com',
+        'contoso-test.crm.dynamics.com',
+      ]
         .map((host) => `MAP ${host} 127.0.0.1:${sandbox.port}`)
         .join(','),
     );
+    expect(sandbox.orgUrl()).toBe('https://contoso.crm4.dynamics.com');
     expect(sandbox.segmentPageUrl('Male_under_40')).toBe(
       `https://home.ci.ai.dynamics.com/app/${sandbox.environmentId}/segments/Male_under_40`,
+    );
+    expect(sandbox.segmentPageUrl('Male_under_40', sandbox.environmentId, 'detail')).toBe(
+      `https://home.ci.ai.dynamics.com/app/segments/detail?ci=${sandbox.environmentId}&segment=Male_under_40`,
     );
   });
 });

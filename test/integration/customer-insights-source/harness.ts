@@ -3,7 +3,10 @@ import {
   type CustomerInsightsMemberPage,
   CustomerInsightsSource,
 } from '../../../src/sources/customer-insights/customer-insights-source.ts';
+import { DataverseClient } from '../../../src/sources/customer-insights/dataverse-client.ts';
+import { DataverseSource } from '../../../src/sources/customer-insights/dataverse-source.ts';
 import {
+  dataverseScope,
   type EntraConfig,
   signIn,
   type TokenSet,
@@ -50,10 +53,19 @@ export interface SignedIn {
   saved: string[];
 }
 
-export async function signedInTokens(fetch: typeof globalThis.fetch, clock: Clock): Promise<SignedIn> {
+/** The same app registration, signing in to a Dataverse organisation instead of the Data API. */
+export function dataverseEntra(orgUrl: string): EntraConfig {
+  return { ...ENTRA, scope: dataverseScope(orgUrl) };
+}
+
+export async function signedInTokens(
+  fetch: typeof globalThis.fetch,
+  clock: Clock,
+  entra: EntraConfig = ENTRA,
+): Promise<SignedIn> {
   const saved: string[] = [];
   const tokens = new TokenProvider({
-    entra: ENTRA,
+    entra,
     fetch,
     clock,
     refreshToken: null,
@@ -61,12 +73,28 @@ export async function signedInTokens(fetch: typeof globalThis.fetch, clock: Cloc
       saved.push(token);
     },
   });
-  await tokens.accept(await interactiveSignIn(fetch, clock));
+  await tokens.accept(await interactiveSignIn(fetch, clock, entra));
   return { tokens, saved };
 }
 
-export function interactiveSignIn(fetch: typeof globalThis.fetch, clock: Clock): Promise<TokenSet> {
-  return signIn(ENTRA, { fetch, clock, launch: (url) => launchWithoutBrowser(fetch, url) });
+export function interactiveSignIn(
+  fetch: typeof globalThis.fetch,
+  clock: Clock,
+  entra: EntraConfig = ENTRA,
+): Promise<TokenSet> {
+  return signIn(entra, { fetch, clock, launch: (url) => launchWithoutBrowser(fetch, url) });
+}
+
+/** A Dataverse source of the sandbox organisation, knowing no segments unless told. */
+export function dataverseSourceFor(
+  orgUrl: string,
+  fetch: typeof globalThis.fetch,
+  clock: Clock,
+  tokens: TokenProvider,
+  pageSize?: number,
+): DataverseSource {
+  const client = new DataverseClient({ orgUrl, tokens, fetch, clock });
+  return new DataverseSource({ client, knownSegments: async () => [], ...(pageSize ? { pageSize } : {}) });
 }
 
 export function sourceFor(
@@ -87,20 +115,16 @@ export function sourceFor(
 }
 
 /** Reads a segment to its end the way the engine does: page after page from the returned cursor. */
-export async function readAll(
-  source: CustomerInsightsSource,
+export async function readAll<P extends CustomerInsightsMemberPage>(
+  source: { readMembers(segment: string, cursor: string | null, options: { fields?: string[] }): Promise<P> },
   segment: string,
   fields?: string[],
-  between?: (pages: CustomerInsightsMemberPage[]) => void | Promise<void>,
-): Promise<CustomerInsightsMemberPage[]> {
-  const pages: CustomerInsightsMemberPage[] = [];
+  between?: (pages: P[]) => void | Promise<void>,
+): Promise<P[]> {
+  const pages: P[] = [];
   let cursor: string | null = null;
   do {
-    const page: CustomerInsightsMemberPage = await source.readMembers(
-      segment,
-      cursor,
-      fields ? { fields } : {},
-    );
+    const page: P = await source.readMembers(segment, cursor, fields ? { fields } : {});
     pages.push(page);
     cursor = page.next;
     await between?.(pages);

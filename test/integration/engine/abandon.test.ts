@@ -1,18 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import type { RunProgress } from '../../../src/background/engine/engine-types.ts';
+import type { RunView } from '../../../src/messaging/protocol.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 import { createWorld, omnisendState, range, runToEnd, type World } from './engine-world.ts';
-
-/** mulberry32: the kill points are random but the same on every run of the test. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const N = 800;
 
@@ -39,7 +28,7 @@ async function runWithKills(
   world: World,
   random: () => number,
   kills: number,
-): Promise<{ run: RunProgress; stops: number }> {
+): Promise<{ run: RunView; stops: number }> {
   let worker = await world.startWorker();
   const runId = await worker.engine.startRun('export-vip', 'manual');
   let stops = 0;
@@ -61,8 +50,8 @@ async function runWithKills(
   return { run: await runToEnd(worker, runId), stops };
 }
 
-const stable = ({ counters, status }: RunProgress) => {
-  const { created: _created, updated: _updated, ...rest } = counters;
+const stable = ({ counts, status }: RunView) => {
+  const { created: _created, updated: _updated, ...rest } = counts;
   return { status, ...rest };
 };
 
@@ -81,7 +70,8 @@ describe('a worker stopped at any instant', () => {
     worlds.push(reference, interrupted);
     await prepare(reference);
     await prepare(interrupted);
-    const random = seeded(20260315);
+    // The kill points are random but the same on every run of the test.
+    const random = seededRandom(20260315);
 
     const calm = await reference.startWorker();
     const first = await runToEnd(calm, await calm.engine.startRun('export-vip', 'manual'));
@@ -97,7 +87,7 @@ describe('a worker stopped at any instant', () => {
     expect(firstKilled.stops + secondKilled.stops).toBe(20);
     // Of the 50 who left, person3 (invalid email) and person4 (whose row carried person5's email,
     // so person5 left with it) never had our tag.
-    expect(second.counters).toMatchObject({ untagged: 48, tagged: 50 });
+    expect(second.counts).toMatchObject({ untagged: 48, tagged: 50 });
 
     await reference.sandbox.inspect.whenIdle();
     await interrupted.sandbox.inspect.whenIdle();

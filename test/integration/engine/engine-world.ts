@@ -1,29 +1,33 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import { createEngine, type Engine } from '../../../src/background/engine/engine.ts';
-import type { EngineEvent, EngineTiming, RunProgress } from '../../../src/background/engine/engine-types.ts';
+import { createWorker } from '../../../src/background/create-worker.ts';
+import type { Engine } from '../../../src/background/engine/engine.ts';
+import type { EngineTiming } from '../../../src/background/engine/engine-types.ts';
 import { WATCHDOG_ALARM } from '../../../src/background/engine/engine-types.ts';
-import { createOmnisendAccess } from '../../../src/background/engine/omnisend-access.ts';
 import type { Clock } from '../../../src/core/clock.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import type { ExportDefinition, ExportSegment } from '../../../src/core/export-definition.ts';
 import type { Mapping } from '../../../src/core/mapping/mapping.ts';
 import { isTerminal } from '../../../src/core/run/run-state.ts';
+import type { RunView } from '../../../src/messaging/protocol.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
 import { putExport } from '../../../src/storage/exports.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
+import { Vault } from '../../../src/storage/vault.ts';
 import {
   type OmnisendSandbox,
   type SandboxContact,
   startOmnisendSandbox,
 } from '../../sandbox/omnisend/index.ts';
+import { fakePlatform } from '../../support/fake-platform.ts';
 import { MemorySource } from '../../support/memory-source.ts';
 
 /**
  * One browser profile for engine tests: its own IndexedDB (fake-indexeddb), a memory source and
  * an Omnisend sandbox at time scale 60 (a minute of rate limits per second). Workers come and go
- * on the same database; `kill()` stops one the way Chrome does – nothing of it runs any more: its
- * pending requests and timers never settle and its database connection closes.
+ * on the same database, each built by `createWorker` as the browser builds it; `kill()` stops one
+ * the way Chrome does – nothing of it runs any more: its pending requests and timers never settle
+ * and its database connection closes.
  */
 
 export const SOURCE_ID = 'memory';
@@ -45,9 +49,10 @@ export const defaultMapping: Mapping = {
 
 export interface Worker {
   engine: Engine;
+  /** What the worker does at every start (createWorker's catchUp). */
+  catchUp(): Promise<void>;
   db: Database;
   alarms: Map<string, number>;
-  events: EngineEvent[];
   /** Requests this worker sent to Omnisend. */
   requests(): number;
   /** Stops the worker now, or as its `n`-th request goes out (`afterEffect`: once Omnisend took it). */
@@ -65,7 +70,8 @@ export interface World {
   sandbox: OmnisendSandbox;
   source: MemorySource;
   connectionId: string;
-  startWorker(options?: { clock?: Clock }): Promise<Worker>;
+  /** `soleWorker`: true makes it take over runs at once, as the browser's one worker does. */
+  startWorker(options?: { clock?: Clock; soleWorker?: boolean }): Promise<Worker>;
   /** Saves an export (id `export-<name>`) over the default connection. */
   saveExport(overrides: Partial<ExportDefinition> & { name: string }): Promise<ExportDefinition>;
   close(): Promise<void>;
@@ -97,12 +103,13 @@ export async function createWorld(
     createdAt: 1,
     lastUsedAt: null,
   });
+  await new Vault(setupDb).put(connectionId, sandbox.apiKey);
 
   return {
     sandbox,
     source,
     connectionId,
-    async startWorker({ clock = systemClock } = {}) {
+    async startWorker({ clock = systemClock, soleWorker = false } = {}) {
       const db = await open();
       let killed = false;
       let sent = 0;
@@ -136,35 +143,19 @@ export async function createWorld(
         sleep: (ms, signal) =>
           killed ? never : clock.sleep(ms, signal).then(() => (killed ? never : undefined)),
       };
-      const access = createOmnisendAccess({
-        db,
-        clock: workerClock,
-        fetch: fetchFn,
-        apiKeyFor: async () => sandbox.apiKey,
-        windowMs: WINDOW_MS,
+      const platform = fakePlatform({ openDatabase: async () => db, fetch: fetchFn, clock: workerClock });
+      const created = createWorker(platform, {
+        engine: { timing: testTiming, soleWorker },
         // Backoff scaled like the sandbox's clock (500 ms and 30 s at time scale 1).
-        retryPolicy: { baseDelayMs: 10, maxDelayMs: 500 },
+        omnisend: { windowMs: WINDOW_MS, retryPolicy: { baseDelayMs: 10, maxDelayMs: 500 } },
+        sources: new Map([[SOURCE_ID, source]]),
       });
-      const alarms = new Map<string, number>();
-      const events: EngineEvent[] = [];
-      const engine = createEngine({
-        db,
-        clock: workerClock,
-        omnisendFor: access.omnisendFor,
-        persistBudgets: access.persistBudgets,
-        sourceFor: async (id) => (id === SOURCE_ID ? source : undefined),
-        alarms: {
-          set: (name, when) => void alarms.set(name, when),
-          clear: (name) => void alarms.delete(name),
-        },
-        notify: (event) => events.push(event),
-        timing: testTiming,
-      });
+      const engine = await created.engine();
       const worker: Worker = {
         engine,
+        catchUp: () => created.catchUp(),
         db,
-        alarms,
-        events,
+        alarms: platform.armed,
         requests: () => sent,
         kill,
         killAtRequest: (n, afterEffect) => {
@@ -215,7 +206,7 @@ export async function createWorld(
  * Runs a run to its end across worker deaths: resume, wait until this worker is idle, and if the
  * run is unfinished (its lease still held by a dead worker) wait for the watchdog and resume again.
  */
-export async function runToEnd(worker: Worker, runId: string): Promise<RunProgress> {
+export async function runToEnd(worker: Worker, runId: string): Promise<RunView> {
   for (let round = 0; round < 200; round++) {
     await worker.engine.resume();
     await worker.engine.idle();

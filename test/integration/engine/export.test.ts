@@ -26,7 +26,7 @@ describe('exporting a 10,000-member segment', () => {
     const run = await runToEnd(worker, runId);
     const seconds = (Date.now() - started) / 1000;
     expect(run.status).toBe('succeeded');
-    expect(run.counters).toMatchObject({ read: N, sent: N, created: N, updated: 0, tagged: N, rejected: 0 });
+    expect(run.counts).toMatchObject({ read: N, sent: N, created: N, updated: 0, tagged: N, rejected: 0 });
     expect(run.total).toBe(N);
     await world.sandbox.inspect.whenIdle();
     const contacts = world.sandbox.inspect.contacts();
@@ -55,7 +55,7 @@ describe('exporting a 10,000-member segment', () => {
     const runId = await worker.engine.startRun('export-vip', 'manual');
     const run = await runToEnd(worker, runId);
     expect(run.status).toBe('succeeded');
-    expect(run.counters).toMatchObject({ read: N, sent: 0, unchanged: N, tagged: 0, untagged: 0 });
+    expect(run.counts).toMatchObject({ read: N, sent: 0, unchanged: N, tagged: 0, untagged: 0 });
     expect(world.sandbox.inspect.requests()).toEqual([]);
   });
 
@@ -64,7 +64,7 @@ describe('exporting a 10,000-member segment', () => {
     for (let i = 0; i < N; i += 100) world.source.updateProfile(i, { City: `Changed ${i}` });
     world.sandbox.inspect.clear();
     const run = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
-    expect(run.counters).toMatchObject({
+    expect(run.counts).toMatchObject({
       read: N,
       sent: N / 100,
       updated: N / 100,
@@ -84,7 +84,7 @@ describe('exporting a 10,000-member segment', () => {
       worker,
       await worker.engine.startRun('export-vip', 'manual', { fullResync: true }),
     );
-    expect(run.counters).toMatchObject({ read: N, sent: N, updated: N, tagged: 0 });
+    expect(run.counts).toMatchObject({ read: N, sent: N, updated: N, tagged: 0 });
     const entry = await getLedgerEntry(worker.db, 'export-vip', 'person1@example.com');
     expect(entry?.tags).toEqual(['VIP']);
   });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { WATCHDOG_ALARM } from '../../../src/background/engine/engine-types.ts';
 import { runRange } from '../../../src/storage/run-work.ts';
 import { createWorld, range, runToEnd, type World } from './engine-world.ts';
 
@@ -49,7 +50,7 @@ describe('rate limits and faults', () => {
     const run = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     expect(run.error).toBeNull();
     expect(run.status).toBe('succeeded');
-    expect(run.counters).toMatchObject({ read: 1500, tagged: 1500, rejected: 0 });
+    expect(run.counts).toMatchObject({ read: 1500, tagged: 1500, rejected: 0 });
     expect(world.sandbox.inspect.count429()).toBe(25);
     await world.sandbox.inspect.whenIdle();
     expect(world.sandbox.inspect.contactCount()).toBe(1500);
@@ -63,7 +64,7 @@ describe('rate limits and faults', () => {
     world.sandbox.faults.keepBatchesPending(true);
     const worker = await world.startWorker();
     const runId = await worker.engine.startRun('export-vip', 'manual');
-    while (((await worker.engine.progress(runId))?.counters.sent ?? 0) < 300) {
+    while (((await worker.engine.progress(runId))?.counts.sent ?? 0) < 300) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(await worker.engine.cancel(runId)).toBe(true);
@@ -74,9 +75,15 @@ describe('rate limits and faults', () => {
     expect(canceled?.finishedAt).not.toBeNull();
     expect(await worker.db.count('runOutbox', runRange(runId))).toBe(0);
     expect(await worker.db.count('runTags', runRange(runId))).toBe(0);
+    // Nothing sends any more: what a watchdog or a worker start would do resumes nothing.
+    await world.sandbox.inspect.whenIdle();
     const sentBefore = world.sandbox.inspect.requestCounts()['POST /batches']?.[201] ?? 0;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(worker.alarms.has(WATCHDOG_ALARM)).toBe(false);
+    await worker.engine.resume();
+    await worker.engine.idle();
+    await world.sandbox.inspect.whenIdle();
     expect(world.sandbox.inspect.requestCounts()['POST /batches']?.[201] ?? 0).toBe(sentBefore);
+    expect(await worker.engine.activeRuns()).toEqual([]);
 
     world.sandbox.faults.keepBatchesPending(false);
     const next = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));

@@ -33,13 +33,13 @@ describe('a read that may have missed members', () => {
     world.source.markIncomplete(true);
     const partial = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     await world.sandbox.inspect.whenIdle();
-    expect(partial).toMatchObject({ status: 'succeeded', counters: { untagged: 0 } });
+    expect(partial).toMatchObject({ status: 'succeeded', counts: { untagged: 0 } });
     expect(tagged(world)).toHaveLength(200);
 
     world.source.markIncomplete(false);
     const complete = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     await world.sandbox.inspect.whenIdle();
-    expect(complete).toMatchObject({ status: 'succeeded', counters: { untagged: 50 } });
+    expect(complete).toMatchObject({ status: 'succeeded', counts: { untagged: 50 } });
     expect(tagged(world)).toHaveLength(150);
   });
 });

@@ -33,6 +33,6 @@ describe('a source that needs the user', () => {
     // The user signs in again; the next wake-up (sign-in, watchdog or worker start) resumes.
     await worker.engine.resume();
     const done = await runToEnd(worker, runId);
-    expect(done).toMatchObject({ status: 'succeeded', waiting: null, counters: { sent: 600, tagged: 600 } });
+    expect(done).toMatchObject({ status: 'succeeded', waiting: null, counts: { sent: 600, tagged: 600 } });
   });
 });

@@ -7,7 +7,6 @@ import {
   InvalidApiKeyError,
   MissingPermissionError,
   NetworkError,
-  NotFoundError,
   OmnisendError,
   RateLimitedError,
   ServerError,
@@ -69,11 +68,11 @@ describe('the Omnisend client against the sandbox', () => {
     await sandbox.close();
   });
 
-  /** Polls GET /batches/{id} until the batch finished. */
-  async function finishedBatch(batchID: string) {
+  /** Polls GET /batches/{id}/items until the batch settled; what became of each contact. */
+  async function settledBatch(batchID: string) {
     for (;;) {
-      const batch = await client.getBatch(batchID);
-      if (batch.status === 'finished') return batch;
+      const batch = await client.getBatchOutcome(batchID);
+      if (batch.settled) return batch.outcomeOf;
       await systemClock.sleep(5);
     }
   }
@@ -125,32 +124,14 @@ describe('the Omnisend client against the sandbox', () => {
 
       const created = await client.submitContactBatch(items);
       expect(created).toEqual({ batchID: expect.stringMatching(/^[0-9a-f]{24}$/), totalCount: 3 });
-      const batch = await finishedBatch(created.batchID);
-      expect(batch).toMatchObject({
-        batchID: created.batchID,
-        status: 'finished',
-        endpoint: 'contacts',
-        method: 'POST',
-        totalCount: 3,
-        finishedCount: 3,
-        errorsCount: 1,
-        errors: [],
-        responses: [],
-      });
-
-      const withItems = await client.getBatchItems(created.batchID);
-      expect(withItems.responses.map((item) => [item.responseCode, item.request])).toEqual([
-        [201, items[0]],
-        [200, items[2]],
-      ]);
-      expect(withItems.errors).toHaveLength(1);
-      expect(withItems.errors[0]).toMatchObject({
+      const outcomeOf = await settledBatch(created.batchID);
+      expect(outcomeOf('fresh@example.com')).toEqual({ ok: true, created: true });
+      expect(outcomeOf('known@example.com')).toEqual({ ok: true, created: false });
+      expect(outcomeOf('broken@@example')).toMatchObject({
+        ok: false,
+        field: 'identifiers.0.id',
         responseCode: 400,
-        request: items[1],
-        response: {
-          type: 'https://problems.omnisend.com/validation-failed',
-          errors: [{ field: 'identifiers.0.id', code: 'invalid_format' }],
-        },
+        requestId: expect.stringMatching(REQUEST_ID),
       });
       expect(sandbox.inspect.contact('fresh@example.com')).toMatchObject({ firstName: 'Fresh' });
       expect(sandbox.inspect.contact('known@example.com')).toMatchObject({
@@ -161,40 +142,13 @@ describe('the Omnisend client against the sandbox', () => {
       expect(sandbox.inspect.welcomeMessages()).toEqual([]);
     });
 
-    it('answers NotFoundError for a batch Omnisend does not know', async () => {
-      const error = await failureOf(client.getBatchItems('6b00000000000000000000ff'));
-      expect(error).toBeInstanceOf(NotFoundError);
-      expect(error).toMatchObject({ status: 404, retryable: false });
-      expect(error.message).toContain('batch');
-    });
-
-    it('lists batches by status: pending while held, finished once processed', async () => {
-      sandbox.faults.keepBatchesPending(true);
-      const { batchID } = await client.submitContactBatch([contact('held@example.com')]);
-      const ids = async (status: 'pending' | 'finished') =>
-        (await client.listBatches({ status, limit: 250 })).batches.map((batch) => batch.batchID);
-
-      expect(await ids('pending')).toEqual([batchID]);
-      expect(await ids('finished')).not.toContain(batchID);
-      const pending = await client.listBatches({ status: 'pending' });
-      expect(pending.batches[0]).toMatchObject({ batchID, status: 'pending', totalCount: 1 });
-      expect(sandbox.inspect.contact('held@example.com')).toBeUndefined();
-
-      sandbox.faults.keepBatchesPending(false);
-      await sandbox.inspect.whenIdle();
-      expect(await ids('pending')).toEqual([]);
-      expect(await ids('finished')).toContain(batchID);
-      expect(sandbox.inspect.contact('held@example.com')).toBeDefined();
-    });
-
-    it('pages the batch list with offset and limit', async () => {
-      const all = (await client.listBatches({ status: 'finished', limit: 250 })).batches;
-      expect(all.length).toBeGreaterThanOrEqual(2);
-      const first = await client.listBatches({ status: 'finished', limit: 1 });
-      const second = await client.listBatches({ status: 'finished', limit: 1, offset: 1 });
-      expect(first.batches.map((b) => b.batchID)).toEqual([all[0]?.batchID]);
-      expect(second.batches.map((b) => b.batchID)).toEqual([all[1]?.batchID]);
-      expect(first.paging?.next).toContain('offset=1');
+    it('settles a batch Omnisend does not know (404) with none of its contacts reached', async () => {
+      const outcome = await client.getBatchOutcome('6b00000000000000000000ff');
+      expect(outcome.settled && outcome.outcomeOf('anyone@example.com')).toEqual({
+        ok: false,
+        message: 'Omnisend stopped the batch before this contact.',
+      });
+      expect(sandbox.inspect.requestCounts()['GET /batches/{batchID}/items']).toMatchObject({ 404: 1 });
     });
   });
 
@@ -250,7 +204,7 @@ describe('the Omnisend client against the sandbox', () => {
       expect(waited).toBeGreaterThanOrEqual(95);
       expect(waited).toBeLessThan(400);
       // The sandbox still answers the abandoned request; let it, before the next test.
-      await systemClock.sleep(400);
+      await sandbox.inspect.whenIdle();
     });
 
     it('reports a dropped connection as NetworkError', async () => {

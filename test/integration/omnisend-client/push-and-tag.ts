@@ -1,9 +1,10 @@
 import { type Clock, systemClock } from '../../../src/core/clock.ts';
 import { omnisendRateLimits, RateBudget } from '../../../src/core/rate-budget.ts';
 import type { RetryPolicyOptions } from '../../../src/core/retry-policy.ts';
+import type { BatchOutcome } from '../../../src/omnisend/batch-outcome.ts';
 import { BudgetedOmnisendClient } from '../../../src/omnisend/budgeted-client.ts';
 import { MAX_BATCH_ITEMS, MAX_TAG_EMAILS, OmnisendClient } from '../../../src/omnisend/client.ts';
-import type { Batch, ContactRequest } from '../../../src/omnisend/schemas.ts';
+import type { ContactRequest } from '../../../src/omnisend/schemas.ts';
 import type { OmnisendSandbox } from '../../sandbox/omnisend/index.ts';
 
 /**
@@ -152,17 +153,15 @@ export async function pushAndTag(
     let ready: string[] = [];
     for (const pending of submitted) {
       const { batchID, emails } = await pending.promise;
-      let batch: Batch;
+      let batch: BatchOutcome;
       for (;;) {
-        batch = await client.getBatchItems(batchID);
+        batch = await client.getBatchOutcome(batchID);
         batchPolls++;
-        if (batch.status === 'finished') break;
+        if (batch.settled) break;
         await systemClock.sleep(options.pollIntervalMs);
       }
-      const rejected = new Set(batch.errors.map((item) => emailOfUnknown(item.request)));
-      if (batch.responses.length + batch.errors.length !== emails.length) {
-        throw new Error(`batch ${batchID} reported ${batch.responses.length + batch.errors.length} items`);
-      }
+      const { outcomeOf } = batch;
+      const rejected = new Set(emails.filter((email) => !outcomeOf(email).ok));
       for (const email of emails) {
         if (rejected.has(email)) rejectedEmails.push(email);
         else ready.push(email);
@@ -193,19 +192,6 @@ function emailOf(contact: ContactRequest): string {
   const email = contact.identifiers.find((identifier) => identifier.type === 'email')?.id;
   if (email === undefined) throw new Error('an export contact always has an email identifier');
   return email;
-}
-
-function emailOfUnknown(request: unknown): string | undefined {
-  if (typeof request !== 'object' || request === null || !('identifiers' in request)) return undefined;
-  const { identifiers } = request;
-  if (!Array.isArray(identifiers)) return undefined;
-  for (const identifier of identifiers as unknown[]) {
-    if (typeof identifier === 'object' && identifier !== null && 'id' in identifier) {
-      const { id } = identifier;
-      if (typeof id === 'string') return id;
-    }
-  }
-  return undefined;
 }
 
 interface Deferred<T> {

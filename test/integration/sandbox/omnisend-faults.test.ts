@@ -76,7 +76,8 @@ describe('the Omnisend sandbox injects faults on demand', () => {
       signal: AbortSignal.timeout(30),
     });
     await expect(abandoned).rejects.toMatchObject({ name: 'TimeoutError' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The sandbox finishes the request its client gave up on; whenIdle waits for that.
+    await sandbox.inspect.whenIdle();
     expect(sandbox.inspect.contact('abandoned@example.com')).toBeDefined();
   });
 
@@ -111,7 +112,7 @@ describe('the Omnisend sandbox injects faults on demand', () => {
       body: { endpoint: 'contacts', method: 'POST', items: [contactItem('held@example.com')] },
     });
     const { batchID } = created.json as { batchID: string };
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Idle means the batch reached the point where it is held: it would have moved on by now.
     await sandbox.inspect.whenIdle();
     expect((await call(sandbox, 'GET', `/batches/${batchID}`)).json).toMatchObject({ status: 'pending' });
     sandbox.faults.keepBatchesPending(false);

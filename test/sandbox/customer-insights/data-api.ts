@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CUSTOMER_INSIGHTS_AUDIENCE, type EntraId } from './entra-id.ts';
 import { sendJson } from './http-helpers.ts';
+import { InjectedFaults } from './injected-faults.ts';
 import { customerAt, PROFILE_FIELDS, type Profile, type ProfileValue, profileAt } from './profiles.ts';
 import {
   type EnvironmentState,
   findEnvironment,
   findSegment,
-  refreshSegment,
+  type RefreshesDuringReads,
   type SegmentState,
+  universeSize,
 } from './sandbox-state.ts';
 
 const API_ORIGIN = 'https://api.ci.ai.dynamics.com';
@@ -29,62 +31,27 @@ export interface DataRead {
   generation: number | null;
 }
 
-interface MutationPlan {
-  environmentId: string;
-  segment: string;
-  rowsLeft: number;
-  churn: number | undefined;
-  size: number | undefined;
-}
-
-export interface MutateDuringReadOptions {
-  /** Rows of this segment the server serves (from now on) before the refresh lands. */
-  afterRows: number;
-  churn?: number;
-  size?: number;
-  environmentId?: string;
-}
-
 /**
  * The Customer Insights Data API (`/v1`). Every call needs a valid `Ocp-Apim-Subscription-Key`
  * (checked first, as the API gateway does) and a live bearer token from the sandbox's Entra ID with
- * the Customer Insights audience. Faults are injected per request with `throttleNext`/`failNext`.
+ * the Customer Insights audience. Faults are injected per request (`faults`).
  */
 export class DataApi {
   readonly reads: DataRead[] = [];
-  private throttle = { count: 0, retryAfterSeconds: 1 };
-  private failures = { count: 0, status: 503 };
-  private readonly mutations: MutationPlan[] = [];
+  readonly faults = new InjectedFaults();
 
   constructor(
     private readonly environments: EnvironmentState[],
     private readonly entraId: EntraId,
+    private readonly mutations: RefreshesDuringReads,
     readonly settings: DataApiSettings,
   ) {}
 
-  throttleNext(count: number, retryAfterSeconds = 1): void {
-    this.throttle = { count, retryAfterSeconds };
-  }
-
-  failNext(count: number, status = 503): void {
-    this.failures = { count, status };
-  }
-
-  mutateDuringRead(segment: string, options: MutateDuringReadOptions): void {
-    this.mutations.push({
-      environmentId: (options.environmentId ?? this.environments[0]?.id ?? '').toLowerCase(),
-      segment: segment.toLowerCase(),
-      rowsLeft: options.afterRows,
-      churn: options.churn,
-      size: options.size,
-    });
-  }
-
   handle(req: IncomingMessage, res: ServerResponse): void {
     if (!this.authorized(req, res)) return;
-    if (this.throttle.count > 0) {
-      this.throttle.count--;
-      const seconds = this.throttle.retryAfterSeconds;
+    const fault = this.faults.take();
+    if (fault?.kind === 'throttle') {
+      const seconds = fault.retryAfterSeconds;
       sendJson(
         res,
         429,
@@ -93,9 +60,8 @@ export class DataApi {
       );
       return;
     }
-    if (this.failures.count > 0) {
-      this.failures.count--;
-      sendJson(res, this.failures.status, odataError('ServiceUnavailable', 'The sandbox failed on purpose.'));
+    if (fault?.kind === 'fail') {
+      sendJson(res, fault.status, odataError('ServiceUnavailable', 'The sandbox failed on purpose.'));
       return;
     }
     const url = new URL(req.url ?? '/', API_ORIGIN);
@@ -216,18 +182,7 @@ export class DataApi {
       generation: segment?.generation ?? null,
     });
     sendJson(res, 200, body);
-    if (segment) this.countTowardsMutations(environment, segment, value.length);
-  }
-
-  // The refresh lands after the page that crosses the threshold was served from the old membership.
-  private countTowardsMutations(environment: EnvironmentState, segment: SegmentState, rows: number): void {
-    for (const plan of [...this.mutations]) {
-      if (plan.environmentId !== environment.id || plan.segment !== segment.name.toLowerCase()) continue;
-      plan.rowsLeft -= rows;
-      if (plan.rowsLeft > 0) continue;
-      this.mutations.splice(this.mutations.indexOf(plan), 1);
-      refreshSegment(segment, { churn: plan.churn, size: plan.size });
-    }
+    if (segment) this.mutations.served(environment, segment, value.length);
   }
 }
 
@@ -297,10 +252,6 @@ function project(profile: Profile, select: string[] | null): Partial<Record<keyo
   return row;
 }
 
-function universeSize(environment: EnvironmentState): number {
-  return environment.segments.reduce((size, segment) => Math.max(size, segment.start + segment.size), 0);
-}
-
 function odataError(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };
 }
@@ -316,27 +267,33 @@ function instanceInfo(environment: EnvironmentState): Record<string, unknown> {
 }
 
 /**
- * The sandbox's shape of a segment, after the client library's SegmentMetadata (`name` is the output
- * table name, `friendlyName` the display name), plus `displayName`, `memberCount` and
- * `lastRefreshed` flattened for convenience. Real tenants may omit counts; clients must tolerate it.
+ * A segment as Microsoft's client library models it: `SegmentMetadata` (name = output table name,
+ * friendlyName, description, state, evaluationStatus, version, updatedUtc, createdUtc, instanceId)
+ * with `evaluationStatus` as `SegmentationPublishStats` (jobStatus, evaluationDate, entityCount,
+ * error, lastSuccessfulRunId). Nothing else: no displayName, memberCount or lastRefreshed.
  */
 function segmentMetadata(environment: EnvironmentState, segment: SegmentState): Record<string, unknown> {
+  const finished = segment.jobStatus === 'CompletedSuccess';
   return {
     name: segment.name,
     friendlyName: segment.displayName,
-    displayName: segment.displayName,
     description: segment.description,
-    state: 'Active',
-    memberCount: segment.size,
-    lastRefreshed: segment.lastRefreshed.toISOString(),
+    state: 'active',
     evaluationStatus: {
-      state: 'Succeeded',
-      lastEvaluatedUtc: segment.lastRefreshed.toISOString(),
-      memberCount: segment.size,
+      jobStatus: segment.jobStatus,
+      evaluationDate: segment.lastRefreshed.toISOString(),
+      entityCount: segment.size,
+      error: finished ? null : { value: `The sandbox says the job is ${segment.jobStatus}.` },
+      lastSuccessfulRunId: runIdOf(segment.generation),
     },
-    instanceId: environment.id,
     version: segment.generation,
-    createdUtc: segment.createdUtc.toISOString(),
     updatedUtc: segment.lastRefreshed.toISOString(),
+    createdUtc: segment.createdUtc.toISOString(),
+    instanceId: environment.id,
   };
+}
+
+/** A GUID per refresh generation, stable across calls. */
+function runIdOf(generation: number): string {
+  return `00000000-0000-4000-8000-${generation.toString(16).padStart(12, '0')}`;
 }

@@ -3,11 +3,15 @@ import type { EnvironmentDefinition } from './sandbox-state.ts';
 // Fixed GUIDs so that e2e tests, the demo and bookmarks keep working across restarts.
 export const PRODUCTION_ENVIRONMENT_ID = '3f6c2a8e-9b41-4d7a-8e25-6c1d0f4b7a92';
 export const TEST_ENVIRONMENT_ID = 'a1b2c3d4-5e6f-4a8b-9c0d-1e2f3a4b5c6d';
+/** Their Dataverse organisations, in the Europe (crm4) and North America (crm) regions. */
+export const PRODUCTION_ORG_HOST = 'contoso.crm4.dynamics.com';
+export const TEST_ORG_HOST = 'contoso-test.crm.dynamics.com';
 
 export const DEFAULT_ENVIRONMENTS: EnvironmentDefinition[] = [
   {
     id: PRODUCTION_ENVIRONMENT_ID,
     displayName: 'Contoso Retail (Production)',
+    orgHost: PRODUCTION_ORG_HOST,
     segments: [
       {
         name: 'Male_under_40',
@@ -50,6 +54,7 @@ export const DEFAULT_ENVIRONMENTS: EnvironmentDefinition[] = [
   {
     id: TEST_ENVIRONMENT_ID,
     displayName: 'Contoso Retail (Test)',
+    orgHost: TEST_ORG_HOST,
     segments: [{ name: 'Test_segment', displayName: 'Test segment', size: 25, offset: 0 }],
   },
 ];

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson, sendText } from './http-helpers.ts';
+import { readBody } from '../../support/read-body.ts';
+import { sendJson, sendText } from './http-helpers.ts';
 
 /** The audience of tokens the Data API accepts (scope `https://api.ci.ai.microsoft.com/.default`). */
 export const CUSTOMER_INSIGHTS_AUDIENCE = 'https://api.ci.ai.microsoft.com';
@@ -64,9 +65,12 @@ export class EntraId {
     return { ok: true, token: record };
   }
 
-  /** Issues an access token for the Data API without a browser, for tests of the Data API itself. */
-  issueAccessToken(clientId = 'sandbox-client', scope = `${CUSTOMER_INSIGHTS_AUDIENCE}/.default`): string {
-    return this.issueTokens({ clientId, scope }).access_token;
+  /**
+   * Issues an access token without a browser, for tests of an API itself: for the Data API, or for
+   * the resource (e.g. a Dataverse organisation URL) given.
+   */
+  issueAccessToken(resource = CUSTOMER_INSIGHTS_AUDIENCE, clientId = 'sandbox-client'): string {
+    return this.issueTokens({ clientId, scope: `${resource}/.default` }).access_token;
   }
 
   expireAccessTokens(): void {
@@ -130,6 +134,11 @@ export class EntraId {
     const codeChallenge = query.get('code_challenge');
     if (!codeChallenge || query.get('code_challenge_method') !== 'S256') {
       fail('invalid_request', 'AADSTS9002325: Proof Key for Code Exchange (S256) is required.');
+      return;
+    }
+    const scopes = (query.get('scope') ?? '').split(/\s+/).filter(Boolean);
+    if (scopes.some((scope) => URL.canParse(scope)) && resourceOf(scopes) === null) {
+      fail('invalid_scope', 'AADSTS28000: The scope names more than one resource; ask for one per request.');
       return;
     }
     if (this.interactionRequired && query.get('prompt') === 'none') {
@@ -198,9 +207,7 @@ export class EntraId {
 
   private issueTokens(grant: Grant): TokenResponse {
     const scopes = grant.scope.split(/\s+/).filter(Boolean);
-    const audience = scopes.some((scope) => scope.startsWith(CUSTOMER_INSIGHTS_AUDIENCE))
-      ? CUSTOMER_INSIGHTS_AUDIENCE
-      : 'https://graph.microsoft.com';
+    const audience = resourceOf(scopes) ?? 'https://graph.microsoft.com';
     const now = Date.now();
     const expiresAt = now + this.tokenLifetimeSeconds * 1000;
     const accessToken = fakeJwt({
@@ -237,6 +244,18 @@ export class EntraId {
     }
     return response;
   }
+}
+
+/**
+ * The resource a token is for: the origin of the scopes that name one (`<resource>/.default`,
+ * `<resource>/user_impersonation`); `openid`, `profile` and `offline_access` name none. Entra issues
+ * a token for one resource per request (identity platform docs, "scopes and permissions").
+ */
+export function resourceOf(scopes: readonly string[]): string | null {
+  const resources = new Set(
+    scopes.filter((scope) => URL.canParse(scope)).map((scope) => new URL(scope).origin),
+  );
+  return resources.size === 1 ? ([...resources][0] as string) : null;
 }
 
 interface TokenResponse {

@@ -32,18 +32,6 @@ export function sendText(
   res.end(text);
 }
 
-export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    length += buffer.length;
-    if (length > limit) throw new Error('request body too large');
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** The host name without port, lower-cased: how the server decides which service answers. */
 export function requestHost(req: IncomingMessage): string {
   const host = req.headers.host ?? '';

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { throwawayCertificate } from '../../support/tls.ts';
-import { DataApi, type DataRead, type MutateDuringReadOptions } from './data-api.ts';
+import { DataApi, type DataRead } from './data-api.ts';
+import { Dataverse, type DataverseRead } from './dataverse.ts';
 import { type AuthorizeRecord, EntraId } from './entra-id.ts';
 import { requestHost, sendText } from './http-helpers.ts';
 import {
@@ -10,12 +11,16 @@ import {
   type EnvironmentState,
   findEnvironment,
   findSegment,
+  type MutateDuringReadOptions,
+  RefreshesDuringReads,
   type RefreshOptions,
   refreshSegment,
+  type SegmentJobStatus,
   type SegmentState,
 } from './sandbox-state.ts';
 import { handleWebApp, type WebAppSettings } from './web-app.ts';
 
+export type { DataverseRead } from './dataverse.ts';
 export type {
   EnvironmentDefinition,
   EnvironmentState,
@@ -58,6 +63,19 @@ export interface CustomerInsightsControl {
   throttleNext(count: number, retryAfterSeconds?: number): void;
   /** The next `count` Data API calls (after authentication) answer `status` (default 503). */
   failNext(count: number, status?: number): void;
+  /** The next `count` Dataverse calls (after authentication) hit a service protection limit: 429, `Retry-After`. */
+  throttleDataverseNext(count: number, retryAfterSeconds?: number): void;
+  /** The next `count` Dataverse calls (after authentication) answer `status` (default 503). */
+  failDataverseNext(count: number, status?: number): void;
+  /**
+   * The segment's evaluation job is now in `status` (e.g. `Running`), as `manage/segments` reports
+   * it, optionally with a new `evaluationDate` (the library does not say which date a running job shows).
+   */
+  setSegmentJob(
+    name: string,
+    status: SegmentJobStatus,
+    options?: { evaluationDate?: Date; environmentId?: string },
+  ): void;
   /**
    * Refreshes a segment now: generation + 1, membership slides by `churn` (lowest CustomerIds leave,
    * new ones join above the highest), optional new size, later `lastRefreshed`. Returns the live state.
@@ -69,8 +87,8 @@ export interface CustomerInsightsControl {
    * paging by `$skip` then misses or repeats members; `@odata.count`/`lastRefreshed` reveal it.
    */
   mutateDuringRead(name: string, options: MutateDuringReadOptions): void;
-  /** Issues a Data API access token without the browser flow, for tests of the Data API alone. */
-  issueAccessToken(): string;
+  /** Issues an access token without the browser flow: for the Data API, or for `resource` (an org URL). */
+  issueAccessToken(resource?: string): string;
   /** Every access token issued so far expires now. */
   expireAccessTokens(): void;
   /** Every refresh token issued so far stops working (`invalid_grant`). */
@@ -92,6 +110,8 @@ export interface CustomerInsightsInspect {
   requests(): RecordedRequest[];
   /** Every `data/Customer` read answered with rows, in order. */
   dataReads(): DataRead[];
+  /** Every Dataverse table read answered, in order. */
+  dataverseReads(): DataverseRead[];
   /** Every authorize request, with the error answered (null when a code was issued). */
   authorizeRequests(): AuthorizeRecord[];
   /** How many access tokens the token endpoint (or `issueAccessToken`) issued. */
@@ -106,16 +126,24 @@ export interface CustomerInsightsSandbox {
   url: string;
   /** The same server addressed directly (send the right Host header). */
   localUrl: string;
-  /** Chromium's `--host-resolver-rules` value that sends the three host names to this server. */
+  /** Chromium's `--host-resolver-rules` value that sends every host name of this sandbox here. */
   hostResolverRules: string;
+  /** Every host name this sandbox answers for: the three services and each environment's organisation. */
+  hosts: string[];
+  /** The Dataverse organisation URL of an environment (default: the first), e.g. `https://contoso.crm4.dynamics.com`. */
+  orgUrl(environmentId?: string): string;
   environmentId: string;
   /** A valid `Ocp-Apim-Subscription-Key`. */
   subscriptionKey: string;
   environments: EnvironmentState[];
   /** Live segment states of the first environment (`environmentId`). */
   segments: SegmentState[];
-  /** Address of a segment page in the web app (the sandbox's route shape; the real one is unpublished). */
-  segmentPageUrl(name: string, environmentId?: string): string;
+  /**
+   * Address of a segment page in the web app (the sandbox's route shapes; the real one is
+   * unpublished): `/app/<env>/segments/<name>`, or with `shape: 'detail'`
+   * `/app/segments/detail?ci=<env>&segment=<name>`.
+   */
+  segmentPageUrl(name: string, environmentId?: string, shape?: 'path' | 'detail'): string;
   inspect: CustomerInsightsInspect;
   control: CustomerInsightsControl;
   close(): Promise<void>;
@@ -136,10 +164,13 @@ export async function startCustomerInsightsSandbox(
   const subscriptionKeys = options.subscriptionKeys ?? SANDBOX_SUBSCRIPTION_KEYS;
   const entraId = new EntraId(options.tokenLifetimeSeconds ?? 3600);
   entraId.interactionRequired = options.requireInteraction ?? false;
-  const dataApi = new DataApi(environments, entraId, {
+  const refreshes = new RefreshesDuringReads();
+  const dataApi = new DataApi(environments, entraId, refreshes, {
     maxPageSize: options.maxPageSize ?? 100,
     subscriptionKeys,
   });
+  const dataverse = new Dataverse(environments, entraId, refreshes);
+  const hosts = [...Object.values(CUSTOMER_INSIGHTS_HOSTS), ...dataverse.hosts()];
   const segmentState = (name: string, environmentId = first.id): SegmentState => {
     const environment = findEnvironment(environments, environmentId);
     const segment = environment && findSegment(environment, name);
@@ -147,7 +178,8 @@ export async function startCustomerInsightsSandbox(
     return segment;
   };
 
-  const server: Server = createServer(throwawayCertificate(), (req, res) => {
+  // Dataverse takes GET URLs of up to 32 KB, above Node's default header limit of 16 KB.
+  const server: Server = createServer({ ...throwawayCertificate(), maxHeaderSize: 64 * 1024 }, (req, res) => {
     const host = requestHost(req);
     res.on('finish', () => {
       recorded.push({ host, method: req.method ?? 'GET', url: req.url ?? '/', status: res.statusCode });
@@ -166,7 +198,8 @@ export async function startCustomerInsightsSandbox(
         });
         return;
       default:
-        sendText(res, 404, 'text/plain; charset=utf-8', `Unknown host ${host}`);
+        if (hosts.includes(host)) dataverse.handle(host, req, res);
+        else sendText(res, 404, 'text/plain; charset=utf-8', `Unknown host ${host}`);
     }
   });
 
@@ -180,23 +213,31 @@ export async function startCustomerInsightsSandbox(
     port,
     url: `https://${CUSTOMER_INSIGHTS_HOSTS.webApp}/`,
     localUrl: `https://127.0.0.1:${port}`,
-    hostResolverRules: Object.values(CUSTOMER_INSIGHTS_HOSTS)
-      .map((host) => `MAP ${host} 127.0.0.1:${port}`)
-      .join(','),
+    hostResolverRules: hosts.map((host) => `MAP ${host} 127.0.0.1:${port}`).join(','),
+    hosts,
+    orgUrl: (environmentId = first.id) => {
+      const environment = findEnvironment(environments, environmentId);
+      if (!environment) throw new Error(`no environment ${environmentId}`);
+      return `https://${environment.orgHost}`;
+    },
     environmentId: first.id,
     subscriptionKey: subscriptionKeys[0] ?? '',
     environments,
     segments: first.segments,
-    segmentPageUrl: (name, environmentId = first.id) =>
-      `https://${CUSTOMER_INSIGHTS_HOSTS.webApp}/app/${environmentId}/segments/${encodeURIComponent(name)}`,
+    segmentPageUrl: (name, environmentId = first.id, shape = 'path') =>
+      shape === 'detail'
+        ? `https://${CUSTOMER_INSIGHTS_HOSTS.webApp}/app/segments/detail?${new URLSearchParams({ ci: environmentId, segment: name })}`
+        : `https://${CUSTOMER_INSIGHTS_HOSTS.webApp}/app/${environmentId}/segments/${encodeURIComponent(name)}`,
     inspect: {
       requests: () => [...recorded],
       dataReads: () => [...dataApi.reads],
+      dataverseReads: () => [...dataverse.reads],
       authorizeRequests: () => [...entraId.authorizeRequests],
       tokensIssued: () => entraId.tokensIssued,
       clear: () => {
         recorded.length = 0;
         dataApi.reads.length = 0;
+        dataverse.reads.length = 0;
         entraId.authorizeRequests.length = 0;
       },
     },
@@ -204,15 +245,26 @@ export async function startCustomerInsightsSandbox(
       setRenderDelay: (ms) => {
         webApp.renderDelayMs = ms;
       },
-      throttleNext: (count, retryAfterSeconds) => dataApi.throttleNext(count, retryAfterSeconds),
-      failNext: (count, status) => dataApi.failNext(count, status),
+      throttleNext: (count, retryAfterSeconds) => dataApi.faults.throttleNext(count, retryAfterSeconds),
+      failNext: (count, status) => dataApi.faults.failNext(count, status),
+      throttleDataverseNext: (count, retryAfterSeconds) =>
+        dataverse.faults.throttleNext(count, retryAfterSeconds),
+      failDataverseNext: (count, status) => dataverse.faults.failNext(count, status),
+      setSegmentJob: (name, status, options = {}) => {
+        const segment = segmentState(name, options.environmentId);
+        segment.jobStatus = status;
+        if (options.evaluationDate) segment.lastRefreshed = options.evaluationDate;
+      },
       refreshSegment: (name, refresh = {}) =>
         refreshSegment(segmentState(name, refresh.environmentId), refresh),
       mutateDuringRead: (name, mutation) => {
-        segmentState(name, mutation.environmentId);
-        dataApi.mutateDuringRead(name, mutation);
+        refreshes.arm(
+          mutation.environmentId ?? first.id,
+          segmentState(name, mutation.environmentId).name,
+          mutation,
+        );
       },
-      issueAccessToken: () => entraId.issueAccessToken(),
+      issueAccessToken: (resource) => entraId.issueAccessToken(resource),
       expireAccessTokens: () => entraId.expireAccessTokens(),
       revokeRefreshTokens: () => entraId.revokeRefreshTokens(),
       requireInteraction: (required) => {

@@ -17,6 +17,8 @@ export interface SegmentDefinition {
 export interface EnvironmentDefinition {
   id: string;
   displayName: string;
+  /** Host of the Dataverse organisation the environment writes its tables to (default: from the id). */
+  orgHost?: string;
   segments: SegmentDefinition[];
 }
 
@@ -30,11 +32,26 @@ export interface SegmentState extends SegmentMembership {
   churnPerRefresh: number;
   lastRefreshed: Date;
   createdUtc: Date;
+  /** `SegmentationPublishStats.jobStatus` of the segment's latest evaluation. */
+  jobStatus: SegmentJobStatus;
 }
+
+/** The job states Microsoft's client library lists for a segment evaluation. */
+export type SegmentJobStatus =
+  | 'None'
+  | 'Queued'
+  | 'Running'
+  | 'CompletedSuccess'
+  | 'CompletedFailure'
+  | 'Cancelled'
+  | 'Interrupted'
+  | 'NotQualified';
 
 export interface EnvironmentState {
   readonly id: string;
   readonly displayName: string;
+  /** e.g. `contoso.crm4.dynamics.com`; the organisation URL is `https://<orgHost>`. */
+  readonly orgHost: string;
   readonly segments: SegmentState[];
 }
 
@@ -46,6 +63,7 @@ export function createEnvironmentStates(
   return definitions.map((environment) => ({
     id: environment.id.toLowerCase(),
     displayName: environment.displayName,
+    orgHost: (environment.orgHost ?? `org${environment.id.slice(0, 8)}.crm.dynamics.com`).toLowerCase(),
     segments: environment.segments.map((segment) => ({
       seed,
       name: segment.name,
@@ -58,6 +76,7 @@ export function createEnvironmentStates(
       // A day ago, so that a refresh is visibly newer.
       lastRefreshed: new Date(now.getTime() - 86_400_000),
       createdUtc: new Date(now.getTime() - 30 * 86_400_000),
+      jobStatus: 'CompletedSuccess',
     })),
   }));
 }
@@ -89,6 +108,55 @@ export function refreshSegment(segment: SegmentState, options: RefreshOptions = 
   segment.start += options.churn ?? segment.churnPerRefresh;
   if (options.size !== undefined) segment.size = options.size;
   segment.generation++;
+  segment.jobStatus = 'CompletedSuccess';
   segment.lastRefreshed = new Date(Math.max(Date.now(), segment.lastRefreshed.getTime() + 1));
   return segment;
+}
+
+/** How many customers the environment's profile table holds: every segment's range, and nothing above. */
+export function universeSize(environment: EnvironmentState): number {
+  return environment.segments.reduce((size, segment) => Math.max(size, segment.start + segment.size), 0);
+}
+
+export interface MutateDuringReadOptions {
+  /** Rows of this segment the server serves (from now on, on either route) before the refresh lands. */
+  afterRows: number;
+  churn?: number;
+  size?: number;
+  environmentId?: string;
+}
+
+/**
+ * Refreshes armed to land in the middle of a read, on the Data API or Dataverse alike: each counts
+ * the segment's rows served and refreshes it once the page crossing its threshold has gone out
+ * (that page still comes from the old membership).
+ */
+export class RefreshesDuringReads {
+  private readonly plans: {
+    environmentId: string;
+    segment: string;
+    rowsLeft: number;
+    churn: number | undefined;
+    size: number | undefined;
+  }[] = [];
+
+  arm(environmentId: string, segment: string, options: MutateDuringReadOptions): void {
+    this.plans.push({
+      environmentId: environmentId.toLowerCase(),
+      segment: segment.toLowerCase(),
+      rowsLeft: options.afterRows,
+      churn: options.churn,
+      size: options.size,
+    });
+  }
+
+  served(environment: EnvironmentState, segment: SegmentState, rows: number): void {
+    for (const plan of [...this.plans]) {
+      if (plan.environmentId !== environment.id || plan.segment !== segment.name.toLowerCase()) continue;
+      plan.rowsLeft -= rows;
+      if (plan.rowsLeft > 0) continue;
+      this.plans.splice(this.plans.indexOf(plan), 1);
+      refreshSegment(segment, { churn: plan.churn, size: plan.size });
+    }
+  }
 }

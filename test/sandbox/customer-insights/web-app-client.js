@@ -29,6 +29,19 @@ function parseRoute(location) {
   const parts = location.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const query = new URLSearchParams(location.search);
   if (parts.length === 0) return { kind: 'root' };
+  // A second shape, which names the environment and the segment in query values only.
+  if (parts.join('/') === 'app/segments/detail') {
+    const environment = findEnvironment(query.get('ci') ?? '');
+    const name = query.get('segment');
+    if (!environment || !name) return { kind: 'not-found' };
+    return {
+      kind: 'segment',
+      environment,
+      segment: findSegment(environment, name),
+      name,
+      tab: query.get('tab'),
+    };
+  }
   if (parts[0] !== 'app' || !parts[1]) return { kind: 'not-found' };
   const environment = findEnvironment(parts[1]);
   if (!environment) return { kind: 'no-environment' };

@@ -20,6 +20,7 @@ export interface WebAppSettings {
  *   /app/<environmentGuid>/segments            segment list
  *   /app/<environmentGuid>/segments/<name>     segment page (optional ?tab=overview|members)
  *   /app/<environmentGuid>/segments?segmentName=<name>   query variant of the segment page
+ *   /app/segments/detail?ci=<environmentGuid>&segment=<name>   a shape with both in query values
  *   /app/<environmentGuid>/measures            another non-segment page
  * Every path answers with the same shell; the client renders the route and follows in-app links
  * with history.pushState, so moving between segments loads no page.

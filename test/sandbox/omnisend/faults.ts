@@ -1,3 +1,4 @@
+import { seededRandom } from '../../support/seeded-random.ts';
 /**
  * Injected failures (DESIGN.md §9: 429 storms, 5xx, dropped connections). Random ones draw from a
  * seeded generator, so a failing test fails the same way every time. A fault "after effect" lets
@@ -13,18 +14,6 @@ export interface FaultTiming {
 export type ServerErrorStatus = 500 | 502 | 503;
 
 const SERVER_ERRORS: readonly ServerErrorStatus[] = [500, 502, 503];
-
-/** mulberry32: tiny, fast and good enough to pick faults. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultState {
   readonly #random: () => number;

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { sandboxFetch as createSandboxFetch } from '../../support/sandbox-fetch.ts';
 import { throwawayCertificate } from '../../support/tls.ts';
 import { BatchStore } from './batch-store.ts';
 import {
@@ -22,14 +23,14 @@ import {
   type WelcomeMessage,
 } from './request-log.ts';
 import { processBatch, routes, type SandboxServices } from './routes.ts';
-import { createSandboxFetch, OMNISEND_HOST } from './sandbox-fetch.ts';
 
 export type { SandboxBrand, SandboxBrandDefinition, SandboxKey, SandboxKeyDefinition } from './brands.ts';
 export type { SandboxContact, SeedContact } from './contact-store.ts';
 export type { FieldError, ProblemBody } from './problems.ts';
 export type { RateClass } from './rate-limiter.ts';
 export type { ContractViolation, LoggedRequest, WelcomeMessage } from './request-log.ts';
-export { OMNISEND_HOST } from './sandbox-fetch.ts';
+/** The host the extension sends Omnisend's API requests to. */
+export const OMNISEND_HOST = 'api.omnisend.com';
 
 export interface OmnisendSandboxOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -84,7 +85,11 @@ export interface OmnisendSandboxInspect {
   requests(): LoggedRequest[];
   /** Most authenticated requests (admitted or refused) of a class inside any one window. */
   maxRequestsInAnyWindow(rateClass: RateClass, brandId?: string): number;
-  /** Resolves once no batch is on its way (held ones aside) and no tag change is waiting. */
+  /**
+   * Resolves once no request is being answered (one its client gave up on included), no batch is
+   * on its way (held ones aside) and no tag change is waiting: from then on nothing changes unless
+   * a new request comes.
+   */
   whenIdle(): Promise<void>;
   /** Forgets requests, counts, violations and welcome messages (not contacts). */
   clear(): void;
@@ -165,17 +170,15 @@ export async function startOmnisendSandbox(options: OmnisendSandboxOptions = {})
   };
 
   const certificate = throwawayCertificate();
-  const server: Server = createServer(
-    certificate,
-    createRequestHandler({
-      services,
-      routes,
-      faults,
-      limiter,
-      retiredVersions: new Set(options.retiredVersions ?? RETIRED_VERSIONS),
-      maxBodyBytes: 10_000_000,
-    }),
-  );
+  const requests = createRequestHandler({
+    services,
+    routes,
+    faults,
+    limiter,
+    retiredVersions: new Set(options.retiredVersions ?? RETIRED_VERSIONS),
+    maxBodyBytes: 10_000_000,
+  });
+  const server: Server = createServer(certificate, requests.listener);
   // Longer than the client agent's idle timeout, so a reused socket is never closed under a request.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -183,7 +186,7 @@ export async function startOmnisendSandbox(options: OmnisendSandboxOptions = {})
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const sandboxFetch = createSandboxFetch(port, certificate.cert);
+  const sandboxFetch = createSandboxFetch(port, { hosts: [OMNISEND_HOST], ca: certificate.cert });
 
   return {
     url: `https://127.0.0.1:${port}`,
@@ -225,7 +228,7 @@ export async function startOmnisendSandbox(options: OmnisendSandboxOptions = {})
       maxRequestsInAnyWindow: (rateClass, brandId = defaultBrand.brandID) =>
         log.maxRequestsInAnyWindow(brandId, rateClass, windowMs),
       whenIdle: async () => {
-        while (services.batches.moving > 0 || tagTasks.pending > 0) {
+        while (requests.inFlight() > 0 || services.batches.moving > 0 || tagTasks.pending > 0) {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
       },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readBody } from '../../support/read-body.ts';
 import type { SandboxKey } from './brands.ts';
 import { API_PREFIX } from './contract.ts';
 import type { FaultState } from './faults.ts';
@@ -35,14 +36,22 @@ interface Decision {
   tookEffect: boolean;
 }
 
+/** The server's request listener, and how many requests it is working on right now. */
 export function createRequestHandler(options: RequestHandlerOptions) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    handle(options, req, res).catch((error: unknown) => {
-      console.error('Omnisend sandbox failed on a request', error);
-      if (!res.headersSent) write(res, problems.internal(newInstance()));
-      else res.destroy();
-    });
+  let inFlight = 0;
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight++;
+    handle(options, req, res)
+      .catch((error: unknown) => {
+        console.error('Omnisend sandbox failed on a request', error);
+        if (!res.headersSent) write(res, problems.internal(newInstance()));
+        else res.destroy();
+      })
+      .finally(() => {
+        inFlight--;
+      });
   };
+  return { listener, inFlight: () => inFlight };
 }
 
 async function handle(
@@ -209,18 +218,6 @@ function authenticate(
 
 function serverErrorReply(status: 500 | 502 | 503, instance = newInstance()): Reply {
   return status === 500 ? problems.internal(instance) : gatewayErrorPage(status);
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    length += buffer.length;
-    if (length > limit) throw new Error('request body too large');
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Problem bodies go out as application/json, the media type the documents declare. */

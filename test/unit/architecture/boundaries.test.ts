@@ -8,7 +8,9 @@ import { sourceFiles } from '../../support/source-files.ts';
  * contexts go through messaging, and only the worker touches storage.
  */
 const allowed: Record<string, { layers: string[]; packages: string[] }> = {
-  core: { layers: ['core'], packages: ['zod'] },
+  // libphonenumber-js and iso-3166 are data the worker needs; the graph test below keeps them
+  // out of the pages.
+  core: { layers: ['core'], packages: ['zod', 'libphonenumber-js', 'iso-3166'] },
   omnisend: { layers: ['omnisend', 'core'], packages: ['zod'] },
   sources: { layers: ['sources', 'core'], packages: ['zod'] },
   messaging: { layers: ['messaging', 'core'], packages: ['zod'] },
@@ -32,8 +34,8 @@ const allowed: Record<string, { layers: string[]; packages: string[] }> = {
   },
 };
 
-/** The worker's notifications speak the user's language through the same t() as the pages. */
-const sharedWithWorker = 'src/ui/i18n.ts';
+/** The worker's notifications speak the user's language through the same translate() as the pages. */
+const sharedWithWorker = 'src/ui/translate.ts';
 
 function layerOf(path: string): string {
   if (path.startsWith('public/_locales/')) return 'locales';
@@ -41,7 +43,8 @@ function layerOf(path: string): string {
   return match?.[1] ?? 'root';
 }
 
-function importsOf(path: string, text: string): string[] {
+/** The modules a file imports; `values` leaves out `import type`, which the build erases. */
+function importsOf(path: string, text: string, values = false): string[] {
   const { program } = parseSync(path, text);
   const specifiers: string[] = [];
   for (const node of program.body) {
@@ -49,7 +52,9 @@ function importsOf(path: string, text: string): string[] {
       (node.type === 'ImportDeclaration' ||
         node.type === 'ExportNamedDeclaration' ||
         node.type === 'ExportAllDeclaration') &&
-      node.source
+      node.source &&
+      !(values && 'importKind' in node && node.importKind === 'type') &&
+      !(values && 'exportKind' in node && node.exportKind === 'type')
     ) {
       specifiers.push(String(node.source.value));
     }
@@ -89,6 +94,49 @@ describe('imports between layers', () => {
       }
     });
   }
+});
+
+/** Every package a file's code reaches through its imports, transitively. */
+function packagesReachedFrom(entry: string): Set<string> {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const file = byPath.get(path);
+    if (!file) return;
+    for (const specifier of importsOf(file.path, file.text, true)) {
+      if (!specifier.startsWith('.')) packages.add(packageOf(specifier));
+      else
+        visit(
+          normalize(join(dirname(path), specifier))
+            .split('\\')
+            .join('/'),
+        );
+    }
+  };
+  visit(entry);
+  return packages;
+}
+
+describe('what each context carries', () => {
+  test.each(['src/options/main.tsx', 'src/popup/main.tsx', 'src/content/index.ts'])(
+    '%s never reaches libphonenumber or the ISO country list: their data stays in the worker',
+    (entry) => {
+      const packages = packagesReachedFrom(entry);
+      // The walk itself reached the entry's dependencies.
+      expect(packages).toContain('zod');
+      expect(packages).not.toContain('libphonenumber-js');
+      expect(packages).not.toContain('iso-3166');
+    },
+  );
+
+  test('the worker does reach them', () => {
+    const packages = packagesReachedFrom('src/background/index.ts');
+    expect(packages).toContain('libphonenumber-js');
+    expect(packages).toContain('iso-3166');
+  });
 });
 
 describe('the import checker itself', () => {

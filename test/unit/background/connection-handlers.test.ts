@@ -9,6 +9,7 @@ import { InvalidApiKeyError } from '../../../src/omnisend/errors.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
 import { Vault } from '../../../src/storage/vault.ts';
 import { memorySession } from '../../support/memory-session.ts';
+import { storedExport } from '../../support/stored-records.ts';
 
 const KEYS: Record<string, { brandID: string; name: string }> = {
   'key-brand-one-AAAA': { brandID: 'b1', name: 'Brand One' },
@@ -32,15 +33,15 @@ let ids = 0;
 
 async function setup(role: 'administrator' | 'contributor' = 'administrator') {
   const session = memorySession();
-  const roles = new Roles({ ready: Promise.resolve(db), session, now: () => 5_000, iterations: 1_000 });
+  const roles = new Roles({ db, session, now: () => 5_000, iterations: 1_000 });
   if (role === 'contributor') {
     await roles.setPassphrase('a passphrase', undefined);
     await roles.lock();
   }
   const vault = new Vault(db);
   const handlers = createConnectionHandlers({
-    ready: Promise.resolve(db),
-    vault: Promise.resolve(vault),
+    db,
+    vault,
     roles,
     omnisend: fakeOmnisend,
     now: () => 5_000,
@@ -128,7 +129,7 @@ describe('connections', () => {
   test('removal is refused while exports use the connection, and "detach and remove" clears everything', async () => {
     const { handlers, vault } = await setup();
     await handlers['connections.save'](save({ apiKey: 'key-brand-one-AAAA' }), ctx);
-    await db.put('exports', { id: 'e1', name: 'VIP export', connectionId: 'c1' });
+    await db.put('exports', storedExport({ name: 'VIP export', connectionId: 'c1' }));
     const list = await handlers['connections.list']({}, ctx);
     expect(list.role === 'administrator' && list.connections[0]?.usedBy).toEqual(['VIP export']);
 

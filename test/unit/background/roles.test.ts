@@ -8,9 +8,9 @@ import { memorySession } from '../../support/memory-session.ts';
 let clock = 1_000_000;
 const now = () => clock;
 
-function roles() {
+async function roles() {
   const session = memorySession();
-  return { session, roles: new Roles({ ready: openDatabase(), session, now, iterations: 1_000 }) };
+  return { session, roles: new Roles({ db: await openDatabase(), session, now, iterations: 1_000 }) };
 }
 
 beforeEach(() => {
@@ -20,11 +20,11 @@ beforeEach(() => {
 
 describe('Roles', () => {
   test('without a passphrase the single user is the administrator', async () => {
-    expect(await roles().roles.current()).toBe('administrator');
+    expect(await (await roles()).roles.current()).toBe('administrator');
   });
 
   test('with a passphrase the extension runs as contributor until unlocked', async () => {
-    const { roles: r } = roles();
+    const { roles: r } = await roles();
     await r.setPassphrase('correct horse battery', undefined);
     expect(await r.current()).toBe('administrator');
     await r.lock();
@@ -35,7 +35,7 @@ describe('Roles', () => {
   });
 
   test('locks again after 30 minutes without administrator actions, and activity keeps it open', async () => {
-    const { roles: r } = roles();
+    const { roles: r } = await roles();
     await r.setPassphrase('correct horse battery', undefined);
     clock += ADMINISTRATOR_IDLE_MS - 1_000;
     await r.touch();
@@ -48,7 +48,7 @@ describe('Roles', () => {
   });
 
   test('changing or removing the passphrase needs the current one', async () => {
-    const { roles: r } = roles();
+    const { roles: r } = await roles();
     await r.setPassphrase('first passphrase', undefined);
     await expect(r.setPassphrase('second passphrase', 'not it')).rejects.toMatchObject({
       data: { code: 'wrong-passphrase' },
@@ -64,7 +64,7 @@ describe('Roles', () => {
 
   test('stores only a salted PBKDF2 hash of the passphrase', async () => {
     const db = await openDatabase();
-    const r = new Roles({ ready: Promise.resolve(db), session: memorySession(), now, iterations: 1_000 });
+    const r = new Roles({ db, session: memorySession(), now, iterations: 1_000 });
     await r.setPassphrase('correct horse battery', undefined);
     const stored = await db.get('settings', 'adminPassphrase');
     expect(stored).toMatchObject({ algorithm: 'PBKDF2-SHA-256', iterations: 1_000 });
@@ -72,7 +72,7 @@ describe('Roles', () => {
   });
 
   test('slows down guessing after five wrong passphrases', async () => {
-    const { roles: r } = roles();
+    const { roles: r } = await roles();
     await r.setPassphrase('correct horse battery', undefined);
     await r.lock();
     for (let i = 0; i < 5; i++)

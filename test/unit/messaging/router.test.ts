@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { type Gate, HandledError, type Handlers, route } from '../../../src/background/router.ts';
+import {
+  type Gate,
+  HandledError,
+  type Handlers,
+  route,
+  storageUnavailable,
+} from '../../../src/background/router.ts';
 import { classifySender } from '../../../src/background/sender.ts';
 import { MessageError } from '../../../src/messaging/message-error.ts';
 import { messageTypes } from '../../../src/messaging/protocol.ts';
@@ -12,7 +18,7 @@ const status = {
   counts: { connections: 0, exports: 0, runs: 0 },
 };
 const page = {
-  page: { environmentId: '0b7c0d43-4c1e-4f4e-9a53-2b1a4d1e6f10', segmentHint: { routeName: 'VIP' } },
+  page: { guids: ['0b7c0d43-4c1e-4f4e-9a53-2b1a4d1e6f10'], address: ['segments', 'VIP'], text: ['VIP'] },
 };
 
 const notUsed = async (): Promise<never> => {
@@ -43,6 +49,9 @@ function gateAs(role: 'administrator' | 'contributor') {
 }
 const admin = gateAs('administrator');
 
+/** The worker's readiness gate, already passed. */
+const routing = (handlers: Handlers, gate: Gate) => async () => ({ handlers, gate });
+
 describe('classifySender', () => {
   const id = 'abcdefghijklmnop';
   const origin = `chrome-extension://${id}`;
@@ -66,15 +75,17 @@ describe('route', () => {
   const context = { tabId: 7 };
 
   test('answers a valid message from an allowed sender', async () => {
-    expect(await route({ type: 'status', payload: {} }, 'page', handlers(), admin, context)).toEqual({
-      ok: true,
-      data: status,
-    });
+    expect(await route({ type: 'status', payload: {} }, 'page', context, routing(handlers(), admin))).toEqual(
+      {
+        ok: true,
+        data: status,
+      },
+    );
   });
 
   test('refuses messages that are not part of the protocol', async () => {
     for (const raw of [null, 'status', { type: 'nope', payload: {} }, { payload: {} }]) {
-      expect(await route(raw, 'page', handlers(), admin, context)).toMatchObject({
+      expect(await route(raw, 'page', context, routing(handlers(), admin))).toMatchObject({
         ok: false,
         error: { code: 'unknown-message' },
       });
@@ -82,39 +93,47 @@ describe('route', () => {
   });
 
   test('refuses a message type the sender may not send', async () => {
-    expect(await route({ type: 'status', payload: {} }, 'content', handlers(), admin, context)).toMatchObject(
-      {
-        ok: false,
-        error: { code: 'forbidden' },
-      },
-    );
     expect(
-      await route({ type: 'page.report', payload: page }, 'page', handlers(), admin, context),
+      await route({ type: 'status', payload: {} }, 'content', context, routing(handlers(), admin)),
     ).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     });
-    expect(await route({ type: 'status', payload: {} }, 'foreign', handlers(), admin, context)).toMatchObject(
-      {
-        ok: false,
-        error: { code: 'forbidden' },
-      },
-    );
+    expect(
+      await route({ type: 'page.report', payload: page }, 'page', context, routing(handlers(), admin)),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(
+      await route({ type: 'status', payload: {} }, 'foreign', context, routing(handlers(), admin)),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 
-  test('refuses malformed payloads, including profile data, addresses and titles', async () => {
+  test('refuses malformed payloads, including profile data, whole addresses and unbounded clues', async () => {
     const report = (payload: unknown) =>
-      route({ type: 'page.report', payload }, 'content', handlers(), admin, context);
+      route({ type: 'page.report', payload }, 'content', context, routing(handlers(), admin));
     expect(await report({ page: { ...page.page, profile: { email: 'a@b.c' } } })).toMatchObject({
       error: { code: 'invalid-request' },
     });
     expect(await report({ ...page, url: 'https://home.ci.ai.dynamics.com/app/x?q=1' })).toMatchObject({
       error: { code: 'invalid-request' },
     });
+    expect(await report({ page: { ...page.page, text: ['x'.repeat(129)] } })).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
     expect(
-      await report({ page: { ...page.page, segmentHint: { ...page.page.segmentHint, title: 'Home' } } }),
-    ).toMatchObject({ error: { code: 'invalid-request' } });
-    expect(await report({ page: { ...page.page, environmentId: 'not-a-guid' } })).toMatchObject({
+      await report({ page: { ...page.page, address: Array.from({ length: 41 }, String) } }),
+    ).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
+    expect(await report({ page: { ...page.page, guids: ['not-a-guid'] } })).toMatchObject({
+      error: { code: 'invalid-request' },
+    });
+    expect(await report({ page: { ...page.page, guids: [] } })).toMatchObject({
       error: { code: 'invalid-request' },
     });
     expect(await report(page)).toEqual({ ok: true, data: { accepted: true } });
@@ -129,19 +148,41 @@ describe('route', () => {
         throw new Error('secret detail: key=abc');
       },
     });
-    expect(await route({ type: 'status', payload: {} }, 'page', failing, admin, context)).toEqual({
+    expect(await route({ type: 'status', payload: {} }, 'page', context, routing(failing, admin))).toEqual({
       ok: false,
       error: { code: 'locked', message: 'Unlock first.', retryable: false },
     });
     const hidden = await route(
       { type: 'tab.context', payload: { tabId: 1 } },
       'page',
-      failing,
-      admin,
       context,
+      routing(failing, admin),
     );
     expect(hidden).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(hidden)).not.toContain('abc');
+  });
+});
+
+describe('the readiness gate', () => {
+  test('is awaited once per message, after the message proved valid', async () => {
+    let waited = 0;
+    const ready = async () => {
+      waited++;
+      return { handlers: handlers(), gate: admin };
+    };
+    await route({ type: 'status', payload: {} }, 'page', { tabId: undefined }, ready);
+    await route({ type: 'nope', payload: {} }, 'page', { tabId: undefined }, ready);
+    expect(waited).toBe(1);
+  });
+
+  test('that failed turns every message into a storage-unavailable reply', async () => {
+    const broken = async (): Promise<never> => {
+      throw new DOMException('The database is gone.', 'UnknownError');
+    };
+    expect(await route({ type: 'status', payload: {} }, 'page', { tabId: undefined }, broken)).toEqual({
+      ok: false,
+      error: storageUnavailable,
+    });
   });
 });
 
@@ -149,7 +190,7 @@ describe('administrator messages', () => {
   test('are refused while the extension runs as contributor, whatever the page shows', async () => {
     const contributor = gateAs('contributor');
     const raw = { type: 'passphrase.set', payload: { passphrase: 'a new passphrase' } };
-    expect(await route(raw, 'page', handlers(), contributor, { tabId: undefined })).toMatchObject({
+    expect(await route(raw, 'page', { tabId: undefined }, routing(handlers(), contributor))).toMatchObject({
       ok: false,
       error: { code: 'administrator-only' },
     });
@@ -158,7 +199,7 @@ describe('administrator messages', () => {
   test('go through for an administrator and keep the unlocked session alive', async () => {
     const gate = gateAs('administrator');
     const raw = { type: 'passphrase.set', payload: { passphrase: 'a new passphrase' } };
-    expect(await route(raw, 'page', handlers(), gate, { tabId: undefined })).toEqual({
+    expect(await route(raw, 'page', { tabId: undefined }, routing(handlers(), gate))).toEqual({
       ok: true,
       data: { accepted: true },
     });
@@ -167,7 +208,7 @@ describe('administrator messages', () => {
 
   test('are refused from the content script even for an administrator', async () => {
     const raw = { type: 'connections.check', payload: { apiKey: 'abcdefghijkl' } };
-    expect(await route(raw, 'content', handlers(), admin, { tabId: 3 })).toMatchObject({
+    expect(await route(raw, 'content', { tabId: 3 }, routing(handlers(), admin))).toMatchObject({
       error: { code: 'forbidden' },
     });
   });

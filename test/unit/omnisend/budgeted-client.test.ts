@@ -14,7 +14,8 @@ import {
   ServerError,
 } from '../../../src/omnisend/errors.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { brand, fakeFetch, type Handler, json, problem } from './fake-fetch.ts';
+import { fakeFetch, type Handler, json } from '../../support/fake-fetch.ts';
+import { brand, problem } from './answers.ts';
 
 const WINDOW = 1000;
 
@@ -89,20 +90,20 @@ describe('BudgetedOmnisendClient', () => {
     let limited = false;
     const { clock, client } = setup((request) => {
       seen.push({ path: request.url.pathname, at: clock.now() });
-      if (!limited && request.url.pathname === '/api/batches/b1') {
+      if (!limited && request.url.pathname === '/api/batches/b1/items') {
         limited = true;
         return problem(429, { retryAfter: 2 });
       }
       return json(200, { batchID: 'b', status: 'finished', totalCount: 1 });
     });
-    const first = client.getBatch('b1');
+    const first = client.getBatchOutcome('b1');
     await clock.advance(10);
-    const second = client.getBatch('b2');
+    const second = client.getBatchOutcome('b2');
     await clock.run(Promise.all([first, second]));
     expect(seen).toEqual([
-      { path: '/api/batches/b1', at: 0 },
-      { path: '/api/batches/b1', at: 2000 },
-      { path: '/api/batches/b2', at: 2000 },
+      { path: '/api/batches/b1/items', at: 0 },
+      { path: '/api/batches/b1/items', at: 2000 },
+      { path: '/api/batches/b2/items', at: 2000 },
     ]);
     expect(client.stats.rateLimited).toBe(1);
   });
@@ -139,7 +140,7 @@ describe('BudgetedOmnisendClient', () => {
 
   it('gives up with the last typed error after the allowed attempts', async () => {
     const { clock, client, requests } = setup(() => problem(500), { retryPolicy: { maxAttempts: 3 } });
-    const error = await clock.run(rejection(client.getBatchItems('b')));
+    const error = await clock.run(rejection(client.getBatchOutcome('b')));
     expect(error).toBeInstanceOf(ServerError);
     expect((error as OmnisendError).retryable).toBe(true);
     expect(requests).toHaveLength(3);

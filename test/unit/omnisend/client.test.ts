@@ -21,7 +21,8 @@ import {
   VersionRetiredError,
 } from '../../../src/omnisend/errors.ts';
 import { type ContactRequest, contactRequestSchema } from '../../../src/omnisend/schemas.ts';
-import { brand, fakeFetch, type Handler, hang, json, problem, stallBody } from './fake-fetch.ts';
+import { fakeFetch, type Handler, hang, json, stallBody } from '../../support/fake-fetch.ts';
+import { brand, problem } from './answers.ts';
 
 type ErrorClass = new (...args: never[]) => OmnisendError;
 
@@ -113,14 +114,14 @@ describe('OmnisendClient requests', () => {
     expect(request?.method).toBe('POST');
     expect(request?.url.pathname).toBe('/api/batches');
     expect(request?.headers.get('content-type')).toBe('application/json');
-    expect(request?.body).toEqual({ endpoint: 'contacts', method: 'POST', items });
+    expect(request?.json).toEqual({ endpoint: 'contacts', method: 'POST', items });
   });
 
   it('accepts a batch at exactly the item limit', async () => {
     const { client, requests } = clientWith(() => json(201, { batchID: 'b', totalCount: 100 }));
     await client.submitContactBatch(Array.from({ length: MAX_BATCH_ITEMS }, (_, i) => contact(i)));
-    expect(requests[0]?.body).toMatchObject({ items: expect.any(Array) });
-    expect((requests[0]?.body as { items: unknown[] } | undefined)?.items).toHaveLength(100);
+    expect(requests[0]?.json).toMatchObject({ items: expect.any(Array) });
+    expect((requests[0]?.json as { items: unknown[] } | undefined)?.items).toHaveLength(100);
   });
 
   it.each([
@@ -153,11 +154,11 @@ describe('OmnisendClient requests', () => {
     const { client, requests } = clientWith(() =>
       json(200, { batchID: 'a/b', status: 'inProgress', totalCount: 100, finishedCount: 40, errors: null }),
     );
-    const batch = await client.getBatch('a/b');
-    expect(requests[0]?.url.pathname).toBe('/api/batches/a%2Fb');
-    expect(batch).toMatchObject({ status: 'inProgress', totalCount: 100, finishedCount: 40, errorsCount: 0 });
-    expect(batch.errors).toEqual([]);
-    expect(batch.responses).toEqual([]);
+    expect(await client.getBatchOutcome('a/b')).toEqual({ settled: false });
+    expect(requests[0]?.url.pathname).toBe('/api/batches/a%2Fb/items');
+    const finished = clientWith(() => json(200, { batchID: 'b', status: 'finished', totalCount: 1 }));
+    const outcome = await finished.client.getBatchOutcome('b');
+    expect(outcome.settled && outcome.outcomeOf('person1@example.com')).toEqual({ ok: true, created: false });
   });
 
   it('reads the outcome of every item of a batch', async () => {
@@ -190,34 +191,40 @@ describe('OmnisendClient requests', () => {
         errors: [failed],
       }),
     );
-    const batch = await client.getBatchItems('b1');
+    const outcome = await client.getBatchOutcome('b1');
     expect(requests[0]?.url.pathname).toBe('/api/batches/b1/items');
-    expect(batch.responses[0]?.responseCode).toBe(201);
-    expect(batch.errors).toEqual([failed]);
+    if (!outcome.settled) throw new Error('the batch finished');
+    expect(outcome.outcomeOf('person1@example.com')).toEqual({ ok: true, created: true });
+    expect(outcome.outcomeOf('person2@example.com')).toEqual({
+      ok: false,
+      field: 'identifiers.0.id',
+      message: 'bad',
+      responseCode: 400,
+    });
+  });
+
+  it('says what became of the contacts of a stopped batch and of one Omnisend no longer knows', async () => {
+    const stopped = clientWith(() =>
+      json(200, {
+        batchID: 'b',
+        status: 'stopped',
+        totalCount: 2,
+        responses: [{ responseCode: 200, request: contact(1), response: { id: 'c1' } }],
+      }),
+    );
+    const outcome = await stopped.client.getBatchOutcome('b');
+    if (!outcome.settled) throw new Error('a stopped batch is settled');
+    expect(outcome.outcomeOf('person1@example.com')).toEqual({ ok: true, created: false });
+    const notReached = { ok: false, message: 'Omnisend stopped the batch before this contact.' };
+    expect(outcome.outcomeOf('person2@example.com')).toEqual(notReached);
+    const missing = clientWith(() => problem(404));
+    const gone = await missing.client.getBatchOutcome('b');
+    expect(gone.settled && gone.outcomeOf('person1@example.com')).toEqual(notReached);
   });
 
   it('refuses a batch with a status it does not know', async () => {
     const { client } = clientWith(() => json(200, { batchID: 'b', status: 'exploded', totalCount: 1 }));
-    expect(await caught(client.getBatch('b'))).toBeInstanceOf(UnexpectedResponseError);
-  });
-
-  it('lists contact batches with the filters given', async () => {
-    const { client, requests } = clientWith(() =>
-      json(200, {
-        batches: [{ batchID: 'b', status: 'finished', totalCount: 1 }],
-        paging: { limit: 250, offset: 0 },
-      }),
-    );
-    const list = await client.listBatches({ status: 'finished', offset: 0, limit: 250 });
-    expect(Object.fromEntries(requests[0]?.url.searchParams ?? [])).toEqual({
-      endpoint: 'contacts',
-      status: 'finished',
-      offset: '0',
-      limit: '250',
-    });
-    expect(list.batches).toHaveLength(1);
-    await client.listBatches();
-    expect(requests[1]?.url.search).toBe('?endpoint=contacts');
+    expect(await caught(client.getBatchOutcome('b'))).toBeInstanceOf(UnexpectedResponseError);
   });
 
   it('adds and removes tags with POST and DELETE /contacts/tags', async () => {
@@ -228,11 +235,11 @@ describe('OmnisendClient requests', () => {
       'POST /api/contacts/tags',
       'DELETE /api/contacts/tags',
     ]);
-    expect(requests[0]?.body).toEqual({
+    expect(requests[0]?.json).toEqual({
       emails: ['a@example.com', 'b@example.com'],
       tags: ['VIP customers'],
     });
-    expect(requests[1]?.body).toEqual({ emails: ['c@example.com'], tags: ['VIP customers'] });
+    expect(requests[1]?.json).toEqual({ emails: ['c@example.com'], tags: ['VIP customers'] });
     expect(requests[1]?.headers.get('content-type')).toBe('application/json');
   });
 
@@ -305,7 +312,7 @@ describe('OmnisendClient failures', () => {
     ['submitContactBatch', (c: OmnisendClient) => c.submitContactBatch([contact(1)]), 'contacts.write'],
     ['addTags', (c: OmnisendClient) => c.addTags(['a@example.com'], ['t']), 'contacts.write'],
     ['removeTags', (c: OmnisendClient) => c.removeTags(['a@example.com'], ['t']), 'contacts.write'],
-    ['getBatch', (c: OmnisendClient) => c.getBatch('b'), 'contacts.read'],
+    ['getBatchOutcome', (c: OmnisendClient) => c.getBatchOutcome('b'), 'contacts.read'],
     ['findContactByEmail', (c: OmnisendClient) => c.findContactByEmail('a@example.com'), 'contacts.read'],
   ])('names the permission %s needs when Omnisend answers 403', async (_op, call, scope) => {
     const { client } = clientWith(() => problem(403));
@@ -324,19 +331,17 @@ describe('OmnisendClient failures', () => {
     ];
     for (const [status, type] of statuses) {
       const { client } = clientWith(() => problem(status, { retryAfter: 3 }));
-      const error = await caught(client.getBatch('b'));
+      const error = await caught(client.findContactByEmail('a@example.com'));
       expect(error).toBeInstanceOf(type);
       expect(error.status).toBe(status);
     }
   });
 
-  it('reads the wait of a 429 and the missing batch of a 404', async () => {
+  it('reads the wait of a 429', async () => {
     const limited = clientWith(() =>
       problem(429, { type: 'https://problems.omnisend.com/rate-limit-exceeded', retryAfter: 42 }),
     );
     expect((await caught(limited.client.addTags(['a@example.com'], ['t']))).retryAfterMs).toBe(42_000);
-    const missing = clientWith(() => problem(404));
-    expect((await caught(missing.client.getBatchItems('b'))).message).toContain('batch');
   });
 
   it('reports a fetch that throws as a NetworkError', async () => {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { OmnisendClient } from '../../../src/omnisend/client.ts';
 import type { ContactRequest } from '../../../src/omnisend/schemas.ts';
 import { OPENAPI_DIR } from '../../sandbox/omnisend/contract.ts';
-import { brand, fakeFetch, json } from './fake-fetch.ts';
+import { fakeFetch, json } from '../../support/fake-fetch.ts';
+import { brand } from './answers.ts';
 
 // Holds what the client sends against Omnisend's own OpenAPI documents (read-only, shared, beside
 // the repository — the same place the sandbox reads them from).
@@ -66,7 +67,7 @@ describe('the Omnisend contract', () => {
   it('sends batch bodies that match CreateBatchRequest with ContactRequest items', async () => {
     const fake = fakeFetch(() => json(201, { batchID: 'b', totalCount: 1 }));
     await new OmnisendClient({ apiKey: 'k', fetch: fake.fetch }).submitContactBatch([fullContact]);
-    const body = fake.requests[0]?.body as { items: unknown[] };
+    const body = fake.requests[0]?.json as { items: unknown[] };
     expect(validate('batches', 'CreateBatchRequest', body)).toEqual([]);
     expect(validate('contacts', 'ContactRequest', body.items[0])).toEqual([]);
     expect(validate('contacts', 'ContactRequest', { ...fullContact, gender: 'x' })).not.toEqual([]);
@@ -77,8 +78,8 @@ describe('the Omnisend contract', () => {
     const client = new OmnisendClient({ apiKey: 'k', fetch: fake.fetch });
     await client.addTags(['a@example.com'], ['VIP']);
     await client.removeTags(['a@example.com'], ['VIP']);
-    expect(validate('contacts', 'AddTagsRequest', fake.requests[0]?.body)).toEqual([]);
-    expect(validate('contacts', 'RemoveTagsRequest', fake.requests[1]?.body)).toEqual([]);
+    expect(validate('contacts', 'AddTagsRequest', fake.requests[0]?.json)).toEqual([]);
+    expect(validate('contacts', 'RemoveTagsRequest', fake.requests[1]?.json)).toEqual([]);
   });
 
   it('reads responses shaped like the documented examples', async () => {
@@ -112,7 +113,7 @@ describe('the Omnisend contract', () => {
       return json(200, brand);
     });
     const client = new OmnisendClient({ apiKey: 'k', fetch: fake.fetch });
-    await expect(client.getBatchItems('b')).resolves.toMatchObject({ errorsCount: 1 });
+    await expect(client.getBatchOutcome('b')).resolves.toMatchObject({ settled: true });
     await expect(client.findContactByEmail('jane@example.com')).resolves.toMatchObject({ tags: ['VIP'] });
     await expect(client.getBrand()).resolves.toMatchObject({ brandID: brand.brandID });
   });

@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { emptyCounters } from '../../../src/core/run/run-counters.ts';
+import type { RunStatus } from '../../../src/core/run/run-state.ts';
 import { countRecords } from '../../../src/storage/counts.ts';
 import { getLedgerEntry, getLedgerHead } from '../../../src/storage/ledger.ts';
 import { openDatabase } from '../../../src/storage/open-database.ts';
@@ -9,7 +9,8 @@ import { CorruptRecordError, connectionRecordSchema, parseRecord } from '../../.
 import { latestRun, listUnfinishedRuns } from '../../../src/storage/run-records.ts';
 import { DB_NAME, DB_VERSION } from '../../../src/storage/schema.ts';
 import { readAdminPassphrase } from '../../../src/storage/settings.ts';
-import { storedExport } from '../../e2e/export-flow.ts';
+import { putRaw, storedExport } from '../../support/stored-records.ts';
+import { samples } from './sample-records.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -31,7 +32,7 @@ describe('openDatabase', () => {
 
   test('opens an existing database again without losing records', async () => {
     const first = await openDatabase();
-    await first.put('exports', { id: 'e1', name: 'VIP', connectionId: null, createdAt: 1 });
+    await first.put('exports', storedExport({ name: 'VIP', connectionId: null }));
     first.close();
     const second = await openDatabase();
     expect(await countRecords(second)).toEqual({ connections: 0, exports: 1, runs: 0 });
@@ -49,7 +50,7 @@ describe('validated reads', () => {
   test('the administrator passphrase is absent on a new database and must be well-formed when present', async () => {
     const db = await openDatabase();
     expect(await readAdminPassphrase(db)).toBeNull();
-    await db.put('settings', { algorithm: 'MD5' }, 'adminPassphrase');
+    await putRaw(db, 'settings', { algorithm: 'MD5' }, 'adminPassphrase');
     await expect(readAdminPassphrase(db)).rejects.toBeInstanceOf(CorruptRecordError);
     db.close();
   });
@@ -142,7 +143,7 @@ describe('schema step 4', () => {
   test("reads the active runs and an export's newest run without reading the history", async () => {
     await version3(() => undefined);
     const db = await openDatabase();
-    const run = (id: string, exportId: string, status: string, createdAt: number) =>
+    const run = (id: string, exportId: string, status: RunStatus, createdAt: number) =>
       storedRun({ id, exportId, status, createdAt });
     for (let i = 0; i < 50; i++) await db.put('runs', run(`old${i}`, 'e1', 'succeeded', i));
     await db.put('runs', run('latest', 'e1', 'running', 100));
@@ -156,26 +157,6 @@ describe('schema step 4', () => {
 });
 
 /** A run record as the engine stores one (run-records.ts), finished or not. */
-function storedRun(fields: { id: string; exportId: string; status: string; createdAt: number }) {
-  return {
-    ...fields,
-    trigger: 'manual',
-    fullResync: false,
-    definition: { ...storedExport({ name: 'VIP', connectionId: 'c1' }), id: fields.exportId },
-    mappingVersion: 'v',
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: fields.createdAt,
-    phase: null,
-    error: null,
-    waiting: null,
-    counters: emptyCounters(),
-    total: null,
-    read: { segment: 0, cursor: null, done: false },
-    untagScan: { done: false },
-    seq: { outbox: 0, outboxHead: 0, batch: 0, settled: 0, rejected: 0 },
-    tagQueue: [],
-    lease: null,
-    support: { batchIds: [], requestIds: [] },
-  };
+function storedRun(fields: { id: string; exportId: string; status: RunStatus; createdAt: number }) {
+  return { ...samples.runs.value, ...fields, updatedAt: fields.createdAt };
 }

@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../../src/storage/open-database.ts';
 import { secretHint, Vault, VaultError } from '../../../src/storage/vault.ts';
+import { putRaw, storedExport } from '../../support/stored-records.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -38,14 +39,14 @@ describe('Vault', () => {
     const sealed = (await db.get('vault', 'secret:c1')) as { iv: Uint8Array; data: ArrayBuffer };
     const flipped = new Uint8Array(sealed.data.slice(0));
     flipped[0]! ^= 1;
-    await db.put('vault', { iv: sealed.iv, data: flipped.buffer }, 'secret:c1');
+    await putRaw(db, 'vault', { iv: sealed.iv, data: flipped.buffer }, 'secret:c1');
     await expect(vault.get('c1')).rejects.toMatchObject({ code: 'tampered' });
 
     await vault.put('c2', 'secret-two');
-    await db.put('vault', await db.get('vault', 'secret:c2'), 'secret:c3');
+    await putRaw(db, 'vault', await db.get('vault', 'secret:c2'), 'secret:c3');
     await expect(vault.get('c3')).rejects.toMatchObject({ code: 'tampered' });
 
-    await db.put('vault', { iv: 'nope' }, 'secret:c4');
+    await putRaw(db, 'vault', { iv: 'nope' }, 'secret:c4');
     await expect(vault.get('c4')).rejects.toBeInstanceOf(VaultError);
     db.close();
   });
@@ -82,7 +83,7 @@ describe('deleteAllData', () => {
     const db = await openDatabase();
     const vault = new Vault(db);
     await vault.put('c1', 'secret');
-    await db.put('exports', { id: 'e1', name: 'x', connectionId: 'c1' });
+    await db.put('exports', storedExport({ name: 'x', connectionId: 'c1' }));
     const oldKey = await db.get('vault', '#key');
     await deleteAllData(db);
     for (const name of db.objectStoreNames) expect(await db.count(name)).toBe(0);

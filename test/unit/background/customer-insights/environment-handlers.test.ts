@@ -3,13 +3,14 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { createCustomerInsightsHandlers } from '../../../../src/background/customer-insights/environment-handlers.ts';
 import { CustomerInsightsEnvironments } from '../../../../src/background/customer-insights/environments.ts';
-import { CiSecrets } from '../../../../src/background/customer-insights/token-store.ts';
+import { CustomerInsightsSecrets } from '../../../../src/background/customer-insights/secrets.ts';
 import { interactiveLaunch } from '../../../../src/background/customer-insights/web-auth-flow.ts';
 import { Roles } from '../../../../src/background/roles.ts';
 import { createStatusHandlers } from '../../../../src/background/status-handlers.ts';
 import { systemClock } from '../../../../src/core/clock.ts';
 import { protocol } from '../../../../src/messaging/protocol.ts';
 import { SignInCancelledError } from '../../../../src/sources/customer-insights/index.ts';
+import { getCustomerInsightsEnvironment } from '../../../../src/storage/customer-insights-environments.ts';
 import { type Database, openDatabase } from '../../../../src/storage/open-database.ts';
 import { Vault } from '../../../../src/storage/vault.ts';
 import { memorySession } from '../../../support/memory-session.ts';
@@ -30,19 +31,19 @@ const noNetwork: typeof fetch = async () => {
 };
 
 function handlers() {
-  const ready = Promise.resolve(db);
-  const secrets = new CiSecrets(Promise.resolve(vault));
+  const secrets = new CustomerInsightsSecrets(vault);
   let ids = 0;
   return createCustomerInsightsHandlers({
-    ready,
-    roles: new Roles({ ready, session: memorySession(), now: () => 1, iterations: 1_000 }),
+    db,
+    roles: new Roles({ db, session: memorySession(), now: () => 1, iterations: 1_000 }),
     secrets,
     environments: new CustomerInsightsEnvironments({
-      ready,
+      db,
       secrets,
       fetch: noNetwork,
       clock: systemClock,
       redirectUrl: () => 'https://extension-id.chromiumapp.org/',
+      originAllowed: async () => true,
     }),
     launch: async (url) => {
       launches.push(url);
@@ -70,8 +71,9 @@ beforeEach(async () => {
 
 /** As the router hands it over: parsed by the message's schema. */
 const add = (h: ReturnType<typeof handlers>, fields: Record<string, string> = {}) =>
-  h['ci.environments.save'](
-    protocol['ci.environments.save'].request.parse({
+  h['customer-insights.environments.save'](
+    protocol['customer-insights.environments.save'].request.parse({
+      route: 'data-api',
       environmentId: ENVIRONMENT,
       tenant: 'contoso.onmicrosoft.com',
       clientId: CLIENT,
@@ -93,35 +95,55 @@ describe('Customer Insights environment handlers', () => {
     });
     expect(await vault.get(`ci-subscription-key:${environment.id}`)).toBe(KEY);
     expect(JSON.stringify(await db.getAll('sources'))).not.toContain(KEY);
-    expect(JSON.stringify(await h['ci.environments.list']({}, ctx))).not.toContain(KEY);
+    expect(JSON.stringify(await h['customer-insights.environments.list']({}, ctx))).not.toContain(KEY);
   });
 
   test('refuse a second record of the same environment and a new one without a key', async () => {
     const h = handlers();
     await add(h);
-    await expect(add(h)).rejects.toMatchObject({ data: { code: 'ci.duplicate-environment' } });
+    await expect(add(h)).rejects.toMatchObject({ data: { code: 'customer-insights.duplicate-environment' } });
     await expect(
-      h['ci.environments.save'](
-        { environmentId: ENVIRONMENT.replace('3f', '4f'), tenant: 'organizations', clientId: CLIENT },
+      h['customer-insights.environments.save'](
+        {
+          route: 'data-api',
+          environmentId: ENVIRONMENT.replace('3f', '4f'),
+          tenant: 'organizations',
+          clientId: CLIENT,
+        },
         ctx,
       ),
-    ).rejects.toMatchObject({ data: { code: 'ci.subscription-key-missing' } });
+    ).rejects.toMatchObject({ data: { code: 'customer-insights.subscription-key-missing' } });
   });
 
   test('keep the key when an edit leaves it empty, and sign out when the app registration changes', async () => {
     const h = handlers();
     const { environment } = await add(h);
     await vault.put(`ci-refresh-token:${environment.id}`, 'a refresh token');
-    await db.put('sources', { ...((await db.get('sources', environment.id)) as object), signedInAt: 5 });
+    await db.put('sources', {
+      ...(await getCustomerInsightsEnvironment(db, environment.id))!,
+      signedInAt: 5,
+    });
 
-    const sameApp = await h['ci.environments.save'](
-      { id: environment.id, environmentId: ENVIRONMENT, tenant: 'contoso.onmicrosoft.com', clientId: CLIENT },
+    const sameApp = await h['customer-insights.environments.save'](
+      {
+        route: 'data-api',
+        id: environment.id,
+        environmentId: ENVIRONMENT,
+        tenant: 'contoso.onmicrosoft.com',
+        clientId: CLIENT,
+      },
       ctx,
     );
     expect(sameApp.environment).toMatchObject({ keyHint: '••••ABCD', state: 'signed-in' });
 
-    const otherApp = await h['ci.environments.save'](
-      { id: environment.id, environmentId: ENVIRONMENT, tenant: 'organizations', clientId: CLIENT },
+    const otherApp = await h['customer-insights.environments.save'](
+      {
+        route: 'data-api',
+        id: environment.id,
+        environmentId: ENVIRONMENT,
+        tenant: 'organizations',
+        clientId: CLIENT,
+      },
       ctx,
     );
     expect(otherApp.environment.state).toBe('signed-out');
@@ -132,7 +154,9 @@ describe('Customer Insights environment handlers', () => {
   test('report a closed sign-in window as a cancelled sign-in, changing nothing', async () => {
     const h = handlers();
     const { environment } = await add(h);
-    await expect(h['ci.environments.signIn']({ id: environment.id }, ctx)).rejects.toMatchObject({
+    await expect(
+      h['customer-insights.environments.signIn']({ id: environment.id }, ctx),
+    ).rejects.toMatchObject({
       data: { code: 'sign-in.cancelled' },
     });
     const url = new URL(launches[0] ?? '');
@@ -141,25 +165,29 @@ describe('Customer Insights environment handlers', () => {
     );
     expect(url.searchParams.get('scope')).toBe('https://api.ci.ai.microsoft.com/.default offline_access');
     expect(url.searchParams.get('redirect_uri')).toBe('https://extension-id.chromiumapp.org/');
-    expect((await h['ci.environments.list']({}, ctx)).environments[0]?.state).toBe('signed-out');
+    expect((await h['customer-insights.environments.list']({}, ctx)).environments[0]?.state).toBe(
+      'signed-out',
+    );
   });
 
   test('refuse to remove an environment that exports use, naming them', async () => {
     const h = handlers();
     const { environment } = await add(h);
     usedBy.set(environment.id, ['VIP export']);
-    await expect(h['ci.environments.remove']({ id: environment.id }, ctx)).rejects.toMatchObject({
+    await expect(
+      h['customer-insights.environments.remove']({ id: environment.id }, ctx),
+    ).rejects.toMatchObject({
       data: { code: 'source-in-use', details: ['VIP export'] },
     });
     usedBy.clear();
-    await h['ci.environments.remove']({ id: environment.id }, ctx);
-    expect((await h['ci.environments.list']({}, ctx)).environments).toEqual([]);
+    await h['customer-insights.environments.remove']({ id: environment.id }, ctx);
+    expect((await h['customer-insights.environments.list']({}, ctx)).environments).toEqual([]);
     expect(await vault.has(`ci-subscription-key:${environment.id}`)).toBe(false);
   });
 
   test('answer "no environment" for a page of an environment that is not set up, without the network', async () => {
-    const page = { environmentId: ENVIRONMENT, segmentHint: { routeName: 'VIP' } };
-    expect(await handlers()['ci.page.segment']({ page }, ctx)).toEqual({
+    const page = { guids: [ENVIRONMENT], address: ['segments', 'VIP'], text: [] };
+    expect(await handlers()['customer-insights.page.segment']({ page }, ctx)).toEqual({
       state: 'no-environment',
       environmentId: ENVIRONMENT,
     });
@@ -193,14 +221,14 @@ describe('interactiveLaunch', () => {
 describe('page reports', () => {
   test('keep the segment page per tab and forget it when the tab leaves it', async () => {
     const session = memorySession();
-    const ready = Promise.resolve(db);
+
     const status = createStatusHandlers({
-      ready,
+      db,
       version: '0',
       session,
-      roles: new Roles({ ready, session, now: () => 1, iterations: 1_000 }),
+      roles: new Roles({ db, session, now: () => 1, iterations: 1_000 }),
     });
-    const page = { environmentId: ENVIRONMENT, segmentHint: { routeName: 'VIP', displayName: 'VIP' } };
+    const page = { guids: [ENVIRONMENT], address: ['segments', 'VIP'], text: ['VIP'] };
     await status['page.report']({ page }, { tabId: 7 });
     expect(await status['tab.context']({ tabId: 7 }, ctx)).toEqual({ page });
     expect(await status['tab.context']({ tabId: 8 }, ctx)).toEqual({ page: null });

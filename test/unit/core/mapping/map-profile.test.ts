@@ -57,6 +57,7 @@ describe('mapProfile', () => {
         customProperties: { loyalty_tier: 'gold', orders: 12 },
       },
       notes: [],
+      warnings: [],
     });
   });
 
@@ -76,6 +77,7 @@ describe('mapProfile', () => {
       ok: true,
       contact: { identifiers: [{ type: 'email', id: 'a@example.com', sendWelcomeMessage: false }] },
       notes: [],
+      warnings: [],
     });
   });
 
@@ -124,13 +126,14 @@ describe('mapProfile', () => {
   });
 
   it('uses the default country for national phone numbers when the row has none', () => {
-    const result = mapProfile({ EmailAddress: 'a@example.com', Mobile: '07700 900123' }, full, {
-      defaultCountry: 'GB',
-      today,
-    });
+    const result = mapProfile(
+      { EmailAddress: 'a@example.com', Mobile: '07400 123456' },
+      { ...full, defaultCountry: 'GB' },
+      { today },
+    );
     expect(result.ok && result.contact.identifiers[1]).toEqual({
       type: 'phone',
-      id: '+447700900123',
+      id: '+447400123456',
       sendWelcomeMessage: false,
     });
     expect(result.ok && result.contact.countryCode).toBeUndefined();
@@ -138,16 +141,13 @@ describe('mapProfile', () => {
 
   it("prefers the row's own country over the default country for phone numbers", () => {
     const row = { EmailAddress: 'a@example.com', Country: 'DE', Mobile: '030 1234567' };
-    const result = mapProfile(row, full, { defaultCountry: 'TR', today });
+    const result = mapProfile(row, { ...full, defaultCountry: 'TR' }, { today });
     expect(result.ok && result.contact.identifiers[1]?.id).toBe('+49301234567');
   });
 
   it('reads ambiguous dates month first for a US export and day first otherwise', () => {
     const row = { EmailAddress: 'a@example.com', BirthDate: '03/04/1990' };
-    expect(
-      mapProfile(row, full, { defaultCountry: 'US', today }).ok &&
-        mapProfile(row, full, { defaultCountry: 'US', today }),
-    ).toMatchObject({
+    expect(mapProfile(row, { ...full, defaultCountry: 'US' }, { today })).toMatchObject({
       contact: { birthdate: '1990-03-04' },
     });
     expect(mapProfile(row, full, { today })).toMatchObject({ contact: { birthdate: '1990-04-03' } });
@@ -155,6 +155,71 @@ describe('mapProfile', () => {
       contact: { birthdate: '1990-03-04' },
     });
   });
+
+  it('reads a country placeholder as no country: left out silently, the default country used', () => {
+    const row = { EmailAddress: 'a@example.com', Country: 'N/A', Mobile: '0532 123 45 67' };
+    const result = mapProfile(row, { ...full, defaultCountry: 'TR' }, { today });
+    if (!result.ok) throw new Error('expected a contact');
+    expect(result.contact.countryCode).toBeUndefined();
+    expect(result.contact.identifiers[1]?.id).toBe('+905321234567');
+    expect(result.notes).toEqual([]);
+  });
+
+  it('sends a phone without its extension and notes the extension as left out', () => {
+    const row = { EmailAddress: 'a@example.com', Country: 'TR', Mobile: '0532 123 45 67 dahili 12' };
+    const result = mapProfile(row, full, { today });
+    if (!result.ok) throw new Error('expected a contact');
+    expect(result.contact.identifiers[1]?.id).toBe('+905321234567');
+    expect(result.notes).toEqual([
+      {
+        attribute: 'phone',
+        field: 'Mobile',
+        reason: 'phone-extension-dropped',
+        value: '0532 123 45 67 dahili 12',
+      },
+    ]);
+  });
+
+  it('never sends a value a wrong encoding garbled, and rejects such an email', () => {
+    const row = {
+      EmailAddress: 'a@example.com',
+      FirstName: 'Y\uFFFDlmaz',
+      City: 'I\u0000s',
+      Tier: 'G\uFFFD',
+    };
+    const result = mapProfile(row, full, { today });
+    if (!result.ok) throw new Error('expected a contact');
+    expect(result.contact.firstName).toBeUndefined();
+    expect(result.contact.city).toBeUndefined();
+    expect(result.notes.map((n) => [n.field, n.reason])).toEqual([
+      ['FirstName', 'text-unreadable'],
+      ['City', 'text-unreadable'],
+      ['Tier', 'text-unreadable'],
+    ]);
+    expect(mapProfile({ EmailAddress: 'ay\uFFFDe@example.com' }, full, { today })).toMatchObject({
+      ok: false,
+      rejection: { field: 'EmailAddress', reason: 'text-unreadable' },
+    });
+  });
+
+  it.each(['ayse@gmaıl.com', 'ayse@gmial.com', 'ayse@hotmaıl.com', 'ayse@hotmial.com', 'ayse@gmai1.com'])(
+    'sends %s but warns that its domain looks like a large mailbox provider',
+    (address) => {
+      const result = mapProfile({ EmailAddress: address }, full, { today });
+      if (!result.ok) throw new Error('expected a contact');
+      expect(result.warnings).toEqual([
+        { attribute: 'email', field: 'EmailAddress', reason: 'email-lookalike', value: address },
+      ]);
+    },
+  );
+
+  it.each(['a@gmail.com', 'a@mail.com', 'a@ymail.com', 'a@example.com', 'a@gmx.de', 'a@GMAIL.COM'])(
+    'does not warn about %s',
+    (address) => {
+      const result = mapProfile({ EmailAddress: address }, full, { today });
+      expect(result.ok && result.warnings).toEqual([]);
+    },
+  );
 
   it('keeps names exactly as written, Turkish dotless and dotted i included', () => {
     const row = { EmailAddress: 'a@example.com', FirstName: 'IŞIL', LastName: 'İnce ışık' };
@@ -180,6 +245,7 @@ describe('mapProfile', () => {
       ok: true,
       contact: { identifiers: [{ type: 'email', id: 'a@example.com', sendWelcomeMessage: false }] },
       notes: [],
+      warnings: [],
     });
   });
 

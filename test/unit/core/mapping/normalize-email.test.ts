@@ -13,6 +13,10 @@ describe('normalizeEmail', () => {
     ['a@xn--rnek-4qa.com.tr', 'a@xn--rnek-4qa.com.tr'],
     ['isil@example.com', 'isil@example.com'],
     ['ISIL@EXAMPLE.COM', 'isil@example.com'],
+    ['ali@müller.de', 'ali@xn--mller-kva.de'],
+    ['a@пример.рф', 'a@xn--e1afmkfd.xn--p1ai'],
+    ['a@例え.jp', 'a@xn--r8jz45g.jp'],
+    ['a@gmaıl.com', 'a@xn--gmal-nza.com'],
   ])('accepts %j as %j', (input, expected) => {
     expect(normalizeEmail(input)).toEqual({ ok: true, value: expected });
   });
@@ -38,6 +42,15 @@ describe('normalizeEmail', () => {
     ['jane@example..com', 'email-invalid'],
     ['jane@example.c', 'email-invalid'],
     ['jane@example.123', 'email-invalid'],
+    ['jane@example.c0m', 'email-invalid'],
+    ['john@example.com™', 'email-invalid'],
+    ['john@example.com©', 'email-invalid'],
+    ['john@example.com®', 'email-invalid'],
+    ['john@ｅｘａｍｐｌｅ.com', 'email-invalid'],
+    ['john@examΩple.com', 'email-invalid'],
+    ['john@pаypal.com', 'email-invalid'],
+    ['john@example.рф1', 'email-invalid'],
+    ['john@ex☺ample.com', 'email-invalid'],
     ['ALİ@X.COM', 'email-non-ascii'],
     ['İLKER@ÖRNEK.COM.TR', 'email-non-ascii'],
     ['ışıl@example.com', 'email-non-ascii'],

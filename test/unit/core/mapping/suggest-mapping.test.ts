@@ -32,6 +32,24 @@ describe('suggestMapping', () => {
     });
   });
 
+  it('suggests from the column names of Customer Insights profiles in Dataverse', () => {
+    const fields = [
+      'msdynci_customerid',
+      'msdynci_emailaddress1',
+      'msdynci_firstname',
+      'msdynci_lastname',
+      'msdynci_address1_city',
+      'msdynci_mobilephone',
+    ];
+    expect(suggestMapping(fields)).toEqual({
+      email: 'msdynci_emailaddress1',
+      firstName: 'msdynci_firstname',
+      lastName: 'msdynci_lastname',
+      city: 'msdynci_address1_city',
+      phone: 'msdynci_mobilephone',
+    });
+  });
+
   it('suggests from Turkish field names', () => {
     expect(
       suggestMapping(['E-posta', 'Ad', 'Soyad', 'Şehir', 'Ülke', 'Cep Telefonu', 'Doğum Tarihi', 'Cinsiyet']),

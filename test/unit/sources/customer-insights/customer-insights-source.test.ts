@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CustomerInsightsSource } from '../../../../src/sources/customer-insights/customer-insights-source.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { json, recordingFetch } from './recording-fetch.ts';
+import { fakeFetch, json } from '../../../support/fake-fetch.ts';
 
 const MEMBERS = Array.from({ length: 7 }, (_, i) => ({
   '@odata.etag': `W/"${i}"`,
@@ -15,7 +15,7 @@ const MEMBERS = Array.from({ length: 7 }, (_, i) => ({
  * neither version nor refresh time, and pages capped at 3 rows whatever `$top` says.
  */
 function minimalTenant(members: Record<string, unknown>[] = MEMBERS) {
-  return recordingFetch((request) => {
+  return fakeFetch((request) => {
     if (request.url.pathname.endsWith('/manage/segments')) return json(200, [{ name: 'Minimal' }]);
     const skip = Number(request.url.searchParams.get('$skip'));
     return json(200, { value: members.slice(skip, skip + 3) });

@@ -3,7 +3,7 @@ import { DataApiClient } from '../../../../src/sources/customer-insights/data-ap
 import { CustomerInsightsError } from '../../../../src/sources/customer-insights/errors.ts';
 import type { AccessTokens } from '../../../../src/sources/customer-insights/token-provider.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { json, recordingFetch, type SeenRequest } from './recording-fetch.ts';
+import { fakeFetch, json, type SeenRequest } from '../../../support/fake-fetch.ts';
 
 const KEY = 'subscription-key-secret';
 const INSTANCE = '3f6c2a8e-9b41-4d7a-8e25-6c1d0f4b7a92';
@@ -25,7 +25,7 @@ function fakeTokens(): AccessTokens & { renewals: number } {
 }
 
 function client(handler: (request: SeenRequest) => Response | Promise<Response>) {
-  const server = recordingFetch(handler);
+  const server = fakeFetch(handler);
   const clock = new FakeClock();
   const tokens = fakeTokens();
   const api = new DataApiClient({
@@ -99,20 +99,30 @@ describe('reading customers', () => {
 });
 
 describe('listing', () => {
-  it('reads segments of the sandbox shape, the client-library shape and OData-wrapped lists', async () => {
+  it("reads Microsoft's SegmentMetadata: friendlyName, evaluationStatus.entityCount and evaluationDate", async () => {
     const answers = [
       [
         {
           name: 'Male_under_40',
           friendlyName: 'Male under 40',
-          displayName: 'Male under 40',
-          memberCount: 1200,
-          lastRefreshed: '2026-03-14T10:00:00.000Z',
+          description: 'Customers who identify as male and are younger than 40.',
+          state: 'active',
+          evaluationStatus: {
+            jobStatus: 'CompletedSuccess',
+            evaluationDate: '2026-03-14T10:00:00.000Z',
+            entityCount: 1200,
+            error: null,
+            lastSuccessfulRunId: '6f1c6d3e-2f43-4a1e-9d0b-1b0f5c7a9e21',
+          },
           version: 3,
+          updatedUtc: '2026-03-14T10:00:01.000Z',
+          createdUtc: '2026-01-02T08:00:00.000Z',
+          instanceId: INSTANCE,
           somethingNew: { nested: true },
         },
       ],
-      { value: [{ name: 'Bare', friendlyName: 'Bare one', evaluationStatus: { memberCount: null } }] },
+      { value: [{ name: 'Bare', friendlyName: 'Bare one', evaluationStatus: { entityCount: null } }] },
+      [{ name: 'No_friendly_name' }],
     ];
     const { api } = client(() => json(200, answers.shift()));
     expect(await api.listSegments(INSTANCE)).toEqual([
@@ -127,6 +137,31 @@ describe('listing', () => {
     expect(await api.listSegments(INSTANCE)).toEqual([
       { name: 'Bare', displayName: 'Bare one', memberCount: null, lastRefreshedAt: null, version: null },
     ]);
+    expect(await api.listSegments(INSTANCE)).toEqual([
+      {
+        name: 'No_friendly_name',
+        displayName: 'No_friendly_name',
+        memberCount: null,
+        lastRefreshedAt: null,
+        version: null,
+      },
+    ]);
+  });
+
+  it('reports no refresh time while a refresh is queued or running, or after it failed', async () => {
+    const segment = (jobStatus: string) => [
+      {
+        name: 'S',
+        friendlyName: 'S',
+        evaluationStatus: { jobStatus, evaluationDate: '2026-03-14T10:00:00.000Z', entityCount: 5 },
+      },
+    ];
+    const statuses = ['Queued', 'Running', 'CompletedFailure', 'Cancelled', 'CompletedSuccess'];
+    const answers = statuses.map(segment);
+    const { api } = client(() => json(200, answers.shift()));
+    const seen = [];
+    for (const _ of statuses) seen.push((await api.listSegments(INSTANCE))[0]?.lastRefreshedAt);
+    expect(seen).toEqual([null, null, null, null, Date.parse('2026-03-14T10:00:00.000Z')]);
   });
 
   it('lists the environments the user may read', async () => {
@@ -151,7 +186,7 @@ describe('throttling and outages', () => {
   it('honours an HTTP-date Retry-After on a 503', async () => {
     const clock = new FakeClock(Date.parse('2026-03-15T12:00:00Z'));
     const answers = [json(503, {}, { 'retry-after': 'Sun, 15 Mar 2026 12:00:04 GMT' }), json(200, [])];
-    const server = recordingFetch(() => answers.shift() ?? json(500, {}));
+    const server = fakeFetch(() => answers.shift() ?? json(500, {}));
     const api = new DataApiClient({ subscriptionKey: KEY, tokens: fakeTokens(), fetch: server.fetch, clock });
     await clock.run(api.listInstances());
     expect(clock.now()).toBe(Date.parse('2026-03-15T12:00:04Z'));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   authorizeUrl,
   createAuthorizeRequest,
+  dataverseScope,
   type EntraConfig,
   parseRedirect,
   redeemCode,
@@ -15,7 +16,7 @@ import {
 } from '../../../../src/sources/customer-insights/errors.ts';
 import { codeChallengeS256 } from '../../../../src/sources/customer-insights/pkce.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { json, recordingFetch } from './recording-fetch.ts';
+import { fakeFetch, json } from '../../../support/fake-fetch.ts';
 
 const config: EntraConfig = {
   tenant: 'contoso.onmicrosoft.com',
@@ -49,6 +50,22 @@ describe('the authorize URL', () => {
       code_challenge: 'challenge-1',
       code_challenge_method: 'S256',
     });
+  });
+
+  it('asks for one Dataverse organisation as the resource when the environment reads through Dataverse', async () => {
+    const dataverse = {
+      ...config,
+      scope: dataverseScope('https://contoso.crm4.dynamics.com/main.aspx?appid=1'),
+    };
+    const url = new URL(authorizeUrl(dataverse, { challenge: 'c', state: 's' }));
+    expect(url.searchParams.get('scope')).toBe(
+      'https://contoso.crm4.dynamics.com/user_impersonation offline_access',
+    );
+    const server = fakeFetch(() => json(200, { access_token: 'at', expires_in: 60 }));
+    await redeemRefreshToken(dataverse, 'rt', { fetch: server.fetch, clock: new FakeClock() });
+    expect(new URLSearchParams(server.requests[0]?.body).get('scope')).toBe(
+      'https://contoso.crm4.dynamics.com/user_impersonation offline_access',
+    );
   });
 
   it('adds prompt and login hint only when asked', () => {
@@ -130,7 +147,7 @@ describe('the token endpoint', () => {
   const clock = new FakeClock(1_000_000);
 
   it('redeems a code with its verifier and reads when the token expires', async () => {
-    const server = recordingFetch(() =>
+    const server = fakeFetch(() =>
       json(200, { token_type: 'Bearer', access_token: 'at-1', refresh_token: 'rt-1', expires_in: 3599 }),
     );
     const tokens = await redeemCode(
@@ -155,7 +172,7 @@ describe('the token endpoint', () => {
   });
 
   it('refreshes with the refresh_token grant and tolerates a missing new refresh token', async () => {
-    const server = recordingFetch(() => json(200, { access_token: 'at-2', expires_in: '60' }));
+    const server = fakeFetch(() => json(200, { access_token: 'at-2', expires_in: '60' }));
     const tokens = await redeemRefreshToken(config, 'rt-1', { fetch: server.fetch, clock });
     expect(tokens).toEqual({ accessToken: 'at-2', refreshToken: null, expiresAt: 1_060_000 });
     const form = new URLSearchParams(server.requests[0]?.body);
@@ -164,7 +181,7 @@ describe('the token endpoint', () => {
   });
 
   it('turns invalid_grant into sign-in required, without the token in the message', async () => {
-    const server = recordingFetch(() =>
+    const server = fakeFetch(() =>
       json(400, {
         error: 'invalid_grant',
         error_description: 'AADSTS700082: The refresh token has expired.',
@@ -179,7 +196,7 @@ describe('the token endpoint', () => {
   });
 
   it('calls an Entra outage retryable', async () => {
-    const server = recordingFetch(() => json(503, { error: 'temporarily_unavailable' }));
+    const server = fakeFetch(() => json(503, { error: 'temporarily_unavailable' }));
     const error = await thrown(() => redeemRefreshToken(config, 'rt', { fetch: server.fetch, clock }));
     expect(error).toMatchObject({ code: 'sign-in.failed', retryable: true });
   });
@@ -191,7 +208,7 @@ describe('the token endpoint', () => {
   });
 
   it('refuses an answer without an access token', async () => {
-    const server = recordingFetch(() => json(200, { token_type: 'Bearer' }));
+    const server = fakeFetch(() => json(200, { token_type: 'Bearer' }));
     const error = await thrown(() => redeemRefreshToken(config, 'rt', { fetch: server.fetch, clock }));
     expect(error).toMatchObject({ code: 'sign-in.unexpected-response' });
   });
@@ -200,9 +217,7 @@ describe('the token endpoint', () => {
 describe('the whole sign-in', () => {
   it('launches the authorize URL, checks the state and redeems the code with the matching verifier', async () => {
     let launched = '';
-    const server = recordingFetch(() =>
-      json(200, { access_token: 'at', refresh_token: 'rt', expires_in: 3600 }),
-    );
+    const server = fakeFetch(() => json(200, { access_token: 'at', refresh_token: 'rt', expires_in: 3600 }));
     const tokens = await signIn(config, {
       fetch: server.fetch,
       clock: new FakeClock(),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SignInRequiredError } from '../../../../src/sources/customer-insights/errors.ts';
 import { TokenProvider } from '../../../../src/sources/customer-insights/token-provider.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
-import { json, recordingFetch } from './recording-fetch.ts';
+import { fakeFetch, json } from '../../../support/fake-fetch.ts';
 
 const entra = { tenant: 'organizations', clientId: 'client-1', redirectUri: 'https://x.chromiumapp.org/' };
 
@@ -10,7 +10,7 @@ const entra = { tenant: 'organizations', clientId: 'client-1', redirectUri: 'htt
 function entraServer(options: { rotate?: boolean } = {}) {
   let issued = 0;
   let live = 'rt-0';
-  const server = recordingFetch((request) => {
+  const server = fakeFetch((request) => {
     const form = new URLSearchParams(request.body);
     if (form.get('refresh_token') !== live) return json(400, { error: 'invalid_grant' });
     issued++;

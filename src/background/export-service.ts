@@ -1,0 +1,121 @@
+import type { ExportDefinition } from '../core/export-definition.ts';
+import { sanitizeTag } from '../core/tag-name.ts';
+import type { ExportDraft, ExportSummary } from '../messaging/protocol.ts';
+import type { SegmentSource } from '../sources/segment-source.ts';
+import { getConnection } from '../storage/connections.ts';
+import { getExport, listExports, putExport } from '../storage/exports.ts';
+import { deleteLedgerForExports } from '../storage/ledger.ts';
+import type { Database } from '../storage/open-database.ts';
+import type { Roles } from './roles.ts';
+import { HandledError } from './router.ts';
+import type { SourceRegistry } from './source-registry.ts';
+
+/** What the export engine tells the export list, and hears when an export changes. */
+export interface RunFacts {
+  lastRun(exportId: string): Promise<ExportSummary['lastRun']>;
+  nextRunAt(exportId: string): Promise<number | null>;
+  /** Called after an export is saved or removed, so schedules and ledgers follow. */
+  exportChanged(exportId: string, removed: boolean): Promise<void>;
+}
+
+export interface ExportServiceDeps {
+  db: Database;
+  roles: Roles;
+  sources: SourceRegistry;
+  runs: RunFacts;
+  now: () => number;
+  newId: () => string;
+}
+
+export const exportFailure = (code: string, message: string) =>
+  new HandledError({ code, message, retryable: false });
+
+/** Contributors may only use connections shared with them, and only edit exports that use those. */
+export async function requireUsableConnection(
+  deps: Pick<ExportServiceDeps, 'db' | 'roles'>,
+  connectionId: string | null,
+): Promise<void> {
+  if (connectionId === null) return;
+  const connection = await getConnection(deps.db, connectionId);
+  if (!connection)
+    throw exportFailure('connection-missing', 'The chosen connection no longer exists. Choose another.');
+  if (connection.shareWith === 'administrators' && (await deps.roles.current()) !== 'administrator') {
+    throw exportFailure(
+      'administrator-only',
+      'Only an administrator can use this connection. Unlock administrator in Settings.',
+    );
+  }
+}
+
+/**
+ * Whether the source reports when a segment was last refreshed, which "After each source refresh"
+ * watches. Customer Insights through Dataverse does not; a source that cannot be asked now gets
+ * the benefit of the doubt (the scheduler skips a segment without a refresh time).
+ */
+async function reportsRefreshes(source: SegmentSource, segmentId: string): Promise<boolean> {
+  const segments = await source.listSegments().catch(() => null);
+  const segment = segments?.find((s) => s.id.toLowerCase() === segmentId.toLowerCase());
+  return segment === undefined || segment.lastRefreshedAt !== null;
+}
+
+async function validate(deps: ExportServiceDeps, draft: ExportDraft, id: string | undefined) {
+  const others = (await listExports(deps.db)).filter((e) => e.id !== id);
+  if (others.some((e) => e.name.localeCompare(draft.name, undefined, { sensitivity: 'accent' }) === 0)) {
+    throw exportFailure(
+      'duplicate-export-name',
+      `An export named “${draft.name}” already exists. Choose another name.`,
+    );
+  }
+  await requireUsableConnection(deps, draft.connectionId);
+  const segments = [];
+  for (const segment of draft.segments) {
+    const source = await deps.sources.sourceFor(segment.sourceId);
+    if (!source) {
+      throw exportFailure('segment-missing', `The segment “${segment.displayName}” is no longer available.`);
+    }
+    if (draft.schedule.kind === 'after-refresh' && !(await reportsRefreshes(source, segment.segmentId))) {
+      throw exportFailure(
+        'schedule-no-refresh',
+        `“After each source refresh” cannot follow “${segment.displayName}”: its source publishes no refresh time. Choose another schedule.`,
+      );
+    }
+    const tag = sanitizeTag(segment.tag);
+    if (!tag.ok)
+      throw exportFailure('tag-invalid', `The tag for “${segment.displayName}” is empty after cleaning.`);
+    segments.push({ ...segment, tag: tag.value });
+  }
+  const tags = segments.map((s) => s.tag.toLowerCase());
+  if (new Set(tags).size !== tags.length)
+    throw exportFailure('tag-duplicate', 'Each segment needs its own tag.');
+  return { ...draft, segments };
+}
+
+/**
+ * Saves an export (a new one when `id` is absent) after checking it the way the export form's
+ * Save does; the popup's "Export now" saves through here too. Saving never runs it.
+ */
+export async function saveExport(
+  deps: ExportServiceDeps,
+  draft: ExportDraft,
+  id?: string,
+): Promise<{ id: string }> {
+  const { db } = deps;
+  const existing = id ? await getExport(db, id) : undefined;
+  if (id && !existing) throw exportFailure('not-found', 'This export no longer exists.');
+  if (existing) await requireUsableConnection(deps, existing.connectionId);
+  const valid = await validate(deps, draft, id);
+  const now = deps.now();
+  const definition: ExportDefinition = {
+    ...valid,
+    id: existing?.id ?? deps.newId(),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  await putExport(db, definition);
+  // The ledger says what one Omnisend brand already has; through another connection it no longer holds.
+  if (existing && existing.connectionId !== definition.connectionId) {
+    await deleteLedgerForExports(db, [definition.id]);
+  }
+  await deps.runs.exportChanged(definition.id, false);
+  return { id: definition.id };
+}

@@ -1,0 +1,71 @@
+/**
+ * Names people type that neither ISO 3166-1 nor CLDR (through Intl.DisplayNames) gives: historic
+ * and colloquial names, common abbreviations, parts of a country named for the whole, and the
+ * older Turkish names still in every Turkish spreadsheet. Everything else comes from the runtime,
+ * so this list stays short; a name here wins over every CLDR name.
+ *
+ * Decided: Northern Cyprus (KKTC) is Cyprus, as ISO 3166-1 files it and as Omnisend's country list
+ * (ISO) can hold it; England, Scotland, Wales and Northern Ireland are the United Kingdom.
+ */
+export const countryAliases: Readonly<Record<string, readonly string[]>> = {
+  AE: ['UAE', 'U.A.E.', 'Emirates', 'BAE'],
+  BY: ['Beyaz Rusya', 'Byelorussia', 'Belorussia', 'Weißrussland', 'Biélorussie'],
+  CD: [
+    'DR Congo',
+    'DRC',
+    'D.R. Congo',
+    'Congo-Kinshasa',
+    'Zaire',
+    'Zaïre',
+    'Congo, The Democratic Republic of the',
+  ],
+  CG: ['Congo', 'Republic of the Congo', 'Congo-Brazzaville'],
+  CI: ['Fildişi Sahili', 'Fildisi Sahili', 'Ivory Coast'],
+  CN: ["People's Republic of China", 'PRC', 'Çin Halk Cumhuriyeti'],
+  CY: ['KKTC', 'K.K.T.C.', 'Kuzey Kıbrıs', 'Kuzey Kıbrıs Türk Cumhuriyeti', 'Northern Cyprus', 'TRNC'],
+  CZ: ['Çek Cumhuriyeti', 'Czech Republic', 'Tschechische Republik', 'Czechy'],
+  DE: ['BRD', 'Federal Republic of Germany', 'Bundesrepublik Deutschland', 'Almanya Federal Cumhuriyeti'],
+  GB: [
+    'Great Britain',
+    'Britain',
+    'England',
+    'Scotland',
+    'Wales',
+    'Northern Ireland',
+    'İngiltere',
+    'Büyük Britanya',
+    'Birleşik Krallık',
+    'Angleterre',
+    'Inglaterra',
+    'Großbritannien',
+    'Grande-Bretagne',
+    'Gran Bretaña',
+  ],
+  GR: ['Hellenic Republic', 'Hellas', 'Yunanistan Cumhuriyeti'],
+  IR: ['Persia', 'İran İslam Cumhuriyeti'],
+  KR: ['Korea', 'Kore', 'Republic of Korea', 'Kore Cumhuriyeti'],
+  KP: ['DPRK', 'Kuzey Kore'],
+  LK: ['Ceylon', 'Seylan'],
+  MK: ['Macedonia', 'Makedonya', 'Republic of North Macedonia', 'FYROM'],
+  MM: ['Burma', 'Birmanya'],
+  MO: ['Macau'],
+  NL: ['Holland', 'Hollanda'],
+  RU: ['Rusya Federasyonu', 'Russia'],
+  SA: ['KSA', 'Suudi Arabistan Krallığı'],
+  SZ: ['Swaziland', 'Svaziland'],
+  TH: ['Siam'],
+  TL: ['East Timor', 'Doğu Timor'],
+  TR: ['Türkiye Cumhuriyeti', 'Republic of Türkiye', 'Republic of Turkey', 'Turkey'],
+  US: [
+    'America',
+    'Amerika',
+    'Birleşik Devletler',
+    'Amerika Birleşik Devletleri',
+    'EE.UU.',
+    'EEUU',
+    'EE. UU.',
+    'Vereinigte Staaten von Amerika',
+  ],
+  VA: ['Vatican', 'Vatikan', 'Holy See'],
+  ZW: ['Rhodesia'],
+};

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { parseProblem } from './errors.ts';
+import type { Batch, BatchItem } from './schemas.ts';
+
+/**
+ * What Omnisend did with each contact of a contact batch, read from `GET /batches/{id}/items`
+ * (its `responses[]` and `errors[]`, omnisend-api.md §4) so that nobody outside src/omnisend reads
+ * Omnisend's wire format.
+ */
+
+/** One contact's outcome: taken (created or updated), or refused with Omnisend's reason. */
+export type ContactOutcome =
+  | { ok: true; created: boolean }
+  | {
+      ok: false;
+      /** The contact field Omnisend objected to, when it named one. */
+      field?: string;
+      /** Omnisend's own words, or what became of the batch. */
+      message: string;
+      /** The HTTP status the contact got, as if sent alone. */
+      responseCode?: number;
+      /** Omnisend's request id (`instance`), for support. */
+      requestId?: string;
+    };
+
+/** A batch still being worked on, or settled with an outcome for every contact sent in it. */
+export type BatchOutcome = { settled: false } | { settled: true; outcomeOf(email: string): ContactOutcome };
+
+const notReached: ContactOutcome = { ok: false, message: 'Omnisend stopped the batch before this contact.' };
+
+/**
+ * Omnisend no longer knows the batch (404): none of its contacts is known to have arrived, so each
+ * counts as refused and is sent again by the next run.
+ */
+export const missingBatch: BatchOutcome = { settled: true, outcomeOf: () => notReached };
+
+const sentItemSchema = z.looseObject({
+  identifiers: z.array(z.looseObject({ type: z.string().optional(), id: z.string() })).min(1),
+});
+/** A successful item's response is the contact; Omnisend may not echo old requests back. */
+const contactEmailSchema = z.looseObject({ email: z.string() });
+
+function emailOf(item: BatchItem): string | undefined {
+  const sent = sentItemSchema.safeParse(item.request);
+  if (sent.success) return sent.data.identifiers.find((i) => i.type !== 'phone')?.id;
+  const contact = contactEmailSchema.safeParse(item.response);
+  return contact.success ? contact.data.email : undefined;
+}
+
+function refused(item: BatchItem): ContactOutcome {
+  const problem = parseProblem(item.response);
+  const fieldError = problem.errors[0];
+  return {
+    ok: false,
+    ...(fieldError?.field ? { field: fieldError.field } : {}),
+    message:
+      fieldError?.message || problem.detail || problem.title || `Omnisend answered ${item.responseCode}.`,
+    responseCode: item.responseCode,
+    ...(problem.instance ? { requestId: problem.instance } : {}),
+  };
+}
+
+/**
+ * The batch's outcome. A contact Omnisend lists nowhere was taken when the batch finished, and
+ * not reached when Omnisend stopped the batch (after too many errors).
+ */
+export function batchOutcome(batch: Batch): BatchOutcome {
+  if (batch.status === 'pending' || batch.status === 'inProgress') return { settled: false };
+  const outcomes = new Map<string, ContactOutcome>();
+  for (const item of batch.responses) {
+    const email = emailOf(item);
+    if (email === undefined) continue;
+    outcomes.set(
+      email,
+      item.responseCode >= 200 && item.responseCode < 300
+        ? { ok: true, created: item.responseCode === 201 }
+        : refused(item),
+    );
+  }
+  for (const item of batch.errors) {
+    const email = emailOf(item);
+    if (email !== undefined) outcomes.set(email, refused(item));
+  }
+  const unlisted: ContactOutcome = batch.status === 'finished' ? { ok: true, created: false } : notReached;
+  return { settled: true, outcomeOf: (email) => outcomes.get(email) ?? unlisted };
+}

@@ -1,0 +1,98 @@
+import { IDBFactory } from 'fake-indexeddb';
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { applyBatchResult } from '../../../src/background/engine/settle-batch.ts';
+import { type BatchOutcome, type ContactOutcome, missingBatch } from '../../../src/omnisend/batch-outcome.ts';
+import { loadLedger } from '../../../src/storage/ledger.ts';
+import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
+import { parseRunRecord, type RunRecord } from '../../../src/storage/run-records.ts';
+import { readRejectedPage } from '../../../src/storage/run-rejected.ts';
+import { parseBatchRecord } from '../../../src/storage/run-work.ts';
+import { samples } from '../storage/sample-records.ts';
+
+/**
+ * What Omnisend refused in a batch joins the run's problems (History's "Contacts not sent") from
+ * the client's per-contact outcomes, next to the problems the run already had.
+ */
+let db: Database;
+
+beforeEach(async () => {
+  globalThis.indexedDB = new IDBFactory();
+  db = await openDatabase();
+});
+
+const item = (n: number) => ({
+  email: `p${n}@example.com`,
+  tag: 'VIP',
+  position: n + 1,
+  fingerprint: '00000000000000ff',
+});
+
+async function settle(outcome: BatchOutcome): Promise<RunRecord> {
+  if (!outcome.settled) throw new Error('Only a settled batch has outcomes.');
+  const run = parseRunRecord('r1', samples.runs.value);
+  const batch = parseBatchRecord({ ...samples.runBatches.value, items: [item(1), item(2)] });
+  const ledger = await loadLedger(db, run.exportId, run.id, ['VIP'], 2);
+  const tx = db.transaction(['runs', 'ledgerLog', 'runTags', 'runRejected', 'runBatches'], 'readwrite');
+  await applyBatchResult(tx, run, ledger, batch, outcome.outcomeOf, ['VIP']);
+  await tx.done;
+  return run;
+}
+
+describe('settling a batch', () => {
+  test('a contact Omnisend refused is a rejected row and a problem with Omnisend’s words', async () => {
+    const refused: ContactOutcome = {
+      ok: false,
+      field: 'identifiers.0.id',
+      message: 'Must be a valid email address',
+      responseCode: 400,
+      requestId: 'req-1',
+    };
+    const run = await settle({
+      settled: true,
+      outcomeOf: (email) => (email === 'p2@example.com' ? refused : { ok: true, created: true }),
+    });
+
+    expect(run.counters).toMatchObject({ created: 1, rejected: 1 });
+    expect(run.support.requestIds).toEqual(['req-1']);
+    expect(run.problems).toEqual([
+      samples.runs.value.problems?.[0],
+      {
+        kind: 'row',
+        field: 'identifiers.0.id',
+        reason: 'omnisend-rejected',
+        count: 1,
+        examples: [{ position: 3, email: 'p2@example.com', value: 'Must be a valid email address' }],
+      },
+    ]);
+    expect((await readRejectedPage(db, 'r1', 0)).rows).toEqual([
+      {
+        runId: 'r1',
+        seq: 0,
+        position: 3,
+        kind: 'row',
+        email: 'p2@example.com',
+        field: 'identifiers.0.id',
+        reason: 'omnisend-rejected',
+        message: 'Must be a valid email address',
+        responseCode: 400,
+        requestId: 'req-1',
+      },
+    ]);
+  });
+
+  test('a batch Omnisend no longer knows counts every contact as not sent', async () => {
+    const run = await settle(missingBatch);
+    expect(run.counters).toMatchObject({ created: 0, updated: 0, rejected: 2 });
+    expect(run.problems.find((group) => group.kind === 'row')).toEqual({
+      kind: 'row',
+      field: 'contact',
+      reason: 'omnisend-rejected',
+      count: 2,
+      examples: [
+        { position: 2, email: 'p1@example.com', value: 'Omnisend stopped the batch before this contact.' },
+        { position: 3, email: 'p2@example.com', value: 'Omnisend stopped the batch before this contact.' },
+      ],
+    });
+  });
+});
