@@ -186,8 +186,8 @@ export interface LoadedLedger {
 /**
  * Loads an export's ledger for run `runId`: the base chunks, then the log in order, a few records
  * at a time. The run's own marks (seen, enqueued, queued) are kept only from its own log records:
- * those of an earlier run that stopped mean nothing to this one. `expectedContacts` sizes the
- * index for the run ahead.
+ * those of an earlier run that stopped mean nothing to this one. `expectedContacts` (the members
+ * the run is about to read) sizes the index with the ledger's own size.
  */
 export async function loadLedger(
   db: Database,
@@ -200,7 +200,9 @@ export async function loadLedger(
   const known = new Set([...runTags, ...head.tags]).size;
   const width = known <= 8 ? 8 : known <= 16 ? 16 : MAX_LEDGER_TAGS;
   const table = new TagTable([...runTags, ...head.tags], width);
-  const index = new LedgerIndex(head.entries + expectedContacts, width);
+  // Room for the larger of the two: a repeat run reads mostly emails the ledger holds already,
+  // and the index grows when it must. Both summed would double a million-contact index for nothing.
+  const index = new LedgerIndex(Math.max(head.entries, expectedContacts), width);
   const loaded: LoadedLedger = { exportId, index, table, head, nextLog: 0, foreignLog: false, ownLog: false };
   for (let from = 0; from < head.chunks; from += READ_CHUNKS) {
     const values = await db.getAll(

@@ -66,6 +66,8 @@ export interface ScenarioResult {
   heap: {
     peak: number;
     peakJs: number;
+    /** The largest of the samples taken right after a forced full GC: heap and backing stores. */
+    peakRetained: number;
     median: number;
     samples: number;
     timeline: number[][];
@@ -279,15 +281,21 @@ async function addExport(
   return id;
 }
 
-/** Samples the worker's memory every 500 ms; the timeline is [seconds, heap MB, backing MB], at most 200 points. */
+/**
+ * Samples the worker's memory every 500 ms, and every 10 s right after a forced full GC (what the
+ * worker holds, garbage aside); the timeline is [seconds, heap MB, backing MB], at most 200 points.
+ */
 function startHeapSampler(worker: WorkerSession) {
   const samples: { at: number; used: number; backing: number }[] = [];
+  let retained = 0;
   const started = performance.now();
   let stopped = false;
   const loop = (async () => {
-    while (!stopped) {
-      const usage = await worker.heapUsage().catch(() => null);
+    for (let n = 1; !stopped; n++) {
+      const collect = n % 20 === 1;
+      const usage = await (collect ? worker.heapAfterGc() : worker.heapUsage()).catch(() => null);
       if (usage) samples.push({ at: performance.now() - started, ...usage });
+      if (usage && collect) retained = Math.max(retained, usage.used + usage.backing);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   })();
@@ -311,6 +319,7 @@ function startHeapSampler(worker: WorkerSession) {
       return {
         peak: sorted.at(-1) ?? 0,
         peakJs: Math.max(0, ...samples.map((s) => s.used)),
+        peakRetained: retained,
         median: sorted[Math.floor(sorted.length / 2)] ?? 0,
         samples: samples.length,
         timeline,

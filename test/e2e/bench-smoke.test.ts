@@ -52,6 +52,7 @@ describe('the bench, with 5,000 members', () => {
     expect(result.heap.samples).toBeGreaterThan(0);
     expect(result.heap.peakJs).toBeGreaterThan(0);
     expect(result.heap.peak).toBeGreaterThanOrEqual(result.heap.peakJs);
+    expect(result.heap.peakRetained).toBeGreaterThan(0);
     expect(result.storage.ledgerEntries).toBe(5_000);
     expect(result.storage.afterRun).toBeGreaterThan(result.storage.beforeRun);
     expect(result.longestTaskMs.options).toBeGreaterThanOrEqual(0);

@@ -37,6 +37,7 @@ import {
 } from './data-api-client.ts';
 import { CustomerInsightsError } from './errors.ts';
 import { isAnnotation, withoutAnnotations } from './odata.ts';
+import { PagesAhead } from './pages-ahead.ts';
 import { decodeCursor, encodeCursor } from './read-cursor.ts';
 import type { AccessTokens } from './token-provider.ts';
 
@@ -86,10 +87,8 @@ function stampOf(segment: SegmentMetadata): string | null {
 }
 
 /**
- * Member pages requested ahead of the one asked for. A page is one request of 100 rows, so a
- * segment read one request at a time goes no faster than the API answers; a few in flight hide
- * that. A page fetched ahead at a `$skip` the read does not reach (a short page moved it) is
- * dropped, never used.
+ * Member pages requested ahead of the one asked for (pages-ahead.ts). A page fetched ahead at a
+ * `$skip` the read does not reach (a short page moved it) is dropped, never used.
  */
 const READ_AHEAD = 3;
 
@@ -97,7 +96,7 @@ export class CustomerInsightsSource implements SegmentSource {
   readonly #client: DataApiClient;
   readonly #instanceId: string;
   readonly #pageSize: number;
-  readonly #ahead = new Map<string, Promise<CustomerPage>>();
+  readonly #ahead = new PagesAhead<CustomerPage>();
 
   constructor(options: CustomerInsightsSourceOptions) {
     this.#instanceId = options.instanceId;
@@ -182,16 +181,21 @@ export class CustomerInsightsSource implements SegmentSource {
     skip: number,
     signal: AbortSignal | undefined,
   ): Promise<CustomerPage> {
-    const key = JSON.stringify([segmentId, select, skip]);
-    const ahead = this.#ahead.get(key);
-    this.#ahead.delete(key);
-    return (
-      ahead ??
-      this.#client.readCustomers(
-        this.#instanceId,
-        { segmentName: segmentId, select, top: this.#pageSize, skip, count: true },
-        { signal },
-      )
+    return this.#ahead.take(JSON.stringify([segmentId, select, skip]), () =>
+      this.#readCustomers(segmentId, select, skip, signal),
+    );
+  }
+
+  #readCustomers(
+    segmentId: string,
+    select: readonly string[] | undefined,
+    skip: number,
+    signal: AbortSignal | undefined,
+  ): Promise<CustomerPage> {
+    return this.#client.readCustomers(
+      this.#instanceId,
+      { segmentName: segmentId, select, top: this.#pageSize, skip, count: true },
+      { signal },
     );
   }
 
@@ -212,19 +216,10 @@ export class CustomerInsightsSource implements SegmentSource {
       const next = skip + k * received;
       if (count !== null && next >= count) break;
       const key = JSON.stringify([segmentId, select, next]);
-      if (count !== null && skip >= count) break;
       wanted.add(key);
-      if (this.#ahead.has(key)) continue;
-      const page = this.#client.readCustomers(
-        this.#instanceId,
-        { segmentName: segmentId, select, top: this.#pageSize, skip: next, count: true },
-        { signal },
-      );
-      // Nobody may ask for it: its failure is the asker's, if any.
-      page.catch(() => undefined);
-      this.#ahead.set(key, page);
+      this.#ahead.start(key, () => this.#readCustomers(segmentId, select, next, signal));
     }
-    for (const key of this.#ahead.keys()) if (!wanted.has(key)) this.#ahead.delete(key);
+    this.#ahead.keepOnly(wanted);
   }
 
   async #segment(segmentId: string, signal: AbortSignal | undefined): Promise<SegmentMetadata> {
