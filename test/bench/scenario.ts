@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
-import type { RunView } from '../../src/messaging/protocol.ts';
+import type { MessageType, RequestOf, ResponseOf, RunView } from '../../src/messaging/protocol.ts';
 import { ExtensionBrowser } from '../support/extension-browser.ts';
 import { IDLE, selfTimes, type TimeShare } from './cpu-profile.ts';
 import { type CpuSnapshot, chromiumCpu, cpuBetween } from './process-cpu.ts';
@@ -128,11 +128,11 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
 
     const cpuBefore = chromiumCpu(browser.profileDir);
     const started = performance.now();
-    const { runId } = await ask<{ runId: string }>(browser, 'exports.run', { id: exportId });
+    const { runId } = await ask(browser, 'exports.run', { id: exportId });
     let readMs: number | null = null;
     let run: RunView;
     for (;;) {
-      run = (await ask<{ run: RunView }>(browser, 'runs.get', { id: runId })).run;
+      run = (await ask(browser, 'runs.get', { id: runId })).run;
       if (readMs === null && run.phase !== null && run.phase !== 'read') readMs = performance.now() - started;
       if (run.status !== 'queued' && run.status !== 'running') break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -188,9 +188,14 @@ function loadAverage(): number {
   return Number((loadavg()[0] ?? 0).toFixed(2));
 }
 
-async function ask<T>(browser: ExtensionBrowser, type: string, payload: unknown): Promise<T> {
+/** A message to the worker, typed by the protocol: a renamed message or field fails `tsc`. */
+async function ask<M extends MessageType>(
+  browser: ExtensionBrowser,
+  type: M,
+  payload: RequestOf<M>,
+): Promise<ResponseOf<M>> {
   const reply = (await browser.message(type, payload)) as
-    | { ok: true; data: T }
+    | { ok: true; data: ResponseOf<M> }
     | { ok: false; error: { message: string } };
   if (!reply.ok) throw new Error(`${type}: ${reply.error.message}`);
   return reply.data;
@@ -204,7 +209,7 @@ async function addConnection(browser: ExtensionBrowser, apiKey: string): Promise
     agreed: true,
     statementVersion: '2026-11',
   });
-  const { connections } = await ask<{ connections: { id: string }[] }>(browser, 'connections.list', {});
+  const { connections } = await ask(browser, 'connections.list', {});
   const id = connections[0]?.id;
   if (!id) throw new Error('the connection was not saved');
   return id;
@@ -237,13 +242,14 @@ async function addEnvironment(
   browser: ExtensionBrowser,
   ci: NonNullable<RemoteSandbox['endpoint']['customerInsights']>,
 ): Promise<void> {
-  const { environment } = await ask<{ environment: { id: string } }>(browser, 'ci.environments.save', {
+  const { environment } = await ask(browser, 'customer-insights.environments.save', {
+    route: 'data-api',
     environmentId: ci.environmentId,
     tenant: 'organizations',
     clientId: '11111111-2222-4333-8444-555555555555',
     subscriptionKey: ci.subscriptionKey,
   });
-  await ask(browser, 'ci.environments.signIn', { id: environment.id });
+  await ask(browser, 'customer-insights.environments.signIn', { id: environment.id });
 }
 
 /** Email, first name and last name of the one segment there is, tagged, in Mirror mode. */
@@ -252,16 +258,14 @@ async function addExport(
   connectionId: string,
   source: SourceKind,
 ): Promise<string> {
-  const { segments } = await ask<{
-    segments: { sourceId: string; segmentId: string; displayName: string; suggestedTag: string }[];
-  }>(browser, 'exports.segments', {});
+  const { segments } = await ask(browser, 'exports.segments', {});
   const segment = segments[0];
   if (!segment) throw new Error('no segment to export');
   const mapping =
     source === 'file'
       ? { email: 'Email', firstName: 'First name', lastName: 'Last name' }
       : { email: 'EmailAddress', firstName: 'FirstName', lastName: 'LastName' };
-  const { id } = await ask<{ id: string }>(browser, 'exports.save', {
+  const { id } = await ask(browser, 'exports.save', {
     draft: {
       name: 'Bench export',
       connectionId,
