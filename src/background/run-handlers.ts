@@ -1,3 +1,6 @@
+import type { Role, RunView } from '../messaging/protocol.ts';
+import type { Database } from '../storage/open-database.ts';
+import { readAccess, runAudience } from './access.ts';
 import type { Engine } from './engine/engine.ts';
 import { HandledError, type Handlers } from './router.ts';
 
@@ -6,7 +9,17 @@ type RunHandlers = Pick<
   'exports.run' | 'runs.active' | 'runs.list' | 'runs.get' | 'runs.rejected' | 'runs.cancel'
 >;
 
-export function createRunHandlers(engine: Engine): RunHandlers {
+export function createRunHandlers(db: Database, engine: Engine): RunHandlers {
+  /** A contributor's lists leave out the runs of administrator-only exports. */
+  async function visible(role: Role, runs: RunView[]): Promise<RunView[]> {
+    if (role === 'administrator') return runs;
+    const access = await readAccess(db);
+    const shown: RunView[] = [];
+    for (const run of runs)
+      if ((await runAudience(db, access, run.id, run.exportId)) === 'everyone') shown.push(run);
+    return shown;
+  }
+
   return {
     async 'exports.run'({ id, fullResync }) {
       try {
@@ -19,11 +32,11 @@ export function createRunHandlers(engine: Engine): RunHandlers {
         });
       }
     },
-    async 'runs.active'() {
-      return { runs: await engine.activeRuns() };
+    async 'runs.active'(_, { role }) {
+      return { runs: await visible(role, await engine.activeRuns()) };
     },
-    async 'runs.list'({ exportId }) {
-      return { runs: await engine.listRuns(exportId) };
+    async 'runs.list'({ exportId }, { role }) {
+      return { runs: await visible(role, await engine.listRuns(exportId)) };
     },
     async 'runs.get'({ id }) {
       const run = await engine.progress(id);

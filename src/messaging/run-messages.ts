@@ -36,35 +36,29 @@ export type RunView = z.infer<typeof runViewSchema>;
 
 export const runMessages = {
   'exports.run': {
-    from: 'page',
     request: z.object({ id: z.string(), fullResync: z.boolean().default(false) }).strict(),
     response: z.object({ runId: z.string() }),
   },
   'runs.active': {
-    from: 'page',
     request: z.object({}).strict(),
     response: z.object({ runs: z.array(runViewSchema) }),
   },
   'runs.list': {
-    from: 'page',
     request: z.object({ exportId: z.string().optional() }).strict(),
     response: z.object({ runs: z.array(runViewSchema) }),
   },
   'runs.get': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: z.object({ run: runViewSchema }),
   },
   'runs.rejected': {
-    from: 'page',
     request: z.object({ id: z.string(), page: z.number().int().nonnegative() }).strict(),
     response: z.object({ rows: z.array(rejectedRowSchema), total: z.number(), pageSize: z.number() }),
   },
   /** What went wrong in a run, grouped: contacts not sent apart from values left out. */
   'runs.problems': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: z.object({ groups: z.array(problemGroupSchema) }),
   },
-  'runs.cancel': { from: 'page', request: z.object({ id: z.string() }).strict(), response: accepted },
+  'runs.cancel': { request: z.object({ id: z.string() }).strict(), response: accepted },
 } as const satisfies Record<string, MessageSpec>;

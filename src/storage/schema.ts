@@ -11,7 +11,7 @@ import type { rejectedRowRecordSchema } from './run-rejected.ts';
 import type { scheduleRecordSchema } from './run-schedules.ts';
 import type { batchRecordSchema, outboxChunkSchema, tagChunkSchema } from './run-work.ts';
 import type { passphraseRecordSchema } from './settings.ts';
-import type { sealedSchema } from './vault.ts';
+import type { sealedSchema, wrappedVaultKeySchema } from './vault.ts';
 
 /**
  * The IndexedDB schema, declared once. Each store's value type is what its zod schema accepts, so
@@ -35,10 +35,16 @@ export interface ExportDb extends DBSchema {
     value: Stored<typeof runRecordSchema>;
     indexes: { byExport: string; byStatus: string; byExportCreated: [string, number] };
   };
-  /** Settings by name: the administrator passphrase's hash (`adminPassphrase`). */
+  /** Settings by name: the passphrase hash of earlier versions (`adminPassphrase`, settings.ts). */
   settings: { key: string; value: Stored<typeof passphraseRecordSchema> };
-  /** The secret vault: its non-extractable key (`#key`) and the encrypted secrets (vault.ts). */
-  vault: { key: string; value: CryptoKey | Stored<typeof sealedSchema> };
+  /**
+   * The secret vault (vault.ts): its key (`#key`: a non-extractable CryptoKey, or wrapped by the
+   * administrator passphrase), device keys (`#device:<owner>`) and the encrypted secrets.
+   */
+  vault: {
+    key: string;
+    value: CryptoKey | Stored<typeof sealedSchema> | Stored<typeof wrappedVaultKeySchema>;
+  };
   /** Segment sources: uploaded files and Customer Insights environments. */
   sources: {
     key: string;

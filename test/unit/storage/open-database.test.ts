@@ -9,8 +9,7 @@ import { CorruptRecordError, connectionRecordSchema, parseRecord } from '../../.
 import { latestRun, listUnfinishedRuns } from '../../../src/storage/run-records.ts';
 import { DB_NAME, DB_VERSION } from '../../../src/storage/schema.ts';
 import { readAdminPassphrase } from '../../../src/storage/settings.ts';
-import { putRaw, storedExport } from '../../support/stored-records.ts';
-import { samples } from './sample-records.ts';
+import { putRaw, storedExport, storedRun } from '../../support/stored-records.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -144,7 +143,15 @@ describe('schema step 4', () => {
     await version3(() => undefined);
     const db = await openDatabase();
     const run = (id: string, exportId: string, status: RunStatus, createdAt: number) =>
-      storedRun({ id, exportId, status, createdAt });
+      storedRun(
+        id,
+        { ...storedExport({ name: 'VIP', connectionId: 'c1' }), id: exportId },
+        {
+          status,
+          createdAt,
+          updatedAt: createdAt,
+        },
+      );
     for (let i = 0; i < 50; i++) await db.put('runs', run(`old${i}`, 'e1', 'succeeded', i));
     await db.put('runs', run('latest', 'e1', 'running', 100));
     await db.put('runs', run('other', 'e2', 'queued', 50));
@@ -155,8 +162,3 @@ describe('schema step 4', () => {
     db.close();
   });
 });
-
-/** A run record as the engine stores one (run-records.ts), finished or not. */
-function storedRun(fields: { id: string; exportId: string; status: RunStatus; createdAt: number }) {
-  return { ...samples.runs.value, ...fields, updatedAt: fields.createdAt };
-}
