@@ -1,3 +1,4 @@
+import type { RunError } from '../core/run/run-state.ts';
 import { lockedRunsByDefault } from '../core/share-with.ts';
 import type { BrandSummary, ConnectionView } from '../messaging/protocol.ts';
 import type { OmnisendApi } from '../omnisend/client.ts';
@@ -14,7 +15,7 @@ import { allowsLockedRuns, type ConnectionRecord } from '../storage/records.ts';
 import { secretHint, type Vault } from '../storage/vault.ts';
 import { askOmnisend } from './ask-omnisend.ts';
 import type { Engine } from './engine/engine.ts';
-import { HandledError, type Handlers } from './router.ts';
+import { refusal as fail, type Handlers } from './router.ts';
 
 export interface ConnectionDeps {
   db: Database;
@@ -42,26 +43,16 @@ function view(record: ConnectionRecord, usedBy: { name: string }[]): ConnectionV
     allowLockedRuns: allowsLockedRuns(record),
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,
+    problem: record.problem,
     usedBy: usedBy.map((e) => e.name),
   };
 }
 
-const fail = (code: string, message: string, details?: string[]) =>
-  new HandledError({ code, message, retryable: false, ...(details ? { details } : {}) });
-
-const inUse = (users: { name: string }[]) =>
-  fail(
-    'connection-in-use',
-    'Exports still use this connection. Detach them from it, or remove those exports first.',
-    users.map((u) => u.name),
-  );
+const inUse = (users: { name: string }[]) => fail('connection-in-use', { details: users.map((u) => u.name) });
 
 /** How runs that used a connection end when its key goes (engine.cancelRunsUsing). */
-export const connectionRemoved = { code: 'connection-removed', message: 'Cancelled: connection removed' };
-export const connectionKeyReplaced = {
-  code: 'connection-key-replaced',
-  message: 'Cancelled: the connection’s API key was replaced – run the export again',
-};
+export const connectionRemoved: RunError = { code: 'connection-removed' };
+export const connectionKeyReplaced: RunError = { code: 'connection-key-replaced' };
 
 export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandlers {
   async function checkKey(apiKey: string): Promise<BrandSummary> {
@@ -95,24 +86,18 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
     async 'connections.save'(request) {
       const { db } = deps;
       const existing = request.id ? await getConnection(db, request.id) : undefined;
-      if (request.id && !existing) throw fail('not-found', 'This connection no longer exists.');
+      if (request.id && !existing) throw fail('not-found');
       const others = (await listConnections(db)).filter((c) => c.id !== request.id);
       const name = request.displayName.trim();
       if (others.some((c) => c.displayName.localeCompare(name, undefined, { sensitivity: 'accent' }) === 0)) {
-        throw fail(
-          'duplicate-name',
-          `A connection named “${name}” already exists. Choose another display name.`,
-        );
+        throw fail('duplicate-name');
       }
-      if (!existing && !request.apiKey) throw fail('key-required', 'Paste the API key and select Connect.');
+      if (!existing && !request.apiKey) throw fail('key-required');
 
       // Save checks the key again: the worker, not the page, decides that the key works.
       const brand = request.apiKey ? await checkKey(request.apiKey) : existing!.brand;
       if (existing && brand.id !== existing.brand.id) {
-        throw fail(
-          'different-brand',
-          `This key belongs to another Omnisend brand (${brand.name}). Add it as a new connection instead.`,
-        );
+        throw fail('different-brand');
       }
       const id = existing?.id ?? deps.newId();
       const now = deps.now();
@@ -125,6 +110,8 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
         consent: { agreedAt: now, statementVersion: request.statementVersion },
         createdAt: existing?.createdAt ?? now,
         lastUsedAt: existing?.lastUsedAt ?? null,
+        // A new key is a fresh start; the same key keeps what Omnisend last said of it.
+        problem: request.apiKey ? null : (existing?.problem ?? null),
         allowLockedRuns:
           request.allowLockedRuns ?? existing?.allowLockedRuns ?? lockedRunsByDefault(request.shareWith),
       };
@@ -141,7 +128,7 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
 
     async 'connections.remove'({ id, detachExports }) {
       const { db } = deps;
-      if (!(await getConnection(db, id))) throw fail('not-found', 'This connection no longer exists.');
+      if (!(await getConnection(db, id))) throw fail('not-found');
       const users = (await exportsByConnection(db)).get(id) ?? [];
       if (users.length && !detachExports) throw inUse(users);
       // Runs that send with this key stop before it is deleted, and end as "connection removed".

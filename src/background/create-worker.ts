@@ -9,6 +9,7 @@ import { fileParseErrors } from '../storage/file-sources.ts';
 import type { Database } from '../storage/open-database.ts';
 import { Vault, VaultError } from '../storage/vault.ts';
 import { audienceOf, type ObjectRef, readAccess } from './access.ts';
+import { createAttentionHandlers } from './attention-handlers.ts';
 import { createCheckHandlers } from './check-handlers.ts';
 import { createConnectionHandlers } from './connection-handlers.ts';
 import { createCustomerInsightsHandlers } from './customer-insights/environment-handlers.ts';
@@ -22,6 +23,7 @@ import { lockedSource } from './engine/run-errors.ts';
 import { ExportChecks } from './export-checks.ts';
 import { createExportHandlers } from './export-handlers.ts';
 import { type ExportServiceDeps, saveExport } from './export-service.ts';
+import { createLiveRuns } from './live-runs.ts';
 import type { Platform } from './platform.ts';
 import { readinessGate } from './readiness.ts';
 import { createRoleHandlers } from './role-handlers.ts';
@@ -91,8 +93,9 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
     },
     engine: async () => (await ready()).engine,
     async catchUp() {
-      const { engine } = await ready();
+      const { engine, liveRuns } = await ready();
       await engine.resume();
+      await liveRuns.reset(await engine.activeRuns());
       await engine.onScheduleAlarm();
     },
     async originsGranted() {
@@ -103,6 +106,7 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
 
 interface WorkerParts extends Routing {
   engine: Engine;
+  liveRuns: ReturnType<typeof createLiveRuns>;
 }
 
 /** The services over the open database, then the handler map: every protocol message, by feature. */
@@ -133,7 +137,8 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     ...(tuning.passphraseIterations === undefined ? {} : { iterations: tuning.passphraseIterations }),
   });
   const sources = new SourceRegistry(db, customerInsights, tuning.sources);
-  const engine = createOmnisendEngine(db, platform, tuning, vault, sources);
+  const liveRuns = createLiveRuns(session);
+  const engine = createOmnisendEngine(db, platform, tuning, vault, sources, liveRuns);
   const exportDeps: ExportServiceDeps = { db, sources, runs: engine, now, newId };
   const exportsBySource = async (role: Role) => (await readAccess(db)).exportNamesBySource(role);
   const checks = new ExportChecks({
@@ -175,6 +180,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     ...createCheckHandlers(checks),
     ...createRunHandlers(db, engine),
     ...createRunProblemHandlers(db),
+    ...createAttentionHandlers({ db, roles, reachable: (record) => customerInsights.reachable(record) }),
     ...createCustomerInsightsHandlers({
       db,
       secrets,
@@ -194,7 +200,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     audienceOf: (ref: ObjectRef) => audienceOf(db, ref),
     administratorActive: () => roles.touch(),
   };
-  return { handlers, gate, engine };
+  return { handlers, gate, engine, liveRuns };
 }
 
 function createOmnisendEngine(
@@ -203,6 +209,7 @@ function createOmnisendEngine(
   tuning: WorkerTuning,
   vault: Vault,
   sources: SourceRegistry,
+  liveRuns: ReturnType<typeof createLiveRuns>,
 ): Engine {
   const { clock: budgetClock, ...omnisend } = tuning.omnisend ?? {};
   const access = createOmnisendAccess({
@@ -229,6 +236,7 @@ function createOmnisendEngine(
       }),
     alarms: platform.alarms,
     notify: (event) => {
+      void liveRuns.publish(event);
       feedback(event).catch(() => undefined);
     },
     newId: () => platform.newId(),

@@ -1,4 +1,5 @@
 import { ContactCheck } from '../core/check/contact-check.ts';
+import { errorCodeSchema } from '../core/error-code.ts';
 import { type Mapping, mappedFields } from '../core/mapping/mapping.ts';
 import type { CheckStatus, ErrorData } from '../messaging/protocol.ts';
 import type { SegmentSource } from '../sources/segment-source.ts';
@@ -68,11 +69,7 @@ export class ExportChecks {
   status(checkId: string): CheckStatus {
     const job = this.jobs.get(checkId);
     if (!job) {
-      throw new HandledError({
-        code: 'check-unknown',
-        message: 'This check is no longer running. It starts again by itself.',
-        retryable: true,
-      });
+      throw new HandledError({ code: 'check-unknown', retryable: true });
     }
     job.polledAt = this.deps.now();
     return { ...job.status, result: job.check.result() };
@@ -123,11 +120,7 @@ export class ExportChecks {
   private async sourceOf(sourceId: string): Promise<SegmentSource> {
     const source = await this.deps.sourceFor(sourceId);
     if (!source) {
-      throw new HandledError({
-        code: 'segment-missing',
-        message: 'A chosen segment is no longer available.',
-        retryable: false,
-      });
+      throw new HandledError({ code: 'segment-missing', retryable: false });
     }
     return source;
   }
@@ -158,15 +151,15 @@ export class ExportChecks {
 
 /**
  * What the page may see of a failed check: handled errors as they are, and the sources' typed
- * errors (Customer Insights, files) by their code and their message, which those write for people
- * and keep free of secrets. Anything else stays in the worker.
+ * errors (Customer Insights sign-in and API) by their code. Anything else stays in the worker.
  */
 function errorDataOf(error: unknown): ErrorData {
   if (error instanceof HandledError) return error.data;
-  const coded = error as { code?: unknown; message?: unknown; retryable?: unknown };
-  if (error instanceof Error && typeof coded.code === 'string' && typeof coded.message === 'string') {
-    return { code: coded.code, message: coded.message, retryable: coded.retryable === true };
+  const coded = error as { code?: unknown; retryable?: unknown };
+  const code = errorCodeSchema.safeParse(coded.code);
+  if (error instanceof Error && code.success) {
+    return { code: code.data, retryable: coded.retryable === true };
   }
   console.error('The check failed:', error instanceof Error ? error.name : typeof error);
-  return { code: 'check-failed', message: 'The segment could not be read. Try again.', retryable: true };
+  return { code: 'check-failed', retryable: true };
 }

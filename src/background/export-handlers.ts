@@ -45,7 +45,7 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
 
     async 'exports.get'({ id }) {
       const definition = await getExport(deps.db, id);
-      if (!definition) throw fail('not-found', 'This export no longer exists.');
+      if (!definition) throw fail('not-found');
       const { name, connectionId, segments, mapping, syncMode, schedule } = definition;
       return { draft: { name, connectionId, segments, mapping, syncMode, schedule } };
     },
@@ -71,7 +71,7 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       const fields = new Set<string>();
       for (const { sourceId, segmentId } of segments) {
         const source = await deps.sources.sourceFor(sourceId);
-        if (!source) throw fail('segment-missing', 'A chosen segment is no longer available.');
+        if (!source) throw fail('segment-missing');
         for (const field of await source.describeFields(segmentId)) fields.add(field);
       }
       const list = [...fields];
@@ -85,7 +85,7 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
     async 'exports.duplicate'({ id }) {
       const { db } = deps;
       const original = await getExport(db, id);
-      if (!original) throw fail('not-found', 'This export no longer exists.');
+      if (!original) throw fail('not-found');
       const names = new Set((await listExports(db)).map((e) => e.name.toLowerCase()));
       let name = `${original.name} (copy)`;
       for (let n = 2; names.has(name.toLowerCase()); n++) name = `${original.name} (copy ${n})`;
@@ -107,7 +107,7 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
     async 'exports.remove'({ id }) {
       const { db } = deps;
       const existing = await getExport(db, id);
-      if (!existing) throw fail('not-found', 'This export no longer exists.');
+      if (!existing) throw fail('not-found');
       await deleteExport(db, id);
       await deps.runs.exportChanged(id, true);
       return { accepted: true };

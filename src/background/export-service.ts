@@ -6,7 +6,7 @@ import { getConnection } from '../storage/connections.ts';
 import { getExport, listExports, putExport } from '../storage/exports.ts';
 import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
-import { HandledError } from './router.ts';
+import { refusal as exportFailure } from './router.ts';
 import type { SourceRegistry } from './source-registry.ts';
 
 /** What the export engine tells the export list, and hears when an export changes. */
@@ -25,13 +25,12 @@ export interface ExportServiceDeps {
   newId: () => string;
 }
 
-export const exportFailure = (code: string, message: string) =>
-  new HandledError({ code, message, retryable: false });
+export { exportFailure };
 
 /** Whether the sender may use the connection is the permission table's (permissions.ts); this checks that it exists. */
 async function requireConnection(db: Database, connectionId: string | null): Promise<void> {
   if (connectionId !== null && !(await getConnection(db, connectionId)))
-    throw exportFailure('connection-missing', 'The chosen connection no longer exists. Choose another.');
+    throw exportFailure('connection-missing');
 }
 
 /**
@@ -48,32 +47,24 @@ async function reportsRefreshes(source: SegmentSource, segmentId: string): Promi
 async function validate(deps: ExportServiceDeps, draft: ExportDraft, id: string | undefined) {
   const others = (await listExports(deps.db)).filter((e) => e.id !== id);
   if (others.some((e) => e.name.localeCompare(draft.name, undefined, { sensitivity: 'accent' }) === 0)) {
-    throw exportFailure(
-      'duplicate-export-name',
-      `An export named “${draft.name}” already exists. Choose another name.`,
-    );
+    throw exportFailure('duplicate-export-name');
   }
   await requireConnection(deps.db, draft.connectionId);
   const segments = [];
   for (const segment of draft.segments) {
     const source = await deps.sources.sourceFor(segment.sourceId);
     if (!source) {
-      throw exportFailure('segment-missing', `The segment “${segment.displayName}” is no longer available.`);
+      throw exportFailure('segment-missing');
     }
     if (draft.schedule.kind === 'after-refresh' && !(await reportsRefreshes(source, segment.segmentId))) {
-      throw exportFailure(
-        'schedule-no-refresh',
-        `“After each source refresh” cannot follow “${segment.displayName}”: its source publishes no refresh time. Choose another schedule.`,
-      );
+      throw exportFailure('schedule-no-refresh', { params: { name: segment.displayName } });
     }
     const tag = sanitizeTag(segment.tag);
-    if (!tag.ok)
-      throw exportFailure('tag-invalid', `The tag for “${segment.displayName}” is empty after cleaning.`);
+    if (!tag.ok) throw exportFailure('tag-invalid', { params: { name: segment.displayName } });
     segments.push({ ...segment, tag: tag.value });
   }
   const tags = segments.map((s) => s.tag.toLowerCase());
-  if (new Set(tags).size !== tags.length)
-    throw exportFailure('tag-duplicate', 'Each segment needs its own tag.');
+  if (new Set(tags).size !== tags.length) throw exportFailure('tag-duplicate');
   return { ...draft, segments };
 }
 
@@ -88,7 +79,7 @@ export async function saveExport(
 ): Promise<{ id: string }> {
   const { db } = deps;
   const existing = id ? await getExport(db, id) : undefined;
-  if (id && !existing) throw exportFailure('not-found', 'This export no longer exists.');
+  if (id && !existing) throw exportFailure('not-found');
   const valid = await validate(deps, draft, id);
   const now = deps.now();
   const definition: ExportDefinition = {

@@ -37,6 +37,8 @@ const upload = (id: string): ObjectRef => ({ kind: 'upload', id });
  */
 export const permissions: { [T in MessageType]: Permission<T> } = {
   status: { from: 'page', contributor: 'own-objects' },
+  // Its items keep to what the sender may see (connections by their audience).
+  'attention.list': { from: 'page', contributor: 'own-objects' },
   'tab.context': { from: 'page', contributor: 'allowed' },
   'page.report': { from: 'content', contributor: 'refused' },
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.ts';
+import type { GetMessage } from '../i18n/translate.ts';
 import type { Database } from '../storage/open-database.ts';
-import type { GetMessage } from '../ui/translate.ts';
 import type { LaunchWebAuthFlow } from './customer-insights/web-auth-flow.ts';
 import type { EngineAlarms } from './engine/engine-types.ts';
 import type { FeedbackDeps } from './run-feedback.ts';

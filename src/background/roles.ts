@@ -71,7 +71,6 @@ type PassphraseState =
 const wrongPassphrase = () =>
   new HandledError({
     code: 'wrong-passphrase',
-    message: 'That is not the administrator passphrase.',
     retryable: false,
   });
 
@@ -176,7 +175,6 @@ export class Roles {
       if (prior.count >= FREE_ATTEMPTS && now() - prior.last < ATTEMPT_DELAY_MS) {
         throw new HandledError({
           code: 'too-many-attempts',
-          message: 'Too many wrong passphrases. Wait 30 seconds and try again.',
           retryable: true,
         });
       }
@@ -206,8 +204,6 @@ export class Roles {
         case 'key-missing':
           throw new HandledError({
             code: 'vault-key-missing',
-            message:
-              'The key of the saved secrets is missing from this browser’s storage, so they cannot be recovered. Remove the extension and add it again to start over.',
             retryable: false,
           });
       }

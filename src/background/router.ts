@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../core/error-code.ts';
 import {
   type ErrorData,
   envelopeSchema,
@@ -44,36 +45,30 @@ export interface Routing {
   gate: Gate;
 }
 
-/** An error a handler throws on purpose, with a code and message meant for the user. */
+/** An error a handler throws on purpose: a code (and what it is about) the page words for the user. */
 export class HandledError extends Error {
   constructor(readonly data: ErrorData) {
-    super(data.message);
+    super(data.code);
     this.name = 'HandledError';
   }
 }
 
-/** The answer to every message while the database cannot be opened (the status request's too). */
-export const storageUnavailable: ErrorData = {
-  code: 'storage-unavailable',
-  message:
-    'The extension cannot open its storage. Restart the browser; if that does not help, reinstall the extension.',
-  retryable: true,
-};
-
-/** A secret this request needs is sealed under the vault key, and administrator is locked. */
-const vaultLocked: ErrorData = {
-  code: 'vault-locked',
-  message:
-    'This needs a key that only an unlocked administrator can use. Unlock administrator in Settings, or ask an administrator to allow scheduled runs while locked.',
-  retryable: false,
-};
-
-function refuse(code: string, message: string): Reply {
-  return { ok: false, error: { code, message, retryable: false } };
+/** A request the user can fix refused with `code` (not worth retrying as it is). */
+export function refusal(code: ErrorCode, about: Pick<ErrorData, 'params' | 'details'> = {}): HandledError {
+  return new HandledError({ code, retryable: false, ...about });
 }
 
-const administratorOnly = () =>
-  refuse('administrator-only', 'Only an administrator can do this. Unlock administrator in Settings.');
+/** The answer to every message while the database cannot be opened (the status request's too). */
+export const storageUnavailable: ErrorData = { code: 'storage-unavailable', retryable: true };
+
+/** A secret this request needs is sealed under the vault key, and administrator is locked. */
+const vaultLocked: ErrorData = { code: 'vault-locked', retryable: false };
+
+function refuse(code: ErrorCode): Reply {
+  return { ok: false, error: { code, retryable: false } };
+}
+
+const administratorOnly = () => refuse('administrator-only');
 
 /** Whether this request needs the administrator: by its type, or by an object it names. */
 async function needsAdministrator<T extends MessageType>(
@@ -101,13 +96,13 @@ export async function route(
   ready: () => Promise<Routing>,
 ): Promise<Reply> {
   const envelope = envelopeSchema.safeParse(raw);
-  if (!envelope.success) return refuse('unknown-message', 'This message is not part of the protocol.');
+  if (!envelope.success) return refuse('unknown-message');
   const type = envelope.data.type;
   const spec: MessageSpec = protocol[type];
   const permission = permissions[type];
-  if (sender !== permission.from) return refuse('forbidden', `The sender may not send ${type}.`);
+  if (sender !== permission.from) return refuse('forbidden');
   const payload = spec.request.safeParse(envelope.data.payload);
-  if (!payload.success) return refuse('invalid-request', `The ${type} request is malformed.`);
+  if (!payload.success) return refuse('invalid-request');
   let routing: Routing;
   try {
     routing = await ready();
@@ -139,7 +134,7 @@ export async function route(
     console.error(`Handler for ${type} failed:`, error instanceof Error ? error.name : typeof error);
     return {
       ok: false,
-      error: { code: 'internal', message: 'Something went wrong in the extension.', retryable: true },
+      error: { code: 'internal', retryable: true },
     };
   }
 }

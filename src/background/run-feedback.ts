@@ -1,5 +1,6 @@
 import type { Action, Notifications } from 'webextension-polyfill';
-import { type GetMessage, type MessageKey, translate } from '../ui/translate.ts';
+import { errorSentence } from '../i18n/error-text.ts';
+import { type GetMessage, translator } from '../i18n/translate.ts';
 import type { EngineEvent } from './engine/engine-types.ts';
 
 export interface FeedbackDeps {
@@ -13,14 +14,15 @@ export interface FeedbackDeps {
  * while it works, and a notification when it ends (DESIGN.md §8).
  */
 export function createRunFeedback({ action, notifications, getMessage }: FeedbackDeps) {
-  const percents = new Map<string, number>();
-  const t = (key: MessageKey, ...substitutions: (string | number)[]) =>
-    translate(getMessage, key, ...substitutions);
+  const percents = new Map<string, number | null>();
+  const t = translator(getMessage);
 
   function showBadge() {
     if (!percents.size) return action.setBadgeText({ text: '' });
-    const lowest = Math.min(...percents.values());
-    return action.setBadgeText({ text: `${Math.floor(lowest)}%` });
+    const known = [...percents.values()].filter((p) => p !== null);
+    // A run whose total is unknown yet shows that it works, not a made-up number.
+    if (known.length < percents.size) return action.setBadgeText({ text: '…' });
+    return action.setBadgeText({ text: `${Math.floor(Math.min(...known))}%` });
   }
 
   return async (event: EngineEvent) => {
@@ -38,7 +40,7 @@ export function createRunFeedback({ action, notifications, getMessage }: Feedbac
         ? t('notifySucceeded', run.counts.sent, run.counts.tagged, run.counts.rejected)
         : run.status === 'canceled'
           ? t('notifyCanceled')
-          : t('notifyFailed', run.error?.message ?? '');
+          : t('notifyFailed', run.error ? errorSentence(t, run.error) : t('errorRunUnexpected'));
     await notifications.create(`run-${run.id}`, {
       type: 'basic',
       iconUrl: 'icons/icon-128.png',

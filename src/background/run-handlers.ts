@@ -25,11 +25,7 @@ export function createRunHandlers(db: Database, engine: Engine): RunHandlers {
       try {
         return { runId: await engine.startRun(id, 'manual', { fullResync }) };
       } catch {
-        throw new HandledError({
-          code: 'not-found',
-          message: 'This export no longer exists.',
-          retryable: false,
-        });
+        throw new HandledError({ code: 'not-found', retryable: false });
       }
     },
     async 'runs.active'(_, { role }) {
@@ -40,12 +36,7 @@ export function createRunHandlers(db: Database, engine: Engine): RunHandlers {
     },
     async 'runs.get'({ id }) {
       const run = await engine.progress(id);
-      if (!run)
-        throw new HandledError({
-          code: 'not-found',
-          message: 'This run no longer exists.',
-          retryable: false,
-        });
+      if (!run) throw new HandledError({ code: 'not-found', retryable: false });
       return { run };
     },
     async 'runs.rejected'({ id, page }) {

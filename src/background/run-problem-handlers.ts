@@ -11,11 +11,7 @@ export function createRunProblemHandlers(db: Database): Pick<Handlers, 'runs.pro
     async 'runs.problems'({ id }) {
       const run = await getRun(db, id);
       if (!run) {
-        throw new HandledError({
-          code: 'not-found',
-          message: 'This run no longer exists.',
-          retryable: false,
-        });
+        throw new HandledError({ code: 'not-found', retryable: false });
       }
       const duplicates = run.counters.duplicates;
       const groups = [...run.problems];

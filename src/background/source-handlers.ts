@@ -11,7 +11,7 @@ import {
   writeFileRowsPage,
 } from '../storage/file-sources.ts';
 import type { Database } from '../storage/open-database.ts';
-import { HandledError, type Handlers } from './router.ts';
+import { refusal as fail, type Handlers } from './router.ts';
 import { parseUploadId, uploadIdOf } from './upload-id.ts';
 
 export interface SourceDeps {
@@ -32,8 +32,6 @@ type SourceHandlers = Pick<
   | 'files.rename'
   | 'files.remove'
 >;
-
-const fail = (code: string, message: string) => new HandledError({ code, message, retryable: false });
 
 function view(record: FileSourceRecord, usedBy: string[]): FileSegmentView | undefined {
   const current = record.current;
@@ -57,7 +55,7 @@ function view(record: FileSourceRecord, usedBy: string[]): FileSegmentView | und
 
 function uploadOf(uploadId: string): { id: string; generation: number } {
   const upload = parseUploadId(uploadId);
-  if (upload === null) throw fail('upload-unknown', 'This upload is not in progress.');
+  if (upload === null) throw fail('upload-unknown');
   return upload;
 }
 
@@ -75,7 +73,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
     async 'files.begin'({ name, fileName, encoding, replaceSourceId }) {
       const { db } = deps;
       if (replaceSourceId && !(await getFileSource(db, replaceSourceId))) {
-        throw fail('not-found', 'This segment file no longer exists.');
+        throw fail('not-found');
       }
       const id = replaceSourceId ?? deps.newId();
       const generation = await beginFileUpload(db, {
@@ -97,7 +95,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
         errors,
         unreadableLines,
       });
-      if (!written) throw fail('upload-unknown', 'This upload is not in progress.');
+      if (!written) throw fail('upload-unknown');
       return { accepted: true };
     },
 
@@ -108,14 +106,11 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
       if (pending?.generation === generation && pending.rowCount === 0) {
         // An empty upload would replace good data with nothing; keep what was there.
         await abortFileUpload(db, id, generation);
-        throw fail(
-          'file-empty',
-          'No row of the file could be read. Check that it has a header row and data.',
-        );
+        throw fail('file-empty');
       }
       const committed = await commitFileUpload(db, id, generation, deps.now());
       const file = committed && view(committed, (await deps.exportsBySource(role)).get(id) ?? []);
-      if (!file) throw fail('upload-unknown', 'This upload is not in progress.');
+      if (!file) throw fail('upload-unknown');
       return { file };
     },
 
@@ -127,7 +122,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
 
     async 'files.rename'({ id, name }) {
       if (!(await renameFileSource(deps.db, id, name))) {
-        throw fail('not-found', 'This segment file no longer exists.');
+        throw fail('not-found');
       }
       return { accepted: true };
     },
@@ -135,12 +130,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
     async 'files.remove'({ id }, { role }) {
       const users = (await deps.exportsBySource(role)).get(id) ?? [];
       if (users.length) {
-        throw new HandledError({
-          code: 'source-in-use',
-          message: 'Exports still use this segment file. Remove it from those exports first.',
-          retryable: false,
-          details: users,
-        });
+        throw fail('source-in-use', { details: users });
       }
       await removeFileSource(deps.db, id);
       return { accepted: true };

@@ -1,5 +1,7 @@
 import { listConnections } from '../storage/connections.ts';
 import { countRecords, type StoreCounts } from '../storage/counts.ts';
+import { listCustomerInsightsEnvironments } from '../storage/customer-insights-environments.ts';
+import { listFileSources } from '../storage/file-sources.ts';
 import type { Database } from '../storage/open-database.ts';
 import { listRuns } from '../storage/run-records.ts';
 import { readAccess } from './access.ts';
@@ -21,7 +23,10 @@ async function countShared(db: Database): Promise<StoreCounts> {
   const connections = (await listConnections(db)).filter((c) => access.ofConnection(c.id) === 'everyone');
   let runs = 0;
   for (const run of await listRuns(db)) if (access.ofRun(run) === 'everyone') runs++;
-  return { connections: connections.length, exports: access.exportsFor('contributor').length, runs };
+  const sources = [...(await listFileSources(db)), ...(await listCustomerInsightsEnvironments(db))].filter(
+    (source) => access.ofSource(source.id) === 'everyone',
+  ).length;
+  return { connections: connections.length, sources, exports: access.exportsFor('contributor').length, runs };
 }
 
 type StatusHandlers = Pick<Handlers, 'status' | 'tab.context' | 'page.report'>;
@@ -40,7 +45,7 @@ export function createStatusHandlers({ db, version, session, passphraseSet }: St
     },
     async 'page.report'({ page }, { tabId }) {
       if (tabId === undefined) {
-        throw new HandledError({ code: 'no-tab', message: 'Page reports come from tabs.', retryable: false });
+        throw new HandledError({ code: 'no-tab', retryable: false });
       }
       await rememberTabPage(session, tabId, page);
       return { accepted: true };

@@ -13,6 +13,11 @@ const displayName = z.string().trim().min(1).max(100);
 export const brandSummarySchema = z.object({ id: z.string(), name: z.string() });
 export type BrandSummary = z.infer<typeof brandSummarySchema>;
 
+export const connectionProblemSchema = z.object({
+  code: z.enum(['omnisend.invalid-api-key', 'omnisend.missing-permission']),
+  at: z.number(),
+});
+
 /** A connection as an administrator sees it: never the key itself, only its last four characters. */
 export const connectionViewSchema = z.object({
   id: z.string(),
@@ -25,6 +30,8 @@ export const connectionViewSchema = z.object({
   allowLockedRuns: z.boolean(),
   createdAt: z.number(),
   lastUsedAt: z.number().nullable(),
+  /** Omnisend refused the key in a run: replace it. */
+  problem: connectionProblemSchema.nullable(),
   usedBy: z.array(z.string()),
 });
 export type ConnectionView = z.infer<typeof connectionViewSchema>;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { exportSegmentSchema, scheduleSchema, syncModeSchema } from '../core/export-definition.ts';
 import { mappingSchema } from '../core/mapping/mapping.ts';
-import { runStatusSchema } from '../core/run/run-state.ts';
+import { runCountersSchema } from '../core/run/run-counters.ts';
+import { runErrorSchema, runStatusSchema } from '../core/run/run-state.ts';
 import { accepted, type MessageSpec } from './spec.ts';
 
 export const exportDraftSchema = z
@@ -25,8 +26,15 @@ export const exportSummarySchema = z.object({
   segments: z.array(z.object({ displayName: z.string(), tag: z.string() })),
   schedule: scheduleSchema,
   syncMode: syncModeSchema,
+  /** The newest run: how it went, when, its counts and why it failed. */
   lastRun: z
-    .object({ id: z.string(), status: runStatusSchema, finishedAt: z.number().nullable() })
+    .object({
+      id: z.string(),
+      status: runStatusSchema,
+      finishedAt: z.number().nullable(),
+      counts: runCountersSchema,
+      error: runErrorSchema.nullable(),
+    })
     .nullable(),
   nextRunAt: z.number().nullable(),
 });

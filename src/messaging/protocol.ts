@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attentionMessages } from './attention-messages.ts';
 import { checkMessages } from './check-messages.ts';
 import { connectionMessages } from './connection-messages.ts';
 import { customerInsightsMessages } from './customer-insights-messages.ts';
@@ -23,6 +24,7 @@ export const protocol = {
   ...checkMessages,
   ...runMessages,
   ...customerInsightsMessages,
+  ...attentionMessages,
 } as const satisfies Record<string, MessageSpec>;
 
 export type MessageType = keyof typeof protocol;
@@ -37,6 +39,7 @@ export const envelopeSchema = z.object({
   payload: z.unknown(),
 });
 
+export * from './attention-messages.ts';
 export * from './check-messages.ts';
 export * from './connection-messages.ts';
 export * from './customer-insights-messages.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { problemGroupSchema } from '../core/problem-tally.ts';
 import { rejectedRowSchema } from '../core/run/rejected-row.ts';
+import { runActivitySchema } from '../core/run/run-activity.ts';
 import { runCountersSchema } from '../core/run/run-counters.ts';
 import { runErrorSchema, runPhaseSchema, runStatusSchema } from '../core/run/run-state.ts';
 import { runTriggerSchema } from '../core/run/run-trigger.ts';
@@ -16,12 +17,17 @@ export const runViewSchema = z.object({
   trigger: runTriggerSchema,
   status: runStatusSchema,
   phase: runPhaseSchema.nullable(),
+  /** What a queued or running run is doing right now; null once it ended. */
+  activity: runActivitySchema.nullable(),
   counts: runCountersSchema,
   /** Members to read, when the source knows it. */
   total: z.number().nullable(),
-  /** 0–100, for the progress bar and the badge. */
-  percent: z.number().min(0).max(100),
+  /** 0–100 of the work, for the progress bar and the badge; null while the total is unknown. */
+  percent: z.number().min(0).max(100).nullable(),
+  /** Time left at the pace measured lately; null while measuring or when nothing moves. */
   etaMs: z.number().nullable(),
+  /** Set once a running run has not moved for several minutes: how many. */
+  stalledMinutes: z.number().int().nonnegative().nullable(),
   createdAt: z.number(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),

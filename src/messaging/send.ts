@@ -12,12 +12,12 @@ export async function send<T extends MessageType>(
   const raw = await transport({ type, payload });
   const reply = replySchema.safeParse(raw);
   if (!reply.success) {
-    throw new MessageError({ code: 'bad-reply', message: `No valid answer to ${type}.`, retryable: true });
+    throw new MessageError({ code: 'bad-reply', retryable: true });
   }
   if (!reply.data.ok) throw new MessageError(reply.data.error);
   const parsed = protocol[type].response.safeParse(reply.data.data);
   if (!parsed.success) {
-    throw new MessageError({ code: 'bad-reply', message: `Malformed answer to ${type}.`, retryable: false });
+    throw new MessageError({ code: 'bad-reply', retryable: false });
   }
   return parsed.data as ResponseOf<T>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCodeSchema, errorParamsSchema } from '../core/error-code.ts';
 
 /**
  * One message type: the zod schemas of its request and response. Who may send it, as which role and
@@ -15,12 +16,16 @@ export type Role = z.infer<typeof roleSchema>;
 export const emptyRequest = z.object({}).strict();
 export const accepted = z.object({ accepted: z.literal(true) });
 
-/** Errors cross context boundaries as data; the caller turns them back into a typed error. */
+/**
+ * Errors cross context boundaries as data – a code and its parameters, never a sentence – and the
+ * caller turns them back into a typed error; the page words them in the user's language.
+ */
 export const errorDataSchema = z.object({
-  code: z.string(),
-  message: z.string(),
+  code: errorCodeSchema,
+  params: errorParamsSchema.optional(),
   retryable: z.boolean(),
   requestId: z.string().optional(),
+  /** The names the error is about (e.g. the exports that still use a connection). */
   details: z.array(z.string()).optional(),
 });
 export type ErrorData = z.infer<typeof errorDataSchema>;

@@ -9,6 +9,7 @@ export const statusSchema = z.object({
   passphraseSet: z.boolean(),
   counts: z.object({
     connections: z.number().int().nonnegative(),
+    sources: z.number().int().nonnegative(),
     exports: z.number().int().nonnegative(),
     runs: z.number().int().nonnegative(),
   }),

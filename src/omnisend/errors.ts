@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CodesOf, ErrorParams } from '../core/error-code.ts';
 import { parseRetryAfter } from '../core/retry-after.ts';
 import type { FailureInfo, FailureKind } from '../core/retry-policy.ts';
 
@@ -7,7 +8,8 @@ import type { FailureInfo, FailureKind } from '../core/retry-policy.ts';
  * problem bodies (`type, title, status, detail, instance`, plus `errors[]` on 400 and
  * `retryAfter` on 429 – omnisend-api.md §7). Each class says whether to retry (`retryable`,
  * `kind` for the retry policy) and carries Omnisend's request id (`instance`) for support.
- * Messages are for people: what happened and what to do. They never contain the API key.
+ * `code` and `params` are what crosses to the pages, which word them in the user's language; the
+ * English message is for logs and tests. Neither ever contains the API key.
  */
 
 export type OmnisendScope = 'brands.read' | 'contacts.read' | 'contacts.write';
@@ -20,8 +22,12 @@ export interface OmnisendErrorInit {
   cause?: unknown;
 }
 
+export type OmnisendErrorCode = CodesOf<'omnisend'>;
+
 export class OmnisendError extends Error {
-  readonly code: string;
+  readonly code: OmnisendErrorCode;
+  /** What the page needs to word the error (a status, a wait, Omnisend's own words). */
+  readonly params: ErrorParams;
   readonly kind: FailureKind;
   readonly retryable: boolean;
   readonly status: number | undefined;
@@ -29,10 +35,11 @@ export class OmnisendError extends Error {
   readonly retryAfterMs: number | undefined;
 
   constructor(
-    code: string,
+    code: OmnisendErrorCode,
     kind: FailureKind,
     defaultMessage: string,
     init: OmnisendErrorInit & { retryAfterMs?: number | undefined } = {},
+    params: ErrorParams = {},
   ) {
     super(init.message ?? defaultMessage, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = new.target.name;
@@ -42,6 +49,7 @@ export class OmnisendError extends Error {
     this.status = init.status;
     this.requestId = init.requestId;
     this.retryAfterMs = init.retryAfterMs;
+    this.params = params;
   }
 }
 
@@ -75,6 +83,7 @@ export class MissingPermissionError extends OmnisendError {
       'client',
       `The Omnisend API key ${what} – create a key with that permission in Omnisend and paste it in Connections.`,
       init,
+      init.scope === undefined ? {} : { scope: init.scope },
     );
     this.scope = init.scope;
   }
@@ -99,6 +108,7 @@ export class InvalidRequestError extends OmnisendError {
       'client',
       `Omnisend refused the request as invalid (${reason}) – check the export's field mapping.`,
       init,
+      { detail: reason.slice(0, 1_000) },
     );
     this.fieldErrors = fieldErrors;
   }
@@ -124,6 +134,7 @@ export class RateLimitedError extends OmnisendError {
       'rate-limited',
       `Omnisend's rate limit for this brand was reached (other apps may share it) – waiting ${wait} before going on.`,
       init,
+      init.retryAfterMs === undefined ? {} : { seconds: Math.max(1, Math.ceil(init.retryAfterMs / 1000)) },
     );
   }
 }
@@ -147,6 +158,7 @@ export class ServerError extends OmnisendError {
       'server',
       `Omnisend had a server error${code} – it is retried automatically; if it persists, try again later.`,
       init,
+      init.status === undefined ? {} : { status: init.status },
     );
   }
 }
@@ -161,6 +173,10 @@ export class RequestRejectedError extends OmnisendError {
       'client',
       `Omnisend rejected the request${code} – try again later; if it persists, contact support with the request id.`,
       init,
+      {
+        ...(init.status === undefined ? {} : { status: init.status }),
+        ...(init.detail ? { detail: init.detail.slice(0, 1_000) } : {}),
+      },
     );
   }
 }
@@ -344,8 +360,8 @@ function redact(text: string | undefined, secrets: readonly string[]): string | 
 
 /** An Omnisend failure as plain data, for a message reply (the protocol's ErrorData). */
 export interface OmnisendErrorData {
-  code: string;
-  message: string;
+  code: OmnisendErrorCode;
+  params?: ErrorParams;
   retryable: boolean;
   requestId?: string;
 }
@@ -355,16 +371,12 @@ export function toErrorData(error: unknown): OmnisendErrorData {
   if (error instanceof OmnisendError) {
     return {
       code: error.code,
-      message: error.message,
+      ...(Object.keys(error.params).length === 0 ? {} : { params: error.params }),
       retryable: error.retryable,
       ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
     };
   }
-  return {
-    code: 'omnisend.unknown',
-    message: 'Something went wrong while talking to Omnisend – try again; if it persists, report it.',
-    retryable: false,
-  };
+  return { code: 'omnisend.unknown', retryable: false };
 }
 
 /** The retry policy's view of a failure. Errors that are not Omnisend's are never retried. */

@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { t } from '../ui/i18n.ts';
 import { StatusContext } from '../ui/status-context.ts';
 import { useAsync } from '../ui/use-async.ts';
@@ -7,6 +8,7 @@ import { type Section, sectionFromHash, sectionLabels, sections } from './naviga
 import { ConnectionsSection } from './sections/ConnectionsSection.tsx';
 import { ExportsSection } from './sections/ExportsSection.tsx';
 import { HistorySection } from './sections/HistorySection.tsx';
+import { OverviewSection } from './sections/OverviewSection.tsx';
 import { SettingsSection } from './sections/SettingsSection.tsx';
 import { SourcesSection } from './sections/SourcesSection.tsx';
 
@@ -22,6 +24,13 @@ function useSection(): Section {
 
 export function App() {
   const section = useSection();
+  // Moving to a section moves focus to its heading, so keyboard and screen reader users land there.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else heading.current?.focus();
+  }, [section]);
   const [statusVersion, setStatusVersion] = useState(0);
   const status = useAsync(() => ask('status', {}), [statusVersion]);
   const handle = useMemo(() => ({ status, refresh: () => setStatusVersion((v) => v + 1) }), [status]);
@@ -44,7 +53,11 @@ export function App() {
           </ul>
         </nav>
         <main class="options__main" aria-labelledby="section-heading">
-          <h2 id="section-heading">{t(sectionLabels[section])}</h2>
+          <h2 id="section-heading" tabIndex={-1} ref={heading}>
+            {t(sectionLabels[section])}
+          </h2>
+          {status.state === 'failed' && <ErrorMessage error={status.error} />}
+          {section === 'overview' && <OverviewSection />}
           {section === 'connections' && <ConnectionsSection />}
           {section === 'exports' && <ExportsSection />}
           {section === 'sources' && <SourcesSection />}

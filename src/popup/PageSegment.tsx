@@ -1,111 +1,77 @@
 import { useState } from 'preact/hooks';
-import browser from 'webextension-polyfill';
-import type {
-  CustomerInsightsPageSegment,
-  ExportSummary,
-  PageCluesReport,
-  RunStatusName,
-} from '../messaging/protocol.ts';
+import type { CustomerInsightsPageSegment, ExportSummary, PageCluesReport } from '../messaging/protocol.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
-import { formatDateTime } from '../ui/format.ts';
-import { type MessageKey, t } from '../ui/i18n.ts';
+import { formatDateTime, formatNumber } from '../ui/format.ts';
+import { t } from '../ui/i18n.ts';
+import { isUnderway, runStatusLabels } from '../ui/run-status.ts';
 import { useAsync } from '../ui/use-async.ts';
-import { usePolling } from '../ui/use-polling.ts';
 import { ask } from '../ui/worker.ts';
-import { useTabPage } from './use-tab-page.ts';
+import { openOptionsAt } from './open-options.ts';
 
-/** How often the covering exports' last runs are read again (IndexedDB only, no network). */
-const EXPORTS_POLL_MS = 1_500;
+type FoundSegment = Extract<CustomerInsightsPageSegment, { state: 'segment' }>;
 
-const runStatusLabels: Record<RunStatusName, MessageKey> = {
-  queued: 'runStatusQueued',
-  running: 'runStatusRunning',
-  succeeded: 'runStatusSucceeded',
-  failed: 'runStatusFailed',
-  canceled: 'runStatusCanceled',
-};
-
-/** Options › Sources, with the environment pre-filled when the page named one. */
-function openSources(environmentId?: string) {
-  const query = environmentId ? `?environment=${encodeURIComponent(environmentId)}` : '';
-  void browser.tabs.create({ url: browser.runtime.getURL(`options.html${query}#sources`) });
-}
-
-/** What the popup says about the tab's page: the segment it shows, and how to export it. */
-export function PageSegment() {
-  const tab = useTabPage();
-  if (tab.state === 'loading') return null;
-  if (!tab.page) return <p>{t('popupNoSegment')}</p>;
-  return <DetectedSegment key={tab.key} page={tab.page} />;
-}
-
-function DetectedSegment({ page }: { page: PageCluesReport }) {
+/** What the popup says about the segment page its tab shows, and how to export that segment. */
+export function DetectedSegment({ page, revision }: { page: PageCluesReport; revision: number }) {
   const [version, setVersion] = useState(0);
   const found = useAsync(() => ask('customer-insights.page.segment', { page }), [version]);
   if (found.state === 'loading') return <p>{t('popupLookingUp')}</p>;
   if (found.state === 'failed') return <ErrorMessage error={found.error} />;
-  return <SegmentState found={found.value} onChanged={() => setVersion((v) => v + 1)} />;
+  return <SegmentState found={found.value} revision={revision} onChanged={() => setVersion((v) => v + 1)} />;
 }
 
-function SegmentState({ found, onChanged }: { found: CustomerInsightsPageSegment; onChanged: () => void }) {
+interface StateProps {
+  found: CustomerInsightsPageSegment;
+  revision: number;
+  onChanged: () => void;
+}
+
+function SegmentState({ found, revision, onChanged }: StateProps) {
   switch (found.state) {
     case 'no-environment':
       return (
-        <>
+        <section class="page-segment">
           <p>{t('popupEnvironmentMissing', found.environmentId)}</p>
-          <button type="button" onClick={() => openSources(found.environmentId)}>
+          <button type="button" onClick={() => openOptionsAt('sources', found.environmentId)}>
             {t('popupOpenSources')}
           </button>
-        </>
+        </section>
       );
     case 'sign-in-required':
       return (
-        <>
+        <section class="page-segment">
           <p>{t('popupSignInRequired')}</p>
-          <button type="button" onClick={() => openSources()}>
+          <button type="button" onClick={() => openOptionsAt('sources')}>
             {t('popupOpenSources')}
           </button>
-        </>
+        </section>
       );
     case 'access-required':
       return (
-        <>
+        <section class="page-segment">
           <p>{t('popupAccessRequired', found.orgUrl ? new URL(found.orgUrl).host : '')}</p>
-          <button type="button" onClick={() => openSources()}>
+          <button type="button" onClick={() => openOptionsAt('sources')}>
             {t('popupOpenSources')}
           </button>
-        </>
+        </section>
       );
     case 'not-found':
       return <p>{t('popupSegmentNotFound')}</p>;
     case 'segment':
-      return <SegmentExport found={found} onChanged={onChanged} />;
+      return <SegmentExport found={found} revision={revision} onChanged={onChanged} />;
   }
 }
 
-function useExports(): ExportSummary[] {
-  const [exports, setExports] = useState<ExportSummary[]>([]);
-  usePolling(async (alive) => {
-    const next = (await ask('exports.list', {})).exports;
-    if (alive()) setExports(next);
-  }, EXPORTS_POLL_MS);
-  return exports;
-}
-
-function SegmentExport({
-  found,
-  onChanged,
-}: {
-  found: Extract<CustomerInsightsPageSegment, { state: 'segment' }>;
-  onChanged: () => void;
-}) {
+function SegmentExport({ found, revision, onChanged }: { found: FoundSegment } & Omit<StateProps, 'found'>) {
   const { segment } = found;
-  const all = useExports();
-  const covering = found.exportIds.flatMap((id) => all.filter((e) => e.id === id));
+  const all = useAsync(() => ask('exports.list', {}), [revision]);
+  const covering =
+    all.state === 'ready'
+      ? found.exportIds.flatMap((id) => all.value.exports.filter((e) => e.id === id))
+      : [];
   const [busy, setBusy] = useState(false);
   const [started, setStarted] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const running = covering.some((e) => e.lastRun?.status === 'running' || e.lastRun?.status === 'queued');
+  const running = covering.some((e) => isUnderway(e.lastRun?.status));
 
   async function exportNow() {
     setBusy(true);
@@ -128,15 +94,15 @@ function SegmentExport({
   }
 
   return (
-    <div class="page-segment">
-      <h2>{segment.displayName}</h2>
+    <section class="page-segment" aria-labelledby="segment-title">
+      <h2 id="segment-title">{segment.displayName}</h2>
       <dl class="facts">
         <dt>{t('popupMembers')}</dt>
         <dd>
           {segment.memberCount !== null
-            ? segment.memberCount.toLocaleString()
+            ? formatNumber(segment.memberCount)
             : segment.membersAtLeast !== null
-              ? t('popupMoreThan', segment.membersAtLeast.toLocaleString())
+              ? t('popupMoreThan', formatNumber(segment.membersAtLeast))
               : t('popupUnknown')}
         </dd>
         <dt>{t('popupLastRefreshed')}</dt>
@@ -154,18 +120,30 @@ function SegmentExport({
         <ul class="compact" aria-label={t('popupCoveringExports')}>
           {covering.map((e) => (
             <li key={e.id}>
-              <strong>{e.name}</strong> ·{' '}
-              {e.lastRun ? t(runStatusLabels[e.lastRun.status]) : t('runStatusNotStarted')}
-              {e.lastRun?.finishedAt ? ` · ${formatDateTime(e.lastRun.finishedAt)}` : ''}
+              <strong>{e.name}</strong> · <LastRunStatus summary={e} />
             </li>
           ))}
         </ul>
       )}
-      <button type="button" disabled={busy || running} onClick={() => void exportNow()}>
-        {t('popupExportNow')}
-      </button>
+      {/* The segment's actions; a dry run of a covering export (issue #16) belongs beside "Export now". */}
+      <div class="row">
+        <button type="button" disabled={busy || running} onClick={() => void exportNow()}>
+          {t('popupExportNow')}
+        </button>
+      </div>
       {started && <p role="status">{t('popupExportStarted')}</p>}
       {error !== null && <ErrorMessage error={error} />}
-    </div>
+    </section>
+  );
+}
+
+function LastRunStatus({ summary }: { summary: ExportSummary }) {
+  const last = summary.lastRun;
+  if (!last) return <>{t('runStatusNotStarted')}</>;
+  return (
+    <>
+      {t(runStatusLabels[last.status])}
+      {last.finishedAt !== null && ` · ${formatDateTime(last.finishedAt)}`}
+    </>
   );
 }

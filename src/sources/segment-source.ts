@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../core/error-code.ts';
+
 /**
  * The one small interface every source of segments implements (DESIGN.md §2): Customer Insights
  * environments and uploaded files alike. The export engine only ever talks to this.
@@ -53,6 +55,8 @@ export interface SegmentSource {
  */
 export interface NeedsUserError extends Error {
   readonly needsUser: true;
+  /** What the user has to do, for the run's "waiting" line (e.g. `sign-in.required`). */
+  readonly code: ErrorCode;
 }
 
 export function needsUser(error: unknown): error is NeedsUserError {

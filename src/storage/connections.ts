@@ -20,6 +20,24 @@ export async function putConnection(db: Database, record: ConnectionRecord): Pro
   await db.put('connections', connectionRecordSchema.parse(record));
 }
 
+/**
+ * Notes what a run learnt of a connection: that it was used now, and whether Omnisend refused its
+ * key (a problem) or took it (none). A connection removed meanwhile is left alone.
+ */
+export async function noteConnectionUse(
+  db: Database,
+  id: string,
+  change: Partial<Pick<ConnectionRecord, 'lastUsedAt' | 'problem'>>,
+): Promise<void> {
+  const tx = db.transaction('connections', 'readwrite');
+  const value = await tx.store.get(id);
+  if (value !== undefined) {
+    const record = parseRecord(connectionRecordSchema, 'connections', id, value);
+    await tx.store.put(connectionRecordSchema.parse({ ...record, ...change }));
+  }
+  await tx.done;
+}
+
 /** Names of the exports that use a connection, by connection id. */
 export async function exportsByConnection(
   db: Database,

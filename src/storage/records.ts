@@ -14,7 +14,16 @@ export const connectionRecordSchema = z.object({
   keyHint: z.string(),
   consent: z.object({ agreedAt: z.number(), statementVersion: z.string() }),
   createdAt: z.number(),
+  /** When a run last started on the connection. */
   lastUsedAt: z.number().nullable(),
+  /**
+   * Set when Omnisend refused the key (rejected, or lacking a permission) in a run; cleared by a
+   * new key or a run that succeeds. Connections and the popup show it as needing attention.
+   */
+  problem: z
+    .object({ code: z.enum(['omnisend.invalid-api-key', 'omnisend.missing-permission']), at: z.number() })
+    .nullable()
+    .default(null),
   /** "Allow scheduled runs while locked"; absent in records saved before the choice existed. */
   allowLockedRuns: z.boolean().optional(),
 });

@@ -31,6 +31,8 @@ export const runRecordSchema = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   updatedAt: z.number(),
+  /** When the run's work last moved on (a row read, a contact sent, settled or tagged). */
+  movedAt: z.number().nullable().default(null),
   status: runStatusSchema,
   phase: runPhaseSchema.nullable(),
   error: runErrorSchema.nullable(),

@@ -180,10 +180,7 @@ function failRunningRuns(runs: IDBObjectStore, now: number): void {
       cursor.update({
         ...run,
         status: 'failed',
-        error: {
-          code: 'engine.updated',
-          message: 'The extension was updated while this export ran. Run the export again to finish it.',
-        },
+        error: { code: 'engine.updated' },
         waiting: null,
         lease: null,
         tagQueue: [],

@@ -1,29 +1,19 @@
-import { useRef, useState } from 'preact/hooks';
 import type { RunView } from '../messaging/protocol.ts';
 import { RunProgress } from './RunProgress.tsx';
-import { usePolling } from './use-polling.ts';
 import { ask } from './worker.ts';
 
-/** Polls the worker while a run is going; a second is fine-grained enough for a progress bar. */
-const POLL_MS = 1_000;
-
-/** `onChange` is told when a run starts, changes status or ends, so lists around it can refresh. */
-export function ActiveRuns({ onChange }: { onChange?: () => void }) {
-  const [runs, setRuns] = useState<RunView[]>([]);
-  const previous = useRef('');
-  usePolling(async (alive) => {
-    const next = (await ask('runs.active', {})).runs;
-    if (!alive()) return;
-    const shape = next.map((r) => `${r.id}:${r.status}`).join();
-    if (shape !== previous.current) onChange?.();
-    previous.current = shape;
-    setRuns(next);
-  }, POLL_MS);
+/** The runs going on now (pushed, see live-runs.ts), each with its progress and Cancel. */
+export function ActiveRuns({ runs, compact }: { runs: readonly RunView[]; compact?: boolean }) {
   if (!runs.length) return null;
   return (
     <div class="active-runs">
       {runs.map((run) => (
-        <RunProgress key={run.id} run={run} onCancel={(r) => void ask('runs.cancel', { id: r.id })} />
+        <RunProgress
+          key={run.id}
+          run={run}
+          compact={compact}
+          onCancel={(r) => void ask('runs.cancel', { id: r.id })}
+        />
       ))}
     </div>
   );

@@ -25,9 +25,9 @@ export function ProblemGroups({ label, groups }: Props) {
         {groups.map((group) => (
           <tr key={`${group.kind}-${group.field}-${group.reason}`}>
             <th scope="row">{reasonText(group.reason)}</th>
-            <td>{group.field || '—'}</td>
-            <td>{group.count.toLocaleString()}</td>
-            <td>
+            <td data-label={t('problemField')}>{group.field || '—'}</td>
+            <td data-label={t('problemCount')}>{group.count.toLocaleString()}</td>
+            <td data-label={t('problemExamples')}>
               <ul class="compact">
                 {group.examples.map((example) => (
                   <li key={example.position}>{exampleText(example)}</li>

@@ -1,4 +1,7 @@
+import type { RunActivity } from '../core/run/run-activity.ts';
+import { errorSentence } from '../i18n/error-text.ts';
 import type { RunView } from '../messaging/protocol.ts';
+import { formatNumber } from './format.ts';
 import { type MessageKey, t } from './i18n.ts';
 
 const counterLabels: [keyof RunView['counts'], MessageKey][] = [
@@ -13,51 +16,93 @@ const counterLabels: [keyof RunView['counts'], MessageKey][] = [
   ['duplicates', 'countDuplicates'],
 ];
 
-export function RunCounts({ run }: { run: RunView }) {
+export function RunCounts({ run }: { run: Pick<RunView, 'counts'> }) {
   return (
     <dl class="counts">
       {counterLabels.map(([name, label]) => (
         <div key={name}>
           <dt>{t(label)}</dt>
-          <dd data-count={name}>{run.counts[name].toLocaleString()}</dd>
+          <dd data-count={name}>{formatNumber(run.counts[name])}</dd>
         </div>
       ))}
     </dl>
   );
 }
 
-function eta(ms: number): string {
+/** The counts that matter at a glance: sent, skipped (unchanged or repeated), failed. */
+export function countsSummary(counts: RunView['counts']): string {
+  return t(
+    'countsSummary',
+    formatNumber(counts.sent),
+    formatNumber(counts.unchanged + counts.duplicates),
+    formatNumber(counts.rejected),
+  );
+}
+
+export const activityLabels: Record<RunActivity, MessageKey> = {
+  queued: 'activityQueued',
+  reading: 'activityReading',
+  sending: 'activitySending',
+  'waiting-for-omnisend': 'activityWaitingForOmnisend',
+  tagging: 'activityTagging',
+  'waiting-for-rate-limit': 'activityWaitingForRateLimit',
+  'waiting-for-sign-in': 'activityWaitingForSignIn',
+  'waiting-for-access': 'activityWaitingForAccess',
+  'waiting-for-administrator': 'activityWaitingForAdministrator',
+  finishing: 'activityFinishing',
+};
+
+function timeLeft(ms: number): string {
   const minutes = Math.ceil(ms / 60_000);
   return minutes <= 1 ? t('etaUnderMinute') : t('etaMinutes', minutes);
 }
 
-/** One running export: a progress bar with value and maximum, the counts and the time left. */
-export function RunProgress({ run, onCancel }: { run: RunView; onCancel?: (run: RunView) => void }) {
-  const percent = Math.round(run.percent);
+interface Props {
+  run: RunView;
+  onCancel?: (run: RunView) => void;
+  /** The popup's narrow form: the counts that matter instead of all of them. */
+  compact?: boolean;
+}
+
+/**
+ * One running export: what it is doing in words, a progress bar of the work done, the time left
+ * at the pace measured lately (none while nothing moves), and a word when it has not moved for
+ * minutes.
+ */
+export function RunProgress({ run, onCancel, compact }: Props) {
+  const label = t('runProgressOf', run.exportName);
   return (
-    <section class="run-progress" aria-label={t('runProgressOf', run.exportName)}>
+    <section class="run-progress" aria-label={label}>
       <h3>{run.exportName}</h3>
       <div
         role="progressbar"
-        aria-label={t('runProgressOf', run.exportName)}
+        aria-label={label}
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={percent}
-        aria-valuetext={t('runPercent', percent)}
+        aria-valuenow={run.percent ?? undefined}
+        aria-valuetext={run.activity === null ? undefined : t(activityLabels[run.activity])}
         class="bar"
       >
-        <div class="bar__fill" style={{ transform: `scaleX(${percent / 100})` }} />
+        <div class="bar__fill" style={{ transform: `scaleX(${(run.percent ?? 0) / 100})` }} />
       </div>
-      <p aria-live="polite">
-        {t('runPercent', percent)}
-        {run.etaMs !== null && ` · ${eta(run.etaMs)}`}
+      <p class="run-progress__line">
+        <span role="status" data-activity={run.activity ?? ''}>
+          {run.activity === null ? '' : t(activityLabels[run.activity])}
+        </span>
+        {run.percent !== null && ` · ${t('runPercent', run.percent)}`}
+        {run.etaMs !== null && ` · ${timeLeft(run.etaMs)}`}
       </p>
       {run.waiting && (
         <p role="status" class="run-waiting">
-          {t('runWaiting', run.waiting.message)}
+          {t('runWaiting', errorSentence(t, run.waiting))}
         </p>
       )}
-      <RunCounts run={run} />
+      {run.stalledMinutes !== null && (
+        <p role="status" class="run-waiting">
+          {t('runStalled', run.stalledMinutes)}
+        </p>
+      )}
+      {compact ? <p>{countsSummary(run.counts)}</p> : <RunCounts run={run} />}
       {onCancel && (
         <button
           type="button"

@@ -7,3 +7,8 @@ export function formatDateTime(epochMs: number): string {
     timeStyle: 'short',
   }).format(epochMs);
 }
+
+/** Counts in the UI language: "1,234" / "1.234". */
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(browser.i18n.getUILanguage()).format(value);
+}

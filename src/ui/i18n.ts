@@ -1,12 +1,10 @@
 import browser from 'webextension-polyfill';
-import { type MessageKey, translate } from './translate.ts';
+import { type MessageKey, translator } from '../i18n/translate.ts';
 
-export type { MessageKey } from './translate.ts';
+export type { MessageKey } from '../i18n/translate.ts';
 
-/** The one way UI code gets a user-visible string. */
-export function t(key: MessageKey, ...substitutions: (string | number)[]): string {
-  return translate((name, values) => browser.i18n.getMessage(name, values), key, ...substitutions);
-}
+/** The one way page code gets a user-visible string. */
+export const t = translator((name, values) => browser.i18n.getMessage(name, values));
 
 /** Marks the page with the language its strings are in, so screen readers pronounce them right. */
 export function applyDocumentLanguage(title: MessageKey) {

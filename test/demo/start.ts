@@ -24,6 +24,9 @@ import { demoSegmentCsv } from './demo-segment.ts';
 const headless = !process.env.DISPLAY || process.env.HEADLESS === '1';
 const members = Number(process.env.DEMO_MEMBERS ?? 5_000);
 const shots = resolve(repoRoot, '.artifacts/demo');
+/** `README_SCREENSHOTS=1 npm start` also refreshes the screenshots the README shows, in both languages. */
+const readmeShots =
+  process.env.README_SCREENSHOTS === '1' ? resolve(repoRoot, 'test/demo/screenshots') : null;
 const say = (line: string) => console.log(`• ${line}`);
 /** Any GUID does: the sandbox's Entra ID accepts every application id. */
 const DEMO_CLIENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -38,7 +41,7 @@ say(
   `Customer Insights sandbox on 127.0.0.1:${customerInsights.port} (web app, Dataverse, Data API, Entra ID)`,
 );
 
-const browser = await ExtensionBrowser.launch({
+let browser = await ExtensionBrowser.launch({
   headless,
   hosts: {
     'api.omnisend.com': omnisend.port,
@@ -51,6 +54,14 @@ async function shoot(page: Page, name: string) {
   const path = resolve(shots, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   say(`  screenshot ${path}`);
+}
+
+/** A README screenshot: the visible window only, at its real size, kept small. */
+async function readmeShot(page: Page, name: string) {
+  if (!readmeShots) return;
+  const path = resolve(readmeShots, `${name}.png`);
+  await page.screenshot({ path });
+  say(`  README screenshot ${path}`);
 }
 
 async function shutdown(code: number) {
@@ -124,18 +135,13 @@ if (!headless) {
   say(`Opened a Customer Insights segment page: ${ci.url()}`);
   await shoot(ci, '07-customer-insights-page');
   await ci.bringToFront();
-  const tabId = await options.evaluate(async () => {
-    const api = (
-      globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id?: number }[]> } } }
-    ).chrome;
-    return (await api.tabs.query({ active: true, currentWindow: true }))[0]?.id;
-  });
+  const tabId = await browser.activeTabId();
   const popup = await browser.openPopup(tabId);
   await popup.setViewportSize({ width: 380, height: 480 });
   await popup.getByRole('heading', { level: 1 }).waitFor();
   await popup.getByRole('button', { name: 'Export now' }).waitFor();
   say(
-    `Popup on the segment page: ${((await popup.locator('.popup__page').textContent()) ?? '').replace(/\s+/g, ' ').trim()}`,
+    `Popup on the segment page: ${((await popup.locator('.page-segment').textContent()) ?? '').replace(/\s+/g, ' ').trim()}`,
   );
   await shoot(popup, '08-popup');
   await popup.getByRole('button', { name: 'Export now' }).click();
@@ -145,10 +151,42 @@ if (!headless) {
   say(`Popup › Export now: created the export “${segmentName}” in one step and ran it to “Successful”`);
   await shoot(options, '09-exports');
 
+  if (readmeShots) await readmeScreens();
+
   if (browser.errors.length) {
     console.error(`The extension reported errors:\n${browser.errors.join('\n')}`);
     await shutdown(1);
   }
   say(`Done. Screenshots are in ${shots}`);
   await shutdown(0);
+}
+
+/**
+ * The README's screenshots: the overview, the exports and the popup (off and on a segment page),
+ * in English, then the same profile started again in Turkish.
+ */
+async function readmeScreens() {
+  mkdirSync(readmeShots!, { recursive: true });
+  for (const language of ['en', 'tr'] as const) {
+    if (language === 'tr') browser = await browser.restart({ language });
+    const page = await browser.openOptions();
+    await page.setViewportSize({ width: 1100, height: 720 });
+    await page.locator('.step--done').nth(2).waitFor();
+    await readmeShot(page, `${language}-overview`);
+    await page.goto(`${browser.origin}/options.html#exports`);
+    await page.locator('tbody tr').nth(1).waitFor();
+    await readmeShot(page, `${language}-exports`);
+    const popup = await browser.openPopup();
+    await popup.setViewportSize({ width: 380, height: 560 });
+    await popup.locator('.export-cards li').nth(1).waitFor();
+    await readmeShot(popup, `${language}-popup`);
+    const ci = await browser.context.newPage();
+    await ci.goto(customerInsights.segmentPageUrl(customerInsights.segments[0]!.name));
+    await ci.bringToFront();
+    const tabId = await browser.activeTabId();
+    const segmentPopup = await browser.openPopup(tabId);
+    await segmentPopup.setViewportSize({ width: 380, height: 560 });
+    await segmentPopup.locator('.page-segment h2').waitFor();
+    await readmeShot(segmentPopup, `${language}-popup-segment-page`);
+  }
 }

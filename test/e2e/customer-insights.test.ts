@@ -7,6 +7,7 @@ import {
 } from '../sandbox/customer-insights/index.ts';
 import { segmentMembers } from '../sandbox/customer-insights/profiles.ts';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
+import { seriousViolations } from '../support/axe.ts';
 import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
 import { addCustomerInsightsEnvironment, addDataverseEnvironment } from '../support/ui-flows.ts';
 import { addConnection, addExport } from './export-flow.ts';
@@ -157,9 +158,10 @@ describe('Customer Insights in the browser', () => {
         },
       });
     await notSetUp.waitFor();
-    // Another site in the same tab: the popup no longer offers anything for the old page.
+    // Another site in the same tab: the old page's words go and the popup lists the exports (none yet).
     await app.goto('https://login.microsoftonline.com/');
-    await popup.getByText('No segment detected on this page').waitFor();
+    await popup.getByText('No exports yet', { exact: false }).waitFor();
+    await notSetUp.waitFor({ state: 'detached' });
     expect(await browser.message('tab.context', { tabId })).toEqual({ ok: true, data: { page: null } });
   });
 
@@ -232,6 +234,7 @@ describe('Customer Insights through Dataverse in the browser', () => {
     await options.reload();
     const known = options.getByRole('table', { name: `Segments of ${ORG_HOST}` });
     await known.getByRole('row', { name: /Male under 40 Male_under_40 1,200/ }).waitFor();
+    expect(await seriousViolations(options), 'Sources with a Dataverse environment').toEqual([]);
     await options.getByRole('link', { name: 'Exports' }).click();
     await options.getByRole('button', { name: 'Edit Male under 40' }).click();
     const when = options.getByLabel('When to run');
@@ -259,6 +262,10 @@ describe('Customer Insights through Dataverse in the browser', () => {
     await app.goto(ci.segmentPageUrl('HighValueCustomers'));
     const popup = await browser.openPopup(await tabIdOf(browser, app));
     await popup.getByText(`Allow this extension to reach ${ORG_HOST}`, { exact: false }).waitFor();
+    await popup.getByRole('heading', { name: 'Needs attention' }).waitFor();
+    await popup.getByText(`The extension may not reach ${ORG_HOST}`, { exact: false }).waitFor();
+    expect(await seriousViolations(popup), 'popup wanting access').toEqual([]);
+    expect(await seriousViolations(options), 'Sources wanting access').toEqual([]);
 
     // Given back where it was taken: an origin the extension asked for before is active again at once.
     await browser.grantSiteAccess(ci.orgUrl());

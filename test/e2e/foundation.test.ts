@@ -63,7 +63,7 @@ describe('the extension in Chromium', () => {
         version: '0.1.0',
         role: 'administrator',
         passphraseSet: false,
-        counts: { connections: 0, exports: 0, runs: 0 },
+        counts: { connections: 0, sources: 0, exports: 0, runs: 0 },
       },
     });
   });
@@ -93,18 +93,24 @@ describe('the extension in Chromium', () => {
       await expect.poll(() => options.title()).toBe(text.optionsTitle!.message);
       expect(await options.getAttribute('html', 'lang')).toBe(language);
       const nav = options.getByRole('navigation', { name: text.navLabel!.message });
-      for (const key of ['navConnections', 'navExports', 'navSources', 'navHistory', 'navSettings']) {
+      for (const key of [
+        'navOverview',
+        'navConnections',
+        'navExports',
+        'navSources',
+        'navHistory',
+        'navSettings',
+      ]) {
         await nav.getByRole('link', { name: text[key]!.message }).waitFor();
       }
-      await options.getByText(text.emptyConnectionsTitle!.message).waitFor();
+      await options.getByRole('heading', { name: text.guideTitle!.message }).waitFor();
       await nav.getByRole('link', { name: text.navHistory!.message }).click();
       await options.getByRole('heading', { name: text.navHistory!.message }).waitFor();
       await options.getByText(text.emptyHistoryTitle!.message).waitFor();
 
       const popup = await browser.openPopup();
       await popup.getByRole('heading', { name: text.extName!.message }).waitFor();
-      await popup.getByText(text.popupNoSegment!.message).waitFor();
-      await popup.getByText(text.roleAdministrator!.message).waitFor();
+      await popup.getByText(text.popupNoExports!.message).waitFor();
       await popup.getByRole('button', { name: text.popupOpenOptions!.message }).waitFor();
     });
   }

@@ -189,6 +189,19 @@ export class ExtensionBrowser {
     );
   }
 
+  /** The id of the active tab of the current window (a page brought to the front, say). */
+  async activeTabId(): Promise<number> {
+    // Any page of ours will do; opening one would make it the active tab.
+    const page = this.context.pages().find((p) => this.isOurs(p.url())) ?? (await this.helperPage());
+    return page.evaluate(async () => {
+      const api = (
+        globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id: number }[]> } } }
+      ).chrome;
+      const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+      return tab!.id;
+    });
+  }
+
   /** Reads every record of one IndexedDB store from an extension page; reading does not wake the worker. */
   async readStore(store: string): Promise<unknown[]> {
     const page = await this.helperPage();
@@ -390,12 +403,12 @@ export class ExtensionBrowser {
     }
   }
 
-  /** Closes the browser and starts it again on the same profile. */
-  async restart(): Promise<ExtensionBrowser> {
+  /** Closes the browser and starts it again on the same profile (in another UI language if told). */
+  async restart(change: Pick<LaunchOptions, 'language'> = {}): Promise<ExtensionBrowser> {
     this.closing = true;
     await this.context.close();
     const next = await ExtensionBrowser.launch(
-      { ...this.options, profileDir: this.profileDir },
+      { ...this.options, ...change, profileDir: this.profileDir },
       this.ownsProfile,
     );
     next.errors.push(...this.errors);

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { MessageSender, Worker } from '../../src/background/create-worker.ts';
 import type { Platform } from '../../src/background/platform.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import type { MessageType, RequestOf, ResponseOf } from '../../src/messaging/protocol.ts';
 import { send } from '../../src/messaging/send.ts';
 import { openDatabase } from '../../src/storage/open-database.ts';
+import { messagesOf } from './locale-messages.ts';
 import { memorySession } from './memory-session.ts';
 
 export const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -21,20 +21,8 @@ export const contentSender = (tabId: number): MessageSender => ({
   tab: { id: tabId },
 });
 
-const english = JSON.parse(
-  readFileSync(new URL('../../public/_locales/en/messages.json', import.meta.url), 'utf8'),
-) as Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
-
 /** `i18n.getMessage` over the English catalogue, placeholders and `$1`… substitutions included. */
-export function englishMessage(key: string, substitutions: string[] = []): string {
-  const entry = english[key];
-  if (!entry) return '';
-  const named = entry.message.replace(
-    /\$([A-Za-z_]+)\$/g,
-    (_, name: string) => entry.placeholders?.[name.toLowerCase()]?.content ?? '',
-  );
-  return named.replace(/\$(\d)/g, (_, n: string) => substitutions[Number(n) - 1] ?? '');
-}
+export const englishMessage = messagesOf('en');
 
 export interface FakePlatform extends Platform {
   /** Alarms as armed now: name → when. */

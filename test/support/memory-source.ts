@@ -46,6 +46,7 @@ export class MemorySource implements SegmentSource {
   #failures = 0;
   #failure: Error | null = null;
   #incomplete = false;
+  readonly #held = new Map<string, Promise<void>>();
   /** Pages handed out, for tests that check streaming. */
   pagesRead = 0;
 
@@ -86,6 +87,21 @@ export class MemorySource implements SegmentSource {
     this.#incomplete = incomplete;
   }
 
+  /** Reads of one segment wait until the returned function is called (to order a run's steps). */
+  holdReads(segmentId: string): () => void {
+    let release = () => {};
+    this.#held.set(
+      segmentId,
+      new Promise<void>((resolve) => {
+        release = () => {
+          this.#held.delete(segmentId);
+          resolve();
+        };
+      }),
+    );
+    return () => release();
+  }
+
   /** The next `count` reads of members fail with `error`. */
   failReadsWith(error: Error, count: number): void {
     this.#failures = count;
@@ -116,6 +132,7 @@ export class MemorySource implements SegmentSource {
     cursor: string | null,
     options: ReadOptions = {},
   ): Promise<MemberPage> {
+    await this.#held.get(segmentId);
     options.signal?.throwIfAborted();
     if (this.#failures > 0) {
       this.#failures--;

@@ -10,7 +10,7 @@ import {
 } from '../../storage/customer-insights-environments.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { secretHint } from '../../storage/vault.ts';
-import { HandledError, type Handlers } from '../router.ts';
+import type { Handlers } from '../router.ts';
 import { view } from './environment-view.ts';
 import type { CustomerInsightsEnvironments } from './environments.ts';
 import { fail, handled } from './handled-errors.ts';
@@ -59,7 +59,7 @@ type CustomerInsightsHandlers = Pick<
   | 'customer-insights.exports.create'
 >;
 
-const gone = () => fail('not-found', 'This Customer Insights environment is no longer set up.');
+const gone = () => fail('not-found');
 
 export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): CustomerInsightsHandlers {
   const { environments } = deps;
@@ -94,26 +94,17 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       const { db } = deps;
       const existing = request.id === undefined ? undefined : await requireRecord(request.id);
       if (existing && existing.route !== request.route) {
-        throw fail(
-          'customer-insights.route-fixed',
-          'An environment keeps the way it is read. Add it again to read it the other way.',
-        );
+        throw fail('customer-insights.route-fixed');
       }
       const twin = (await listCustomerInsightsEnvironments(db)).find(
         (r) => r.environmentId === request.environmentId && r.id !== existing?.id,
       );
       if (twin) {
-        throw fail(
-          'customer-insights.duplicate-environment',
-          'This environment is already set up in Sources.',
-        );
+        throw fail('customer-insights.duplicate-environment');
       }
       const subscriptionKey = request.route === 'data-api' ? request.subscriptionKey : undefined;
       if (request.route === 'data-api' && !existing && subscriptionKey === undefined) {
-        throw fail(
-          'customer-insights.subscription-key-missing',
-          'Enter the API subscription key of the environment.',
-        );
+        throw fail('customer-insights.subscription-key-missing');
       }
       const now = deps.now();
       const recordId = existing?.id ?? deps.newId();
@@ -200,12 +191,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
     async 'customer-insights.environments.remove'({ id }, { role }) {
       const users = (await deps.exportsBySource(role)).get(id) ?? [];
       if (users.length) {
-        throw new HandledError({
-          code: 'source-in-use',
-          message: 'Exports still use this environment. Remove it from those exports first.',
-          retryable: false,
-          details: users,
-        });
+        throw fail('source-in-use', { details: users });
       }
       await removeCustomerInsightsEnvironment(deps.db, id);
       environments.forget(id);

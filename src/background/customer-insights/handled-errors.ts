@@ -1,24 +1,17 @@
 import { CustomerInsightsError, SignInError } from '../../sources/customer-insights/index.ts';
 import { VaultError } from '../../storage/vault.ts';
-import { HandledError } from '../router.ts';
+import { HandledError, refusal } from '../router.ts';
 
-export const fail = (code: string, message: string, details?: string[]) =>
-  new HandledError({ code, message, retryable: false, ...(details ? { details } : {}) });
+export const fail = refusal;
 
-/**
- * The source's typed errors carry messages written for people and free of secrets
- * (sources/customer-insights/errors.ts), so they cross to the page as they are.
- */
+/** The source's typed errors (sources/customer-insights/errors.ts) cross to the page by their code. */
 export function asHandled(error: unknown): unknown {
   if (error instanceof SignInError || error instanceof CustomerInsightsError) {
-    return new HandledError({ code: error.code, message: error.message, retryable: error.retryable });
+    return new HandledError({ code: error.code, retryable: error.retryable });
   }
-  if (error instanceof VaultError && error.code !== 'locked') {
-    return fail(
-      'customer-insights.secret-unreadable',
-      'The saved subscription key cannot be read – enter it again in Sources.',
-    );
-  }
+  // A locked vault is no unreadable key: the router answers it as `vault-locked`.
+  if (error instanceof VaultError && error.code !== 'locked')
+    return fail('customer-insights.secret-unreadable');
   return error;
 }
 

@@ -6,7 +6,7 @@ import {
   updateCustomerInsightsEnvironment,
 } from '../../storage/customer-insights-environments.ts';
 import { listExports } from '../../storage/exports.ts';
-import { HandledError, type Handlers } from '../router.ts';
+import type { Handlers } from '../router.ts';
 import type { CustomerInsightsDeps, EnvironmentAccess } from './environment-handlers.ts';
 import { fail, handled } from './handled-errors.ts';
 
@@ -66,10 +66,7 @@ export function createKnownSegmentHandlers(
     const record = await requireRecord(id);
     const source = await deps.environments.dataverseFor(record);
     if (!source) {
-      throw fail(
-        'customer-insights.segments-listed',
-        'Customer Insights lists the segments of this environment itself; there is nothing to add.',
-      );
+      throw fail('customer-insights.segments-listed');
     }
     return { record, source };
   }
@@ -90,10 +87,7 @@ export function createKnownSegmentHandlers(
       const { record, source } = await dataverseOf(id);
       const count = await handled(() => countSegment(source, outputName));
       if (count.count === 0) {
-        throw fail(
-          'customer-insights.segment-empty',
-          `Dataverse lists no members of a segment with the output name “${outputName}”. Check the name – it is the segment’s output (table) name, such as Male_under_40, not its display name – and that the segment has been refreshed.`,
-        );
+        throw fail('customer-insights.segment-empty', { params: { name: outputName } });
       }
       const segment = { id: outputName, displayName: displayName || outputName, from: 'user' as const };
       const updated = await keepSegment(deps, record.id, segment, count);
@@ -103,7 +97,7 @@ export function createKnownSegmentHandlers(
     async 'customer-insights.segments.recount'({ id, segmentId }, { role }) {
       const { record, source } = await dataverseOf(id);
       const segment = record.segments.find((s) => sameName(s.id, segmentId));
-      if (!segment) throw fail('segment-missing', 'This segment is no longer in the list.');
+      if (!segment) throw fail('segment-missing');
       return recounted(record, segment, source, role);
     },
 
@@ -113,12 +107,7 @@ export function createKnownSegmentHandlers(
         .filter((e) => e.segments.some((s) => s.sourceId === record.id && sameName(s.segmentId, segmentId)))
         .map((e) => e.name);
       if (users.length) {
-        throw new HandledError({
-          code: 'segment-in-use',
-          message: 'Exports still use this segment. Remove it from those exports first.',
-          retryable: false,
-          details: users,
-        });
+        throw fail('segment-in-use', { details: users });
       }
       const updated = await updateCustomerInsightsEnvironment(deps.db, id, (r) => ({
         ...r,

@@ -148,27 +148,21 @@ export function createPageHandlers(
       const { db } = deps;
       await requireRecord(sourceId);
       const source = await environments.sourceFor(sourceId);
-      if (!source) throw fail('not-found', 'This Customer Insights environment is no longer set up.');
+      if (!source) throw fail('not-found');
       const { segment, fields } = await handled(async () => {
         const found = (await source.listSegments()).find((s) => sameName(s.id, segmentId));
         return { segment: found, fields: found ? await source.describeFields(found.id) : [] };
       });
-      if (!segment) throw fail('segment-missing', 'The segment is no longer available.');
+      if (!segment) throw fail('segment-missing');
       const suggested = suggestMapping(fields);
       if (suggested.email === undefined) {
-        throw fail(
-          'customer-insights.no-email-field',
-          'No field of this segment looks like an email address. Add the export in Options › Exports and choose the Email field.',
-        );
+        throw fail('customer-insights.no-email-field');
       }
       const connection = (await listConnections(db))
         .filter((c) => role === 'administrator' || c.shareWith === 'administrators-and-contributors')
         .sort((a, b) => a.displayName.localeCompare(b.displayName))[0];
       if (!connection) {
-        throw fail(
-          'customer-insights.no-connection',
-          'There is no Omnisend connection you may use. An administrator adds one in Connections.',
-        );
+        throw fail('customer-insights.no-connection');
       }
       const taken = (await listExports(db)).map((e) => e.name);
       return deps.saveExport({

@@ -5,9 +5,11 @@ import { DEFAULT_SAFETY_MARGIN, effectiveLimit } from '../../core/rate-budget.ts
 import { emptyCounters } from '../../core/run/run-counters.ts';
 import { initialRunState, isTerminal, type RunError } from '../../core/run/run-state.ts';
 import type { RunTrigger } from '../../core/run/run-trigger.ts';
+import { Throughput } from '../../core/run/throughput.ts';
 import type { UtcOffsetAt } from '../../core/schedule.ts';
-import type { RunView } from '../../messaging/protocol.ts';
+import type { ExportSummary, RunView } from '../../messaging/protocol.ts';
 import type { SegmentSource } from '../../sources/segment-source.ts';
+import { noteConnectionUse } from '../../storage/connections.ts';
 import { getExport } from '../../storage/exports.ts';
 import { deleteLedgerForExports } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
@@ -30,7 +32,7 @@ import {
   WATCHDOG_ALARM,
 } from './engine-types.ts';
 import type { OmnisendAccess } from './omnisend-access.ts';
-import { progressOf } from './progress.ts';
+import { idleLive, progressOf, type RunLive, workOfRun } from './progress.ts';
 import { apply, RunDriver } from './run-driver.ts';
 import { noConnection, RunFailure, RunWaiting, runErrorOf } from './run-errors.ts';
 import { abortQuietly, RunStoppedError } from './run-transaction.ts';
@@ -89,10 +91,8 @@ export interface Engine {
   rejectedRows(runId: string, page: number): Promise<RejectedPage>;
   /** On the schedule alarm (and at worker start): starts due runs, arms the next alarm. */
   onScheduleAlarm(): Promise<void>;
-  /** For the export list (RunFacts in export-handlers.ts). */
-  lastRun(
-    exportId: string,
-  ): Promise<{ id: string; status: RunView['status']; finishedAt: number | null } | null>;
+  /** For the export list (RunFacts in export-service.ts). */
+  lastRun(exportId: string): Promise<ExportSummary['lastRun']>;
   nextRunAt(exportId: string): Promise<number | null>;
   /** After an export was saved or removed: schedules follow; a removed export's runs are canceled and its ledger deleted. */
   exportChanged(exportId: string, removed: boolean): Promise<void>;
@@ -108,7 +108,10 @@ const defaultRates = {
 interface ActiveRun {
   controller: AbortController;
   done: Promise<void>;
-  ratePerMinute?: { default: number; tags: number };
+  /** Set once the run started on its connection: the brand's pace and the pace measured. */
+  live?: RunLive;
+  /** Work units done at the last heartbeat, to tell whether the run moved since. */
+  lastDone?: number;
 }
 
 export function createEngine(deps: EngineDeps): Engine {
@@ -121,8 +124,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const stopping = new Set<string>();
   const utcOffsetAt: UtcOffsetAt = deps.utcOffsetAt ?? ((at) => -new Date(at).getTimezoneOffset());
 
-  const rates = (runId: string) => active.get(runId)?.ratePerMinute ?? defaultRates;
-  const progress = (run: RunRecord) => progressOf(run, rates(run.id), clock.now());
+  const progress = (run: RunRecord) =>
+    progressOf(run, active.get(run.id)?.live ?? idleLive(defaultRates), clock.now());
 
   function unfinishedRuns(): Promise<RunRecord[]> {
     return listUnfinishedRuns(db);
@@ -183,11 +186,20 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   async function fail(runId: string, error: unknown): Promise<void> {
+    const runError = runErrorOf(error);
     const ended = await endRun(runId, (run) => {
       if (run.lease !== null && run.lease.owner !== owner) return false;
-      apply(run, { type: 'fail', error: runErrorOf(error) });
+      apply(run, { type: 'fail', error: runError });
       return true;
     });
+    const { connectionId } = ended?.definition ?? { connectionId: null };
+    const { code } = runError;
+    // Connections and the popup say that the key needs replacing, not only this run's History.
+    if (
+      connectionId !== null &&
+      (code === 'omnisend.invalid-api-key' || code === 'omnisend.missing-permission')
+    )
+      await noteConnectionUse(db, connectionId, { problem: { code, at: clock.now() } });
     if (ended) deps.notify({ type: 'run-finished', run: progress(ended) });
   }
 
@@ -200,7 +212,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (value === undefined) return;
       const run = parseRunRecord(runId, value);
       if (isTerminal(run.status) || (run.lease !== null && run.lease.owner !== owner)) return;
-      run.waiting = { code: waiting.code, message: waiting.message };
+      run.waiting = waiting.waiting;
       run.lease = null;
       run.updatedAt = clock.now();
       await tx.store.put(run);
@@ -213,23 +225,18 @@ export function createEngine(deps: EngineDeps): Engine {
 
   async function start(run: RunRecord): Promise<OmnisendAccess> {
     const { connectionId } = run.definition;
-    const access = connectionId === null ? null : await deps.omnisendFor(connectionId);
+    if (connectionId === null) throw noConnection();
+    const access = await deps.omnisendFor(connectionId);
     if (access === null) throw noConnection();
     if (run.status === 'running') return access;
     let total: number | null = 0;
     for (const segment of run.definition.segments) {
       const source = await deps.sourceFor(segment.sourceId);
       if (source === undefined) {
-        throw new RunFailure(
-          'source-missing',
-          `The source of the segment “${segment.displayName}” no longer exists – edit the export and choose its segments again.`,
-        );
+        throw new RunFailure('source-missing', { name: segment.displayName });
       }
       const info = await source.listSegments().catch(() => {
-        throw new RunFailure(
-          'source-unreadable',
-          `Could not read the segment “${segment.displayName}” from its source – check that the source is reachable and signed in, then run the export again.`,
-        );
+        throw new RunFailure('source-unreadable', { name: segment.displayName });
       });
       const count = info.find((s) => s.id === segment.segmentId)?.memberCount;
       total = total === null || count === undefined || count === null ? null : total + count;
@@ -243,10 +250,12 @@ export function createEngine(deps: EngineDeps): Engine {
     }
     apply(current, { type: 'start' });
     current.startedAt = clock.now();
+    current.movedAt = current.startedAt;
     current.total = total;
     current.lease = { owner, until: clock.now() + timing.leaseMs };
     await tx.store.put(current);
     await tx.done;
+    await noteConnectionUse(db, connectionId, { lastUsedAt: current.startedAt });
     return access;
   }
 
@@ -277,6 +286,11 @@ export function createEngine(deps: EngineDeps): Engine {
         return;
       }
       run.lease = { owner, until: clock.now() + timing.leaseMs };
+      const entry = active.get(runId);
+      const { done } = workOfRun(run);
+      if (entry?.lastDone !== undefined && done !== entry.lastDone) run.movedAt = clock.now();
+      if (entry) entry.lastDone = done;
+      entry?.live?.throughput?.add(clock.now(), done);
       await tx.store.put(run);
       await tx.done;
       await deps.persistBudgets?.();
@@ -297,7 +311,11 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       await armWatchdog();
       const access = await start(taken);
-      entry.ratePerMinute = access.ratePerMinute;
+      entry.live = {
+        ratePerMinute: access.ratePerMinute,
+        throughput: new Throughput(),
+        rateLimitWaitMs: () => access.rateLimitWaitMs(),
+      };
       const started = await getRun(db, runId);
       if (started) deps.notify({ type: 'run-progress', run: progress(started) });
       const beating = heartbeat(runId, AbortSignal.any([signal, beat.signal]));
@@ -310,6 +328,8 @@ export function createEngine(deps: EngineDeps): Engine {
         await beating.catch(() => undefined);
       }
       const finished = await getRun(db, runId);
+      if (finished?.status === 'succeeded' && finished.definition.connectionId !== null)
+        await noteConnectionUse(db, finished.definition.connectionId, { problem: null });
       if (finished && isTerminal(finished.status))
         deps.notify({ type: 'run-finished', run: progress(finished) });
     } catch (error) {
@@ -345,7 +365,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const engine: Engine = {
     async startRun(exportId, trigger, options = {}) {
       const definition = await getExport(db, exportId);
-      if (!definition) throw new RunFailure('export-missing', 'This export no longer exists.');
+      if (!definition) throw new RunFailure('export-missing');
       const tx = db.transaction('runs', 'readwrite');
       const byStatus = tx.store.index('byStatus');
       const unfinished = [...(await byStatus.getAll('queued')), ...(await byStatus.getAll('running'))];
@@ -361,6 +381,7 @@ export function createEngine(deps: EngineDeps): Engine {
       await tx.store.put(run);
       await tx.done;
       await armWatchdog();
+      deps.notify({ type: 'run-progress', run: progress(run) });
       launch(run.id);
       return run.id;
     },
@@ -429,7 +450,15 @@ export function createEngine(deps: EngineDeps): Engine {
 
     async lastRun(exportId) {
       const run = await latestRun(db, exportId);
-      return run ? { id: run.id, status: run.status, finishedAt: run.finishedAt } : null;
+      return run
+        ? {
+            id: run.id,
+            status: run.status,
+            finishedAt: run.finishedAt,
+            counts: { ...run.counters },
+            error: run.error,
+          }
+        : null;
     },
 
     async nextRunAt(exportId) {
@@ -472,6 +501,7 @@ export function newRun(
     startedAt: null,
     finishedAt: null,
     updatedAt: now,
+    movedAt: null,
     ...initialRunState,
     waiting: null,
     counters: emptyCounters(),

@@ -15,6 +15,8 @@ export interface OmnisendAccess {
   brandId: string;
   /** Requests per minute the brand's budget lets through, per class (for ETAs). */
   ratePerMinute: Record<EndpointClass, number>;
+  /** How long the next request of each class waits for a slot now; 0 when nobody waits. */
+  rateLimitWaitMs(): Record<EndpointClass, number>;
 }
 
 export interface OmnisendAccessOptions {
@@ -86,6 +88,10 @@ export function createOmnisendAccess(options: OmnisendAccessOptions): OmnisendAc
         api,
         brandId: connection.brand.id,
         ratePerMinute: { default: budget.ratePerMinute('default'), tags: budget.ratePerMinute('tags') },
+        rateLimitWaitMs: () => {
+          const wait = (cls: EndpointClass) => (budget.queuedCount(cls) > 0 ? budget.estimateWaitMs(cls) : 0);
+          return { default: wait('default'), tags: wait('tags') };
+        },
       };
     },
 

@@ -1,45 +1,69 @@
 import { estimateRemainingMs } from '../../core/run/eta.ts';
+import { activityOf } from '../../core/run/run-activity.ts';
 import { isTerminal } from '../../core/run/run-state.ts';
+import { percentOf, stalledMinutes, type Throughput, timeLeftMs, workOf } from '../../core/run/throughput.ts';
 import type { RunView } from '../../messaging/protocol.ts';
 import { MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
 
+/** What the engine knows of a run it works on, beyond its record: the pace, measured and allowed. */
+export interface RunLive {
+  ratePerMinute: { default: number; tags: number };
+  throughput: Throughput | undefined;
+  /** How long the next request of each rate-limit class waits for a slot now. */
+  rateLimitWaitMs(): { default: number; tags: number };
+}
+
+/** A run the engine does not work on right now (queued, ended, or another worker's). */
+export const idleLive = (ratePerMinute: RunLive['ratePerMinute']): RunLive => ({
+  ratePerMinute,
+  throughput: undefined,
+  rateLimitWaitMs: () => ({ default: 0, tags: 0 }),
+});
+
+/** The work units a run record has done and expects (core/run/throughput.ts). */
+export function workOfRun(run: RunRecord) {
+  const { counters } = run;
+  return workOf({
+    total: run.total,
+    read: counters.read,
+    readDone: run.read.done,
+    sent: counters.sent,
+    settled: counters.created + counters.updated,
+    tagged: counters.tagged,
+    untagged: counters.untagged,
+    queuedUpserts: run.seq.outboxItems,
+    queuedTagEmails: run.tagQueue.reduce((sum, g) => sum + g.count, 0),
+  });
+}
+
 /**
- * A stored run as every page and the badge show it (the protocol's RunView), with an ETA from the
- * brand's rate limits.
+ * A stored run as every page and the badge show it (the protocol's RunView): the work done, what
+ * it is doing now, and the time left at the measured pace, never less than the brand's rate
+ * limits allow.
  */
-export function progressOf(
-  run: RunRecord,
-  ratePerMinute: { default: number; tags: number },
-  now: number,
-): RunView {
+export function progressOf(run: RunRecord, live: RunLive, now: number): RunView {
   const { counters } = run;
   const settledContacts = counters.created + counters.updated;
+  const queuedUpserts = run.seq.outboxItems;
   const queuedTagEmails = run.tagQueue.reduce((sum, g) => sum + g.count, 0);
-  const etaMs =
-    isTerminal(run.status) || run.status === 'queued'
-      ? null
-      : estimateRemainingMs({
-          total: run.read.done ? counters.read : run.total,
-          read: counters.read,
-          queuedUpserts: run.seq.outboxItems,
-          unsettledUpserts: Math.max(0, counters.sent - settledContacts),
-          sent: counters.sent,
-          tagsDoneOrQueued: counters.tagged + queuedTagEmails,
-          queuedTagEmails,
-          ratePerMinute,
-          batchItems: MAX_BATCH_ITEMS,
-          tagEmails: MAX_TAG_EMAILS,
-        });
-  // Time, not rows: reading runs far ahead of tagging, which sets the pace.
-  const elapsed = run.startedAt === null ? 0 : Math.max(0, now - run.startedAt);
-  // Unknown (no ETA yet) shows as 0 on the progress bar and the badge.
-  const percent =
-    run.status === 'succeeded'
-      ? 100
-      : etaMs === null
-        ? 0
-        : Math.min(99, Math.floor((100 * elapsed) / Math.max(1, elapsed + etaMs)));
+  const running = run.status === 'running';
+  const work = workOfRun(run);
+  const floorMs = running
+    ? estimateRemainingMs({
+        total: run.read.done ? counters.read : run.total,
+        read: counters.read,
+        queuedUpserts,
+        unsettledUpserts: Math.max(0, counters.sent - settledContacts),
+        sent: counters.sent,
+        tagsDoneOrQueued: counters.tagged + queuedTagEmails,
+        queuedTagEmails,
+        ratePerMinute: live.ratePerMinute,
+        batchItems: MAX_BATCH_ITEMS,
+        tagEmails: MAX_TAG_EMAILS,
+      })
+    : null;
+  const waiting = run.waiting !== null;
   return {
     id: run.id,
     exportId: run.exportId,
@@ -47,10 +71,21 @@ export function progressOf(
     trigger: run.trigger,
     status: run.status,
     phase: run.phase,
+    activity: activityOf({
+      status: run.status,
+      phase: run.phase,
+      waiting: run.waiting?.code ?? null,
+      readDone: run.read.done,
+      queuedUpserts,
+      unsettledBatches: run.seq.batch - run.seq.settled,
+      queuedTagEmails,
+      rateLimitWaitMs: running ? live.rateLimitWaitMs() : { default: 0, tags: 0 },
+    }),
     counts: { ...counters },
     total: run.total,
-    percent,
-    etaMs,
+    percent: run.status === 'succeeded' ? 100 : isTerminal(run.status) ? null : percentOf(work),
+    etaMs: running && !waiting ? timeLeftMs(work, live.throughput?.ratePerMs() ?? null, floorMs) : null,
+    stalledMinutes: running && !waiting ? stalledMinutes(run.movedAt, now) : null,
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,

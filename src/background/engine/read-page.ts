@@ -105,12 +105,15 @@ export async function applyPage(
       run.counters.duplicates++;
       continue;
     }
+    // A contact in several segments of the export is one contact: counted once, in its first segment.
+    const seenThisRun = index.seen(id) !== 0;
     index.markSeen(id, bit);
     for (const { field, reason, value } of entry.result.notes) {
       reject(row, { kind: 'field', email, field, reason, ...(value ? { value } : {}) });
     }
     if (!run.fullResync && index.hasFingerprint(id, fingerprint)) {
-      run.counters.unchanged++;
+      // Whether its batch of this run has settled yet or not, it is no "unchanged" contact.
+      if (!seenThisRun) run.counters.unchanged++;
       if (index.needsTag(id, bit)) changes.enqueue(id, email, 'add', context.tag);
     } else if (index.queued(id)) {
       // Queued already for another segment of this run: its batch tags every segment it was seen in.

@@ -134,8 +134,7 @@ export class RunDriver {
     const load = () => loadLedger(this.#deps.db, run.exportId, run.id, tags, expected);
     let ledger = await load();
     // A run's first checkpoint comes after this: its log and an earlier run's never mix.
-    if (ledger.foreignLog && ledger.ownLog)
-      throw new RunFailure('engine.corrupt-run', 'The export’s ledger holds the work of two runs at once.');
+    if (ledger.foreignLog && ledger.ownLog) throw new RunFailure('engine.corrupt-run');
     if (ledger.foreignLog) {
       const compaction = await writeCompactedChunks(this.#deps.db, ledger);
       const previous = ledger.head;
@@ -211,8 +210,7 @@ export class RunDriver {
   async #readPage(run: RunRecord, signal: AbortSignal): Promise<void> {
     const { segment: index, cursor } = run.read;
     const segment = run.definition.segments[index];
-    if (segment === undefined)
-      throw new RunFailure('engine.corrupt-run', 'The run refers to a segment it does not have.');
+    if (segment === undefined) throw new RunFailure('engine.corrupt-run');
     const page = await this.#readMembers(run, segment.sourceId, segment.segmentId, cursor, signal);
     const context = {
       tag: segment.tag,
@@ -254,14 +252,11 @@ export class RunDriver {
         return await source.readMembers(segmentId, cursor, { fields, signal });
       } catch (error) {
         signal.throwIfAborted();
-        if (needsUser(error)) throw new RunWaiting('source-needs-user', error.message);
+        if (needsUser(error)) throw new RunWaiting({ code: error.code });
         if (attempt >= SOURCE_ATTEMPTS) {
           const name =
             run.definition.segments.find((s) => s.segmentId === segmentId)?.displayName ?? segmentId;
-          throw new RunFailure(
-            'source-unreadable',
-            `Could not read the segment “${name}” from its source – check that the source is reachable and signed in, then run the export again.`,
-          );
+          throw new RunFailure('source-unreadable', { name });
         }
         await this.#deps.clock.sleep(this.#deps.timing.sourceRetryMs * 2 ** (attempt - 1), signal);
         void error;
@@ -275,10 +270,7 @@ export class RunDriver {
       source = await this.#deps.sourceFor(sourceId);
       if (source === undefined) {
         const name = run.definition.segments.find((s) => s.sourceId === sourceId)?.displayName ?? sourceId;
-        throw new RunFailure(
-          'source-missing',
-          `The source of the segment “${name}” no longer exists – edit the export and choose its segments again.`,
-        );
+        throw new RunFailure('source-missing', { name });
       }
       this.#sources.set(sourceId, source);
     }
@@ -290,8 +282,7 @@ export class RunDriver {
     this.#outbox.delete(seq);
     if (cached) return cached;
     const value = await this.#deps.db.get('runOutbox', [run.id, seq]);
-    if (value === undefined)
-      throw new RunFailure('engine.corrupt-run', 'Contacts this run queued are missing from storage.');
+    if (value === undefined) throw new RunFailure('engine.corrupt-run');
     return parseOutboxChunk(value);
   }
 
@@ -450,8 +441,7 @@ export class RunDriver {
     const cached = this.#batches.get(seq);
     if (cached) return cached;
     const value = await this.#deps.db.get('runBatches', [run.id, seq]);
-    if (value === undefined)
-      throw new RunFailure('engine.corrupt-run', 'A batch of this run is missing from storage.');
+    if (value === undefined) throw new RunFailure('engine.corrupt-run');
     return parseBatchRecord(value);
   }
 

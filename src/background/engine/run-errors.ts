@@ -1,56 +1,54 @@
+import type { ErrorParams } from '../../core/error-code.ts';
 import type { RunError } from '../../core/run/run-state.ts';
 import { OmnisendError } from '../../omnisend/errors.ts';
 import { CorruptRecordError } from '../../storage/records.ts';
 
-/** A run cannot go on for a reason the user can act on; `code` is stable for the UI. */
+/** Codes a run fails with on its own account (the others come from Omnisend and the sources). */
+export type RunFailureCode =
+  | 'no-connection'
+  | 'export-missing'
+  | 'source-missing'
+  | 'source-unreadable'
+  | 'engine.corrupt-run';
+
+/** A run cannot go on for a reason the user can act on; the page words `code` and `params`. */
 export class RunFailure extends Error {
   constructor(
-    readonly code: string,
-    message: string,
+    readonly code: RunFailureCode,
+    readonly params: ErrorParams = {},
   ) {
-    super(message);
+    super(code);
     this.name = 'RunFailure';
   }
 }
 
-export const noConnection = () =>
-  new RunFailure(
-    'no-connection',
-    'No connection – choose an Omnisend connection for this export in Exports.',
-  );
+export const noConnection = () => new RunFailure('no-connection');
 
 /**
- * What History shows for a failure. Omnisend's errors carry their own actionable message and
- * request id; anything unexpected gets a generic message, because its text could quote data.
+ * What History shows for a failure: a code and its parameters, never a sentence. Omnisend's errors
+ * carry their request id; anything unexpected gets a generic code, because its text could quote data.
  */
 export function runErrorOf(error: unknown): RunError {
   if (error instanceof OmnisendError) {
     return {
       code: error.code,
-      message: error.message,
+      ...(Object.keys(error.params).length === 0 ? {} : { params: error.params }),
       ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
     };
   }
-  if (error instanceof RunFailure) return { code: error.code, message: error.message };
-  if (error instanceof CorruptRecordError) {
-    return {
-      code: 'storage.corrupt',
-      message: `${error.message} Run the export again; if it persists, delete all data in Settings.`,
-    };
+  if (error instanceof RunFailure) {
+    return { code: error.code, ...(Object.keys(error.params).length === 0 ? {} : { params: error.params }) };
   }
-  return {
-    code: 'engine.unexpected',
-    message: 'The export stopped because of an unexpected error – run it again; if it persists, report it.',
-  };
+  if (error instanceof CorruptRecordError) return { code: 'storage.corrupt' };
+  // The browser refuses writes when the disk or the origin's quota is full.
+  if (error instanceof DOMException && error.name === 'QuotaExceededError') return { code: 'storage.full' };
+  return { code: 'engine.unexpected' };
 }
 
 /** The run cannot go on until the user acts (the source said so); it waits, it does not fail. */
 export class RunWaiting extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(readonly waiting: RunError) {
+    super(waiting.code);
     this.name = 'RunWaiting';
   }
 }
@@ -59,14 +57,6 @@ export class RunWaiting extends Error {
  * The run needs a secret sealed under the vault key while administrator is locked: it waits, and
  * goes on when an administrator unlocks (or the connection allows scheduled runs while locked).
  */
-export const lockedConnection = (name: string) =>
-  new RunWaiting(
-    'vault-locked',
-    `Waiting for an administrator: the connection “${name}” can be used only while administrator is unlocked – unlock in Settings, or allow scheduled runs while locked in Connections.`,
-  );
+export const lockedConnection = (name: string) => new RunWaiting({ code: 'vault-locked', params: { name } });
 
-export const lockedSource = () =>
-  new RunWaiting(
-    'vault-locked',
-    'Waiting for an administrator: a source of this export can be read only while administrator is unlocked – unlock in Settings, or allow scheduled runs while locked in Sources.',
-  );
+export const lockedSource = () => new RunWaiting({ code: 'vault-locked' });

@@ -31,6 +31,12 @@ export const previewRowSchema = z.object({
   /** Null when the row is not sent. */
   contact: previewContactSchema.nullable(),
   problems: z.array(z.object({ kind: problemKindSchema, field: z.string(), reason: z.string() })),
+  /**
+   * The earlier preview row with the same email (after trimming and lower-casing): in the same
+   * segment this row merges into it and is not sent; in another segment it is the same contact,
+   * sent once with both tags.
+   */
+  duplicateOf: z.object({ position: z.number(), segment: z.number().int().nonnegative() }).nullable(),
 });
 export type PreviewRow = z.infer<typeof previewRowSchema>;
 

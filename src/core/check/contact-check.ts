@@ -21,6 +21,8 @@ export class ContactCheck {
   private readonly tally = new ProblemTally();
   private readonly emails = new EmailSet();
   private readonly preview: PreviewRow[] = [];
+  /** The emails of the preview's rows, with the first row of each, to show what merges into what. */
+  private readonly previewed = new Map<string, PreviewRow['duplicateOf']>();
   private rowsChecked = 0;
   private rowsNotSent = 0;
   private valuesLeftOut = 0;
@@ -38,8 +40,7 @@ export class ContactCheck {
     for (const row of rows) {
       this.rowsChecked++;
       const result = mapProfile(row.values, this.mapping, { today: this.today });
-      if (this.preview.length < PREVIEW_ROWS)
-        this.preview.push(previewOf(row, segment, result, this.mapping));
+      if (this.preview.length < PREVIEW_ROWS) this.addPreview(row, segment, result);
       if (!result.ok) {
         this.rowsNotSent++;
         const { field, reason, value } = result.rejection;
@@ -79,6 +80,20 @@ export class ContactCheck {
         );
       }
     }
+  }
+
+  private addPreview(
+    row: { position: number; values: Readonly<Record<string, unknown>> },
+    segment: number,
+    result: MapResult,
+  ): void {
+    const shown = previewOf(row, segment, result, this.mapping);
+    if (result.ok) {
+      const email = result.contact.identifiers[0].id;
+      shown.duplicateOf = this.previewed.get(email) ?? null;
+      if (!shown.duplicateOf) this.previewed.set(email, { position: row.position, segment });
+    }
+    this.preview.push(shown);
   }
 
   /**
@@ -122,6 +137,7 @@ function previewOf(
       email: shownEmail(row.values[mapping.email]),
       contact: null,
       problems: [{ kind: 'row', field, reason }],
+      duplicateOf: null,
     };
   }
   return {
@@ -133,6 +149,7 @@ function previewOf(
       ...result.notes.map(({ field, reason }) => ({ kind: 'field' as const, field, reason })),
       ...result.warnings.map(({ field, reason }) => ({ kind: 'warning' as const, field, reason })),
     ],
+    duplicateOf: null,
   };
 }
 

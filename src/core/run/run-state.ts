@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCodeSchema, errorParamsSchema } from '../error-code.ts';
 
 /**
  * The run state machine (DESIGN.md §5). A run is persisted after every transition, so the worker
@@ -40,10 +41,14 @@ export const runPhases = ['read', 'upsert', 'tag', 'untag', 'finish'] as const;
 export const runPhaseSchema = z.enum(runPhases);
 export type RunPhase = z.infer<typeof runPhaseSchema>;
 
-/** Why a run failed, for History and support. Never holds a secret. */
+/**
+ * Why a run failed or waits, for History and support: a code and its parameters, worded by the
+ * page. Never holds a secret. Runs stored before codes were typed also hold an English `message`,
+ * which reading drops.
+ */
 export const runErrorSchema = z.object({
-  code: z.string().min(1),
-  message: z.string(),
+  code: errorCodeSchema,
+  params: errorParamsSchema.optional(),
   /** Omnisend's request id (`instance`), to quote to Omnisend support. */
   requestId: z.string().optional(),
 });

@@ -12,6 +12,7 @@ import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { useFocusFirstField } from '../../ui/use-focus-row.ts';
 import { ask } from '../../ui/worker.ts';
 
 const OMNISEND_API_KEYS_PAGE = 'https://app.omnisend.com/integrations/api-keys';
@@ -37,6 +38,7 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
   const [checked, setChecked] = useState<{ key: string; brand: BrandSummary } | null>(null);
   const [busy, setBusy] = useState<'checking' | 'saving' | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const form = useFocusFirstField<HTMLFormElement>();
 
   const key = apiKey.trim();
   const brand = key ? (checked?.key === key ? checked.brand : null) : (existing?.brand ?? null);
@@ -79,7 +81,7 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
   }
 
   return (
-    <form class="form" onSubmit={save} aria-labelledby="connection-form-title">
+    <form ref={form} class="form" onSubmit={save} aria-labelledby="connection-form-title">
       <h3 id="connection-form-title">{existing ? t('connectionEditTitle') : t('connectionAdd')}</h3>
       <TextField
         label={t('connectionDisplayName')}
@@ -137,7 +139,8 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
         </label>
       </section>
       {error !== null && <ErrorMessage error={error} />}
-      <FormActions canSubmit={canSave} onCancel={onCancel} describedBy="save-hint" />
+      {/* Described by the hint only while it is there: a reference to a vanished hint names nothing. */}
+      <FormActions canSubmit={canSave} onCancel={onCancel} describedBy={canSave ? undefined : 'save-hint'} />
       {!canSave && (
         <p id="save-hint" class="hint">
           {t('connectionSaveHint')}

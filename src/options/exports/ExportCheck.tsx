@@ -163,46 +163,57 @@ function ContactPreview({ rows, mapping, tags }: { rows: PreviewRow[]; mapping: 
   if (rows.length === 0) return null;
   const columns = columnsOf(mapping);
   return (
-    <div class="preview">
+    <>
       <h4 id="preview-title">{t('previewTitle')}</h4>
-      <table class="table" aria-labelledby="preview-title">
-        <thead>
-          <tr>
-            <th scope="col">{t('previewRow')}</th>
-            <th scope="col">{t('mappingEmail')}</th>
-            {columns.map((column) => (
-              <th scope="col" key={column.label}>
-                {column.label}
-              </th>
-            ))}
-            <th scope="col">{t('previewTags')}</th>
-            <th scope="col">{t('previewProblems')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={`${row.segment}-${row.position}`}>
-              <td>{row.position}</td>
-              <th scope="row">{row.email ?? '—'}</th>
+      {/* A wide table scrolls in its own box; the box takes focus so the keyboard can scroll it too. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable (WCAG 2.1.1) */}
+      <section class="preview" aria-labelledby="preview-title" tabIndex={0}>
+        <table class="table table--wide" aria-labelledby="preview-title">
+          <thead>
+            <tr>
+              <th scope="col">{t('previewRow')}</th>
+              <th scope="col">{t('mappingEmail')}</th>
               {columns.map((column) => (
-                <td key={column.label}>{(row.contact && column.value(row.contact)) ?? ''}</td>
+                <th scope="col" key={column.label}>
+                  {column.label}
+                </th>
               ))}
-              <td>{row.contact ? tags[row.segment] : ''}</td>
-              <td>
-                <ul class="compact">
-                  {row.problems.map((p) => (
-                    <li key={p.field + p.reason}>
-                      {p.kind === 'row'
-                        ? t('previewNotSent', reasonText(p.reason))
-                        : t('previewProblem', p.field, reasonText(p.reason))}
-                    </li>
-                  ))}
-                </ul>
-              </td>
+              <th scope="col">{t('previewTags')}</th>
+              <th scope="col">{t('previewProblems')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={`${row.segment}-${row.position}`}>
+                <td>{row.position}</td>
+                <th scope="row">{row.email ?? '—'}</th>
+                {columns.map((column) => (
+                  <td key={column.label}>{(row.contact && column.value(row.contact)) ?? ''}</td>
+                ))}
+                <td>{row.contact && row.duplicateOf?.segment !== row.segment ? tags[row.segment] : ''}</td>
+                <td>
+                  <ul class="compact">
+                    {row.duplicateOf && (
+                      <li>
+                        {row.duplicateOf.segment === row.segment
+                          ? t('previewMergesInto', row.duplicateOf.position)
+                          : t('previewSameContact', row.duplicateOf.position)}
+                      </li>
+                    )}
+                    {row.problems.map((p) => (
+                      <li key={p.field + p.reason}>
+                        {p.kind === 'row'
+                          ? t('previewNotSent', reasonText(p.reason))
+                          : t('previewProblem', p.field, reasonText(p.reason))}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
   );
 }

@@ -9,6 +9,7 @@ import { t } from '../../ui/i18n.ts';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { useAsync } from '../../ui/use-async.ts';
+import { useFocusFirstField } from '../../ui/use-focus-row.ts';
 import { ask } from '../../ui/worker.ts';
 import { type AttributeRow, mappingFromRows, rowsFromMapping } from './attributes.ts';
 import { DefaultCountrySelect } from './DefaultCountrySelect.tsx';
@@ -18,7 +19,8 @@ import { ScheduleEditor } from './ScheduleEditor.tsx';
 
 interface Props {
   exportId?: string | undefined;
-  onSaved: () => void;
+  /** With the id of the export saved. */
+  onSaved: (id: string) => void;
   onCancel: () => void;
 }
 
@@ -69,6 +71,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
   const [schedule, setSchedule] = useState<Schedule>(draft?.schedule ?? { kind: 'manual' });
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
+  const form = useFocusFirstField<HTMLFormElement>();
 
   const chosen = loaded.segments.filter((s) => tags.has(keyOf(s)));
   const chosenKey = chosen.map(keyOf).join('|');
@@ -117,7 +120,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
     setSaving(true);
     setError(null);
     try {
-      await ask('exports.save', {
+      const { id } = await ask('exports.save', {
         ...(exportId ? { id: exportId } : {}),
         draft: {
           name: name.trim(),
@@ -133,7 +136,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
           schedule,
         },
       });
-      onSaved();
+      onSaved(id);
     } catch (e) {
       setError(e);
       setSaving(false);
@@ -141,7 +144,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
   }
 
   return (
-    <form class="form form--wide" onSubmit={save} aria-labelledby="export-form-title">
+    <form ref={form} class="form form--wide" onSubmit={save} aria-labelledby="export-form-title">
       <h3 id="export-form-title">{exportId ? t('exportEditTitle') : t('exportAdd')}</h3>
       <TextField label={t('exportName')} value={name} onInput={setName} maxLength={100} />
       <div class="field">

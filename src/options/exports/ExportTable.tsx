@@ -1,19 +1,16 @@
-import type { ExportSummary, RunStatusName } from '../../messaging/protocol.ts';
+import type { ExportSummary } from '../../messaging/protocol.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import { type MessageKey, t } from '../../ui/i18n.ts';
+import { t } from '../../ui/i18n.ts';
 import { RowButton } from '../../ui/RowButton.tsx';
+import { countsSummary } from '../../ui/RunProgress.tsx';
+import { isUnderway, runStatusLabels } from '../../ui/run-status.ts';
+import { useFocusRow } from '../../ui/use-focus-row.ts';
 import { scheduleText } from './schedule-text.ts';
-
-export const runStatusLabels: Record<RunStatusName, MessageKey> = {
-  queued: 'runStatusQueued',
-  running: 'runStatusRunning',
-  succeeded: 'runStatusSucceeded',
-  failed: 'runStatusFailed',
-  canceled: 'runStatusCanceled',
-};
 
 interface Props {
   exports: ExportSummary[];
+  /** The export just saved: focus moves to its row. */
+  focusId?: string | null;
   onEdit: (e: ExportSummary) => void;
   onRun: (e: ExportSummary) => void;
   /** Runs it sending every contact again, changed or not (DESIGN.md §4). */
@@ -22,67 +19,91 @@ interface Props {
   onRemove: (e: ExportSummary) => void;
 }
 
-export function ExportTable({ exports, onEdit, onRun, onFullResync, onDuplicate, onRemove }: Props) {
+export function ExportTable({ exports, focusId, onEdit, onRun, onFullResync, onDuplicate, onRemove }: Props) {
+  const rowRef = useFocusRow(
+    focusId,
+    exports.map((e) => e.id),
+  );
+  const columns = {
+    connection: t('exportConnection'),
+    segments: t('exportSegments'),
+    status: t('exportColumnStatus'),
+    schedule: t('exportSchedule'),
+    lastRun: t('exportColumnLastRun'),
+    nextRun: t('exportColumnNextRun'),
+    actions: t('connectionColumnActions'),
+  };
   return (
     <table class="table" aria-label={t('exportListLabel')}>
       <thead>
         <tr>
           <th scope="col">{t('exportColumnName')}</th>
-          <th scope="col">{t('exportConnection')}</th>
-          <th scope="col">{t('exportSegments')}</th>
-          <th scope="col">{t('exportColumnStatus')}</th>
-          <th scope="col">{t('exportSchedule')}</th>
-          <th scope="col">{t('exportColumnLastRun')}</th>
-          <th scope="col">{t('exportColumnNextRun')}</th>
-          <th scope="col">{t('connectionColumnActions')}</th>
+          {Object.values(columns).map((label) => (
+            <th scope="col" key={label}>
+              {label}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
-        {exports.map((e) => (
-          <tr key={e.id}>
-            <th scope="row">{e.name}</th>
-            <td>{e.connection?.displayName ?? t('exportNoConnection')}</td>
-            <td>{e.segments.map((s) => s.displayName).join(', ')}</td>
-            <td>{e.lastRun ? t(runStatusLabels[e.lastRun.status]) : t('runStatusNotStarted')}</td>
-            <td>{scheduleText(e.schedule)}</td>
-            <td>{e.lastRun?.finishedAt ? formatDateTime(e.lastRun.finishedAt) : '—'}</td>
-            <td>{e.nextRunAt ? formatDateTime(e.nextRunAt) : '—'}</td>
-            <td class="actions">
-              <RowButton
-                text={t('actionEdit')}
-                label={t('actionEditNamed', e.name)}
-                onClick={() => onEdit(e)}
-              />
-              <RowButton
-                text={t('exportRunNow')}
-                label={t('exportRunNowNamed', e.name)}
-                onClick={() => onRun(e)}
-                primary
-                disabled={
-                  e.connection === null || e.lastRun?.status === 'running' || e.lastRun?.status === 'queued'
-                }
-              />
-              <RowButton
-                text={t('exportFullResync')}
-                label={t('exportFullResyncNamed', e.name)}
-                onClick={() => onFullResync(e)}
-                disabled={
-                  e.connection === null || e.lastRun?.status === 'running' || e.lastRun?.status === 'queued'
-                }
-              />
-              <RowButton
-                text={t('exportDuplicate')}
-                label={t('exportDuplicateNamed', e.name)}
-                onClick={() => onDuplicate(e)}
-              />
-              <RowButton
-                text={t('actionRemove')}
-                label={t('actionRemoveNamed', e.name)}
-                onClick={() => onRemove(e)}
-              />
-            </td>
-          </tr>
-        ))}
+        {exports.map((e) => {
+          const busy = e.connection === null || isUnderway(e.lastRun?.status);
+          return (
+            <tr key={e.id}>
+              <th scope="row" tabIndex={-1} ref={e.id === focusId ? rowRef : undefined}>
+                {e.name}
+              </th>
+              <td data-label={columns.connection}>{e.connection?.displayName ?? t('exportNoConnection')}</td>
+              <td data-label={columns.segments}>{e.segments.map((s) => s.displayName).join(', ')}</td>
+              <td data-label={columns.status}>
+                {e.lastRun ? t(runStatusLabels[e.lastRun.status]) : t('runStatusNotStarted')}
+              </td>
+              <td data-label={columns.schedule}>{scheduleText(e.schedule)}</td>
+              <td data-label={columns.lastRun}>
+                {e.lastRun?.finishedAt ? (
+                  <>
+                    {formatDateTime(e.lastRun.finishedAt)}
+                    <br />
+                    <span class="hint">{countsSummary(e.lastRun.counts)}</span>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td data-label={columns.nextRun}>{e.nextRunAt ? formatDateTime(e.nextRunAt) : '—'}</td>
+              <td class="actions" data-label={columns.actions}>
+                <RowButton
+                  text={t('actionEdit')}
+                  label={t('actionEditNamed', e.name)}
+                  onClick={() => onEdit(e)}
+                />
+                <RowButton
+                  text={t('exportRunNow')}
+                  label={t('exportRunNowNamed', e.name)}
+                  onClick={() => onRun(e)}
+                  primary
+                  disabled={busy}
+                />
+                <RowButton
+                  text={t('exportFullResync')}
+                  label={t('exportFullResyncNamed', e.name)}
+                  onClick={() => onFullResync(e)}
+                  disabled={busy}
+                />
+                <RowButton
+                  text={t('exportDuplicate')}
+                  label={t('exportDuplicateNamed', e.name)}
+                  onClick={() => onDuplicate(e)}
+                />
+                <RowButton
+                  text={t('actionRemove')}
+                  label={t('actionRemoveNamed', e.name)}
+                  onClick={() => onRemove(e)}
+                />
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

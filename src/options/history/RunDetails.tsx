@@ -1,14 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { ProblemGroup } from '../../core/problem-tally.ts';
 import type { RejectedRow, RunView } from '../../messaging/protocol.ts';
-import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
+import { ErrorMessage, RunErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
 import { ProblemGroups } from '../../ui/ProblemGroups.tsx';
 import { RunCounts } from '../../ui/RunProgress.tsx';
+import { runStatusLabels } from '../../ui/run-status.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
-import { runStatusLabels } from '../exports/ExportTable.tsx';
 import { downloadRejectedRows } from './download-rejected.ts';
 
 export function RunDetails({ run, onClose }: { run: RunView; onClose: () => void }) {
@@ -31,12 +31,7 @@ export function RunDetails({ run, onClose }: { run: RunView; onClose: () => void
         {formatDateTime(run.startedAt ?? run.createdAt)}
         {run.finishedAt !== null && ` – ${formatDateTime(run.finishedAt)}`}
       </p>
-      {run.error && (
-        <div role="alert" class="error-message">
-          <p>{run.error.message}</p>
-          {run.error.requestId && <p class="error-message__id">{t('errorRequestId', run.error.requestId)}</p>}
-        </div>
-      )}
+      {run.error && <RunErrorMessage error={run.error} />}
       <RunCounts run={run} />
       {run.requestIds.length > 0 && (
         <details>

@@ -3,6 +3,7 @@ import type { ConnectionView, SharedConnection } from '../../messaging/protocol.
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
+import { useLiveRuns } from '../../ui/live-runs.ts';
 import { useStatus } from '../../ui/status-context.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
@@ -28,7 +29,7 @@ function SharedConnections({ connections }: { connections: SharedConnection[] })
             {connections.map((c) => (
               <tr key={c.id}>
                 <th scope="row">{c.displayName}</th>
-                <td>{t('connectionType')}</td>
+                <td data-label={t('connectionColumnType')}>{t('connectionType')}</td>
               </tr>
             ))}
           </tbody>
@@ -42,14 +43,21 @@ export function ConnectionsSection() {
   const { status, refresh } = useStatus();
   const role = status.state === 'ready' ? status.value.role : undefined;
   const [version, setVersion] = useState(0);
-  const list = useAsync(() => ask('connections.list', {}), [version, role]);
+  const live = useLiveRuns();
+  // A run that finds the key rejected changes what the list says: read it again when runs end.
+  const list = useAsync(() => ask('connections.list', {}), [version, role, live.revision]);
   const [editing, setEditing] = useState<'new' | ConnectionView | null>(null);
   const [removing, setRemoving] = useState<ConnectionView | null>(null);
+  const [focusId, setFocusId] = useState<string | null>(null);
   const changed = () => {
     setEditing(null);
     setRemoving(null);
     setVersion((v) => v + 1);
     refresh();
+  };
+  const saved = (connection: ConnectionView) => {
+    setFocusId(connection.id);
+    changed();
   };
 
   if (list.state === 'loading') return null;
@@ -68,7 +76,7 @@ export function ConnectionsSection() {
         <ConnectionForm
           key={editing === 'new' ? 'new' : editing.id}
           existing={editing === 'new' ? undefined : editing}
-          onSaved={changed}
+          onSaved={saved}
           onCancel={() => setEditing(null)}
         />
       )}
@@ -76,7 +84,12 @@ export function ConnectionsSection() {
         <EmptyState title={t('emptyConnectionsTitle')} body={t('emptyConnectionsBody')} />
       )}
       {connections.length > 0 && (
-        <ConnectionTable connections={connections} onEdit={setEditing} onRemove={setRemoving} />
+        <ConnectionTable
+          connections={connections}
+          focusId={focusId}
+          onEdit={setEditing}
+          onRemove={setRemoving}
+        />
       )}
       {removing && (
         <RemoveConnectionDialog

@@ -2,16 +2,18 @@ import { useState } from 'preact/hooks';
 import type { RunView } from '../../messaging/protocol.ts';
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
-import { formatDateTime } from '../../ui/format.ts';
+import { formatDateTime, formatNumber } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
+import { useLiveRuns } from '../../ui/live-runs.ts';
+import { runStatusLabels } from '../../ui/run-status.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
-import { runStatusLabels } from '../exports/ExportTable.tsx';
 import { RunDetails, triggerLabel } from '../history/RunDetails.tsx';
 
 export function HistorySection() {
   const [version, setVersion] = useState(0);
-  const list = useAsync(() => ask('runs.list', {}), [version]);
+  const live = useLiveRuns();
+  const list = useAsync(() => ask('runs.list', {}), [version, live.revision]);
   const [open, setOpen] = useState<RunView | null>(null);
 
   if (list.state === 'loading') return null;
@@ -41,13 +43,15 @@ export function HistorySection() {
           {runs.map((run) => (
             <tr key={run.id}>
               <th scope="row">{run.exportName}</th>
-              <td>{t(triggerLabel(run.trigger))}</td>
-              <td>{formatDateTime(run.startedAt ?? run.createdAt)}</td>
-              <td>{run.finishedAt === null ? '—' : formatDateTime(run.finishedAt)}</td>
-              <td>{t(runStatusLabels[run.status])}</td>
-              <td>{run.counts.sent.toLocaleString()}</td>
-              <td>{run.counts.rejected.toLocaleString()}</td>
-              <td>
+              <td data-label={t('historyTrigger')}>{t(triggerLabel(run.trigger))}</td>
+              <td data-label={t('historyStarted')}>{formatDateTime(run.startedAt ?? run.createdAt)}</td>
+              <td data-label={t('historyFinished')}>
+                {run.finishedAt === null ? '—' : formatDateTime(run.finishedAt)}
+              </td>
+              <td data-label={t('exportColumnStatus')}>{t(runStatusLabels[run.status])}</td>
+              <td data-label={t('countSent')}>{formatNumber(run.counts.sent)}</td>
+              <td data-label={t('countRejected')}>{formatNumber(run.counts.rejected)}</td>
+              <td class="actions" data-label={t('connectionColumnActions')}>
                 <button
                   type="button"
                   class="secondary"

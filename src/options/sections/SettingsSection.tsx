@@ -1,21 +1,21 @@
+import type { Status } from '../../messaging/protocol.ts';
 import { t } from '../../ui/i18n.ts';
 import { useStatus } from '../../ui/status-context.ts';
-import { roleName, WorkerStatus } from '../../ui/WorkerStatus.tsx';
 import { DeleteAllPanel } from '../settings/DeleteAllPanel.tsx';
 import { PassphrasePanel } from '../settings/PassphrasePanel.tsx';
 
+const roleName = (role: Status['role']) =>
+  role === 'administrator' ? t('roleAdministrator') : t('roleContributor');
+
 export function SettingsSection() {
   const { status } = useStatus();
+  if (status.state !== 'ready') return null;
   return (
     <>
-      {status.state === 'ready' && (
-        <>
-          <p>{t('settingsRole', roleName(status.value.role))}</p>
-          <PassphrasePanel status={status.value} />
-          {status.value.role === 'administrator' && <DeleteAllPanel />}
-        </>
-      )}
-      <WorkerStatus status={status} />
+      <p>{t('settingsRole', roleName(status.value.role))}</p>
+      <PassphrasePanel status={status.value} />
+      {status.value.role === 'administrator' && <DeleteAllPanel />}
+      <p class="hint">{t('settingsVersion', status.value.version)}</p>
     </>
   );
 }

@@ -7,6 +7,7 @@ import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
 import { RadioGroup } from '../../ui/RadioGroup.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { useFocusFirstField } from '../../ui/use-focus-row.ts';
 import { ask } from '../../ui/worker.ts';
 import { requestOrgAccess } from './org-access.ts';
 
@@ -26,6 +27,7 @@ interface Props {
  * (the default) or the deprecated Data API – and what that route and the Entra ID sign-in need.
  */
 export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSaved, onCancel }: Props) {
+  const form = useFocusFirstField<HTMLFormElement>();
   const [route, setRoute] = useState<CustomerInsightsRoute>(editing?.route ?? 'dataverse');
   const [environment, setEnvironment] = useState(editing?.environmentId ?? environmentId ?? '');
   const [orgUrl, setOrgUrl] = useState(editing?.orgUrl ?? '');
@@ -89,7 +91,7 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
         ? t('ciOrgUrlIsApp')
         : t('ciOrgUrlInvalid');
   return (
-    <form class="form" onSubmit={save} aria-labelledby="ci-form-title">
+    <form ref={form} class="form" onSubmit={save} aria-labelledby="ci-form-title">
       <h3 id="ci-form-title">{editing ? t('ciEditTitle') : t('ciAdd')}</h3>
       {editing ? (
         <p>{t('ciRouteFixed', t(route === 'dataverse' ? 'ciRouteDataverseShort' : 'ciRouteDataApiShort'))}</p>

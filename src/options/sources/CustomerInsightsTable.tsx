@@ -91,14 +91,14 @@ export function CustomerInsightsTable({
                 {label}
                 <div class="hint">{e.environmentId}</div>
               </th>
-              <td>
+              <td data-label={t('ciColumnRoute')}>
                 <Route environment={e} access={access} />
               </td>
-              <td>{e.tenant}</td>
-              <td>{e.clientId}</td>
-              <td>{t(stateLabels[e.state])}</td>
-              <td>{e.usedBy.join(', ')}</td>
-              <td class="actions">
+              <td data-label={t('ciTenant')}>{e.tenant}</td>
+              <td data-label={t('ciClientId')}>{e.clientId}</td>
+              <td data-label={t('ciColumnSignIn')}>{t(stateLabels[e.state])}</td>
+              <td data-label={t('fileColumnUsedBy')}>{e.usedBy.join(', ')}</td>
+              <td data-label={t('connectionColumnActions')} class="actions">
                 {lacksAccess(e, access) && e.orgUrl && (
                   <RowButton
                     primary

@@ -90,10 +90,10 @@ export function DataverseSegments({ environment, administrator, onChanged }: Pro
             {segments.map((s) => (
               <tr key={s.id}>
                 <th scope="row">{s.displayName}</th>
-                <td>{s.id}</td>
-                <td>{memberText(s)}</td>
-                <td>{formatDateTime(s.countedAt)}</td>
-                <td class="actions">
+                <td data-label={t('ciSegmentOutputName')}>{s.id}</td>
+                <td data-label={t('ciSegmentColumnMembers')}>{memberText(s)}</td>
+                <td data-label={t('ciSegmentColumnCounted')}>{formatDateTime(s.countedAt)}</td>
+                <td data-label={t('connectionColumnActions')} class="actions">
                   <RowButton
                     text={t('ciSegmentRecount')}
                     label={t('ciSegmentRecountNamed', s.displayName)}
@@ -107,7 +107,7 @@ export function DataverseSegments({ environment, administrator, onChanged }: Pro
                   {administrator && (
                     <RowButton
                       text={t('actionRemove')}
-                      label={t('ciSegmentRemoveNamed', s.displayName)}
+                      label={t('actionRemoveNamed', s.displayName)}
                       disabled={busy}
                       onClick={() =>
                         void act(() =>
@@ -126,7 +126,7 @@ export function DataverseSegments({ environment, administrator, onChanged }: Pro
         <form
           class="form inline-form"
           onSubmit={(e) => void add(e)}
-          aria-label={t('ciSegmentAddNamed', label)}
+          aria-label={t('ciSegmentAddForm', label)}
         >
           <TextField
             label={t('ciSegmentOutputName')}

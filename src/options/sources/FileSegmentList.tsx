@@ -32,13 +32,13 @@ export function FileSegmentList({ files, onReplace, onRename, onRemove }: Props)
         {files.map((f) => (
           <tr key={f.id}>
             <th scope="row">{f.name}</th>
-            <td>{f.fileName}</td>
-            <td>
+            <td data-label={t('fileColumnFile')}>{f.fileName}</td>
+            <td data-label={t('fileColumnEncoding')}>
               {t(encodingLabels[f.encoding])}
               <EncodingProblems file={f} />
             </td>
-            <td>{f.memberCount.toLocaleString()}</td>
-            <td>
+            <td data-label={t('fileColumnMembers')}>{f.memberCount.toLocaleString()}</td>
+            <td data-label={t('fileColumnUnreadable')}>
               {f.errorCount === 0 ? (
                 '0'
               ) : (
@@ -52,9 +52,9 @@ export function FileSegmentList({ files, onReplace, onRename, onRemove }: Props)
                 </details>
               )}
             </td>
-            <td>{formatDateTime(f.uploadedAt)}</td>
-            <td>{f.usedBy.join(', ')}</td>
-            <td class="actions">
+            <td data-label={t('fileColumnUploaded')}>{formatDateTime(f.uploadedAt)}</td>
+            <td data-label={t('fileColumnUsedBy')}>{f.usedBy.join(', ')}</td>
+            <td data-label={t('connectionColumnActions')} class="actions">
               <RowButton
                 text={t('fileReplace')}
                 label={t('fileReplaceNamed', f.name)}

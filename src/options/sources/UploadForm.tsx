@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
 import { TextField } from '../../ui/TextField.tsx';
+import { useFocusFirstField } from '../../ui/use-focus-row.ts';
 import { EncodingChoice } from './EncodingChoice.tsx';
 import { detectFileEncoding, type UploadProgress, uploadSegmentFile } from './upload-file.ts';
 
@@ -19,6 +20,7 @@ interface Props {
 const baseName = (fileName: string) => fileName.replace(/\.[^.]+$/, '');
 
 export function UploadForm({ replacing, onDone, onCancel }: Props) {
+  const form = useFocusFirstField<HTMLFormElement>();
   const [file, setFile] = useState<File | null>(null);
   const [detected, setDetected] = useState<TextEncoding | null>(null);
   const [encoding, setEncoding] = useState<TextEncoding | null>(null);
@@ -78,7 +80,7 @@ export function UploadForm({ replacing, onDone, onCancel }: Props) {
       : null;
 
   return (
-    <form class="form" onSubmit={upload} aria-labelledby="upload-title">
+    <form ref={form} class="form" onSubmit={upload} aria-labelledby="upload-title">
       <h3 id="upload-title">{replacing ? t('fileReplaceTitle', replacing.name) : t('fileUpload')}</h3>
       <label class="field">
         <span>{t('fileChoose')}</span>

@@ -108,6 +108,7 @@ export async function createWorld(
     consent: { agreedAt: 1, statementVersion: '1' },
     createdAt: 1,
     lastUsedAt: null,
+    problem: null,
   });
   await plainVault(setupDb).put(connectionId, sandbox.apiKey);
 

@@ -27,8 +27,13 @@ describe('a source that needs the user', () => {
     const runId = await worker.engine.startRun('export-vip', 'manual');
     await worker.engine.idle();
     const waiting = await worker.engine.progress(runId);
-    expect(waiting).toMatchObject({ status: 'running', error: null, waiting: { code: 'source-needs-user' } });
-    expect(waiting?.waiting?.message).toContain('sign in again');
+    // The code the page words as "sign in again", and the activity the screens show.
+    expect(waiting).toMatchObject({
+      status: 'running',
+      error: null,
+      waiting: { code: 'sign-in.required' },
+      activity: 'waiting-for-sign-in',
+    });
 
     // The user signs in again; the next wake-up (sign-in, watchdog or worker start) resumes.
     await worker.engine.resume();

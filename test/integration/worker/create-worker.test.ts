@@ -68,9 +68,11 @@ async function runWaitingFor(worker: Worker, source: MemorySource, error: Error)
   const { runId } = await ask('exports.run', { id });
   const engine = await worker.engine();
   await engine.idle();
+  const signIn = error instanceof SignInRequiredError;
   expect((await ask('runs.get', { id: runId })).run).toMatchObject({
     status: 'running',
-    waiting: { code: 'source-needs-user' },
+    waiting: { code: signIn ? 'sign-in.required' : 'customer-insights.org-access-required' },
+    activity: signIn ? 'waiting-for-sign-in' : 'waiting-for-access',
   });
   return { ask, engine, runId };
 }

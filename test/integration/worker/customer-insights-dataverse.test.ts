@@ -82,14 +82,19 @@ describe('Customer Insights through Dataverse in the worker', () => {
     world.allowedOrigins.delete(ORG);
     await expect(world.ask('customer-insights.environments.signIn', { id: added.id })).rejects.toMatchObject({
       code: 'customer-insights.org-access-required',
-      message: expect.stringContaining('Allow access'),
     });
     expect(await world.ask('customer-insights.page.segment', detailPage('Male_under_40'))).toEqual({
       state: 'access-required',
       sourceId: added.id,
       orgUrl: ORG,
     });
+    expect((await world.ask('attention.list', {})).items).toEqual([
+      { kind: 'access-required', sourceId: added.id, name: expect.any(String), host: new URL(ORG).host },
+    ]);
     expect(sandbox.inspect.dataverseReads()).toEqual([]);
+
+    world.allowedOrigins.add(ORG);
+    expect((await world.ask('attention.list', {})).items).toEqual([]);
   });
 
   test('learns a segment from its page, counting it before offering it, and knows it from then on', async () => {
@@ -157,6 +162,9 @@ describe('Customer Insights through Dataverse in the worker', () => {
       environmentId: sandbox.environmentId,
     });
     expect((await getCustomerInsightsEnvironment(world.db, added.id))?.signInRequired).toBe(true);
+    expect((await world.ask('attention.list', {})).items).toEqual([
+      { kind: 'sign-in-required', sourceId: added.id, name: expect.any(String) },
+    ]);
   });
 
   test('claims no segment on a page whose address names none with members', async () => {
@@ -174,7 +182,7 @@ describe('Customer Insights through Dataverse in the worker', () => {
       world.ask('customer-insights.segments.add', { id: added.id, outputName: 'Male under 40' }),
     ).rejects.toMatchObject({
       code: 'customer-insights.segment-empty',
-      message: expect.stringContaining('output (table) name'),
+      params: { name: 'Male under 40' },
     });
 
     const { environment } = await world.ask('customer-insights.segments.add', {

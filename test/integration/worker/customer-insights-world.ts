@@ -86,6 +86,7 @@ export async function customerInsightsWorld(
       consent: { agreedAt: 1, statementVersion: '2026-11' },
       createdAt: 1,
       lastUsedAt: null,
+      problem: null,
     });
   return {
     db,

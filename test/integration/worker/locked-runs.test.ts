@@ -84,6 +84,7 @@ describe('while administrator is locked', () => {
     expect((await ask('runs.get', { id: runId })).run).toMatchObject({
       status: 'queued',
       waiting: { code: 'vault-locked' },
+      activity: 'waiting-for-administrator',
     });
     await ask('role.unlock', { passphrase: PASSPHRASE });
     await (await worker.engine()).idle();

@@ -59,6 +59,7 @@ const segmentOf = (o: Objects) => ({ sourceId: o.fileId, segmentId: o.fileId });
 /** One request of each type, about the objects given. A new message type fails `tsc` here until it has one. */
 const samples: { [T in MessageType]: (o: Objects) => RequestOf<T> } = {
   status: () => ({}),
+  'attention.list': () => ({}),
   'tab.context': () => ({ tabId: 1 }),
   'page.report': () => ({ page: null }),
   'role.unlock': () => ({ passphrase: 'not the passphrase' }),
@@ -172,6 +173,7 @@ async function world(sender: Sender): Promise<World> {
       consent: { agreedAt: 1, statementVersion: PRIVACY_STATEMENT_VERSION },
       createdAt: 1,
       lastUsedAt: null,
+      problem: null,
     });
     await plainVault(db).put(connectionId, `omnisend-key-of-${kind}`);
     const { uploadId } = await ask('files.begin', {
@@ -349,7 +351,7 @@ describe('the permission table', () => {
     expect(JSON.stringify(await asAdmin('customer-insights.environments.list', {}))).toContain(
       'Admin export',
     );
-    expect((await asAdmin('status', {})).counts).toEqual({ connections: 2, exports: 2, runs: 2 });
+    expect((await asAdmin('status', {})).counts).toEqual({ connections: 2, sources: 4, exports: 2, runs: 2 });
 
     const contributor = await world('contributor');
     const asContributor = askAs(contributor.worker);
@@ -358,6 +360,11 @@ describe('the permission table', () => {
       for (const marker of administratorMarkers) expect(text, type).not.toContain(marker);
     }
     expect(JSON.stringify(await asContributor('exports.list', {}))).toContain('Shared export');
-    expect((await asContributor('status', {})).counts).toEqual({ connections: 1, exports: 1, runs: 1 });
+    expect((await asContributor('status', {})).counts).toEqual({
+      connections: 1,
+      sources: 2,
+      exports: 1,
+      runs: 1,
+    });
   });
 });

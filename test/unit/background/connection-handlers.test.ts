@@ -148,7 +148,7 @@ describe('connections', () => {
     expect(canceled).toEqual([
       {
         connectionId: 'c1',
-        reason: { code: 'connection-removed', message: 'Cancelled: connection removed' },
+        reason: { code: 'connection-removed' },
       },
     ]);
     expect(await db.count('connections')).toBe(0);

@@ -51,6 +51,17 @@ describe('locales', () => {
       expect(Object.keys(catalogs[lang]!).sort()).toEqual(Object.keys(en).sort());
     });
 
+    test(`${lang}: a button's accessible name holds the words it shows, so voice control can press it (WCAG 2.5.3)`, () => {
+      const catalog = catalogs[lang]!;
+      const named = Object.keys(catalog).filter((key) => key.endsWith('Named'));
+      expect(named.length).toBeGreaterThan(5);
+      for (const key of named) {
+        const shown = catalog[key.slice(0, -'Named'.length)]?.message;
+        expect(shown, key).toBeDefined();
+        expect(catalog[key]!.message, key).toContain(shown);
+      }
+    });
+
     test(`${lang} messages are non-empty and keep the placeholders of English`, () => {
       for (const [key, { message, placeholders }] of Object.entries(catalogs[lang]!)) {
         expect(message.trim(), key).not.toBe('');

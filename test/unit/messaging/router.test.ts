@@ -15,7 +15,7 @@ const status = {
   version: '1.0.0',
   role: 'administrator' as const,
   passphraseSet: false,
-  counts: { connections: 0, exports: 0, runs: 0 },
+  counts: { connections: 0, sources: 0, exports: 0, runs: 0 },
 };
 const page = {
   page: { guids: ['0b7c0d43-4c1e-4f4e-9a53-2b1a4d1e6f10'], address: ['segments', 'VIP'], text: ['VIP'] },
@@ -147,7 +147,7 @@ describe('route', () => {
   test('passes handled errors through as data and hides unexpected ones', async () => {
     const failing = handlers({
       status: async () => {
-        throw new HandledError({ code: 'locked', message: 'Unlock first.', retryable: false });
+        throw new HandledError({ code: 'administrator-only', retryable: false });
       },
       'tab.context': async () => {
         throw new Error('secret detail: key=abc');
@@ -155,7 +155,7 @@ describe('route', () => {
     });
     expect(await route({ type: 'status', payload: {} }, 'page', context, routing(failing, admin))).toEqual({
       ok: false,
-      error: { code: 'locked', message: 'Unlock first.', retryable: false },
+      error: { code: 'administrator-only', retryable: false },
     });
     const hidden = await route(
       { type: 'tab.context', payload: { tabId: 1 } },
@@ -254,10 +254,10 @@ describe('send', () => {
   });
 
   test('turns an error reply back into a typed error', async () => {
-    const reply = { ok: false, error: { code: 'forbidden', message: 'No.', retryable: false } };
+    const reply = { ok: false, error: { code: 'forbidden', retryable: false } };
     const error = await send(async () => reply, 'status', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MessageError);
-    expect(error).toMatchObject({ code: 'forbidden', message: 'No.', retryable: false });
+    expect(error).toMatchObject({ code: 'forbidden', retryable: false });
   });
 
   test('rejects answers that do not match the protocol', async () => {

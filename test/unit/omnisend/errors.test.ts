@@ -197,9 +197,11 @@ describe('errors as data', () => {
       const data = toErrorData(error);
       expect(errorDataSchema.parse(data)).toEqual(data);
       expect(JSON.parse(JSON.stringify(data))).toEqual(data);
+      // A code and its parameters, never the English sentence: the page words it.
+      expect(data).not.toHaveProperty('message');
       expect(data).toEqual({
         code: error.code,
-        message: error.message,
+        ...(Object.keys(error.params).length === 0 ? {} : { params: error.params }),
         retryable: error.retryable,
         ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
       });
@@ -210,7 +212,7 @@ describe('errors as data', () => {
     const data = toErrorData(new Error('secret detail Omnisend-API-Key abc'));
     expect(data.code).toBe('omnisend.unknown');
     expect(data.retryable).toBe(false);
-    expect(data.message).not.toContain('abc');
+    expect(JSON.stringify(data)).not.toContain('abc');
   });
 });
 

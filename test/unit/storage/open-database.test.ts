@@ -34,7 +34,7 @@ describe('openDatabase', () => {
     await first.put('exports', storedExport({ name: 'VIP', connectionId: null }));
     first.close();
     const second = await openDatabase();
-    expect(await countRecords(second)).toEqual({ connections: 0, exports: 1, runs: 0 });
+    expect(await countRecords(second)).toEqual({ connections: 0, sources: 0, exports: 1, runs: 0 });
     second.close();
   });
 });

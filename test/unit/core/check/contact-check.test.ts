@@ -73,6 +73,7 @@ describe('ContactCheck', () => {
         email: 'ayse@example.com',
         contact: { firstName: 'Ayşe', countryCode: 'TR', phone: '+90 532 123 45 67' },
         problems: [],
+        duplicateOf: null,
       },
       {
         position: 3,
@@ -80,8 +81,23 @@ describe('ContactCheck', () => {
         email: null,
         contact: null,
         problems: [{ kind: 'row', field: 'Email', reason: 'email-missing' }],
+        duplicateOf: null,
       },
     ]);
+  });
+
+  it('says in the preview which earlier row a repeated email merges into, whatever its case', () => {
+    const check = new ContactCheck({ email: 'Email' }, today);
+    check.addRows(0, [row(2, { Email: 'Ayse@Example.com' }), row(3, { Email: ' ayse@example.COM' })]);
+    check.addRows(1, [row(2, { Email: 'AYSE@example.com' })]);
+    expect(check.result().preview.map((r) => [r.segment, r.position, r.duplicateOf])).toEqual([
+      [0, 2, null],
+      // The same segment: merged into row 2, not sent again.
+      [0, 3, { position: 2, segment: 0 }],
+      // Another segment: the same contact, sent once with both tags.
+      [1, 2, { position: 2, segment: 0 }],
+    ]);
+    expect(check.result()).toMatchObject({ contacts: 1, rowsNotSent: 1 });
   });
 
   it('keeps only the first rows for the preview and a few examples per group, however many rows', () => {

@@ -10,7 +10,7 @@ import {
   transition,
 } from '../../../../src/core/run/run-state.ts';
 
-const error = { code: 'omnisend.invalid-api-key', message: 'Omnisend rejected the API key.' };
+const error = { code: 'omnisend.invalid-api-key' } as const;
 const running = (phase: RunPhase): RunState => ({ status: 'running', phase, error: null });
 const ended = (status: RunStatus): RunState => ({
   status,
