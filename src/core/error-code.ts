@@ -92,6 +92,8 @@ export const errorCodes = [
   /** What runs waiting for a sign-in stored before codes were typed; now they store `sign-in.required`. */
   'source-needs-user',
   'engine.corrupt-run',
+  /** A run the database upgrade to version 4 ended: its queued work was in the old form. */
+  'engine.updated',
   'engine.unexpected',
   'storage.corrupt',
   'storage.full',

@@ -84,6 +84,7 @@ export const errorMessages: Record<ErrorCode, ErrorMessage> = {
   'source-unreadable': ['errorSourceUnreadable', 'name'],
   'source-needs-user': 'errorSignInRequired',
   'engine.corrupt-run': 'errorRunCorrupt',
+  'engine.updated': 'errorRunUpdated',
   'engine.unexpected': 'errorRunUnexpected',
   'storage.corrupt': 'errorStorageCorrupt',
   'storage.full': 'errorStorageFull',

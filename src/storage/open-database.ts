@@ -1,5 +1,6 @@
-import { type IDBPDatabase, openDB } from 'idb';
+import { type IDBPDatabase, openDB, unwrap } from 'idb';
 import { DB_NAME, DB_VERSION, type ExportDb } from './schema.ts';
+import { upgradeToV4 } from './upgrade-v4.ts';
 
 export type Database = IDBPDatabase<ExportDb>;
 
@@ -11,7 +12,7 @@ export type Database = IDBPDatabase<ExportDb>;
  */
 export function openDatabase(): Promise<Database> {
   return openDB<ExportDb>(DB_NAME, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore('connections', { keyPath: 'id' });
         db.createObjectStore('exports', { keyPath: 'id' }).createIndex('byConnection', 'connectionId');
@@ -24,7 +25,8 @@ export function openDatabase(): Promise<Database> {
         db.createObjectStore('fileRows', { keyPath: ['sourceId', 'generation', 'page'] });
       }
       if (oldVersion < 3) {
-        db.createObjectStore('ledger', { keyPath: ['exportId', 'email'] });
+        // The v3 ledger; step 4 moves it into `ledgerChunks`. Not in the typed schema any more.
+        unwrap(db).createObjectStore('ledger', { keyPath: ['exportId', 'email'] });
         db.createObjectStore('runOutbox', { keyPath: ['runId', 'seq'] });
         db.createObjectStore('runBatches', { keyPath: ['runId', 'seq'] });
         db.createObjectStore('runTags', { keyPath: ['runId', 'op', 'tag', 'email'] });
@@ -32,6 +34,7 @@ export function openDatabase(): Promise<Database> {
         db.createObjectStore('budgets');
         db.createObjectStore('schedules', { keyPath: 'exportId' });
       }
+      if (oldVersion < 4) upgradeToV4(unwrap(db), unwrap(transaction), Date.now());
     },
   });
 }

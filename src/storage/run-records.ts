@@ -53,18 +53,21 @@ export const runRecordSchema = z.object({
     cursor: z.string().nullable(),
     done: z.boolean(),
   }),
-  /** Mirror: the leaver scan's checkpoint, the last ledger email looked at. */
-  untagScan: z.object({ after: z.string().nullable(), done: z.boolean() }),
+  /** Mirror: the leaver scan's checkpoint, the next base chunk of the ledger to look at. */
+  untagScan: z.object({ chunk: z.number().int().nonnegative().default(0), done: z.boolean() }),
   /**
-   * Sequence numbers. runOutbox holds [outboxHead, outbox); runBatches [settled, batch) are
-   * submitted but not settled (they settle in order); runRejected holds [0, rejected).
+   * Sequence numbers. runOutbox holds the chunks [outboxHead, outbox), `outboxItems` contacts in
+   * all; runBatches [settled, batch) are submitted but not settled (they settle in order);
+   * runRejected holds [0, rejected); `tagChunk` numbers runTags records.
    */
   seq: z.object({
     outbox: z.number().int().nonnegative(),
     outboxHead: z.number().int().nonnegative(),
+    outboxItems: z.number().int().nonnegative().default(0),
     batch: z.number().int().nonnegative(),
     settled: z.number().int().nonnegative(),
     rejected: z.number().int().nonnegative(),
+    tagChunk: z.number().int().nonnegative().default(0),
   }),
   /** How many emails runTags holds per op and tag, kept with every change to it. */
   tagQueue: z.array(z.object({ op: z.enum(['add', 'remove']), tag: z.string(), count: z.number().int() })),
@@ -92,6 +95,29 @@ export async function listRuns(db: Database, exportId?: string): Promise<RunReco
   return values
     .map((value) => parseRunRecord(String((value as { id?: unknown }).id), value))
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+}
+
+/**
+ * Queued and running runs, through the `byStatus` index: the UI asks every second while a run goes
+ * on, so this reads those runs only, never the whole history.
+ */
+export async function listUnfinishedRuns(db: Database): Promise<RunRecord[]> {
+  const tx = db.transaction('runs');
+  const index = tx.store.index('byStatus');
+  const [queued, running] = await Promise.all([index.getAll('queued'), index.getAll('running')]);
+  await tx.done;
+  return [...queued, ...running]
+    .map((value) => parseRunRecord(String((value as { id?: unknown }).id), value))
+    .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+}
+
+/** The newest run of an export, through the `byExportCreated` index (one record, not the history). */
+export async function latestRun(db: Database, exportId: string): Promise<RunRecord | undefined> {
+  const cursor = await db
+    .transaction('runs')
+    .store.index('byExportCreated')
+    .openCursor(IDBKeyRange.bound([exportId], [exportId, []]), 'prev');
+  return cursor ? parseRunRecord(String(cursor.primaryKey), cursor.value) : undefined;
 }
 
 /** Keeps the newest `SUPPORT_IDS_KEPT` ids. */

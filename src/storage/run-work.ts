@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { parseRecord } from './records.ts';
 
 /**
- * The work a run has queued between checkpoints: contacts waiting for a batch (runOutbox),
+ * The work a run has queued between checkpoints: contacts waiting to be sent (runOutbox),
  * submitted batches (runBatches) and tag calls to make (runTags). Each store is keyed by run id
- * first, so a run's entries are one key range.
+ * first, so a run's entries are one key range. Queued contacts and tag emails are stored many to
+ * a record, because IndexedDB charges per record (core/run/ledger-index.ts).
  */
 
 /** Every key of one run in a store keyed `[runId, …]`. */
@@ -13,8 +14,6 @@ export function runRange(runId: string): IDBKeyRange {
 }
 
 export const outboxItemSchema = z.object({
-  runId: z.string(),
-  seq: z.number().int().nonnegative(),
   email: z.string(),
   /** The segment tag the row was read for. */
   tag: z.string(),
@@ -24,6 +23,16 @@ export const outboxItemSchema = z.object({
   contact: z.unknown(),
 });
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
+
+/** One batch's worth of queued contacts: at most 100, and small enough for one request body. */
+export const outboxChunkSchema = z.object({
+  runId: z.string(),
+  seq: z.number().int().nonnegative(),
+  items: z.array(outboxItemSchema).min(1),
+  /** UTF-8 size of the items' JSON, commas between them included. */
+  bytes: z.number().int().nonnegative(),
+});
+export type OutboxChunk = z.infer<typeof outboxChunkSchema>;
 
 export const batchItemRefSchema = z.object({
   email: z.string(),
@@ -50,29 +59,31 @@ export type BatchRecord = z.infer<typeof batchRecordSchema>;
 
 export const tagOpSchema = z.enum(['add', 'remove']);
 
-export const tagQueueEntrySchema = z.object({
+/** Emails queued for one op and tag, in the order they were queued (seq across the run). */
+export const tagChunkSchema = z.object({
   runId: z.string(),
   op: tagOpSchema,
   tag: z.string(),
-  email: z.string(),
+  seq: z.number().int().nonnegative(),
+  emails: z.array(z.string()).min(1),
 });
-export type TagQueueEntry = z.infer<typeof tagQueueEntrySchema>;
+export type TagChunk = z.infer<typeof tagChunkSchema>;
 
-/** Entries of one run, op and tag. */
+/** Chunks of one run, op and tag. */
 export function tagGroupRange(runId: string, op: string, tag: string): IDBKeyRange {
   return IDBKeyRange.bound([runId, op, tag], [runId, op, tag, []]);
 }
 
-export function parseOutboxItem(value: unknown): OutboxItem {
-  return parseRecord(outboxItemSchema, 'runOutbox', keyOf(value, 'seq'), value);
+export function parseOutboxChunk(value: unknown): OutboxChunk {
+  return parseRecord(outboxChunkSchema, 'runOutbox', keyOf(value, 'seq'), value);
 }
 
 export function parseBatchRecord(value: unknown): BatchRecord {
   return parseRecord(batchRecordSchema, 'runBatches', keyOf(value, 'seq'), value);
 }
 
-export function parseTagQueueEntry(value: unknown): TagQueueEntry {
-  return parseRecord(tagQueueEntrySchema, 'runTags', keyOf(value, 'email'), value);
+export function parseTagChunk(value: unknown): TagChunk {
+  return parseRecord(tagChunkSchema, 'runTags', keyOf(value, 'seq'), value);
 }
 
 function keyOf(value: unknown, field: string): IDBValidKey {

@@ -4,12 +4,12 @@ import type { exportDefinitionSchema } from '../core/export-definition.ts';
 import type { rateBudgetStateSchema } from '../core/rate-budget.ts';
 import type { customerInsightsEnvironmentRecordSchema } from './customer-insights-environments.ts';
 import type { fileRowsRecordSchema, fileSourceRecordSchema } from './file-sources.ts';
-import type { ledgerEntrySchema } from './ledger.ts';
+import type { ledgerChunkSchema, ledgerHeadSchema, ledgerLogSchema } from './ledger.ts';
 import type { connectionRecordSchema } from './records.ts';
 import type { runRecordSchema } from './run-records.ts';
 import type { rejectedRowRecordSchema } from './run-rejected.ts';
 import type { scheduleRecordSchema } from './run-schedules.ts';
-import type { batchRecordSchema, outboxItemSchema, tagQueueEntrySchema } from './run-work.ts';
+import type { batchRecordSchema, outboxChunkSchema, tagChunkSchema } from './run-work.ts';
 import type { passphraseRecordSchema } from './settings.ts';
 import type { sealedSchema, wrappedVaultKeySchema } from './vault.ts';
 
@@ -19,7 +19,7 @@ import type { sealedSchema, wrappedVaultKeySchema } from './vault.ts';
  * (records.ts), because what is on disk may come from an older version or be damaged.
  */
 export const DB_NAME = 'segment-export';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 type Stored<T extends z.ZodType> = z.input<T>;
 
@@ -30,7 +30,11 @@ export interface ExportDb extends DBSchema {
     value: Stored<typeof exportDefinitionSchema>;
     indexes: { byConnection: string };
   };
-  runs: { key: string; value: Stored<typeof runRecordSchema>; indexes: { byExport: string } };
+  runs: {
+    key: string;
+    value: Stored<typeof runRecordSchema>;
+    indexes: { byExport: string; byStatus: string; byExportCreated: [string, number] };
+  };
   /** Settings by name: the passphrase hash of earlier versions (`adminPassphrase`, settings.ts). */
   settings: { key: string; value: Stored<typeof passphraseRecordSchema> };
   /**
@@ -49,18 +53,27 @@ export interface ExportDb extends DBSchema {
   /** An uploaded file's rows, in pages, per upload generation (a replaced file keeps its id). */
   fileRows: { key: [string, number, number]; value: Stored<typeof fileRowsRecordSchema> };
   // v3: the export engine (run-*.ts, ledger.ts, budget-state.ts).
-  /** Per export and email: last fingerprint sent, tags this extension added, segments seen in. */
-  ledger: { key: [string, string]; value: Stored<typeof ledgerEntrySchema> };
-  /** Contacts of a run queued for the next batch, in source order. */
-  runOutbox: { key: [string, number]; value: Stored<typeof outboxItemSchema> };
+  /** Contacts of a run queued for batches, in source order, one batch's worth per record (v4). */
+  runOutbox: { key: [string, number]; value: Stored<typeof outboxChunkSchema> };
   /** Batches a run submitted, until their results are read (then kept as a support log). */
   runBatches: { key: [string, number]; value: Stored<typeof batchRecordSchema> };
-  /** Tag additions and removals a run still has to send, grouped by op and tag. */
-  runTags: { key: [string, string, string, string]; value: Stored<typeof tagQueueEntrySchema> };
+  /** Tag additions and removals a run still has to send, by op and tag, many emails per record (v4). */
+  runTags: { key: [string, string, string, number]; value: Stored<typeof tagChunkSchema> };
   /** Rejected rows per run, in order. */
   runRejected: { key: [string, number]; value: Stored<typeof rejectedRowRecordSchema> };
   /** The rate budget of each Omnisend brand, so a restarted worker does not burst. */
   budgets: { key: string; value: Stored<typeof rateBudgetStateSchema> };
   /** Per export: when its schedule was set, the last slot it ran for, the last refresh seen. */
   schedules: { key: string; value: Stored<typeof scheduleRecordSchema> };
+  // v4: the ledger in large records (ledger.ts); it replaces v3's one record per email.
+  /** Per export: which generation of ledger chunks is current. */
+  ledgers: { key: string; value: Stored<typeof ledgerHeadSchema> };
+  /** Per export, generation and chunk: the state of up to 2,000 emails. */
+  ledgerChunks: { key: [string, number, number]; value: Stored<typeof ledgerChunkSchema> };
+  /** Per export and seq: what the running run changed, one record per checkpoint. */
+  ledgerLog: {
+    key: [string, number];
+    value: Stored<typeof ledgerLogSchema>;
+    indexes: { byKind: [string, string, number] };
+  };
 }

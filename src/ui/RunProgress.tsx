@@ -83,7 +83,7 @@ export function RunProgress({ run, onCancel, compact }: Props) {
         aria-valuetext={run.activity === null ? undefined : t(activityLabels[run.activity])}
         class="bar"
       >
-        <div class="bar__fill" style={{ width: `${run.percent ?? 0}%` }} />
+        <div class="bar__fill" style={{ transform: `scaleX(${(run.percent ?? 0) / 100})` }} />
       </div>
       <p class="run-progress__line">
         <span role="status" data-activity={run.activity ?? ''}>

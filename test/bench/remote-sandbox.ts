@@ -1,7 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { OMNISEND_HOST } from '../sandbox/omnisend/index.ts';
-import { sandboxFetch } from '../support/sandbox-fetch.ts';
 import type {
   SandboxEndpoint,
   SandboxReply,
@@ -13,18 +11,18 @@ import type {
 type Op = SandboxRequest['op'];
 type Payload<K extends Op> = Omit<Extract<SandboxRequest, { op: K }>, 'id' | 'op'>;
 
-/** One Omnisend sandbox at a time, in a worker thread, reached over 127.0.0.1 only. */
+/** The sandboxes of one scenario, in the worker thread, reached over 127.0.0.1 only. */
 export interface RemoteSandbox {
   endpoint: SandboxEndpoint;
-  /** Node fetch for https://api.omnisend.com/… that reaches this sandbox. */
-  fetch: typeof fetch;
-  stats(): Promise<SandboxStats>;
+  /** What the sandboxes saw since the start (or the last `clear`); `tag` is the segment tag to count. */
+  stats(tag: string): Promise<SandboxStats>;
+  /** Resolves once no Omnisend batch or tag change is still being processed. */
   whenIdle(): Promise<void>;
   clear(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export interface SandboxThread {
+  /** Starts a scenario's sandboxes, stopping the previous scenario's. */
   start(options: SandboxStartOptions): Promise<RemoteSandbox>;
   close(): Promise<void>;
 }
@@ -63,17 +61,11 @@ export function startSandboxThread(): SandboxThread {
   return {
     async start(options) {
       const endpoint = (await call('start', { options })) as SandboxEndpoint;
-      const transport = sandboxFetch(endpoint.port, { hosts: [OMNISEND_HOST], ca: endpoint.ca });
       return {
         endpoint,
-        fetch: transport.fetch,
-        stats: async () => (await call('stats', {})) as SandboxStats,
+        stats: async (tag) => (await call('stats', { tag })) as SandboxStats,
         whenIdle: async () => void (await call('whenIdle', {})),
         clear: async () => void (await call('clear', {})),
-        stop: async () => {
-          transport.close();
-          await call('stop', {});
-        },
       };
     },
     async close() {

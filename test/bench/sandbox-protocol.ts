@@ -1,25 +1,31 @@
 import type { RateClass } from '../sandbox/omnisend/index.ts';
 
 /**
- * The Omnisend sandbox runs in a worker thread during the bench, so that its heap (every contact
- * it holds) is not counted as the engine's, and its CPU runs on the other core as Omnisend's
- * servers would. These are the messages between the bench and that thread.
+ * The sandboxes run in a worker thread during the bench, so that their CPU (every request the
+ * extension makes is validated against Omnisend's OpenAPI documents and served) runs beside the
+ * bench's own thread, and so that how busy they were can be measured apart: a sandbox that is
+ * busy most of the time would be what the bench measures, not the extension. These are the
+ * messages between the bench and that thread.
  */
 
 export interface SandboxStartOptions {
+  /** 1: Omnisend's limits per minute; 60: the same counts per second (the window becomes 1 s). */
   timeScale: number;
-  /** Requests per window and class; omit for Omnisend's (400 and 60). */
+  /** Omnisend's requests per window and class; omit for Omnisend's (400 and 60 a minute). */
   rateLimits?: Partial<Record<RateClass, number>>;
-  batchProcessingDelayMs: number;
-  tagApplyDelayMs: number;
+  /** A Customer Insights environment with one segment of this many members; none when 0. */
+  customerInsightsMembers: number;
 }
 
 export interface SandboxEndpoint {
-  port: number;
-  /** The throwaway certificate to trust (it lives in the thread's module graph). */
-  ca: string;
+  omnisendPort: number;
   apiKey: string;
-  brandId: string;
+  customerInsights: {
+    port: number;
+    environmentId: string;
+    subscriptionKey: string;
+    segmentName: string;
+  } | null;
 }
 
 export interface SandboxStats {
@@ -32,13 +38,22 @@ export interface SandboxStats {
   /** Most requests of each class the sandbox saw inside any one of its windows. */
   peakInWindow: Record<RateClass, number>;
   contacts: number;
-  /** The sandbox thread's own heap, for the record. */
-  heapUsed: number;
+  /** Contacts carrying the segment tag. */
+  tagged: number;
+  /** Customer Insights Data API reads of members. */
+  memberReads: number;
+  /**
+   * Share of wall time the sandbox thread's event loop was busy since the last `clear` (1 = a
+   * whole core): near 1, the sandbox would set the pace.
+   */
+  busy: number;
+  /** CPU seconds of the sandbox thread since the last `clear` (Linux; null elsewhere). */
+  cpuSeconds: number | null;
 }
 
 export type SandboxRequest =
   | { id: number; op: 'start'; options: SandboxStartOptions }
-  | { id: number; op: 'stats' }
+  | { id: number; op: 'stats'; tag: string }
   | { id: number; op: 'whenIdle' }
   | { id: number; op: 'clear' }
   | { id: number; op: 'stop' };

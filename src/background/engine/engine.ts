@@ -13,7 +13,14 @@ import { noteConnectionUse } from '../../storage/connections.ts';
 import { getExport } from '../../storage/exports.ts';
 import { deleteLedgerForExports } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
-import { getRun, listRuns, parseRunRecord, type RunRecord } from '../../storage/run-records.ts';
+import {
+  getRun,
+  latestRun,
+  listRuns,
+  listUnfinishedRuns,
+  parseRunRecord,
+  type RunRecord,
+} from '../../storage/run-records.ts';
 import { type RejectedPage, readRejectedPage } from '../../storage/run-rejected.ts';
 import { getScheduleRecord } from '../../storage/run-schedules.ts';
 import { runRange } from '../../storage/run-work.ts';
@@ -120,8 +127,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const progress = (run: RunRecord) =>
     progressOf(run, active.get(run.id)?.live ?? idleLive(defaultRates), clock.now());
 
-  async function unfinishedRuns(): Promise<RunRecord[]> {
-    return (await listRuns(db)).filter((run) => !isTerminal(run.status));
+  function unfinishedRuns(): Promise<RunRecord[]> {
+    return listUnfinishedRuns(db);
   }
 
   async function armWatchdog(): Promise<void> {
@@ -360,9 +367,11 @@ export function createEngine(deps: EngineDeps): Engine {
       const definition = await getExport(db, exportId);
       if (!definition) throw new RunFailure('export-missing');
       const tx = db.transaction('runs', 'readwrite');
-      const existing = (await tx.store.index('byExport').getAll(exportId))
+      const byStatus = tx.store.index('byStatus');
+      const unfinished = [...(await byStatus.getAll('queued')), ...(await byStatus.getAll('running'))];
+      const existing = unfinished
         .map((v) => parseRunRecord(String((v as { id?: unknown }).id), v))
-        .find((run) => !isTerminal(run.status));
+        .find((run) => run.exportId === exportId);
       if (existing) {
         await tx.done;
         launch(existing.id);
@@ -440,7 +449,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async lastRun(exportId) {
-      const [run] = await listRuns(db, exportId);
+      const run = await latestRun(db, exportId);
       return run
         ? {
             id: run.id,
@@ -499,8 +508,8 @@ export function newRun(
     problems: [],
     total: null,
     read: { segment: 0, cursor: null, done: false },
-    untagScan: { after: null, done: false },
-    seq: { outbox: 0, outboxHead: 0, batch: 0, settled: 0, rejected: 0 },
+    untagScan: { chunk: 0, done: false },
+    seq: { outbox: 0, outboxHead: 0, outboxItems: 0, batch: 0, settled: 0, rejected: 0, tagChunk: 0 },
     tagQueue: [],
     lease: null,
     support: { batchIds: [], requestIds: [] },

@@ -32,7 +32,7 @@ export function workOfRun(run: RunRecord) {
     settled: counters.created + counters.updated,
     tagged: counters.tagged,
     untagged: counters.untagged,
-    queuedUpserts: run.seq.outbox - run.seq.outboxHead,
+    queuedUpserts: run.seq.outboxItems,
     queuedTagEmails: run.tagQueue.reduce((sum, g) => sum + g.count, 0),
   });
 }
@@ -45,7 +45,7 @@ export function workOfRun(run: RunRecord) {
 export function progressOf(run: RunRecord, live: RunLive, now: number): RunView {
   const { counters } = run;
   const settledContacts = counters.created + counters.updated;
-  const queuedUpserts = run.seq.outbox - run.seq.outboxHead;
+  const queuedUpserts = run.seq.outboxItems;
   const queuedTagEmails = run.tagQueue.reduce((sum, g) => sum + g.count, 0);
   const running = run.status === 'running';
   const work = workOfRun(run);

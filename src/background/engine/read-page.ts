@@ -1,60 +1,81 @@
-import { fingerprintContact } from '../../core/fingerprint.ts';
+import { canonicalJson, fingerprintContactJson, utf8Length } from '../../core/fingerprint.ts';
 import { type MapResult, mapProfile } from '../../core/mapping/map-profile.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
 import { ProblemTally } from '../../core/problem-tally.ts';
-import type { TagOp } from '../../core/run/tag-plan.ts';
+import { type BatchLimits, packBatches, packedBytes, planBatch } from '../../core/run/batch-plan.ts';
 import type { SourceRow } from '../../sources/segment-source.ts';
-import { type LedgerEntry, needsTag, newLedgerEntry, parseLedgerEntry } from '../../storage/ledger.ts';
+import type { LoadedLedger } from '../../storage/ledger.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
 import type { RejectedRowRecord } from '../../storage/run-rejected.ts';
-import type { OutboxItem } from '../../storage/run-work.ts';
+import { type OutboxChunk, type OutboxItem, parseOutboxChunk } from '../../storage/run-work.ts';
+import { LedgerChanges } from './ledger-changes.ts';
 import type { RunTx } from './run-transaction.ts';
-import { enqueueTags } from './tag-queue.ts';
 
 export interface PageContext {
   tag: string;
   mapping: Mapping;
   /** `YYYY-MM-DD` today, the latest birthdate the mapping accepts. */
   today: string;
+  mappingVersion: string;
+  limits: BatchLimits;
+}
+
+/** A source row mapped: what is known before the ledger is asked. */
+export type MappedRow =
+  | { row: SourceRow; ok: false; rejection: Extract<MapResult, { ok: false }>['rejection'] }
+  | {
+      row: SourceRow;
+      ok: true;
+      email: string;
+      result: Extract<MapResult, { ok: true }>;
+      fingerprint: string;
+      /** UTF-8 size of the contact's JSON in a batch body. */
+      bytes: number;
+    };
+
+/** Maps a page's rows: pure work, done before the checkpoint's transaction opens. */
+export function mapPage(rows: readonly SourceRow[], context: PageContext): MappedRow[] {
+  return rows.map((row) => {
+    const result = mapProfile(row.values, context.mapping, { today: context.today });
+    if (!result.ok) return { row, ok: false, rejection: result.rejection };
+    // The canonical JSON has JSON.stringify's characters in another key order: the same size.
+    const canonical = canonicalJson(result.contact);
+    return {
+      row,
+      ok: true,
+      email: result.contact.identifiers[0].id,
+      result,
+      fingerprint: fingerprintContactJson(canonical, context.mappingVersion),
+      bytes: utf8Length(canonical),
+    };
+  });
 }
 
 /**
- * One source page as one checkpoint: map every row, merge duplicate emails, diff against the
- * ledger, queue what changed for a batch and what is unchanged but untagged for a tag call, list
- * rejected rows, and move the read cursor past the page – all in one transaction, so a page is
- * either wholly done or read again.
+ * One source page as one checkpoint: diff its mapped rows against the ledger, queue what changed
+ * for batches and what is unchanged but untagged for a tag call, list rejected rows – all in one
+ * transaction, so a page is either wholly done or read again. It writes a handful of records
+ * whatever the page's size: the queued contacts many to a record, one ledger log record.
  *
- * Duplicates: the first row of an email in a segment wins (source order); later rows with that
- * email count as `duplicates` and are not sent. The ledger's `seen` mark makes this hold across
+ * Duplicates: the first row of an email wins (source order) – within a segment later rows count
+ * as `duplicates`, and a contact queued for one segment is not queued again for another (its
+ * batch tags every segment it was read in). The ledger's `seen` marks make this hold across
  * pages without keeping the segment's emails in memory.
+ *
+ * @returns the outbox chunks it wrote
  */
 export async function applyPage(
   tx: RunTx,
   run: RunRecord,
-  rows: readonly SourceRow[],
+  ledger: LoadedLedger,
+  mapped: readonly MappedRow[],
   context: PageContext,
-): Promise<void> {
-  const mapped = rows.map((row) => ({
-    row,
-    result: mapProfile(row.values, context.mapping, { today: context.today }),
-  }));
-  const ledger = tx.objectStore('ledger');
-  const emails = [...new Set(mapped.flatMap(({ result }) => (result.ok ? [emailOf(result)] : [])))];
-  const entries = new Map<string, LedgerEntry>();
-  await Promise.all(
-    emails.map(async (email) => {
-      const key: [string, string] = [run.exportId, email];
-      const value = await ledger.get(key);
-      entries.set(
-        email,
-        value === undefined ? newLedgerEntry(run.exportId, email) : parseLedgerEntry(value, key),
-      );
-    }),
-  );
-
-  const outbox: OutboxItem[] = [];
+): Promise<OutboxChunk[]> {
+  const changes = new LedgerChanges(ledger, run.id, 'page');
+  const { index } = changes;
+  const bit = changes.bit(context.tag);
+  const queued: { item: OutboxItem; bytes: number }[] = [];
   const rejected: RejectedRowRecord[] = [];
-  const tagCalls: { entry: LedgerEntry; op: TagOp; tag: string }[] = [];
   const problems = ProblemTally.from(run.problems);
   const reject = (row: SourceRow, fields: Omit<RejectedRowRecord, 'runId' | 'seq' | 'position'>) => {
     rejected.push({ runId: run.id, seq: run.seq.rejected++, position: row.position, ...fields });
@@ -62,12 +83,13 @@ export async function applyPage(
     problems.add({ kind, field, reason }, { position: row.position, email, ...(value ? { value } : {}) });
   };
 
-  for (const { row, result } of mapped) {
+  for (const entry of mapped) {
+    const { row } = entry;
     run.counters.read++;
-    if (!result.ok) {
+    if (!entry.ok) {
       run.counters.rejected++;
       const raw = row.values[context.mapping.email];
-      const { field, reason, value } = result.rejection;
+      const { field, reason, value } = entry.rejection;
       reject(row, {
         kind: 'row',
         email: typeof raw === 'string' && raw.trim() !== '' ? raw.trim().slice(0, 320) : null,
@@ -77,50 +99,91 @@ export async function applyPage(
       });
       continue;
     }
-    const email = emailOf(result);
-    const entry = entries.get(email) ?? newLedgerEntry(run.exportId, email);
-    if (entry.seen[context.tag] === run.id) {
+    const { email, fingerprint } = entry;
+    const id = changes.entry(email);
+    if ((index.seen(id) & bit) !== 0) {
       run.counters.duplicates++;
       continue;
     }
     // A contact in several segments of the export is one contact: counted once, in its first segment.
-    const seenThisRun = Object.values(entry.seen).includes(run.id);
-    entry.seen[context.tag] = run.id;
-    for (const { field, reason, value } of result.notes) {
+    const seenThisRun = index.seen(id) !== 0;
+    index.markSeen(id, bit);
+    for (const { field, reason, value } of entry.result.notes) {
       reject(row, { kind: 'field', email, field, reason, ...(value ? { value } : {}) });
     }
-    const fingerprint = fingerprintContact(result.contact, run.mappingVersion);
-    if (!run.fullResync && entry.fingerprint === fingerprint) {
+    if (!run.fullResync && index.hasFingerprint(id, fingerprint)) {
       // Whether its batch of this run has settled yet or not, it is no "unchanged" contact.
       if (!seenThisRun) run.counters.unchanged++;
-      if (needsTag(entry, context.tag)) tagCalls.push({ entry, op: 'add', tag: context.tag });
-    } else if (entry.queued?.runId === run.id && entry.queued.fingerprint === fingerprint) {
+      if (index.needsTag(id, bit)) changes.enqueue(id, email, 'add', context.tag);
+    } else if (index.queued(id)) {
       // Queued already for another segment of this run: its batch tags every segment it was seen in.
-    } else {
-      entry.queued = { runId: run.id, fingerprint };
-      outbox.push({
-        runId: run.id,
-        seq: run.seq.outbox++,
+    } else if (planBatch([entry.bytes], context.limits).kind !== 'send') {
+      run.counters.rejected++;
+      reject(row, {
+        kind: 'row',
         email,
-        tag: context.tag,
-        position: row.position,
-        fingerprint,
-        contact: result.contact,
+        field: 'contact',
+        reason: 'contact-too-large',
+        message: 'The contact is larger than an Omnisend batch may be.',
+      });
+    } else {
+      index.markQueued(id);
+      queued.push({
+        item: { email, tag: context.tag, position: row.position, fingerprint, contact: entry.result.contact },
+        bytes: entry.bytes,
       });
     }
   }
 
   run.problems = problems.groups();
   const rejectedStore = tx.objectStore('runRejected');
-  const outboxStore = tx.objectStore('runOutbox');
-  await Promise.all([
-    enqueueTags(tx, run, tagCalls),
-    ...outbox.map((item) => outboxStore.put(item)),
+  const [written] = await Promise.all([
+    queue(tx, run, queued, context.limits),
     ...rejected.map((row) => rejectedStore.put(row)),
+    changes.write(tx, run),
   ]);
-  await Promise.all([...entries.values()].map((entry) => ledger.put(entry)));
+  return written;
 }
 
-function emailOf(result: Extract<MapResult, { ok: true }>): string {
-  return result.contact.identifiers[0].id;
+/** Adds contacts to the run's outbox: first into its last chunk while that has room, then new ones. */
+async function queue(
+  tx: RunTx,
+  run: RunRecord,
+  queued: readonly { item: OutboxItem; bytes: number }[],
+  limits: BatchLimits,
+): Promise<OutboxChunk[]> {
+  if (queued.length === 0) return [];
+  const outbox = tx.objectStore('runOutbox');
+  const sizes = queued.map((q) => q.bytes);
+  const lastSeq = run.seq.outbox - 1;
+  const last: OutboxChunk | undefined =
+    run.seq.outbox > run.seq.outboxHead ? parseOutboxChunk(await outbox.get([run.id, lastSeq])) : undefined;
+  const { topUp, batches } = packBatches(
+    sizes,
+    limits,
+    last ? { items: last.items.length, bytes: last.bytes } : null,
+  );
+  const chunks: OutboxChunk[] = [];
+  if (last && topUp > 0) {
+    const added = queued.slice(0, topUp);
+    chunks.push({
+      ...last,
+      items: [...last.items, ...added.map((q) => q.item)],
+      bytes: last.bytes + 1 + packedBytes(added.map((q) => q.bytes)),
+    });
+  }
+  let at = topUp;
+  for (const count of batches) {
+    const taken = queued.slice(at, at + count);
+    at += count;
+    chunks.push({
+      runId: run.id,
+      seq: run.seq.outbox++,
+      items: taken.map((q) => q.item),
+      bytes: packedBytes(taken.map((q) => q.bytes)),
+    });
+  }
+  run.seq.outboxItems += queued.length;
+  await Promise.all(chunks.map((chunk) => outbox.put(chunk)));
+  return chunks;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.ts';
+import { utf8Length } from '../../core/fingerprint.ts';
 import { mappedFields } from '../../core/mapping/mapping.ts';
-import { planBatch } from '../../core/run/batch-plan.ts';
+import { type BatchLimits, packedBytes } from '../../core/run/batch-plan.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
 import type { BatchOutcome } from '../../omnisend/batch-outcome.ts';
@@ -8,23 +9,31 @@ import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend
 import { InvalidRequestError, OmnisendError } from '../../omnisend/errors.ts';
 import { type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
 import { type MemberPage, needsUser, type SegmentSource } from '../../sources/segment-source.ts';
-import { ledgerRange, mayHaveOurTag, parseLedgerEntry } from '../../storage/ledger.ts';
+import {
+  commitCompaction,
+  type LoadedLedger,
+  loadLedger,
+  readLedgerChunk,
+  writeCompactedChunks,
+} from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { parseRunRecord, type RunRecord, rememberId } from '../../storage/run-records.ts';
 import {
   type BatchRecord,
-  type OutboxItem,
+  type OutboxChunk,
   parseBatchRecord,
-  parseOutboxItem,
-  parseTagQueueEntry,
+  parseOutboxChunk,
+  parseTagChunk,
+  type TagChunk,
   tagGroupRange,
 } from '../../storage/run-work.ts';
+import { LedgerChanges } from './ledger-changes.ts';
 import type { OmnisendAccess } from './omnisend-access.ts';
-import { applyPage } from './read-page.ts';
+import { applyPage, mapPage } from './read-page.ts';
 import { RunFailure, RunWaiting } from './run-errors.ts';
 import { type EngineStore, inRunTx, RunStoppedError, type RunTx } from './run-transaction.ts';
 import { applyBatchResult } from './settle-batch.ts';
-import { adjustTagCount, enqueueTags } from './tag-queue.ts';
+import { adjustTagCount } from './tag-queue.ts';
 import { WakeSignal } from './wake-signal.ts';
 
 export interface DriverTiming {
@@ -45,21 +54,30 @@ export interface DriverDeps {
   sourceFor(sourceId: string): Promise<SegmentSource | undefined>;
 }
 
-const SCAN_CHUNK = 500;
+/** runTags records read at a time to fill one tag call. */
+const TAG_CHUNKS_READ = 5;
 const SOURCE_ATTEMPTS = 4;
+/** Batches the upsert lane keeps on the wire at once. */
+const SUBMIT_DEPTH = 3;
+/** Batch polls the settle lane keeps on the wire at once. */
+const POLL_DEPTH = 3;
 /**
  * Rounds of the client's own retries a step gets for server and network errors before the run
  * fails. A 429 never fails a run: Omnisend asked us to wait, so the step waits and goes again.
  */
 const OMNISEND_ROUNDS = 3;
-const envelopeBytes = byteLength(JSON.stringify({ endpoint: 'contacts', method: 'POST', items: [] }));
+const batchLimits: BatchLimits = {
+  maxItems: MAX_BATCH_ITEMS,
+  maxBytes: MAX_BATCH_BYTES,
+  envelopeBytes: utf8Length(JSON.stringify({ endpoint: 'contacts', method: 'POST', items: [] })),
+};
 
 /**
- * Works one running run to its end, as two lanes at once (DESIGN.md §5): the upsert lane reads
- * the source page by page and submits batches; the tag lane polls submitted batches, reads their
- * results, sends tag calls, scans for leavers (mirror) and finishes the run. Each step is a
- * checkpoint taken after Omnisend accepted, so a step cut short by a stopped worker is simply done
- * again on resume – upserts by email and tag calls are idempotent.
+ * Works one running run to its end, as three lanes at once (DESIGN.md §5): the upsert lane reads
+ * the source page by page and submits batches; the settle lane polls submitted batches and reads
+ * their results; the tag lane sends tag calls, scans for leavers (mirror) and finishes the run.
+ * Each step is a checkpoint taken after Omnisend accepted, so a step cut short by a stopped worker
+ * is simply done again on resume – upserts by email and tag calls are idempotent.
  */
 export class RunDriver {
   readonly #deps: DriverDeps;
@@ -68,6 +86,18 @@ export class RunDriver {
   readonly #sources = new Map<string, SegmentSource>();
   /** Halved after Omnisend refuses a whole batch as invalid, to find the contact it objects to. */
   #maxItems = MAX_BATCH_ITEMS;
+  /** The export's ledger, loaded when the driver starts; every checkpoint keeps it current. */
+  #ledger: LoadedLedger | null = null;
+  /**
+   * The run as the last checkpoint stored it. Checkpoints follow one another (each holds the run
+   * record), so this is the run's state for every lane; a cancel aborts the lanes' signal, and
+   * every checkpoint reads the stored record again before it changes anything.
+   */
+  #latest: RunRecord | null = null;
+  /** Outbox chunks written by this driver's checkpoints and not yet sent, by seq. */
+  readonly #outbox = new Map<number, OutboxChunk>();
+  /** Unsettled batches as this driver's checkpoints stored them, by seq. */
+  readonly #batches = new Map<number, BatchRecord>();
 
   constructor(deps: DriverDeps, runId: string) {
     this.#deps = deps;
@@ -75,37 +105,105 @@ export class RunDriver {
   }
 
   async run(signal: AbortSignal): Promise<void> {
+    this.#ledger = await this.#loadLedger();
     const lanes = new AbortController();
-    const both = AbortSignal.any([signal, lanes.signal]);
+    const stop = AbortSignal.any([signal, lanes.signal]);
     const lane = (work: Promise<void>) =>
       work.catch((error: unknown) => {
         lanes.abort(error);
         throw error;
       });
-    const results = await Promise.allSettled([lane(this.#upsertLane(both)), lane(this.#tagLane(both))]);
-    // The first failure is the cause; the other lane only stopped because of it.
+    const results = await Promise.allSettled([
+      lane(this.#upsertLane(stop)),
+      lane(this.#settleLane(stop)),
+      lane(this.#tagLane(stop)),
+    ]);
+    // The first failure is the cause; the other lanes only stopped because of it.
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length > 0) throw lanes.signal.aborted ? lanes.signal.reason : failures[0];
   }
 
+  /**
+   * Loads the export's ledger. A log left by an earlier run that ended before folding it in (it
+   * was canceled or failed) is folded in first, so that a run's log only ever holds its own records.
+   */
+  async #loadLedger(): Promise<LoadedLedger> {
+    const run = await this.#load();
+    const tags = run.definition.segments.map((s) => s.tag);
+    const expected = Math.max(0, (run.total ?? 0) - run.counters.read);
+    const load = () => loadLedger(this.#deps.db, run.exportId, run.id, tags, expected);
+    let ledger = await load();
+    // A run's first checkpoint comes after this: its log and an earlier run's never mix.
+    if (ledger.foreignLog && ledger.ownLog) throw new RunFailure('engine.corrupt-run');
+    if (ledger.foreignLog) {
+      const compaction = await writeCompactedChunks(this.#deps.db, ledger);
+      const previous = ledger.head;
+      await this.#tx(['ledgers', 'ledgerChunks', 'ledgerLog'], (tx) =>
+        commitCompaction(tx, previous, compaction),
+      );
+      ledger = await load();
+    }
+    return ledger;
+  }
+
+  get #ledgerNow(): LoadedLedger {
+    if (this.#ledger === null) throw new Error('The run driver has not loaded the ledger.');
+    return this.#ledger;
+  }
+
   // --- upsert lane ----------------------------------------------------------------------------
 
+  /**
+   * Reads pages while at most the last outbox chunk (still being filled) waits, and submits full
+   * chunks – up to `SUBMIT_DEPTH` at once, because a batch spends most of its time on the wire.
+   * Submissions take chunks in order and record them in order; one that is not recorded (Omnisend
+   * refused it as a whole) makes the later ones in flight unrecorded too, so they are sent again.
+   */
   async #upsertLane(signal: AbortSignal): Promise<void> {
+    const inFlight: Submission[] = [];
+    const oldest = async () => {
+      const settled = inFlight.shift()?.done.then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof NotRecorded) return false;
+          throw error;
+        },
+      );
+      // Not recorded: neither are the ones after it; let them land, then start again at the head.
+      if ((await settled) === false)
+        while (inFlight.length > 0) await inFlight.shift()?.done.catch(ignoreNotRecorded);
+      this.#wake.notify();
+    };
     for (;;) {
       signal.throwIfAborted();
       const run = await this.#load();
-      const queued = await this.#peekOutbox(run, this.#maxItems);
-      if (!run.read.done && queued.length < this.#maxItems) {
+      const next = inFlight.length > 0 ? inFlight.at(-1)!.seq + 1 : run.seq.outboxHead;
+      const waiting = run.seq.outbox - next;
+      const waitingItems = run.seq.outboxItems - inFlight.reduce((sum, s) => sum + s.items, 0);
+      if (!run.read.done && waiting <= 1 && waitingItems < this.#maxItems) {
         await this.#readPage(run, signal);
         this.#wake.notify();
         continue;
       }
-      if (queued.length === 0) {
-        this.#wake.notify();
-        return;
+      if (waiting === 0) {
+        if (inFlight.length === 0) {
+          this.#wake.notify();
+          return;
+        }
+        await oldest();
+        continue;
       }
-      await this.#submitBatch(queued, signal);
-      this.#wake.notify();
+      const whole = this.#maxItems === MAX_BATCH_ITEMS;
+      // Only whole chunks go out side by side: a part taken leaves the rest at the head.
+      if (inFlight.length >= (whole ? SUBMIT_DEPTH : 1)) {
+        await oldest();
+        continue;
+      }
+      const chunk = await this.#outboxChunk(run, next);
+      const previous = inFlight.at(-1)?.done ?? Promise.resolve();
+      const done = this.#submitBatch(chunk, previous, signal);
+      done.catch(() => undefined);
+      inFlight.push({ seq: chunk.seq, items: Math.min(chunk.items.length, this.#maxItems), done });
     }
   }
 
@@ -114,17 +212,21 @@ export class RunDriver {
     const segment = run.definition.segments[index];
     if (segment === undefined) throw new RunFailure('engine.corrupt-run');
     const page = await this.#readMembers(run, segment.sourceId, segment.segmentId, cursor, signal);
-    const today = new Date(this.#deps.clock.now()).toISOString().slice(0, 10);
-    await this.#tx(['ledger', 'runOutbox', 'runRejected', 'runTags'], async (tx, current) => {
+    const context = {
+      tag: segment.tag,
+      mapping: run.definition.mapping,
+      today: new Date(this.#deps.clock.now()).toISOString().slice(0, 10),
+      mappingVersion: run.mappingVersion,
+      limits: batchLimits,
+    };
+    const mapped = mapPage(page.rows, context);
+    let written: OutboxChunk[] = [];
+    await this.#tx(['ledgerLog', 'runOutbox', 'runRejected', 'runTags'], async (tx, current) => {
       // Another page was taken since we read this one: drop ours, it will be read again.
       if (current.read.segment !== index || current.read.cursor !== cursor || current.read.done) return;
-      await applyPage(tx, current, page.rows, {
-        tag: segment.tag,
-        mapping: current.definition.mapping,
-        today,
-      });
+      written = await applyPage(tx, current, this.#ledgerNow, mapped, context);
       // Members a source may have missed are no leavers: this run takes no tags away (Mirror).
-      if (page.complete === false) current.untagScan = { after: current.untagScan.after, done: true };
+      if (page.complete === false) current.untagScan = { ...current.untagScan, done: true };
       if (page.next !== null) current.read.cursor = page.next;
       else if (index + 1 < current.definition.segments.length)
         current.read = { segment: index + 1, cursor: null, done: false };
@@ -133,6 +235,7 @@ export class RunDriver {
         advanceTo(current, 'upsert');
       }
     });
+    for (const chunk of written) this.#outbox.set(chunk.seq, chunk);
   }
 
   async #readMembers(
@@ -174,35 +277,31 @@ export class RunDriver {
     return source;
   }
 
-  async #peekOutbox(run: RunRecord, limit: number): Promise<OutboxItem[]> {
-    const range = IDBKeyRange.bound([run.id, run.seq.outboxHead], [run.id, []]);
-    return (await this.#deps.db.getAll('runOutbox', range, limit)).map(parseOutboxItem);
+  async #outboxChunk(run: RunRecord, seq: number): Promise<OutboxChunk> {
+    const cached = this.#outbox.get(seq);
+    this.#outbox.delete(seq);
+    if (cached) return cached;
+    const value = await this.#deps.db.get('runOutbox', [run.id, seq]);
+    if (value === undefined) throw new RunFailure('engine.corrupt-run');
+    return parseOutboxChunk(value);
   }
 
-  async #submitBatch(queued: readonly OutboxItem[], signal: AbortSignal): Promise<void> {
-    const contacts: ContactRequest[] = queued.map((item) => contactRequestSchema.parse(item.contact));
-    const plan = planBatch(
-      contacts.map((c) => byteLength(JSON.stringify(c))),
-      { maxItems: this.#maxItems, maxBytes: MAX_BATCH_BYTES, envelopeBytes },
-    );
-    if (plan.kind === 'empty') return;
-    if (plan.kind === 'oversized') {
-      await this.#rejectHead(
-        queued[0]!,
-        'contact-too-large',
-        'The contact is larger than an Omnisend batch may be.',
-      );
-      return;
-    }
-    const items = queued.slice(0, plan.take);
+  /**
+   * Sends the first contacts of an outbox chunk as one batch (all of them, normally) and, once
+   * the submission before it is recorded, records it – unless the outbox's head is no longer this
+   * chunk (an earlier one was not recorded): then it is sent again later.
+   */
+  async #submitBatch(chunk: OutboxChunk, previous: Promise<void>, signal: AbortSignal): Promise<void> {
+    const items = chunk.items.slice(0, this.#maxItems);
+    const contacts: ContactRequest[] = items.map((item) => contactRequestSchema.parse(item.contact));
     let batchId: string;
     try {
-      const batch = contacts.slice(0, plan.take);
       ({ batchID: batchId } = await this.#omnisend(
-        () => this.#deps.access.api.submitContactBatch(batch, { signal }),
+        () => this.#deps.access.api.submitContactBatch(contacts, { signal }),
         signal,
       ));
     } catch (error) {
+      await previous.catch(() => undefined);
       if (!(error instanceof InvalidRequestError)) throw error;
       if (items.length > 1) {
         this.#maxItems = Math.ceil(items.length / 2);
@@ -210,7 +309,7 @@ export class RunDriver {
       }
       const fieldError = error.fieldErrors[0];
       await this.#rejectHead(
-        items[0]!,
+        chunk,
         'omnisend-rejected',
         fieldError?.message || error.message,
         error.requestId,
@@ -218,12 +317,12 @@ export class RunDriver {
       this.#maxItems = MAX_BATCH_ITEMS;
       return;
     }
+    await previous;
     this.#maxItems = Math.min(MAX_BATCH_ITEMS, this.#maxItems * 2);
     const now = this.#deps.clock.now();
-    await this.#tx(['runOutbox', 'runBatches'], async (tx, run) => {
-      if (run.seq.outboxHead !== items[0]!.seq) throw new RunStoppedError('lease-lost');
-      const outbox = tx.objectStore('runOutbox');
-      const batch: BatchRecord = {
+    const batch = await this.#tx(['runOutbox', 'runBatches'], async (tx, run) => {
+      if (run.seq.outboxHead !== chunk.seq) return null;
+      const record: BatchRecord = {
         runId: run.id,
         seq: run.seq.batch++,
         batchId,
@@ -235,38 +334,79 @@ export class RunDriver {
         failed: 0,
       };
       await Promise.all([
-        ...items.map((item) => outbox.delete([run.id, item.seq])),
-        tx.objectStore('runBatches').put(batch),
+        takeFromOutbox(tx, run, chunk, items.length),
+        tx.objectStore('runBatches').put(record),
       ]);
-      run.seq.outboxHead += items.length;
       run.counters.sent += items.length;
       run.support.batchIds = rememberId(run.support.batchIds, batchId);
+      return record;
     });
+    if (batch === null) throw new NotRecorded();
+    this.#batches.set(batch.seq, batch);
   }
 
   /** The first queued contact can never be sent: a rejected row, kept for the next run. */
-  async #rejectHead(item: OutboxItem, reason: string, message: string, requestId?: string): Promise<void> {
-    await this.#tx(['runOutbox', 'runRejected', 'ledger'], async (tx, run) => {
-      if (run.seq.outboxHead !== item.seq) throw new RunStoppedError('lease-lost');
-      await tx.objectStore('runOutbox').delete([run.id, item.seq]);
-      run.seq.outboxHead++;
+  async #rejectHead(chunk: OutboxChunk, reason: string, message: string, requestId?: string): Promise<void> {
+    const item = chunk.items[0]!;
+    await this.#tx(['runOutbox', 'runRejected'], async (tx, run) => {
+      if (run.seq.outboxHead !== chunk.seq) return;
       run.counters.rejected++;
       if (requestId) run.support.requestIds = rememberId(run.support.requestIds, requestId);
-      await tx.objectStore('runRejected').put({
-        runId: run.id,
-        seq: run.seq.rejected++,
-        position: item.position,
-        kind: 'row',
-        email: item.email,
-        field: 'contact',
-        reason,
-        message,
-        ...(requestId ? { requestId } : {}),
-      });
+      await Promise.all([
+        takeFromOutbox(tx, run, chunk, 1),
+        tx.objectStore('runRejected').put({
+          runId: run.id,
+          seq: run.seq.rejected++,
+          position: item.position,
+          kind: 'row',
+          email: item.email,
+          field: 'contact',
+          reason,
+          message,
+          ...(requestId ? { requestId } : {}),
+        }),
+      ]);
     });
   }
 
-  // --- tag lane -------------------------------------------------------------------------------
+  // --- settle and tag lanes ---------------------------------------------------------------------
+
+  /**
+   * Polls unsettled batches once they are due – up to `POLL_DEPTH` at once, a batch's items being
+   * a large answer – and reads their results into the run in the order they were submitted.
+   */
+  async #settleLane(signal: AbortSignal): Promise<void> {
+    const { clock, timing } = this.#deps;
+    const polls = new Map<number, Promise<BatchOutcome>>();
+    for (;;) {
+      signal.throwIfAborted();
+      const run = await this.#load();
+      if (run.seq.batch > run.seq.settled) {
+        const now = clock.now();
+        for (let seq = run.seq.settled; seq < run.seq.batch && polls.size < POLL_DEPTH; seq++) {
+          if (polls.has(seq)) continue;
+          const batch = await this.#batchAt(run, seq);
+          // Batches fall due in the order they went out.
+          if (batch.nextPollAt > now) break;
+          const poll = this.#fetchResult(batch, signal);
+          poll.catch(() => undefined);
+          polls.set(seq, poll);
+        }
+        const oldest = polls.get(run.seq.settled);
+        if (oldest) {
+          polls.delete(run.seq.settled);
+          await this.#settle(await this.#batchAt(run, run.seq.settled), await oldest);
+          this.#wake.notify();
+        } else {
+          const batch = await this.#batchAt(run, run.seq.settled);
+          await this.#wake.wait(clock, batch.nextPollAt - now, signal);
+        }
+        continue;
+      }
+      if (run.read.done && run.seq.outboxHead === run.seq.outbox) return;
+      await this.#wake.wait(clock, timing.pollIntervalMs, signal);
+    }
+  }
 
   async #tagLane(signal: AbortSignal): Promise<void> {
     const { clock, timing } = this.#deps;
@@ -285,19 +425,12 @@ export class RunDriver {
         await this.#sendTags(group, signal);
         continue;
       }
-      if (unsettled > 0) {
-        const batch = await this.#batchAt(run, run.seq.settled);
-        const wait = batch.nextPollAt - clock.now();
-        if (wait <= 0) await this.#poll(batch, signal);
-        else await this.#wake.wait(clock, wait, signal);
-        continue;
-      }
-      if (!upstreamDone) {
+      if (!upstreamDone || unsettled > 0) {
         await this.#wake.wait(clock, timing.pollIntervalMs, signal);
         continue;
       }
       if (mirror && !run.untagScan.done) {
-        await this.#scanLeavers();
+        await this.#scanLeavers(run);
         continue;
       }
       if (await this.#finish()) return;
@@ -305,42 +438,51 @@ export class RunDriver {
   }
 
   async #batchAt(run: RunRecord, seq: number): Promise<BatchRecord> {
+    const cached = this.#batches.get(seq);
+    if (cached) return cached;
     const value = await this.#deps.db.get('runBatches', [run.id, seq]);
     if (value === undefined) throw new RunFailure('engine.corrupt-run');
     return parseBatchRecord(value);
   }
 
-  /** One poll of the oldest unsettled batch: its outcomes once settled, else a later poll. */
-  async #poll(batch: BatchRecord, signal: AbortSignal): Promise<void> {
-    const result: BatchOutcome = await this.#omnisend(
-      () => this.#deps.access.api.getBatchOutcome(batch.batchId, { signal }),
-      signal,
-    );
+  /** A batch's outcome: settled, or still being worked on. */
+  #fetchResult(batch: BatchRecord, signal: AbortSignal): Promise<BatchOutcome> {
+    return this.#omnisend(() => this.#deps.access.api.getBatchOutcome(batch.batchId, { signal }), signal);
+  }
+
+  /** The oldest unsettled batch's poll: its outcomes once settled, else a later poll. */
+  async #settle(batch: BatchRecord, result: BatchOutcome): Promise<void> {
     const now = this.#deps.clock.now();
     if (!result.settled) {
+      const later = { ...batch, polls: batch.polls + 1, nextPollAt: now + this.#deps.timing.pollIntervalMs };
       await this.#tx(['runBatches'], async (tx) => {
-        await tx
-          .objectStore('runBatches')
-          .put({ ...batch, polls: batch.polls + 1, nextPollAt: now + this.#deps.timing.pollIntervalMs });
+        await tx.objectStore('runBatches').put(later);
       });
+      this.#batches.set(batch.seq, later);
       return;
     }
-    await this.#tx(['ledger', 'runTags', 'runRejected', 'runBatches'], async (tx, run) => {
+    await this.#tx(['ledgerLog', 'runTags', 'runRejected', 'runBatches'], async (tx, run) => {
       if (run.seq.settled !== batch.seq) return;
       const tags = run.definition.segments.map((s) => s.tag);
-      await applyBatchResult(tx, run, { ...batch, polls: batch.polls + 1 }, result.outcomeOf, tags);
+      await applyBatchResult(
+        tx,
+        run,
+        this.#ledgerNow,
+        { ...batch, polls: batch.polls + 1 },
+        result.outcomeOf,
+        tags,
+      );
       if (run.read.done && run.seq.outboxHead === run.seq.outbox && run.seq.settled === run.seq.batch) {
         advanceTo(run, 'tag');
       }
     });
+    this.#batches.delete(batch.seq);
   }
 
   async #sendTags(group: TagGroup, signal: AbortSignal): Promise<void> {
-    const { db, access } = this.#deps;
-    const range = tagGroupRange(this.#runId, group.op, group.tag);
-    const emails = (await db.getAll('runTags', range, MAX_TAG_EMAILS)).map(
-      (v) => parseTagQueueEntry(v).email,
-    );
+    const { access } = this.#deps;
+    const chunks = await this.#tagChunks(group);
+    const emails = takeEmails(chunks, MAX_TAG_EMAILS).emails;
     if (emails.length > 0) {
       const call =
         group.op === 'add'
@@ -348,70 +490,104 @@ export class RunDriver {
           : () => access.api.removeTags(emails, [group.tag], { signal });
       await this.#omnisend(call, signal);
     }
-    await this.#tx(['runTags', 'ledger'], async (tx, run) => {
-      const queue = tx.objectStore('runTags');
-      const ledger = tx.objectStore('ledger');
-      const done = await Promise.all(
-        emails.map(async (email) => {
-          const key: [string, string, string, string] = [run.id, group.op, group.tag, email];
-          if ((await queue.getKey(key)) === undefined) return 0;
-          await queue.delete(key);
-          const ledgerKey: [string, string] = [run.exportId, email];
-          const value = await ledger.get(ledgerKey);
-          if (value !== undefined) {
-            const entry = parseLedgerEntry(value, ledgerKey);
-            const others = entry.tags.filter((t) => t !== group.tag);
-            entry.tags = group.op === 'add' ? [...others, group.tag] : others;
-            if (entry.pending[group.tag] === group.op) delete entry.pending[group.tag];
-            await ledger.put(entry);
-          }
-          return 1;
-        }),
-      );
-      const count = done.reduce<number>((a, b) => a + b, 0);
-      run.counters[group.op === 'add' ? 'tagged' : 'untagged'] += count;
+    await this.#tx(['runTags', 'ledgerLog'], async (tx, run) => {
+      const store = tx.objectStore('runTags');
+      // The same chunks must still be first: only this lane takes from the queue.
+      const current = await this.#tagChunks(group, store);
+      const taken = takeEmails(current, MAX_TAG_EMAILS);
+      if (taken.emails.join('\n') !== emails.join('\n')) throw new RunStoppedError('lease-lost');
+      const writes: Promise<unknown>[] = current
+        .slice(0, taken.whole)
+        .map((chunk) => store.delete([chunk.runId, chunk.op, chunk.tag, chunk.seq]));
+      const partial = current[taken.whole];
+      if (partial && taken.fromPartial > 0)
+        writes.push(store.put({ ...partial, emails: partial.emails.slice(taken.fromPartial) }));
+      const changes = new LedgerChanges(this.#ledgerNow, run.id);
+      const bit = changes.bit(group.tag);
+      for (const email of emails) changes.index.confirm(changes.entry(email), bit, group.op);
+      writes.push(changes.write(tx, run));
+      await Promise.all(writes);
+      run.counters[group.op === 'add' ? 'tagged' : 'untagged'] += emails.length;
       if (emails.length === 0)
         run.tagQueue = run.tagQueue.filter((g) => !(g.op === group.op && g.tag === group.tag));
-      else adjustTagCount(run, group.op, group.tag, -count);
+      else adjustTagCount(run, group.op, group.tag, -emails.length);
     });
   }
 
-  /** Mirror: one chunk of the ledger scan for members who left a segment and carry our tag. */
-  async #scanLeavers(): Promise<void> {
-    await this.#tx(['ledger', 'runTags'], async (tx, run) => {
-      advanceTo(run, 'untag');
-      const ledger = tx.objectStore('ledger');
-      const values = await ledger.getAll(ledgerRange(run.exportId, run.untagScan.after), SCAN_CHUNK);
-      const tags = run.definition.segments.map((s) => s.tag);
-      const calls = [];
-      const changed = [];
-      for (const value of values) {
-        const entry = parseLedgerEntry(value, [run.exportId, String((value as { email?: unknown }).email)]);
-        const left = tags.filter((tag) => entry.seen[tag] !== run.id && mayHaveOurTag(entry, tag));
-        for (const tag of left) calls.push({ entry, op: 'remove' as const, tag });
-        if (left.length > 0) changed.push(entry);
+  /** The first runTags records of a group, enough to fill one tag call. */
+  async #tagChunks(
+    group: TagGroup,
+    store?: { getAll(range: IDBKeyRange, count: number): Promise<unknown[]> },
+  ): Promise<TagChunk[]> {
+    const source = store ?? {
+      getAll: (range: IDBKeyRange, count: number) => this.#deps.db.getAll('runTags', range, count),
+    };
+    const chunks: TagChunk[] = [];
+    let range = tagGroupRange(this.#runId, group.op, group.tag);
+    for (;;) {
+      const values = (await source.getAll(range, TAG_CHUNKS_READ)).map(parseTagChunk);
+      chunks.push(...values);
+      const count = chunks.reduce((sum, chunk) => sum + chunk.emails.length, 0);
+      if (values.length < TAG_CHUNKS_READ || count >= MAX_TAG_EMAILS) return chunks;
+      const last = values.at(-1)!;
+      range = IDBKeyRange.bound(
+        [last.runId, last.op, last.tag, last.seq],
+        [last.runId, last.op, last.tag, []],
+        true,
+      );
+    }
+  }
+
+  /**
+   * Mirror: one step of the scan for members who left a segment and carry our tag – one base
+   * chunk of the ledger, checked against the in-memory ledger. The log needs no scan: every email
+   * it holds and the base does not, this run has read.
+   */
+  async #scanLeavers(run: RunRecord): Promise<void> {
+    const ledger = this.#ledgerNow;
+    const { chunk } = run.untagScan;
+    const emails =
+      chunk < ledger.head.chunks
+        ? ((await readLedgerChunk(this.#deps.db, ledger.head, chunk))?.emails ?? [])
+        : [];
+    await this.#tx(['runTags', 'ledgerLog'], async (tx, current) => {
+      if (current.untagScan.chunk !== chunk || current.untagScan.done) return;
+      advanceTo(current, 'untag');
+      const changes = new LedgerChanges(ledger, current.id);
+      const { index } = changes;
+      const tags = current.definition.segments.map((s) => s.tag);
+      for (const email of emails) {
+        const id = index.find(email);
+        if (id === -1) continue;
+        for (const tag of tags) {
+          const bit = changes.bit(tag);
+          if ((index.seen(id) & bit) === 0 && index.mayHaveOurTag(id, bit))
+            changes.enqueue(id, email, 'remove', tag);
+        }
       }
-      await enqueueTags(tx, run, calls);
-      await Promise.all(changed.map((entry) => ledger.put(entry)));
-      const last = values.at(-1) as { email?: unknown } | undefined;
-      run.untagScan = {
-        after: last === undefined ? run.untagScan.after : String(last.email),
-        done: values.length < SCAN_CHUNK,
-      };
+      await changes.write(tx, current);
+      current.untagScan = { chunk: chunk + 1, done: chunk + 1 >= ledger.head.chunks };
     });
   }
 
-  /** Succeeds the run when nothing is left; false when something came up meanwhile. */
+  /**
+   * Succeeds the run when nothing is left; false when something came up meanwhile. Before, the
+   * run's log is folded into a new generation of ledger chunks, so the ledger between runs is a
+   * few large records.
+   */
   async #finish(): Promise<boolean> {
-    return this.#tx([], async (_tx, run) => {
-      const mirror = run.definition.syncMode === 'mirror';
-      const idle =
-        run.read.done &&
-        run.seq.outboxHead === run.seq.outbox &&
-        run.seq.settled === run.seq.batch &&
-        run.tagQueue.length === 0 &&
-        (!mirror || run.untagScan.done);
-      if (!idle) return false;
+    const ready = (run: RunRecord) =>
+      run.read.done &&
+      run.seq.outboxHead === run.seq.outbox &&
+      run.seq.settled === run.seq.batch &&
+      run.tagQueue.length === 0 &&
+      (run.definition.syncMode !== 'mirror' || run.untagScan.done);
+    if (!ready(await this.#load())) return false;
+    const ledger = this.#ledgerNow;
+    const compaction = await writeCompactedChunks(this.#deps.db, ledger);
+    return this.#tx(['ledgers', 'ledgerChunks', 'ledgerLog'], async (tx, run) => {
+      if (!ready(run) || ledger.nextLog !== compaction.logEnd) return false;
+      await commitCompaction(tx, ledger.head, compaction);
       advanceTo(run, 'finish');
       apply(run, { type: 'succeed' });
       run.finishedAt = this.#deps.clock.now();
@@ -437,6 +613,7 @@ export class RunDriver {
   // --- checkpoints ----------------------------------------------------------------------------
 
   async #load(): Promise<RunRecord> {
+    if (this.#latest !== null) return this.#latest;
     const value = await this.#deps.db.get('runs', this.#runId);
     if (value === undefined) throw new RunStoppedError('missing');
     const run = parseRunRecord(this.#runId, value);
@@ -445,14 +622,38 @@ export class RunDriver {
     return run;
   }
 
-  #tx<T>(stores: readonly EngineStore[], change: (tx: RunTx, run: RunRecord) => Promise<T>): Promise<T> {
+  async #tx<T>(
+    stores: readonly EngineStore[],
+    change: (tx: RunTx, run: RunRecord) => Promise<T>,
+  ): Promise<T> {
     const { db, owner, clock, timing } = this.#deps;
-    return inRunTx(
+    let stored: RunRecord | null = null;
+    const result = await inRunTx(
       { db, runId: this.#runId, owner, now: () => clock.now(), leaseMs: timing.leaseMs },
       stores,
-      change,
+      (tx, run) => {
+        stored = run;
+        return change(tx, run);
+      },
     );
+    this.#latest = stored;
+    return result;
   }
+}
+
+interface Submission {
+  /** The outbox chunk it takes. */
+  seq: number;
+  items: number;
+  /** Settles once the batch is recorded (or was not). */
+  done: Promise<void>;
+}
+
+/** A batch went out but was not recorded, because an earlier chunk is still at the outbox's head. */
+class NotRecorded extends Error {}
+
+function ignoreNotRecorded(error: unknown): void {
+  if (!(error instanceof NotRecorded)) throw error;
 }
 
 /** Applies a state-machine event to a run record; a refused event is a bug in the engine. */
@@ -473,6 +674,39 @@ function advanceTo(run: RunRecord, phase: NonNullable<RunRecord['phase']>): void
   if (result.ok) run.phase = result.state.phase;
 }
 
-function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+/** Takes the first `count` contacts of the outbox's first chunk (all of them, normally). */
+async function takeFromOutbox(tx: RunTx, run: RunRecord, chunk: OutboxChunk, count: number): Promise<void> {
+  const outbox = tx.objectStore('runOutbox');
+  run.seq.outboxItems -= count;
+  if (count >= chunk.items.length) {
+    run.seq.outboxHead++;
+    await outbox.delete([run.id, chunk.seq]);
+    return;
+  }
+  const rest = chunk.items.slice(count);
+  const bytes = packedBytes(rest.map((item) => utf8Length(JSON.stringify(item.contact))));
+  await outbox.put({ ...chunk, items: rest, bytes } satisfies OutboxChunk);
+}
+
+/**
+ * The first `max` emails of a group's chunks, in order: how many chunks they empty, and how many
+ * emails they take from the chunk after those.
+ */
+function takeEmails(
+  chunks: readonly TagChunk[],
+  max: number,
+): { emails: string[]; whole: number; fromPartial: number } {
+  const emails: string[] = [];
+  let whole = 0;
+  for (const chunk of chunks) {
+    const room = max - emails.length;
+    if (chunk.emails.length <= room) {
+      emails.push(...chunk.emails);
+      whole++;
+      continue;
+    }
+    emails.push(...chunk.emails.slice(0, room));
+    return { emails, whole, fromPartial: room };
+  }
+  return { emails, whole, fromPartial: 0 };
 }

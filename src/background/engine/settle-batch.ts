@@ -1,12 +1,11 @@
 import { ProblemTally } from '../../core/problem-tally.ts';
-import type { TagOp } from '../../core/run/tag-plan.ts';
 import type { ContactOutcome } from '../../omnisend/batch-outcome.ts';
-import { type LedgerEntry, needsTag, newLedgerEntry, parseLedgerEntry } from '../../storage/ledger.ts';
+import type { LoadedLedger } from '../../storage/ledger.ts';
 import { type RunRecord, rememberId } from '../../storage/run-records.ts';
 import type { RejectedRowRecord } from '../../storage/run-rejected.ts';
 import type { BatchRecord } from '../../storage/run-work.ts';
+import { LedgerChanges } from './ledger-changes.ts';
 import type { RunTx } from './run-transaction.ts';
-import { enqueueTags } from './tag-queue.ts';
 
 /**
  * Reads a settled batch's per-contact outcomes into the run (DESIGN.md §4): a contact Omnisend took
@@ -17,33 +16,28 @@ import { enqueueTags } from './tag-queue.ts';
 export async function applyBatchResult(
   tx: RunTx,
   run: RunRecord,
+  ledger: LoadedLedger,
   batch: BatchRecord,
   outcomeOf: (email: string) => ContactOutcome,
   segmentTags: readonly string[],
 ): Promise<void> {
-  const ledger = tx.objectStore('ledger');
+  const changes = new LedgerChanges(ledger, run.id);
+  const { index } = changes;
   const rejected: RejectedRowRecord[] = [];
-  const tagCalls: { entry: LedgerEntry; op: TagOp; tag: string }[] = [];
-  const entries = await Promise.all(
-    batch.items.map(async (ref) => {
-      const key: [string, string] = [run.exportId, ref.email];
-      const value = await ledger.get(key);
-      return value === undefined ? newLedgerEntry(run.exportId, ref.email) : parseLedgerEntry(value, key);
-    }),
-  );
   let failed = 0;
   const problems = ProblemTally.from(run.problems);
-  batch.items.forEach((ref, index) => {
-    const entry = entries[index]!;
+  for (const ref of batch.items) {
+    const id = changes.entry(ref.email);
     const outcome = outcomeOf(ref.email);
-    if (entry.queued?.runId === run.id && entry.queued.fingerprint === ref.fingerprint) entry.queued = null;
     if (outcome.ok) {
       run.counters[outcome.created ? 'created' : 'updated']++;
-      entry.fingerprint = ref.fingerprint;
+      index.setFingerprint(id, ref.fingerprint);
       for (const tag of segmentTags) {
-        if (entry.seen[tag] === run.id && needsTag(entry, tag)) tagCalls.push({ entry, op: 'add', tag });
+        const bit = changes.bit(tag);
+        if ((index.seen(id) & bit) !== 0 && index.needsTag(id, bit))
+          changes.enqueue(id, ref.email, 'add', tag);
       }
-      return;
+      continue;
     }
     failed++;
     run.counters.rejected++;
@@ -66,11 +60,13 @@ export async function applyBatchResult(
       { kind: 'row', field, reason: 'omnisend-rejected' },
       { position: ref.position, email: ref.email, value: message.slice(0, 200) },
     );
-  });
+  }
   run.problems = problems.groups();
   const rejectedStore = tx.objectStore('runRejected');
-  await Promise.all([enqueueTags(tx, run, tagCalls), ...rejected.map((row) => rejectedStore.put(row))]);
-  await Promise.all(entries.map((entry) => ledger.put(entry)));
-  await tx.objectStore('runBatches').put({ ...batch, state: 'settled', items: [], failed });
+  await Promise.all([
+    changes.write(tx, run),
+    ...rejected.map((row) => rejectedStore.put(row)),
+    tx.objectStore('runBatches').put({ ...batch, state: 'settled', items: [], failed }),
+  ]);
   run.seq.settled = Math.max(run.seq.settled, batch.seq + 1);
 }

@@ -37,6 +37,7 @@ import {
 } from './data-api-client.ts';
 import { CustomerInsightsError } from './errors.ts';
 import { isAnnotation, withoutAnnotations } from './odata.ts';
+import { PagesAhead } from './pages-ahead.ts';
 import { decodeCursor, encodeCursor } from './read-cursor.ts';
 import type { AccessTokens } from './token-provider.ts';
 
@@ -85,10 +86,17 @@ function stampOf(segment: SegmentMetadata): string | null {
   return JSON.stringify([segment.version, segment.lastRefreshedAt]);
 }
 
+/**
+ * Member pages requested ahead of the one asked for (pages-ahead.ts). A page fetched ahead at a
+ * `$skip` the read does not reach (a short page moved it) is dropped, never used.
+ */
+const READ_AHEAD = 3;
+
 export class CustomerInsightsSource implements SegmentSource {
   readonly #client: DataApiClient;
   readonly #instanceId: string;
   readonly #pageSize: number;
+  readonly #ahead = new PagesAhead<CustomerPage>();
 
   constructor(options: CustomerInsightsSourceOptions) {
     this.#instanceId = options.instanceId;
@@ -135,17 +143,10 @@ export class CustomerInsightsSource implements SegmentSource {
     const signal = options.signal;
     const position =
       cursor === null ? await this.#firstPass(segmentId, signal) : decodeCursor(cursorSchema, cursor);
-    const page = await this.#client.readCustomers(
-      this.#instanceId,
-      {
-        segmentName: segmentId,
-        select: options.fields && options.fields.length > 0 ? options.fields : undefined,
-        top: this.#pageSize,
-        skip: position.skip,
-        count: true,
-      },
-      { signal },
-    );
+    const select = options.fields && options.fields.length > 0 ? options.fields : undefined;
+    const page = await this.#memberPage(segmentId, select, position.skip, signal);
+    if (page.rows.length > 0)
+      this.#readAhead(segmentId, select, position.skip, page.rows.length, page.count, signal);
     const rows = page.rows.map((row, i) => toSourceRow(row, position.skip + i));
     const countMoved = position.count !== null && page.count !== null && page.count !== position.count;
     if (countMoved && position.pass === 0) {
@@ -171,6 +172,54 @@ export class CustomerInsightsSource implements SegmentSource {
       membershipChanged: changed || refreshed,
       complete: complete && !refreshed,
     };
+  }
+
+  /** The page of members at `skip`: fetched ahead already, or now. */
+  #memberPage(
+    segmentId: string,
+    select: readonly string[] | undefined,
+    skip: number,
+    signal: AbortSignal | undefined,
+  ): Promise<CustomerPage> {
+    return this.#ahead.take(JSON.stringify([segmentId, select, skip]), () =>
+      this.#readCustomers(segmentId, select, skip, signal),
+    );
+  }
+
+  #readCustomers(
+    segmentId: string,
+    select: readonly string[] | undefined,
+    skip: number,
+    signal: AbortSignal | undefined,
+  ): Promise<CustomerPage> {
+    return this.#client.readCustomers(
+      this.#instanceId,
+      { segmentName: segmentId, select, top: this.#pageSize, skip, count: true },
+      { signal },
+    );
+  }
+
+  /**
+   * After a page of `received` rows at `skip`: starts fetching the next `READ_AHEAD` pages, as far
+   * as the count goes, each as long as this one (the server's own cap when it caps below `$top`).
+   */
+  #readAhead(
+    segmentId: string,
+    select: readonly string[] | undefined,
+    skip: number,
+    received: number,
+    count: number | null,
+    signal: AbortSignal | undefined,
+  ): void {
+    const wanted = new Set<string>();
+    for (let k = 1; k <= READ_AHEAD; k++) {
+      const next = skip + k * received;
+      if (count !== null && next >= count) break;
+      const key = JSON.stringify([segmentId, select, next]);
+      wanted.add(key);
+      this.#ahead.start(key, () => this.#readCustomers(segmentId, select, next, signal));
+    }
+    this.#ahead.keepOnly(wanted);
   }
 
   async #segment(segmentId: string, signal: AbortSignal | undefined): Promise<SegmentMetadata> {

@@ -38,6 +38,7 @@ import {
 } from './dataverse-query.ts';
 import { CustomerInsightsError } from './errors.ts';
 import { isAnnotation, withoutAnnotations } from './odata.ts';
+import { PagesAhead } from './pages-ahead.ts';
 import { decodeCursor, encodeCursor } from './read-cursor.ts';
 
 export interface DataverseSourceOptions {
@@ -62,6 +63,24 @@ export interface MemberCount {
 }
 
 export const DEFAULT_MEMBER_PAGE_SIZE = MAX_IN_VALUES;
+/**
+ * Pages of members fetched ahead of the one asked for (pages-ahead.ts): each is two requests, the
+ * memberships and their profiles, and a read one page at a time waits for both.
+ */
+const READ_AHEAD = 3;
+
+interface MembersPage {
+  ids: string[];
+  nextLink: string | null;
+  /** `ids` without repeats, in order. */
+  distinct: string[];
+  profiles: Map<string, Record<string, unknown>>;
+}
+
+/** A page of a read: the segment, the columns and where it starts. */
+function aheadKey(segmentId: string, fields: readonly string[] | undefined, link: string | null): string {
+  return JSON.stringify([segmentId, fields, link]);
+}
 const DESCRIBE_SAMPLE = 50;
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -94,6 +113,7 @@ export class DataverseSource implements SegmentSource {
   readonly #client: DataverseClient;
   readonly #knownSegments: () => Promise<SegmentInfo[]>;
   readonly #pageSize: number;
+  readonly #ahead = new PagesAhead<MembersPage>();
 
   constructor(options: DataverseSourceOptions) {
     this.#client = options.client;
@@ -142,14 +162,13 @@ export class DataverseSource implements SegmentSource {
     const position = cursor === null ? firstPass(0, false, true) : decodeCursor(cursorSchema, cursor);
     if (position.phase === 'verify') return this.#verify(segmentId, position, options.signal);
 
-    const members = await this.#memberships(segmentId, position.link, this.#pageSize, options.signal);
-    const distinct = [...new Set(members.ids)];
     const fields = options.fields && options.fields.length > 0 ? options.fields : undefined;
-    const profiles = new Map<string, Record<string, unknown>>();
-    for (const row of distinct.length ? await this.#profiles(distinct, fields, options.signal) : []) {
-      const key = row[CUSTOMER_ID];
-      if (typeof key === 'string' && !profiles.has(key)) profiles.set(key, row);
-    }
+    const { signal } = options;
+    const members = await this.#ahead.take(aheadKey(segmentId, fields, position.link), () =>
+      this.#members(segmentId, position.link, fields, signal),
+    );
+    this.#readAhead(segmentId, fields, members.nextLink, signal, 1);
+    const { distinct, profiles } = members;
     const rows: SourceRow[] = [];
     for (const id of distinct) {
       const profile = profiles.get(id);
@@ -209,6 +228,44 @@ export class DataverseSource implements SegmentSource {
       return { rows: [], next: encodeCursor(next), membershipChanged: true, complete: next.complete };
     }
     return { rows: [], next: null, membershipChanged: true, complete: false };
+  }
+
+  /** A page of members: its membership rows, and the profiles of the customers they name. */
+  async #members(
+    segmentId: string,
+    link: string | null,
+    fields: readonly string[] | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<MembersPage> {
+    const members = await this.#memberships(segmentId, link, this.#pageSize, signal);
+    const distinct = [...new Set(members.ids)];
+    const profiles = new Map<string, Record<string, unknown>>();
+    for (const row of distinct.length ? await this.#profiles(distinct, fields, signal) : []) {
+      const key = row[CUSTOMER_ID];
+      if (typeof key === 'string' && !profiles.has(key)) profiles.set(key, row);
+    }
+    return { ...members, distinct, profiles };
+  }
+
+  /**
+   * Starts fetching the pages of members that follow, `READ_AHEAD` of them: each page's link
+   * comes with the page before it, so they are chained, the first one at once.
+   */
+  #readAhead(
+    segmentId: string,
+    fields: readonly string[] | undefined,
+    link: string | null,
+    signal: AbortSignal | undefined,
+    depth: number,
+  ): void {
+    if (link === null || depth > READ_AHEAD) return;
+    const page = this.#ahead.start(aheadKey(segmentId, fields, link), () =>
+      this.#members(segmentId, link, fields, signal),
+    );
+    page.then(
+      (members) => this.#readAhead(segmentId, fields, members.nextLink, signal, depth + 1),
+      () => undefined,
+    );
   }
 
   /** One page of the segment's membership rows: the customer ids of the rows that list it. */

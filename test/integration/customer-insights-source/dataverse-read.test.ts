@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DataverseSource } from '../../../src/sources/customer-insights/dataverse-source.ts';
 import type { TokenProvider } from '../../../src/sources/customer-insights/token-provider.ts';
 import { PROFILE_COLUMNS } from '../../sandbox/customer-insights/dataverse.ts';
@@ -140,6 +140,29 @@ describe('reading a segment through Dataverse', () => {
     expect(again.rows[0]?.position).toBe(500);
   });
 
+  it('fetches the next three pages while the first is handled, each with its profiles', async () => {
+    await source.readMembers('Everyone_25k', null);
+    await vi.waitFor(() => {
+      const reads = sandbox.inspect.dataverseReads();
+      expect(reads.filter((r) => r.entitySet === 'msdynci_segmentmemberships')).toHaveLength(4);
+      expect(reads.filter((r) => r.entitySet === 'msdynci_customerprofiles')).toHaveLength(4);
+    });
+  });
+
+  it('reads the next pages of a read that stopped again with the new read’s signal', async () => {
+    const stopped = new AbortController();
+    const first = await source.readMembers('Size_1001', null, { signal: stopped.signal });
+    // The pages fetched ahead for it carry its signal: stopping it ends them.
+    stopped.abort();
+    const pages = [first];
+    for (let cursor = first.next; cursor !== null; ) {
+      const page = await source.readMembers('Size_1001', cursor);
+      pages.push(page);
+      cursor = page.next;
+    }
+    expect(keysOf(pages)).toEqual(expectedKeys(segment('Size_1001')));
+  });
+
   it('counts members by verified rows, 5,000 a page, and says when it stopped early', async () => {
     expect(await source.countMembers('Everyone_25k')).toEqual({ count: 25_000, complete: true });
     expect(await source.countMembers('Everyone_25k', { maxPages: 2 })).toEqual({
@@ -168,11 +191,12 @@ describe('reading a segment through Dataverse', () => {
 
 describe('service protection limits', () => {
   it('waits what Retry-After says on a 429 and then reads on without losing rows', async () => {
-    const first = await source.readMembers('Everyone_25k', null);
-    sandbox.control.throttleDataverseNext(2, 3);
-    const second = await source.readMembers('Everyone_25k', first.next);
+    // Read to the end: no page fetched ahead is left in flight to meet the next test's faults.
+    const pages = await readAll(source, 'Size_1001', undefined, (read) => {
+      if (read.length === 1) sandbox.control.throttleDataverseNext(2, 3);
+    });
     expect(clock.waits).toEqual([3_000, 3_000]);
-    expect(second.rows.map((row) => row.position)).toEqual(Array.from({ length: 500 }, (_, i) => 500 + i));
+    expect(keysOf(pages)).toEqual(expectedKeys(segment('Size_1001')));
     expect(sandbox.inspect.requests().filter((r) => r.status === 429)).toHaveLength(2);
   });
 

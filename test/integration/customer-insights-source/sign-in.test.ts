@@ -98,7 +98,8 @@ describe('Entra ID sign-in against the sandbox', () => {
       .requests()
       .filter((r) => r.host === 'api.ci.ai.dynamics.com')
       .map((r) => r.status);
-    expect(statuses.filter((status) => status === 401)).toHaveLength(2);
+    // Each expiry is met by the requests in flight (pages are read a few ahead): one refresh each.
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(2);
     expect(saved).toHaveLength(3);
     expect(new Set(saved).size).toBe(3);
   });

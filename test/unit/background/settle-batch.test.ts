@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { applyBatchResult } from '../../../src/background/engine/settle-batch.ts';
 import { type BatchOutcome, type ContactOutcome, missingBatch } from '../../../src/omnisend/batch-outcome.ts';
+import { loadLedger } from '../../../src/storage/ledger.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
 import { parseRunRecord, type RunRecord } from '../../../src/storage/run-records.ts';
 import { readRejectedPage } from '../../../src/storage/run-rejected.ts';
@@ -20,14 +21,20 @@ beforeEach(async () => {
   db = await openDatabase();
 });
 
-const item = (n: number) => ({ email: `p${n}@example.com`, tag: 'VIP', position: n + 1, fingerprint: 'f' });
+const item = (n: number) => ({
+  email: `p${n}@example.com`,
+  tag: 'VIP',
+  position: n + 1,
+  fingerprint: '00000000000000ff',
+});
 
 async function settle(outcome: BatchOutcome): Promise<RunRecord> {
   if (!outcome.settled) throw new Error('Only a settled batch has outcomes.');
   const run = parseRunRecord('r1', samples.runs.value);
   const batch = parseBatchRecord({ ...samples.runBatches.value, items: [item(1), item(2)] });
-  const tx = db.transaction(['runs', 'ledger', 'runTags', 'runRejected', 'runBatches'], 'readwrite');
-  await applyBatchResult(tx, run, batch, outcome.outcomeOf, ['VIP']);
+  const ledger = await loadLedger(db, run.exportId, run.id, ['VIP'], 2);
+  const tx = db.transaction(['runs', 'ledgerLog', 'runTags', 'runRejected', 'runBatches'], 'readwrite');
+  await applyBatchResult(tx, run, ledger, batch, outcome.outcomeOf, ['VIP']);
   await tx.done;
   return run;
 }

@@ -5,6 +5,7 @@ import {
   fingerprintContact,
   fingerprintValue,
   hash64,
+  utf8Length,
 } from '../../../src/core/fingerprint.ts';
 import type { MappedContact } from '../../../src/core/mapping/mapped-contact.ts';
 
@@ -119,5 +120,26 @@ describe('hash64', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 100_000; i++) seen.add(hash64(`user${i}@example.com`));
     expect(seen.size).toBe(100_000);
+  });
+});
+
+describe('utf8Length', () => {
+  it('counts what TextEncoder would write, lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }), (units) => {
+        const text = String.fromCharCode(...units);
+        expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+      }),
+    );
+    for (const text of ['Ayşe 🙂 Yılmaz', '\ud83d', '\ud83dx', '\ude42\ud83d', 'a\ud83d\ude42'])
+      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+  });
+
+  it('the canonical JSON of a contact is as long as the JSON a batch sends', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(utf8Length(canonicalJson(value))).toBe(utf8Length(JSON.stringify(value)));
+      }),
+    );
   });
 });

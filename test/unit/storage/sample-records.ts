@@ -72,26 +72,53 @@ export const samples: { [S in StoreName]: Sample<S> } = {
       rows: [{ line: 2, values: { Email: 'a@example.com' } }],
     },
   },
-  ledger: {
+  ledgers: {
+    value: { exportId: definition.id, generation: 1, chunks: 1, entries: 1, tags: ['VIP'] },
+  },
+  ledgerChunks: {
     value: {
       exportId: definition.id,
-      email: 'a@example.com',
-      fingerprint: 'f',
+      generation: 1,
+      chunk: 0,
       tags: ['VIP'],
-      pending: {},
-      seen: { VIP: 'r0' },
-      queued: null,
+      emails: ['a@example.com'],
+      fingerprints: ['00000000000000ff'],
+      tagBits: [1],
+      pendingAdd: [0],
+      pendingRemove: [0],
+    },
+  },
+  ledgerLog: {
+    value: {
+      exportId: definition.id,
+      seq: 0,
+      runId: 'r1',
+      kind: 'page',
+      tags: ['VIP'],
+      emails: ['b@example.com'],
+      fingerprints: [''],
+      tagBits: [0],
+      pendingAdd: [0],
+      pendingRemove: [0],
+      seen: [1],
+      enqueued: [0],
+      queued: [1],
     },
   },
   runOutbox: {
     value: {
       runId: 'r1',
       seq: 0,
-      email: 'a@example.com',
-      tag: 'VIP',
-      position: 2,
-      fingerprint: 'f',
-      contact: { identifiers: [{ type: 'email', id: 'a@example.com' }] },
+      items: [
+        {
+          email: 'b@example.com',
+          tag: 'VIP',
+          position: 2,
+          fingerprint: '00000000000000ff',
+          contact: { identifiers: [{ type: 'email', id: 'b@example.com' }] },
+        },
+      ],
+      bytes: 55,
     },
   },
   runBatches: {
@@ -103,11 +130,11 @@ export const samples: { [S in StoreName]: Sample<S> } = {
       submittedAt: 4,
       nextPollAt: 5,
       polls: 0,
-      items: [{ email: 'a@example.com', tag: 'VIP', position: 2, fingerprint: 'f' }],
+      items: [{ email: 'a@example.com', tag: 'VIP', position: 2, fingerprint: '00000000000000ff' }],
       failed: 0,
     },
   },
-  runTags: { value: { runId: 'r1', op: 'add', tag: 'VIP', email: 'a@example.com' } },
+  runTags: { value: { runId: 'r1', op: 'add', tag: 'VIP', seq: 0, emails: ['a@example.com'] } },
   runRejected: {
     value: {
       runId: 'r1',
@@ -137,6 +164,36 @@ export const samples: { [S in StoreName]: Sample<S> } = {
       nextDueAt: null,
     },
   },
+};
+
+/**
+ * Records of the stores whose form version 4 changed, as versions 3 and before stored them: the
+ * ledger one record per email, queued contacts and tag emails one per record.
+ */
+export const beforeVersion4 = {
+  ledger: {
+    value: {
+      exportId: definition.id,
+      email: 'a@example.com',
+      fingerprint: '00000000000000ff',
+      tags: ['VIP'],
+      pending: {},
+      seen: { VIP: 'r0' },
+      queued: null,
+    },
+  },
+  runOutbox: {
+    value: {
+      runId: 'r1',
+      seq: 0,
+      email: 'a@example.com',
+      tag: 'VIP',
+      position: 2,
+      fingerprint: '00000000000000ff',
+      contact: { identifiers: [{ type: 'email', id: 'a@example.com' }] },
+    },
+  },
+  runTags: { value: { runId: 'r1', op: 'add', tag: 'VIP', email: 'a@example.com' } },
 };
 
 /**

@@ -28,8 +28,8 @@ async function wrongPuts(db: Database) {
   await db.put('settings', 'correct horse battery', 'adminPassphrase');
   // @ts-expect-error a secret is sealed (IV and ciphertext), never stored as plaintext
   await db.put('vault', 'the API key', 'secret:c1');
-  // @ts-expect-error a ledger entry needs the tags this extension added
-  await db.put('ledger', { exportId: 'e1', email: 'a@example.com', fingerprint: null });
+  // @ts-expect-error a ledger chunk holds the tags this extension added for every email
+  await db.put('ledgerChunks', { ...samples.ledgerChunks.value, tagBits: undefined });
   // @ts-expect-error rejected rows say why
   await db.put('runRejected', { ...samples.runRejected.value, reason: undefined });
   const problem = {
@@ -63,11 +63,12 @@ describe('typed stores', () => {
 
   test('still validate what they read: a damaged record is an explicit error, not a default', async () => {
     const db = await openDatabase();
-    await db.put('ledger', samples.ledger.value);
-    const { exportId, email } = samples.ledger.value;
-    expect(await getLedgerEntry(db, exportId, email)).toEqual(samples.ledger.value);
-    await putRaw(db, 'ledger', { ...samples.ledger.value, tags: 'VIP' });
-    await expect(getLedgerEntry(db, exportId, email)).rejects.toBeInstanceOf(CorruptRecordError);
+    await db.put('ledgers', samples.ledgers.value);
+    await db.put('ledgerChunks', samples.ledgerChunks.value);
+    const { exportId } = samples.ledgers.value;
+    expect(await getLedgerEntry(db, exportId, 'a@example.com')).toMatchObject({ tags: ['VIP'] });
+    await putRaw(db, 'ledgerChunks', { ...samples.ledgerChunks.value, tagBits: 'VIP' });
+    await expect(getLedgerEntry(db, exportId, 'a@example.com')).rejects.toBeInstanceOf(CorruptRecordError);
     db.close();
   });
 });

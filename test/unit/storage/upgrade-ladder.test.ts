@@ -7,28 +7,30 @@ import { listConnections } from '../../../src/storage/connections.ts';
 import { listCustomerInsightsEnvironments } from '../../../src/storage/customer-insights-environments.ts';
 import { listExports } from '../../../src/storage/exports.ts';
 import { listFileSources, readFileRowsPage } from '../../../src/storage/file-sources.ts';
-import { getLedgerEntry } from '../../../src/storage/ledger.ts';
+import { getLedgerEntry, getLedgerHead } from '../../../src/storage/ledger.ts';
 import { openDatabase } from '../../../src/storage/open-database.ts';
 import { getRun } from '../../../src/storage/run-records.ts';
 import { readRejectedPage } from '../../../src/storage/run-rejected.ts';
 import { getScheduleRecord } from '../../../src/storage/run-schedules.ts';
-import { parseBatchRecord, parseOutboxItem, parseTagQueueEntry } from '../../../src/storage/run-work.ts';
+import { parseBatchRecord, parseOutboxChunk, parseTagChunk } from '../../../src/storage/run-work.ts';
 import { DB_NAME, DB_VERSION } from '../../../src/storage/schema.ts';
 import { readAdminPassphrase } from '../../../src/storage/settings.ts';
 import { plainVault } from '../../support/plain-vault.ts';
-import { environmentBeforeDataverse, type StoreName, samples } from './sample-records.ts';
+import { beforeVersion4, environmentBeforeDataverse, type StoreName, samples } from './sample-records.ts';
 
 interface StoreShape {
   keyPath: string | string[] | null;
-  indexes?: Record<string, string>;
+  indexes?: Record<string, string | string[]>;
 }
 
 /**
- * What each released version of the database added, written down once and never edited (an
- * installed extension may be on any of them). A new version adds an entry here and a step at the
- * end of the ladder in open-database.ts.
+ * What each released version of the database changed, written down once and never edited (an
+ * installed extension may be on any of them): a store it added or gave a new shape, or `null` for
+ * one it deleted. A new version adds an entry here and a step at the end of the ladder in
+ * open-database.ts.
  */
-const added: Partial<Record<StoreName, StoreShape>>[] = [
+type Version = Partial<Record<StoreName | keyof typeof beforeVersion4, StoreShape | null>>;
+const changed: Version[] = [
   {
     connections: { keyPath: 'id' },
     exports: { keyPath: 'id', indexes: { byConnection: 'connectionId' } },
@@ -49,11 +51,71 @@ const added: Partial<Record<StoreName, StoreShape>>[] = [
     budgets: { keyPath: null },
     schedules: { keyPath: 'exportId' },
   },
+  {
+    // The ledger in chunks and a log; queued contacts and tag emails many to a record.
+    ledger: null,
+    ledgers: { keyPath: 'exportId' },
+    ledgerChunks: { keyPath: ['exportId', 'generation', 'chunk'] },
+    ledgerLog: {
+      keyPath: ['exportId', 'seq'],
+      indexes: { byKind: ['exportId', 'kind', 'seq'] },
+    },
+    runTags: { keyPath: ['runId', 'op', 'tag', 'seq'] },
+    runs: {
+      keyPath: 'id',
+      indexes: {
+        byExport: 'exportId',
+        byStatus: 'status',
+        byExportCreated: ['exportId', 'createdAt'],
+      },
+    },
+  },
 ];
 
 /** Every store a database of `version` has. */
-const storesAt = (version: number) =>
-  Object.assign({}, ...added.slice(0, version)) as Record<string, StoreShape>;
+function storesAt(version: number): Record<string, StoreShape> {
+  const stores: Record<string, StoreShape> = {};
+  for (const step of changed.slice(0, version))
+    for (const [name, shape] of Object.entries(step)) {
+      if (shape === null) delete stores[name];
+      else stores[name] = shape;
+    }
+  return stores;
+}
+
+/** The record a database of `version` holds in store `name`. */
+function sampleAt(name: string, version: number): { key?: IDBValidKey; value: unknown } {
+  if (version < 4 && name in beforeVersion4) return beforeVersion4[name as keyof typeof beforeVersion4];
+  return samples[name as StoreName];
+}
+
+/**
+ * What a store holds after the upgrade from `version`, where a step rewrote it: version 4 moved
+ * the ledger into chunks, and dropped queued work in the old form (no run that had any survives).
+ */
+function upgradedFrom(version: number): Partial<Record<StoreName, unknown[]>> {
+  if (version >= 4) return {};
+  if (!('ledger' in storesAt(version))) return {};
+  const { exportId } = beforeVersion4.ledger.value;
+  return {
+    ledgers: [{ exportId, generation: 1, chunks: 1, entries: 1, tags: ['VIP'] }],
+    ledgerChunks: [
+      {
+        exportId,
+        generation: 1,
+        chunk: 0,
+        tags: ['VIP'],
+        emails: ['a@example.com'],
+        fingerprints: ['00000000000000ff'],
+        tagBits: [1],
+        pendingAdd: [0],
+        pendingRemove: [0],
+      },
+    ],
+    runOutbox: [],
+    runTags: [],
+  };
+}
 const olderVersions = Array.from({ length: DB_VERSION - 1 }, (_, i) => i + 1);
 
 /** The stores, key paths and indexes a database has. */
@@ -64,7 +126,7 @@ function shapeOf(db: IDBPDatabase<unknown>): Record<string, StoreShape> {
   for (const name of names) {
     const store = tx.objectStore(name);
     const indexes = Object.fromEntries(
-      [...store.indexNames].map((index) => [index, store.index(index).keyPath as string]),
+      [...store.indexNames].map((index) => [index, store.index(index).keyPath]),
     );
     shape[name] = {
       keyPath: store.keyPath as StoreShape['keyPath'],
@@ -84,8 +146,8 @@ async function databaseAt(version: number) {
       }
     },
   });
-  for (const name of Object.keys(storesAt(version)) as StoreName[]) {
-    const { key, value } = samples[name];
+  for (const name of Object.keys(storesAt(version))) {
+    const { key, value } = sampleAt(name, version);
     await db.put(name, value, key);
   }
   db.close();
@@ -100,10 +162,12 @@ const readers: Record<StoreName, (db: Awaited<ReturnType<typeof openDatabase>>) 
   vault: (db) => plainVault(db).has('c1'),
   sources: async (db) => (await listFileSources(db))[0],
   fileRows: (db) => readFileRowsPage(db, 'f1', 1, 0),
-  ledger: (db) => getLedgerEntry(db, samples.ledger.value.exportId, 'a@example.com'),
-  runOutbox: async (db) => parseOutboxItem((await db.getAll('runOutbox'))[0]),
+  ledgers: (db) => getLedgerHead(db, samples.ledgers.value.exportId),
+  ledgerChunks: (db) => getLedgerEntry(db, samples.ledgers.value.exportId, 'a@example.com'),
+  ledgerLog: (db) => getLedgerEntry(db, samples.ledgers.value.exportId, 'b@example.com'),
+  runOutbox: async (db) => parseOutboxChunk((await db.getAll('runOutbox'))[0]),
   runBatches: async (db) => parseBatchRecord((await db.getAll('runBatches'))[0]),
-  runTags: async (db) => parseTagQueueEntry((await db.getAll('runTags'))[0]),
+  runTags: async (db) => parseTagChunk((await db.getAll('runTags'))[0]),
   runRejected: async (db) => (await readRejectedPage(db, 'r1', 0)).rows[0],
   budgets: (db) => loadBudgetState(db, 'b1'),
   schedules: (db) => getScheduleRecord(db, samples.schedules.value.exportId),
@@ -115,7 +179,7 @@ beforeEach(() => {
 
 describe('the upgrade ladder', () => {
   test('knows every released version, the current one last', () => {
-    expect(added).toHaveLength(DB_VERSION);
+    expect(changed).toHaveLength(DB_VERSION);
     expect(Object.keys(samples).sort()).toEqual(Object.keys(storesAt(DB_VERSION)).sort());
   });
 
@@ -133,11 +197,20 @@ describe('the upgrade ladder', () => {
       const db = await openDatabase();
       expect(db.version).toBe(DB_VERSION);
       expect(shapeOf(db as IDBPDatabase<unknown>)).toEqual(storesAt(DB_VERSION));
+      const rewritten = upgradedFrom(version);
       for (const name of Object.keys(storesAt(DB_VERSION)) as StoreName[]) {
         const kept = name in storesAt(version);
-        expect(await db.getAll(name), name).toEqual(kept ? [samples[name].value] : []);
-        if (kept) expect(await readers[name](db), name).toBeTruthy();
+        const expected = rewritten[name] ?? (kept ? [samples[name].value] : []);
+        expect(await db.getAll(name), name).toEqual(expected);
+        if (expected.length > 0) expect(await readers[name](db), name).toBeTruthy();
       }
+      if ('ledger' in storesAt(version))
+        expect(await getLedgerEntry(db, beforeVersion4.ledger.value.exportId, 'a@example.com')).toEqual({
+          email: 'a@example.com',
+          fingerprint: '00000000000000ff',
+          tags: ['VIP'],
+          pending: {},
+        });
       db.close();
     },
   );
@@ -146,7 +219,10 @@ describe('the upgrade ladder', () => {
     await databaseAt(DB_VERSION);
     const db = await openDatabase();
     const { problems: _problems, ...run } = samples.runs.value;
-    await db.put('runs', run);
+    // The leaver scan's chunk and the outbox's and tag queue's counters came with version 4;
+    // a run queued before the upgrade has none.
+    const { outboxItems: _o, tagChunk: _t, ...seq } = run.seq;
+    await db.put('runs', { ...run, untagScan: { done: false }, seq });
     const file = samples.sources.value;
     if (file.kind !== 'file' || !file.current) throw new Error('The sample source is a file.');
     const { encoding: _e, unreadableCount: _c, unreadableLines: _l, ...content } = file.current;
@@ -154,7 +230,11 @@ describe('the upgrade ladder', () => {
     const { value: _value, ...rejected } = samples.runRejected.value;
     await db.put('runRejected', rejected);
 
-    expect((await getRun(db, 'r1'))?.problems).toEqual([]);
+    expect(await getRun(db, 'r1')).toMatchObject({
+      problems: [],
+      untagScan: { chunk: 0, done: false },
+      seq: { outboxItems: 0, tagChunk: 0 },
+    });
     expect((await listFileSources(db))[0]?.current).toMatchObject({
       encoding: 'utf-8',
       unreadableCount: 0,

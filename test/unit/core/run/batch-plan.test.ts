@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { planBatch } from '../../../../src/core/run/batch-plan.ts';
+import { packBatches, packedBytes, planBatch } from '../../../../src/core/run/batch-plan.ts';
 
 const limits = { maxItems: 100, maxBytes: 1_000_000, envelopeBytes: 49 };
 
@@ -38,6 +38,58 @@ describe('batch planning', () => {
           const maximal =
             plan.take === Math.min(sizes.length, limits.maxItems) || body(plan.take + 1) > limits.maxBytes;
           return fits && maximal;
+        },
+      ),
+    );
+  });
+});
+
+describe('packing queued contacts into batches', () => {
+  test('fills the open batch first, then new batches of 100', () => {
+    expect(
+      packBatches(Array(250).fill(120), limits, { items: 60, bytes: packedBytes(Array(60).fill(120)) }),
+    ).toEqual({
+      topUp: 40,
+      batches: [100, 100, 10],
+    });
+    expect(packBatches(Array(250).fill(120), limits, null)).toEqual({ topUp: 0, batches: [100, 100, 50] });
+    expect(packBatches(Array(3).fill(120), limits, { items: 100, bytes: 12_099 })).toEqual({
+      topUp: 0,
+      batches: [3],
+    });
+  });
+
+  test('tops the open batch up only with what still fits its body, comma included', () => {
+    // 49 + 999 000 + a comma + 950 = 1 000 000: fits; one byte more does not.
+    expect(packBatches([950], limits, { items: 1, bytes: 999_000 })).toEqual({ topUp: 1, batches: [] });
+    expect(packBatches([951], limits, { items: 1, bytes: 999_000 })).toEqual({ topUp: 0, batches: [1] });
+  });
+
+  test('every batch respects both limits, keeps the order and holds every item once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 300_000 }), { maxLength: 400 }),
+        fc.option(
+          fc.record({ items: fc.integer({ min: 1, max: 100 }), size: fc.integer({ min: 1, max: 9_000 }) }),
+        ),
+        (sizes, open) => {
+          const start = open && { items: open.items, bytes: open.items * open.size + open.items - 1 };
+          const { topUp, batches } = packBatches(sizes, limits, start);
+          expect(topUp + batches.reduce((a, b) => a + b, 0)).toBe(sizes.length);
+          const body = (items: number[]) => limits.envelopeBytes + packedBytes(items);
+          if (start && topUp > 0) {
+            expect(start.items + topUp).toBeLessThanOrEqual(limits.maxItems);
+            expect(
+              limits.envelopeBytes + start.bytes + 1 + packedBytes(sizes.slice(0, topUp)),
+            ).toBeLessThanOrEqual(limits.maxBytes);
+          }
+          let at = topUp;
+          for (const count of batches) {
+            expect(count).toBeGreaterThan(0);
+            expect(count).toBeLessThanOrEqual(limits.maxItems);
+            expect(body(sizes.slice(at, at + count))).toBeLessThanOrEqual(limits.maxBytes);
+            at += count;
+          }
         },
       ),
     );
