@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createLiveRuns } from '../../../src/background/live-runs.ts';
+import { emptyCounters } from '../../../src/core/run/run-counters.ts';
 import { LIVE_RUNS_KEY, readLiveRuns } from '../../../src/messaging/live-runs.ts';
 import type { RunView } from '../../../src/messaging/protocol.ts';
 import { memorySession } from '../../support/memory-session.ts';
@@ -12,17 +13,7 @@ const view = (id: string, change: Partial<RunView> = {}): RunView => ({
   status: 'running',
   phase: 'read',
   activity: 'reading',
-  counts: {
-    read: 0,
-    sent: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    duplicates: 0,
-    tagged: 0,
-    untagged: 0,
-    rejected: 0,
-  },
+  counts: emptyCounters(),
   total: 10,
   percent: 0,
   etaMs: null,
