@@ -2,7 +2,14 @@ import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { applyBatchResult } from '../../../src/background/engine/settle-batch.ts';
-import { type BatchOutcome, type ContactOutcome, missingBatch } from '../../../src/omnisend/batch-outcome.ts';
+import {
+  type BatchOutcome,
+  batchOutcome,
+  type ContactOutcome,
+  missingBatch,
+} from '../../../src/omnisend/batch-outcome.ts';
+import type { Batch } from '../../../src/omnisend/schemas.ts';
+import { getLedgerEntry, newLedgerEntry } from '../../../src/storage/ledger.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
 import { parseRunRecord, type RunRecord } from '../../../src/storage/run-records.ts';
 import { readRejectedPage } from '../../../src/storage/run-rejected.ts';
@@ -87,5 +94,38 @@ describe('settling a batch', () => {
         { position: 3, email: 'p2@example.com', value: 'Omnisend stopped the batch before this contact.' },
       ],
     });
+  });
+
+  test('a contact missing from a finished batch’s results is not counted as sent, not tagged, sent again', async () => {
+    const finished: Batch = {
+      batchID: 'b1',
+      status: 'finished',
+      totalCount: 2,
+      responses: [
+        {
+          responseCode: 201,
+          request: { identifiers: [{ type: 'email', id: 'p1@example.com' }] },
+          response: {},
+        },
+      ],
+      errors: [],
+    };
+    await db.put('ledger', { ...newLedgerEntry('e1', 'p2@example.com'), seen: { VIP: 'r1' } });
+    await db.put('ledger', { ...newLedgerEntry('e1', 'p1@example.com'), seen: { VIP: 'r1' } });
+    const run = await settle(batchOutcome(finished));
+
+    expect(run.counters).toMatchObject({ created: 1, updated: 0, rejected: 1 });
+    expect(await getLedgerEntry(db, 'e1', 'p2@example.com')).toMatchObject({
+      fingerprint: null,
+      pending: {},
+    });
+    expect(await getLedgerEntry(db, 'e1', 'p1@example.com')).toMatchObject({
+      fingerprint: 'f',
+      pending: { VIP: 'add' },
+    });
+    expect(run.tagQueue).toEqual([{ op: 'add', tag: 'VIP', count: 1 }]);
+    expect((await readRejectedPage(db, 'r1', 0)).rows).toEqual([
+      expect.objectContaining({ email: 'p2@example.com', reason: 'omnisend-unconfirmed' }),
+    ]);
   });
 });
