@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fileErrorSchema } from '../core/file-parsing/reported-errors.ts';
 import { textEncodings } from '../core/file-parsing/text-encoding.ts';
+import { ownRecordSchema } from '../core/own-record.ts';
 import { accepted, type MessageSpec } from './spec.ts';
 /** Rows per upload message: large enough to move a million rows quickly, small enough to stay flat. */
 export const UPLOAD_PAGE_ROWS = 1_000;
@@ -54,9 +55,7 @@ export const sourceMessages = {
         fields: z.array(fieldName).max(1_000),
         rows: z
           .array(
-            z
-              .object({ line: z.number().int().positive(), values: z.record(z.string(), z.string()) })
-              .strict(),
+            z.object({ line: z.number().int().positive(), values: ownRecordSchema(z.string()) }).strict(),
           )
           .max(UPLOAD_PAGE_ROWS),
         errors: z.array(fileErrorSchema).max(UPLOAD_PAGE_ROWS),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fileErrorSchema, MAX_REPORTED_FILE_ERRORS } from '../core/file-parsing/reported-errors.ts';
 import { type TextEncoding, textEncodings } from '../core/file-parsing/text-encoding.ts';
+import { ownRecordSchema } from '../core/own-record.ts';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
 
@@ -43,7 +44,7 @@ export const fileRowsRecordSchema = z.object({
   sourceId: z.string(),
   generation: z.number().int(),
   page: z.number().int().nonnegative(),
-  rows: z.array(z.object({ line: z.number(), values: z.record(z.string(), z.string()) })),
+  rows: z.array(z.object({ line: z.number(), values: ownRecordSchema(z.string()) })),
 });
 export type FileRow = z.infer<typeof fileRowsRecordSchema>['rows'][number];
 

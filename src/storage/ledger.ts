@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyRecord, ownRecordSchema } from '../core/own-record.ts';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
 
@@ -18,9 +19,9 @@ export const ledgerEntrySchema = z.object({
   fingerprint: z.string().nullable(),
   /** Segment tags this extension added to the contact (confirmed by Omnisend). */
   tags: z.array(z.string()),
-  pending: z.record(z.string(), z.enum(['add', 'remove'])),
+  pending: ownRecordSchema(z.enum(['add', 'remove'])),
   /** Per segment tag, the last run that read the contact in that segment. */
-  seen: z.record(z.string(), z.string()),
+  seen: ownRecordSchema(z.string()),
   /** The run and fingerprint the contact is queued to be sent with, so it is queued only once. */
   queued: z.object({ runId: z.string(), fingerprint: z.string() }).nullable(),
 });
@@ -31,7 +32,15 @@ export function parseLedgerEntry(value: unknown, key: IDBValidKey): LedgerEntry 
 }
 
 export function newLedgerEntry(exportId: string, email: string): LedgerEntry {
-  return { exportId, email, fingerprint: null, tags: [], pending: {}, seen: {}, queued: null };
+  return {
+    exportId,
+    email,
+    fingerprint: null,
+    tags: [],
+    pending: emptyRecord(),
+    seen: emptyRecord(),
+    queued: null,
+  };
 }
 
 /** Whether a member still needs the tag added. */

@@ -1,4 +1,5 @@
 import { canonicalJson } from '../../core/fingerprint.ts';
+import { emptyRecord } from '../../core/own-record.ts';
 import type { RunTrigger } from '../../core/run/run-trigger.ts';
 import { decideDue, type UtcOffsetAt } from '../../core/schedule.ts';
 import type { SegmentSource } from '../../sources/segment-source.ts';
@@ -42,7 +43,7 @@ export async function runDueSchedules(context: ScheduleContext): Promise<void> {
             scheduleKey: key,
             anchorAt: now,
             lastSlotAt: null,
-            refreshSeen: {},
+            refreshSeen: emptyRecord(),
             nextDueAt: null,
           };
     const { schedule } = definition;

@@ -101,6 +101,8 @@ describe('settling a batch', () => {
       batchID: 'b1',
       status: 'finished',
       totalCount: 2,
+      finishedCount: 2,
+      errorsCount: 0,
       responses: [
         {
           responseCode: 201,
