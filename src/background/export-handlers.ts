@@ -51,7 +51,10 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       const definition = await getExport(deps.db, id);
       if (!definition) throw fail('not-found', 'This export no longer exists.');
       const { name, connectionId, segments, mapping, syncMode, schedule } = definition;
-      return { draft: { name, connectionId, segments, mapping, syncMode, schedule } };
+      return {
+        draft: { name, connectionId, segments, mapping, syncMode, schedule },
+        version: definition.updatedAt,
+      };
     },
 
     async 'exports.segments'() {
@@ -82,8 +85,8 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       return { fields: list, suggested: suggestMapping(list) };
     },
 
-    async 'exports.save'({ id, draft }) {
-      return saveExport(deps, draft, id);
+    async 'exports.save'({ id, version, draft }) {
+      return saveExport(deps, draft, id === undefined ? undefined : { id, version: version ?? -1 });
     },
 
     async 'exports.duplicate'({ id }) {

@@ -3,7 +3,7 @@ import { sanitizeTag } from '../core/tag-name.ts';
 import type { ExportDraft, ExportSummary } from '../messaging/protocol.ts';
 import type { SegmentSource } from '../sources/segment-source.ts';
 import { getConnection } from '../storage/connections.ts';
-import { getExport, listExports, putExport } from '../storage/exports.ts';
+import { getExport, listExports, putExportIfVersion } from '../storage/exports.ts';
 import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
 import type { Roles } from './roles.ts';
@@ -29,6 +29,13 @@ export interface ExportServiceDeps {
 
 export const exportFailure = (code: string, message: string) =>
   new HandledError({ code, message, retryable: false });
+
+/** Two options pages edited the same export: the later save must not silently undo the earlier. */
+const changedMeanwhile = () =>
+  exportFailure(
+    'export-changed',
+    'This export was changed in another window since you opened it. Reload to see those changes, then make yours again.',
+  );
 
 /** Contributors may only use connections shared with them, and only edit exports that use those. */
 export async function requireUsableConnection(
@@ -97,11 +104,14 @@ async function validate(deps: ExportServiceDeps, draft: ExportDraft, id: string 
 export async function saveExport(
   deps: ExportServiceDeps,
   draft: ExportDraft,
-  id?: string,
+  /** The export to change and the version (`updatedAt`) the form loaded; absent: a new export. */
+  target?: { id: string; version: number },
 ): Promise<{ id: string }> {
   const { db } = deps;
+  const id = target?.id;
   const existing = id ? await getExport(db, id) : undefined;
   if (id && !existing) throw exportFailure('not-found', 'This export no longer exists.');
+  if (existing && existing.updatedAt !== target?.version) throw changedMeanwhile();
   if (existing) await requireUsableConnection(deps, existing.connectionId);
   const valid = await validate(deps, draft, id);
   const now = deps.now();
@@ -109,9 +119,11 @@ export async function saveExport(
     ...valid,
     id: existing?.id ?? deps.newId(),
     createdAt: existing?.createdAt ?? now,
-    updatedAt: now,
+    // Strictly newer, so that two saves in one millisecond are still two versions.
+    updatedAt: existing ? Math.max(now, existing.updatedAt + 1) : now,
   };
-  await putExport(db, definition);
+  // Checked again in the write's own transaction: another page may have saved while we validated.
+  if (!(await putExportIfVersion(db, definition, existing?.updatedAt ?? null))) throw changedMeanwhile();
   // The ledger says what one Omnisend brand already has; through another connection it no longer holds.
   if (existing && existing.connectionId !== definition.connectionId) {
     await deleteLedgerForExports(db, [definition.id]);

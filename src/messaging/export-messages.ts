@@ -54,7 +54,11 @@ export const exportMessages = {
   'exports.get': {
     from: 'page',
     request: z.object({ id: z.string() }).strict(),
-    response: z.object({ draft: exportDraftSchema.extend({ connectionId: z.string().nullable() }) }),
+    response: z.object({
+      draft: exportDraftSchema.extend({ connectionId: z.string().nullable() }),
+      /** The saved export's version; `exports.save` sends it back so a save never overwrites another. */
+      version: z.number(),
+    }),
   },
   'exports.segments': {
     from: 'page',
@@ -68,7 +72,17 @@ export const exportMessages = {
   },
   'exports.save': {
     from: 'page',
-    request: z.object({ id: z.string().optional(), draft: exportDraftSchema }).strict(),
+    request: z
+      .object({
+        id: z.string().optional(),
+        /** With `id`: the version the form loaded (`exports.get`); a newer save refuses this one. */
+        version: z.number().optional(),
+        draft: exportDraftSchema,
+      })
+      .strict()
+      .refine((request) => request.id === undefined || request.version !== undefined, {
+        message: 'Saving an existing export needs the version it was loaded at.',
+      }),
     response: z.object({ id: z.string() }),
   },
   'exports.duplicate': {

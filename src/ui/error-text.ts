@@ -24,6 +24,7 @@ const errorKeys: Record<string, MessageKey> = {
   'source-in-use': 'errorSourceInUse',
   'file-empty': 'errorFileEmpty',
   'duplicate-export-name': 'errorDuplicateExportName',
+  'export-changed': 'errorExportChanged',
   'tag-invalid': 'exportTagEmpty',
   'tag-duplicate': 'errorTagDuplicate',
   'segment-missing': 'errorSegmentMissing',
