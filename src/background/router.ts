@@ -9,6 +9,7 @@ import {
   type ResponseOf,
   type Role,
 } from '../messaging/protocol.ts';
+import { isStorageFull, STORAGE_FULL_MESSAGE } from '../storage/storage-full.ts';
 import type { SenderKind } from './sender.ts';
 
 export interface HandlerContext {
@@ -46,6 +47,13 @@ export const storageUnavailable: ErrorData = {
   code: 'storage-unavailable',
   message:
     'The extension cannot open its storage. Restart the browser; if that does not help, reinstall the extension.',
+  retryable: true,
+};
+
+/** A write failed because the disk or the quota is full: nothing was stored, and the user can act. */
+export const storageFull: ErrorData = {
+  code: 'storage-full',
+  message: STORAGE_FULL_MESSAGE,
   retryable: true,
 };
 
@@ -99,6 +107,7 @@ export async function route(
     return { ok: true, data };
   } catch (error) {
     if (error instanceof HandledError) return { ok: false, error: error.data };
+    if (isStorageFull(error)) return { ok: false, error: storageFull };
     // Unexpected failures keep their detail out of the reply and the log: it could carry request data.
     console.error(`Handler for ${type} failed:`, error instanceof Error ? error.name : typeof error);
     return {

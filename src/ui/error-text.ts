@@ -21,6 +21,7 @@ const errorKeys: Record<string, MessageKey> = {
   'not-found': 'errorNotFound',
   internal: 'errorUnexpected',
   'storage-unavailable': 'errorStorageUnavailable',
+  'storage-full': 'errorStorageFull',
   'source-in-use': 'errorSourceInUse',
   'file-empty': 'errorFileEmpty',
   'duplicate-export-name': 'errorDuplicateExportName',

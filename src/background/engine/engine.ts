@@ -15,6 +15,7 @@ import { getRun, listRuns, parseRunRecord, type RunRecord } from '../../storage/
 import { type RejectedPage, readRejectedPage } from '../../storage/run-rejected.ts';
 import { getScheduleRecord } from '../../storage/run-schedules.ts';
 import { runRange } from '../../storage/run-work.ts';
+import { isStorageFull } from '../../storage/storage-full.ts';
 import {
   defaultEngineTiming,
   type EngineAlarms,
@@ -297,14 +298,18 @@ export function createEngine(deps: EngineDeps): Engine {
       const finished = await getRun(db, runId);
       if (finished && isTerminal(finished.status))
         deps.notify({ type: 'run-finished', run: progress(finished) });
-    } catch (error) {
-      if (error instanceof RunStoppedError || signal.aborted) return;
+    } catch (thrown) {
+      // A heartbeat that could not write stops the run with the reason as the abort's.
+      const error = signal.aborted && isStorageFull(signal.reason) ? signal.reason : thrown;
+      if (error instanceof RunStoppedError || (signal.aborted && !isStorageFull(error))) return;
       if (error instanceof RunWaiting) {
         await wait(runId, error).catch(() => undefined);
         return;
       }
       // If even recording the failure fails, the lease runs out and the watchdog tries again.
-      await fail(runId, error).catch(() => undefined);
+      await fail(runId, error).catch((failure: unknown) => {
+        if (isStorageFull(error) || isStorageFull(failure)) deps.notify({ type: 'storage-full' });
+      });
     } finally {
       await deps.persistBudgets?.().catch(() => undefined);
     }

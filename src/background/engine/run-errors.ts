@@ -1,6 +1,7 @@
 import type { RunError } from '../../core/run/run-state.ts';
 import { OmnisendError } from '../../omnisend/errors.ts';
 import { CorruptRecordError } from '../../storage/records.ts';
+import { isStorageFull, STORAGE_FULL_MESSAGE } from '../../storage/storage-full.ts';
 
 /** A run cannot go on for a reason the user can act on; `code` is stable for the UI. */
 export class RunFailure extends Error {
@@ -32,6 +33,7 @@ export function runErrorOf(error: unknown): RunError {
     };
   }
   if (error instanceof RunFailure) return { code: error.code, message: error.message };
+  if (isStorageFull(error)) return { code: 'storage-full', message: STORAGE_FULL_MESSAGE };
   if (error instanceof CorruptRecordError) {
     return {
       code: 'storage.corrupt',

@@ -1,0 +1,12 @@
+/**
+ * Whether a storage failure means the disk (or the origin's quota) is full. IndexedDB aborts the
+ * transaction with a `QuotaExceededError` DOMException (Indexed Database API 3.0, "abort a
+ * transaction" with a QuotaExceededError when the write would exceed the quota); idb hands it on
+ * as the rejection of the request or of `tx.done`.
+ */
+export function isStorageFull(error: unknown): boolean {
+  return error instanceof Error && error.name === 'QuotaExceededError';
+}
+
+export const STORAGE_FULL_MESSAGE =
+  'Needs attention: the browser’s storage is full. Free some disk space (or delete old runs in History), then run the export again.';
