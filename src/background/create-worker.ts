@@ -21,6 +21,7 @@ import { createOmnisendAccess } from './engine/omnisend-access.ts';
 import { ExportChecks } from './export-checks.ts';
 import { createExportHandlers } from './export-handlers.ts';
 import { type ExportServiceDeps, saveExport } from './export-service.ts';
+import { sweepStorage } from './housekeeping.ts';
 import type { Platform } from './platform.ts';
 import { readinessGate } from './readiness.ts';
 import { createRoleHandlers } from './role-handlers.ts';
@@ -89,9 +90,10 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
     },
     engine: async () => (await ready()).engine,
     async catchUp() {
-      const { engine } = await ready();
+      const { engine, db } = await ready();
       await engine.resume();
       await engine.onScheduleAlarm();
+      await sweepStorage(db, platform.clock.now());
     },
     async originsGranted() {
       await (await ready()).engine.resume();
@@ -101,6 +103,7 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
 
 interface WorkerParts extends Routing {
   engine: Engine;
+  db: Database;
 }
 
 /** The services over the open database, then the handler map: every protocol message, by feature. */
@@ -154,7 +157,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     ...createSourceHandlers({ db, now, newId, exportsBySource: () => exportNamesBySource(db) }),
     ...createExportHandlers(exportDeps),
     ...createCheckHandlers(checks),
-    ...createRunHandlers(engine),
+    ...createRunHandlers(engine, db, now),
     ...createRunProblemHandlers(db),
     ...createCustomerInsightsHandlers({
       db,
@@ -170,7 +173,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     }),
   };
   const gate = { role: () => roles.current(), administratorActive: () => roles.touch() };
-  return { handlers, gate, engine };
+  return { handlers, gate, engine, db };
 }
 
 function createOmnisendEngine(

@@ -1,12 +1,24 @@
+import type { Database } from '../storage/open-database.ts';
+import { pruneRuns, readRetention, writeRetention } from '../storage/retention.ts';
 import type { Engine } from './engine/engine.ts';
 import { HandledError, type Handlers } from './router.ts';
 
 type RunHandlers = Pick<
   Handlers,
-  'exports.run' | 'runs.active' | 'runs.list' | 'runs.get' | 'runs.rejected' | 'runs.cancel'
+  | 'exports.run'
+  | 'runs.active'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.rejected'
+  | 'runs.cancel'
+  | 'runs.retention'
+  | 'runs.setRetention'
 >;
 
-export function createRunHandlers(engine: Engine): RunHandlers {
+/** Runs per History page. */
+export const HISTORY_PAGE_SIZE = 25;
+
+export function createRunHandlers(engine: Engine, db: Database, now: () => number): RunHandlers {
   return {
     async 'exports.run'({ id, fullResync }) {
       try {
@@ -22,8 +34,24 @@ export function createRunHandlers(engine: Engine): RunHandlers {
     async 'runs.active'() {
       return { runs: await engine.activeRuns() };
     },
-    async 'runs.list'({ exportId }) {
-      return { runs: await engine.listRuns(exportId) };
+    async 'runs.list'({ exportId, page }) {
+      // Retention bounds what is read: at most its number of runs per export.
+      const runs = await engine.listRuns(exportId);
+      const from = page * HISTORY_PAGE_SIZE;
+      return {
+        runs: runs.slice(from, from + HISTORY_PAGE_SIZE),
+        total: runs.length,
+        pageSize: HISTORY_PAGE_SIZE,
+      };
+    },
+    async 'runs.retention'() {
+      return { retention: await readRetention(db) };
+    },
+    async 'runs.setRetention'({ retention }) {
+      await writeRetention(db, retention);
+      for (const exportId of new Set((await engine.listRuns()).map((run) => run.exportId)))
+        await pruneRuns(db, exportId, now());
+      return { accepted: true };
     },
     async 'runs.get'({ id }) {
       const run = await engine.progress(id);

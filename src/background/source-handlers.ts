@@ -87,6 +87,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
         fileName,
         encoding,
         replace: Boolean(replaceSourceId),
+        now: deps.now(),
       });
       return { uploadId: uploadIdOf(id, generation) };
     },
@@ -99,6 +100,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
         rows,
         errors,
         unreadableLines,
+        now: deps.now(),
       });
       if (!written) throw fail('upload-unknown', 'This upload is not in progress.');
       return { accepted: true };

@@ -2,6 +2,7 @@ import type { DBSchema } from 'idb';
 import type { z } from 'zod';
 import type { exportDefinitionSchema } from '../core/export-definition.ts';
 import type { rateBudgetStateSchema } from '../core/rate-budget.ts';
+import type { retentionSchema } from '../core/run/retention.ts';
 import type { customerInsightsEnvironmentRecordSchema } from './customer-insights-environments.ts';
 import type { fileRowsRecordSchema, fileSourceRecordSchema } from './file-sources.ts';
 import type { ledgerEntrySchema } from './ledger.ts';
@@ -31,8 +32,8 @@ export interface ExportDb extends DBSchema {
     indexes: { byConnection: string };
   };
   runs: { key: string; value: Stored<typeof runRecordSchema>; indexes: { byExport: string } };
-  /** Settings by name: the administrator passphrase's hash (`adminPassphrase`). */
-  settings: { key: string; value: Stored<typeof passphraseRecordSchema> };
+  /** Settings by name: the administrator passphrase's hash (`adminPassphrase`), History's `retention`. */
+  settings: { key: string; value: Stored<typeof passphraseRecordSchema> | Stored<typeof retentionSchema> };
   /** The secret vault: its non-extractable key (`#key`) and the encrypted secrets (vault.ts). */
   vault: { key: string; value: CryptoKey | Stored<typeof sealedSchema> };
   /** Segment sources: uploaded files and Customer Insights environments. */

@@ -11,6 +11,7 @@ import type { SegmentSource } from '../../sources/segment-source.ts';
 import { getExport } from '../../storage/exports.ts';
 import { deleteLedgerForExports } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
+import { deleteRunsOfExport, pruneRuns } from '../../storage/retention.ts';
 import { getRun, listRuns, parseRunRecord, type RunRecord } from '../../storage/run-records.ts';
 import { type RejectedPage, readRejectedPage } from '../../storage/run-rejected.ts';
 import { getScheduleRecord } from '../../storage/run-schedules.ts';
@@ -82,7 +83,10 @@ export interface Engine {
     exportId: string,
   ): Promise<{ id: string; status: RunView['status']; finishedAt: number | null } | null>;
   nextRunAt(exportId: string): Promise<number | null>;
-  /** After an export was saved or removed: schedules follow; a removed export's runs are canceled and its ledger deleted. */
+  /**
+   * After an export was saved or removed: schedules follow; a removed export's runs are canceled,
+   * then deleted with their batch logs and rejected rows, and its ledger deleted.
+   */
   exportChanged(exportId: string, removed: boolean): Promise<void>;
   /** Resolves when this engine works on no run (tests; the worker may use it to log). */
   idle(): Promise<void>;
@@ -345,6 +349,8 @@ export function createEngine(deps: EngineDeps): Engine {
       const run = newRun(newId(), definition, trigger, options.fullResync === true, clock.now());
       await tx.store.put(run);
       await tx.done;
+      // History keeps to its retention setting as runs come (the worker's start sweeps the rest).
+      await pruneRuns(db, exportId, clock.now());
       await armWatchdog();
       launch(run.id);
       return run.id;
@@ -412,6 +418,7 @@ export function createEngine(deps: EngineDeps): Engine {
           if (!isTerminal(run.status)) await engine.cancel(run.id);
         await forgetSchedule(db, exportId);
         await deleteLedgerForExports(db, [exportId]);
+        await deleteRunsOfExport(db, exportId);
       }
       await engine.onScheduleAlarm();
     },

@@ -3,6 +3,7 @@ import { useStatus } from '../../ui/status-context.ts';
 import { roleName, WorkerStatus } from '../../ui/WorkerStatus.tsx';
 import { DeleteAllPanel } from '../settings/DeleteAllPanel.tsx';
 import { PassphrasePanel } from '../settings/PassphrasePanel.tsx';
+import { RetentionPanel } from '../settings/RetentionPanel.tsx';
 
 export function SettingsSection() {
   const { status } = useStatus();
@@ -12,6 +13,7 @@ export function SettingsSection() {
         <>
           <p>{t('settingsRole', roleName(status.value.role))}</p>
           <PassphrasePanel status={status.value} />
+          <RetentionPanel canChange={status.value.role === 'administrator'} />
           {status.value.role === 'administrator' && <DeleteAllPanel />}
         </>
       )}
