@@ -31,6 +31,7 @@ const reasonKeys: Record<RejectionReason | RecordErrorReason | CheckReason, Mess
   'record-too-long': 'reasonRecordTooLong',
   'json-invalid': 'reasonJsonInvalid',
   'json-not-object': 'reasonJsonNotObject',
+  'json-too-deep': 'reasonJsonTooDeep',
   'record-unreadable': 'reasonRecordUnreadable',
 };
 
