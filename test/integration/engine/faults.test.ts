@@ -62,7 +62,8 @@ describe('rate limits and faults', () => {
     world.source.setSegment('vip', { members: range(0, 800) });
     world.sandbox.seedContact({ email: 'outsider@example.com', firstName: 'Untouched', tags: ['Other'] });
     await world.saveExport({ name: 'vip', syncMode: 'mirror' });
-    world.sandbox.faults.dropConnections(0.02);
+    // Far above the 2 % of the fault matrix: a run this short makes few requests.
+    world.sandbox.faults.dropConnections(0.1);
     const worker = await world.startWorker();
     const runId = await worker.engine.startRun('export-vip', 'manual');
     // Batches wait in `pending` for a while: the run waits for Omnisend, then goes on.
@@ -70,7 +71,7 @@ describe('rate limits and faults', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await worker.engine.progress(runId))?.status).toBe('running');
     world.sandbox.faults.keepBatchesPending(false);
-    world.sandbox.faults.dropConnections(0.02, { afterEffect: true });
+    world.sandbox.faults.dropConnections(0.1, { afterEffect: true });
     world.sandbox.faults.latency(150);
     await new Promise((resolve) => setTimeout(resolve, 300));
     world.sandbox.faults.latency(0);
@@ -86,7 +87,11 @@ describe('rate limits and faults', () => {
     });
     expect(world.sandbox.inspect.welcomeMessages()).toEqual([]);
     // The faults really happened: some connections were dropped without an answer.
-    expect(world.sandbox.inspect.requests().some((request) => request.status === 0)).toBe(true);
+    const dropped = Object.values(world.sandbox.inspect.requestCounts()).reduce(
+      (sum, byStatus) => sum + (byStatus[0] ?? 0),
+      0,
+    );
+    expect(dropped).toBeGreaterThan(0);
   });
 
   test('cancel stops a run, leaves nothing queued, and the next run completes the export', async () => {
