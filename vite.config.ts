@@ -33,6 +33,7 @@ export default defineConfig({
     crx({
       manifest: firefox ? firefoxManifest() : (manifest as ManifestV3Export),
       browser: firefox ? 'firefox' : 'chrome',
+      contentScripts: { standaloneFiles: ['src/content/index.ts'] },
     }),
   ],
   build: {

@@ -1,14 +1,14 @@
 import type { Clock } from '../core/clock.ts';
 import type { RetryPolicyOptions } from '../core/retry-policy.ts';
 import type { UtcOffsetAt } from '../core/schedule.ts';
-import type { Reply } from '../messaging/protocol.ts';
+import type { Reply, Role } from '../messaging/protocol.ts';
 import { OmnisendClient } from '../omnisend/client.ts';
 import type { SegmentSource } from '../sources/segment-source.ts';
 import { deleteAllData } from '../storage/delete-all.ts';
-import { exportNamesBySource } from '../storage/exports.ts';
 import { fileParseErrors } from '../storage/file-sources.ts';
 import type { Database } from '../storage/open-database.ts';
-import { Vault } from '../storage/vault.ts';
+import { Vault, VaultError } from '../storage/vault.ts';
+import { audienceOf, type ObjectRef, readAccess } from './access.ts';
 import { createCheckHandlers } from './check-handlers.ts';
 import { createConnectionHandlers } from './connection-handlers.ts';
 import { createCustomerInsightsHandlers } from './customer-insights/environment-handlers.ts';
@@ -18,6 +18,7 @@ import { interactiveLaunch } from './customer-insights/web-auth-flow.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import type { EngineTiming } from './engine/engine-types.ts';
 import { createOmnisendAccess } from './engine/omnisend-access.ts';
+import { lockedSource } from './engine/run-errors.ts';
 import { ExportChecks } from './export-checks.ts';
 import { createExportHandlers } from './export-handlers.ts';
 import { type ExportServiceDeps, saveExport } from './export-service.ts';
@@ -26,10 +27,11 @@ import type { Platform } from './platform.ts';
 import { readinessGate } from './readiness.ts';
 import { createRoleHandlers } from './role-handlers.ts';
 import { Roles } from './roles.ts';
-import { type HandlerContext, type Handlers, type Routing, route } from './router.ts';
+import { type Handlers, type Routing, route, type SenderContext } from './router.ts';
 import { createRunFeedback } from './run-feedback.ts';
 import { createRunHandlers } from './run-handlers.ts';
 import { createRunProblemHandlers } from './run-problem-handlers.ts';
+import { secretPlacement } from './secret-placement.ts';
 import { classifySender, type SenderFacts } from './sender.ts';
 import { createSourceHandlers } from './source-handlers.ts';
 import { SourceRegistry } from './source-registry.ts';
@@ -54,12 +56,12 @@ export interface WorkerTuning {
   };
   /** Segment sources by source id, besides files and Customer Insights (memory sources in tests). */
   sources?: ReadonlyMap<string, SegmentSource>;
+  /** PBKDF2 iterations for a new passphrase (default 600,000); Node tests lower it to stay fast. */
+  passphraseIterations?: number;
 }
 
 /** The sender as `runtime.onMessage` describes it. */
-export interface MessageSender extends SenderFacts {
-  tab?: { id?: number | undefined } | undefined;
-}
+export type MessageSender = SenderFacts;
 
 export interface Worker {
   /** Answers one message; never throws (router.ts). */
@@ -85,7 +87,7 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
   const { id, origin } = platform.extension;
   return {
     route: (message, sender) => {
-      const context: HandlerContext = { tabId: sender.tab?.id };
+      const context: SenderContext = { tabId: sender.tab?.id };
       return route(message, classifySender(sender, id, origin), context, ready);
     },
     engine: async () => (await ready()).engine,
@@ -110,8 +112,11 @@ interface WorkerParts extends Routing {
 function assemble(db: Database, platform: Platform, tuning: WorkerTuning): WorkerParts {
   const { clock, fetch, session, newId } = platform;
   const now = () => clock.now();
-  const vault = new Vault(db);
-  const roles = new Roles({ db, session, now });
+  const vault: Vault = new Vault({
+    db,
+    unlockedKey: (wrapped) => roles.unlockedKey(wrapped),
+    placement: (secretId) => secretPlacement(db, secretId),
+  });
   const secrets = new CustomerInsightsSecrets(vault);
   const customerInsights = new CustomerInsightsEnvironments({
     db,
@@ -121,9 +126,19 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     redirectUrl: () => platform.identity.redirectUrl(),
     originAllowed: (origin) => platform.originAllowed(origin),
   });
+  const roles: Roles = new Roles({
+    db,
+    session,
+    now,
+    vault: () => vault,
+    // Sign-ins opened with secrets the vault key sealed must not outlive the unlock.
+    locked: () => customerInsights.forgetAll(),
+    ...(tuning.passphraseIterations === undefined ? {} : { iterations: tuning.passphraseIterations }),
+  });
   const sources = new SourceRegistry(db, customerInsights, tuning.sources);
   const engine = createOmnisendEngine(db, platform, tuning, vault, sources);
-  const exportDeps: ExportServiceDeps = { db, roles, sources, runs: engine, now, newId };
+  const exportDeps: ExportServiceDeps = { db, sources, runs: engine, now, newId };
+  const exportsBySource = async (role: Role) => (await readAccess(db)).exportNamesBySource(role);
   const checks = new ExportChecks({
     sourceFor: (sourceId) => sources.sourceFor(sourceId),
     fileErrors: (sourceId) => fileParseErrors(db, sourceId),
@@ -137,42 +152,51 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
   async function deleteEverything(): Promise<void> {
     for (const run of await engine.activeRuns()) await engine.cancel(run.id);
     await deleteAllData(db);
-    vault.forgetKey();
     customerInsights.forgetAll();
     await session.clear();
   }
 
   const handlers: Handlers = {
-    ...createStatusHandlers({ db, version: platform.extension.version, session, roles }),
-    ...createRoleHandlers(roles, deleteEverything),
+    ...createStatusHandlers({
+      db,
+      version: platform.extension.version,
+      session,
+      passphraseSet: () => roles.passphraseSet(),
+    }),
+    ...createRoleHandlers(roles, { deleteAll: deleteEverything, unlocked: () => engine.resume() }),
     ...createConnectionHandlers({
       db,
       vault,
-      roles,
+      runs: engine,
       now,
       newId,
       omnisend: (apiKey) =>
         new OmnisendClient({ apiKey, fetch, ...(baseUrl === undefined ? {} : { baseUrl }) }),
     }),
-    ...createSourceHandlers({ db, now, newId, exportsBySource: () => exportNamesBySource(db) }),
+    ...createSourceHandlers({ db, now, newId, exportsBySource }),
     ...createExportHandlers(exportDeps),
     ...createCheckHandlers(checks),
-    ...createRunHandlers(engine, db, now),
+    ...createRunHandlers(db, engine, now),
     ...createRunProblemHandlers(db),
     ...createCustomerInsightsHandlers({
       db,
-      roles,
       secrets,
       environments: customerInsights,
       launch: interactiveLaunch((details) => platform.identity.launchWebAuthFlow(details)),
-      exportsBySource: () => exportNamesBySource(db),
+      exportsBySource,
+      exportsFor: async (role) => (await readAccess(db)).exportsFor(role),
       saveExport: (draft) => saveExport(exportDeps, draft),
+      resealSecrets: () => vault.reseal(),
       signedIn: () => engine.resume(),
       now,
       newId,
     }),
   };
-  const gate = { role: () => roles.current(), administratorActive: () => roles.touch() };
+  const gate = {
+    role: () => roles.current(),
+    audienceOf: (ref: ObjectRef) => audienceOf(db, ref),
+    administratorActive: () => roles.touch(),
+  };
   return { handlers, gate, engine, db };
 }
 
@@ -202,7 +226,10 @@ function createOmnisendEngine(
     clock: platform.clock,
     omnisendFor: access.omnisendFor,
     persistBudgets: access.persistBudgets,
-    sourceFor: (sourceId) => sources.sourceFor(sourceId),
+    sourceFor: (sourceId) =>
+      sources.sourceFor(sourceId).catch((error: unknown) => {
+        throw error instanceof VaultError && error.code === 'locked' ? lockedSource() : error;
+      }),
     alarms: platform.alarms,
     notify: (event) => {
       feedback(event).catch(() => undefined);

@@ -4,12 +4,8 @@ import { tagForSegment } from '../core/tag-name.ts';
 import type { ExportSummary, SegmentChoice } from '../messaging/protocol.ts';
 import { listConnections } from '../storage/connections.ts';
 import { deleteExport, getExport, listExports, putExport } from '../storage/exports.ts';
-import {
-  type ExportServiceDeps,
-  exportFailure as fail,
-  requireUsableConnection,
-  saveExport,
-} from './export-service.ts';
+import { readAccess } from './access.ts';
+import { type ExportServiceDeps, exportFailure as fail, saveExport } from './export-service.ts';
 import type { Handlers } from './router.ts';
 
 type ExportHandlers = Pick<
@@ -25,12 +21,12 @@ type ExportHandlers = Pick<
 
 export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
   return {
-    async 'exports.list'() {
+    async 'exports.list'(_, { role }) {
       const { db } = deps;
-      const [definitions, connections] = await Promise.all([listExports(db), listConnections(db)]);
+      const [access, connections] = await Promise.all([readAccess(db), listConnections(db)]);
       const names = new Map(connections.map((c) => [c.id, c.displayName]));
       const exports: ExportSummary[] = [];
-      for (const e of definitions.sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const e of access.exportsFor(role).sort((a, b) => a.name.localeCompare(b.name))) {
         const name = e.connectionId === null ? undefined : names.get(e.connectionId);
         exports.push({
           id: e.id,
@@ -93,7 +89,6 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       const { db } = deps;
       const original = await getExport(db, id);
       if (!original) throw fail('not-found', 'This export no longer exists.');
-      await requireUsableConnection(deps, original.connectionId);
       const names = new Set((await listExports(db)).map((e) => e.name.toLowerCase()));
       let name = `${original.name} (copy)`;
       for (let n = 2; names.has(name.toLowerCase()); n++) name = `${original.name} (copy ${n})`;
@@ -116,7 +111,6 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       const { db } = deps;
       const existing = await getExport(db, id);
       if (!existing) throw fail('not-found', 'This export no longer exists.');
-      await requireUsableConnection(deps, existing.connectionId);
       await deleteExport(db, id);
       await deps.runs.exportChanged(id, true);
       return { accepted: true };

@@ -6,7 +6,6 @@ import { getConnection } from '../storage/connections.ts';
 import { getExport, listExports, putExportIfVersion } from '../storage/exports.ts';
 import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
-import type { Roles } from './roles.ts';
 import { HandledError } from './router.ts';
 import type { SourceRegistry } from './source-registry.ts';
 
@@ -20,7 +19,6 @@ export interface RunFacts {
 
 export interface ExportServiceDeps {
   db: Database;
-  roles: Roles;
   sources: SourceRegistry;
   runs: RunFacts;
   now: () => number;
@@ -37,21 +35,10 @@ const changedMeanwhile = () =>
     'This export was changed in another window since you opened it. Reload to see those changes, then make yours again.',
   );
 
-/** Contributors may only use connections shared with them, and only edit exports that use those. */
-export async function requireUsableConnection(
-  deps: Pick<ExportServiceDeps, 'db' | 'roles'>,
-  connectionId: string | null,
-): Promise<void> {
-  if (connectionId === null) return;
-  const connection = await getConnection(deps.db, connectionId);
-  if (!connection)
+/** Whether the sender may use the connection is the permission table's (permissions.ts); this checks that it exists. */
+async function requireConnection(db: Database, connectionId: string | null): Promise<void> {
+  if (connectionId !== null && !(await getConnection(db, connectionId)))
     throw exportFailure('connection-missing', 'The chosen connection no longer exists. Choose another.');
-  if (connection.shareWith === 'administrators' && (await deps.roles.current()) !== 'administrator') {
-    throw exportFailure(
-      'administrator-only',
-      'Only an administrator can use this connection. Unlock administrator in Settings.',
-    );
-  }
 }
 
 /**
@@ -73,7 +60,7 @@ async function validate(deps: ExportServiceDeps, draft: ExportDraft, id: string 
       `An export named “${draft.name}” already exists. Choose another name.`,
     );
   }
-  await requireUsableConnection(deps, draft.connectionId);
+  await requireConnection(deps.db, draft.connectionId);
   const segments = [];
   for (const segment of draft.segments) {
     const source = await deps.sources.sourceFor(segment.sourceId);
@@ -112,7 +99,6 @@ export async function saveExport(
   const existing = id ? await getExport(db, id) : undefined;
   if (id && !existing) throw exportFailure('not-found', 'This export no longer exists.');
   if (existing && existing.updatedAt !== target?.version) throw changedMeanwhile();
-  if (existing) await requireUsableConnection(deps, existing.connectionId);
   const valid = await validate(deps, draft, id);
   const now = deps.now();
   const definition: ExportDefinition = {

@@ -58,6 +58,14 @@ browser.tabs.onRemoved.addListener((tabId) => {
   void forgetTabPage(browser.storage.session, tabId);
 });
 
+// Every navigation of a tab — to another site, another page, or the app changing its address
+// (Chromium reports `status: 'loading'` for all of them, history.pushState included) — forgets the
+// segment page the tab showed, so the popup never offers "Export now" for a page the tab left. A
+// Customer Insights page reports itself again after each navigation (src/content/index.ts).
+browser.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.status === 'loading') void forgetTabPage(browser.storage.session, tabId);
+});
+
 // A listener for browser start-up makes Chrome start the worker with the browser, so a run cut
 // off by closing the browser goes on by itself when it opens again.
 browser.runtime.onStartup.addListener(() => {

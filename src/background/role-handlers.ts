@@ -6,16 +6,24 @@ type RoleHandlers = Pick<
   'role.unlock' | 'role.lock' | 'passphrase.set' | 'passphrase.remove' | 'data.deleteAll'
 >;
 
-/** `deleteAll` wipes durable and session state; it is injected because it also stops running work. */
-export function createRoleHandlers(roles: Roles, deleteAll: () => Promise<void>): RoleHandlers {
+export interface RoleEvents {
+  /** Wipes durable and session state; injected because it also stops running work. */
+  deleteAll(): Promise<void>;
+  /** The vault key is available: runs that waited for it go on. */
+  unlocked(): Promise<void>;
+}
+
+export function createRoleHandlers(roles: Roles, events: RoleEvents): RoleHandlers {
   return {
     async 'data.deleteAll'() {
-      await deleteAll();
+      await events.deleteAll();
       await roles.lock();
       return { accepted: true };
     },
     async 'role.unlock'({ passphrase }) {
-      return { role: await roles.unlock(passphrase) };
+      const role = await roles.unlock(passphrase);
+      if (role === 'administrator') await events.unlocked();
+      return { role };
     },
     async 'role.lock'() {
       await roles.lock();
@@ -27,6 +35,7 @@ export function createRoleHandlers(roles: Roles, deleteAll: () => Promise<void>)
     },
     async 'passphrase.remove'({ current }) {
       await roles.removePassphrase(current);
+      await events.unlocked();
       return { accepted: true };
     },
   };

@@ -10,11 +10,20 @@ import {
   type Role,
 } from '../messaging/protocol.ts';
 import { isStorageFull, STORAGE_FULL_MESSAGE } from '../storage/storage-full.ts';
+import { VaultError } from '../storage/vault.ts';
+import type { Audience, ObjectRef } from './access.ts';
+import { type ContributorRule, permissions } from './permissions.ts';
 import type { SenderKind } from './sender.ts';
 
-export interface HandlerContext {
+/** What the sender is, for the handler. */
+export interface SenderContext {
   /** The tab the message came from, when it came from one. */
   tabId: number | undefined;
+}
+
+export interface HandlerContext extends SenderContext {
+  /** The role the message was let through as; a content script counts as contributor. */
+  role: Role;
 }
 
 export type Handlers = {
@@ -24,7 +33,9 @@ export type Handlers = {
 export interface Gate {
   /** The role the extension runs as right now. */
   role(): Promise<Role>;
-  /** Called after each administrator message is let through, to keep an unlocked session alive. */
+  /** Who may use an object a message names (access.ts). */
+  audienceOf(ref: ObjectRef): Promise<Audience>;
+  /** Called after each message that needed the administrator is let through, to keep an unlocked session alive. */
   administratorActive(): Promise<void>;
 }
 
@@ -57,28 +68,52 @@ export const storageFull: ErrorData = {
   retryable: true,
 };
 
+/** A secret this request needs is sealed under the vault key, and administrator is locked. */
+const vaultLocked: ErrorData = {
+  code: 'vault-locked',
+  message:
+    'This needs a key that only an unlocked administrator can use. Unlock administrator in Settings, or ask an administrator to allow scheduled runs while locked.',
+  retryable: false,
+};
+
 function refuse(code: string, message: string): Reply {
   return { ok: false, error: { code, message, retryable: false } };
 }
 
+const administratorOnly = () =>
+  refuse('administrator-only', 'Only an administrator can do this. Unlock administrator in Settings.');
+
+/** Whether this request needs the administrator: by its type, or by an object it names. */
+async function needsAdministrator<T extends MessageType>(
+  rule: ContributorRule<T>,
+  request: ParsedRequestOf<T>,
+  gate: Gate,
+): Promise<boolean> {
+  if (rule === 'refused') return true;
+  if (typeof rule === 'string') return false;
+  for (const ref of rule.uses(request)) if ((await gate.audienceOf(ref)) === 'administrators') return true;
+  return false;
+}
+
 /**
- * The worker's single entry for messages: validate the envelope, check the sender's right to
- * send this type, validate the payload, wait for the worker to be ready (its readiness gate,
- * awaited here and nowhere else), check the administrator role where the type needs it, run the
- * handler and turn any failure into data. It never throws, so a bad message cannot disturb the
- * worker.
+ * The worker's single entry for messages: validate the envelope, check the sender against the
+ * permission table, validate the payload, wait for the worker to be ready (its readiness gate,
+ * awaited here and nowhere else), check the role against the type and the objects the request
+ * names (permissions.ts), run the handler and turn any failure into data. It never throws, so a
+ * bad message cannot disturb the worker.
  */
 export async function route(
   raw: unknown,
   sender: SenderKind,
-  context: HandlerContext,
+  context: SenderContext,
   ready: () => Promise<Routing>,
 ): Promise<Reply> {
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) return refuse('unknown-message', 'This message is not part of the protocol.');
   const type = envelope.data.type;
   const spec: MessageSpec = protocol[type];
-  if (sender !== spec.from) return refuse('forbidden', `The sender may not send ${type}.`);
+  const permission = permissions[type];
+  if (sender !== permission.from) return refuse('forbidden', `The sender may not send ${type}.`);
   const payload = spec.request.safeParse(envelope.data.payload);
   if (!payload.success) return refuse('invalid-request', `The ${type} request is malformed.`);
   let routing: Routing;
@@ -93,20 +128,21 @@ export async function route(
   }
   const { handlers, gate } = routing;
   try {
-    if (spec.administrator) {
-      if ((await gate.role()) !== 'administrator') {
-        return refuse(
-          'administrator-only',
-          'Only an administrator can do this. Unlock administrator in Settings.',
-        );
+    let role: Role = 'contributor';
+    if (sender === 'page') {
+      role = await gate.role();
+      const rule = permission.contributor as ContributorRule<MessageType>;
+      if (await needsAdministrator(rule, payload.data as ParsedRequestOf<MessageType>, gate)) {
+        if (role !== 'administrator') return administratorOnly();
+        await gate.administratorActive();
       }
-      await gate.administratorActive();
     }
     const handler = handlers[type] as (p: unknown, c: HandlerContext) => Promise<unknown>;
-    const data = await handler(payload.data, context);
+    const data = await handler(payload.data, { ...context, role });
     return { ok: true, data };
   } catch (error) {
     if (error instanceof HandledError) return { ok: false, error: error.data };
+    if (error instanceof VaultError && error.code === 'locked') return { ok: false, error: vaultLocked };
     if (isStorageFull(error)) return { ok: false, error: storageFull };
     // Unexpected failures keep their detail out of the reply and the log: it could carry request data.
     console.error(`Handler for ${type} failed:`, error instanceof Error ? error.name : typeof error);

@@ -1,5 +1,7 @@
+import type { Role, RunView } from '../messaging/protocol.ts';
 import type { Database } from '../storage/open-database.ts';
 import { pruneRuns, readRetention, writeRetention } from '../storage/retention.ts';
+import { readAccess, runAudience } from './access.ts';
 import type { Engine } from './engine/engine.ts';
 import { HandledError, type Handlers } from './router.ts';
 
@@ -18,7 +20,17 @@ type RunHandlers = Pick<
 /** Runs per History page. */
 export const HISTORY_PAGE_SIZE = 25;
 
-export function createRunHandlers(engine: Engine, db: Database, now: () => number): RunHandlers {
+export function createRunHandlers(db: Database, engine: Engine, now: () => number): RunHandlers {
+  /** A contributor's lists leave out the runs of administrator-only exports. */
+  async function visible(role: Role, runs: RunView[]): Promise<RunView[]> {
+    if (role === 'administrator') return runs;
+    const access = await readAccess(db);
+    const shown: RunView[] = [];
+    for (const run of runs)
+      if ((await runAudience(db, access, run.id, run.exportId)) === 'everyone') shown.push(run);
+    return shown;
+  }
+
   return {
     async 'exports.run'({ id, fullResync }) {
       try {
@@ -31,12 +43,12 @@ export function createRunHandlers(engine: Engine, db: Database, now: () => numbe
         });
       }
     },
-    async 'runs.active'() {
-      return { runs: await engine.activeRuns() };
+    async 'runs.active'(_, { role }) {
+      return { runs: await visible(role, await engine.activeRuns()) };
     },
-    async 'runs.list'({ exportId, page }) {
+    async 'runs.list'({ exportId, page }, { role }) {
       // Retention bounds what is read: at most its number of runs per export.
-      const runs = await engine.listRuns(exportId);
+      const runs = await visible(role, await engine.listRuns(exportId));
       const from = page * HISTORY_PAGE_SIZE;
       return {
         runs: runs.slice(from, from + HISTORY_PAGE_SIZE),

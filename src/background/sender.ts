@@ -1,16 +1,19 @@
-import type { MessageSpec } from '../messaging/protocol.ts';
-
-export type SenderKind = MessageSpec['from'] | 'foreign';
+export type SenderKind = 'page' | 'content' | 'foreign';
 
 export interface SenderFacts {
   id?: string | undefined;
   url?: string | undefined;
+  /** 0 for the top frame of a tab (`runtime.MessageSender.frameId`). */
+  frameId?: number | undefined;
+  tab?: { id?: number | undefined } | undefined;
 }
 
 /**
  * Who sent a message. Extension pages share the extension's origin; the content script runs on
- * the Customer Insights host with our extension id. Anything else (other extensions, web pages
- * through externally_connectable, lookalike hosts) is foreign. Compare origins, not prefixes, so
+ * the Customer Insights host with our extension id, and counts only from the top frame of a tab
+ * (the manifest injects it nowhere else; a frame of another site inside that page is not the page
+ * the user looks at). Anything else (other extensions, web pages through externally_connectable,
+ * lookalike hosts) is foreign. Compare origins, not prefixes, so
  * `https://home.ci.ai.dynamics.com.evil.example` is not mistaken for the real host.
  */
 export function classifySender(
@@ -28,6 +31,7 @@ export function classifySender(
     return 'foreign';
   }
   if (origin === extensionOrigin) return 'page';
-  if (origin === 'https://home.ci.ai.dynamics.com') return 'content';
+  const topFrameOfTab = sender.frameId === 0 && sender.tab?.id !== undefined;
+  if (origin === 'https://home.ci.ai.dynamics.com' && topFrameOfTab) return 'content';
   return 'foreign';
 }

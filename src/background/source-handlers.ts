@@ -1,4 +1,4 @@
-import type { FileSegmentView } from '../messaging/protocol.ts';
+import type { FileSegmentView, Role } from '../messaging/protocol.ts';
 import {
   abortFileUpload,
   beginFileUpload,
@@ -12,13 +12,14 @@ import {
 } from '../storage/file-sources.ts';
 import type { Database } from '../storage/open-database.ts';
 import { HandledError, type Handlers } from './router.ts';
+import { parseUploadId, uploadIdOf } from './upload-id.ts';
 
 export interface SourceDeps {
   db: Database;
   now: () => number;
   newId: () => string;
-  /** Export names per source id, to say what a file is used by. */
-  exportsBySource: () => Promise<Map<string, string[]>>;
+  /** Export names per source id, as the role may see them, to say what a file is used by. */
+  exportsBySource: (role: Role) => Promise<Map<string, string[]>>;
 }
 
 type SourceHandlers = Pick<
@@ -54,21 +55,17 @@ function view(record: FileSourceRecord, usedBy: string[]): FileSegmentView | und
   };
 }
 
-/** An upload is named by its source and generation, so pages of an old upload cannot land in a new one. */
-const uploadIdOf = (id: string, generation: number) => `${id}/${generation}`;
-function parseUploadId(uploadId: string): { id: string; generation: number } {
-  const at = uploadId.lastIndexOf('/');
-  const generation = Number(uploadId.slice(at + 1));
-  if (at <= 0 || !Number.isInteger(generation))
-    throw fail('upload-unknown', 'This upload is not in progress.');
-  return { id: uploadId.slice(0, at), generation };
+function uploadOf(uploadId: string): { id: string; generation: number } {
+  const upload = parseUploadId(uploadId);
+  if (upload === null) throw fail('upload-unknown', 'This upload is not in progress.');
+  return upload;
 }
 
 export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
   return {
-    async 'sources.list'() {
+    async 'sources.list'(_, { role }) {
       const { db } = deps;
-      const [records, users] = await Promise.all([listFileSources(db), deps.exportsBySource()]);
+      const [records, users] = await Promise.all([listFileSources(db), deps.exportsBySource(role)]);
       const files = records
         .flatMap((r) => view(r, users.get(r.id) ?? []) ?? [])
         .sort((a, b) => b.uploadedAt - a.uploadedAt);
@@ -93,7 +90,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
     },
 
     async 'files.page'({ uploadId, page, fields, rows, errors, unreadableLines }) {
-      const { id, generation } = parseUploadId(uploadId);
+      const { id, generation } = uploadOf(uploadId);
       const written = await writeFileRowsPage(deps.db, id, generation, {
         page,
         fields,
@@ -106,8 +103,8 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
       return { accepted: true };
     },
 
-    async 'files.commit'({ uploadId }) {
-      const { id, generation } = parseUploadId(uploadId);
+    async 'files.commit'({ uploadId }, { role }) {
+      const { id, generation } = uploadOf(uploadId);
       const { db } = deps;
       const pending = (await getFileSource(db, id))?.upload;
       if (pending?.generation === generation && pending.rowCount === 0) {
@@ -119,13 +116,13 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
         );
       }
       const committed = await commitFileUpload(db, id, generation, deps.now());
-      const file = committed && view(committed, (await deps.exportsBySource()).get(id) ?? []);
+      const file = committed && view(committed, (await deps.exportsBySource(role)).get(id) ?? []);
       if (!file) throw fail('upload-unknown', 'This upload is not in progress.');
       return { file };
     },
 
     async 'files.abort'({ uploadId }) {
-      const { id, generation } = parseUploadId(uploadId);
+      const { id, generation } = uploadOf(uploadId);
       await abortFileUpload(deps.db, id, generation);
       return { accepted: true };
     },
@@ -137,8 +134,8 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
       return { accepted: true };
     },
 
-    async 'files.remove'({ id }) {
-      const users = (await deps.exportsBySource()).get(id) ?? [];
+    async 'files.remove'({ id }, { role }) {
+      const users = (await deps.exportsBySource(role)).get(id) ?? [];
       if (users.length) {
         throw new HandledError({
           code: 'source-in-use',

@@ -21,23 +21,19 @@ export type CheckStatus = z.infer<typeof checkStatusSchema>;
 
 export const checkMessages = {
   'exports.check': {
-    from: 'page',
     request: z.object({ segments: z.array(segmentRef).min(1).max(20), mapping: mappingSchema }).strict(),
     response: checkStatusSchema,
   },
   'exports.checkStatus': {
-    from: 'page',
     request: z.object({ checkId: z.string() }).strict(),
     response: checkStatusSchema,
   },
   'exports.checkCancel': {
-    from: 'page',
     request: z.object({ checkId: z.string() }).strict(),
     response: accepted,
   },
   /** ISO 3166-1 alpha-2 codes, for choosing an export's default country. */
   'exports.countries': {
-    from: 'page',
     request: z.object({}).strict(),
     response: z.object({ codes: z.array(z.string().regex(/^[A-Z]{2}$/)) }),
   },

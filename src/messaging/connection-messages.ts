@@ -21,6 +21,8 @@ export const connectionViewSchema = z.object({
   shareWith: shareWithSchema,
   brand: brandSummarySchema,
   keyHint: z.string(),
+  /** "Allow scheduled runs while locked": the key stays usable without the passphrase. */
+  allowLockedRuns: z.boolean(),
   createdAt: z.number(),
   lastUsedAt: z.number().nullable(),
   usedBy: z.array(z.string()),
@@ -37,7 +39,6 @@ export type SharedConnection = z.infer<typeof sharedConnectionSchema>;
 
 export const connectionMessages = {
   'connections.list': {
-    from: 'page',
     request: z.object({}).strict(),
     response: z.discriminatedUnion('role', [
       z.object({ role: z.literal('administrator'), connections: z.array(connectionViewSchema) }),
@@ -45,20 +46,18 @@ export const connectionMessages = {
     ]),
   },
   'connections.check': {
-    from: 'page',
-    administrator: true,
     request: z.object({ apiKey }).strict(),
     response: z.object({ brand: brandSummarySchema }),
   },
   'connections.save': {
-    from: 'page',
-    administrator: true,
     request: z
       .object({
         /** Absent for a new connection. */
         id: z.string().optional(),
         displayName,
         shareWith: shareWithSchema,
+        /** Absent: as before for an existing connection, else yes exactly when it is shared. */
+        allowLockedRuns: z.boolean().optional(),
         /** Required for a new connection; for an existing one, present only to replace the key. */
         apiKey: apiKey.optional(),
         agreed: z.literal(true),
@@ -68,8 +67,6 @@ export const connectionMessages = {
     response: z.object({ connection: connectionViewSchema }),
   },
   'connections.remove': {
-    from: 'page',
-    administrator: true,
     request: z.object({ id: z.string(), detachExports: z.boolean().default(false) }).strict(),
     response: accepted,
   },

@@ -64,6 +64,8 @@ export const customerInsightsEnvironmentViewSchema = z.object({
   clientId: z.string(),
   /** Data API: the subscription key's last four characters. */
   keyHint: z.string().nullable(),
+  /** "Allow scheduled runs while locked": its secrets stay usable without the passphrase. */
+  allowLockedRuns: z.boolean(),
   state: customerInsightsSignInStateSchema,
   signedInAt: z.number().nullable(),
   usedBy: z.array(z.string()),
@@ -107,7 +109,6 @@ export type CustomerInsightsPageSegment = z.infer<typeof customerInsightsPageSeg
 
 export const customerInsightsMessages = {
   'customer-insights.environments.list': {
-    from: 'page',
     request: z.object({}).strict(),
     /** `redirectUrl` is what the app registration must list as a redirect URI. */
     response: z.object({
@@ -116,7 +117,6 @@ export const customerInsightsMessages = {
     }),
   },
   'customer-insights.environments.save': {
-    from: 'page',
     request: z.discriminatedUnion('route', [
       z
         .object({
@@ -127,6 +127,8 @@ export const customerInsightsMessages = {
           orgUrl,
           tenant,
           clientId: guid,
+          /** Absent: as before for an existing environment, else yes. */
+          allowLockedRuns: z.boolean().optional(),
         })
         .strict(),
       z
@@ -138,13 +140,13 @@ export const customerInsightsMessages = {
           clientId: guid,
           /** Required for a new environment; for an existing one, present only to replace the key. */
           subscriptionKey: z.string().trim().min(8).max(256).optional(),
+          allowLockedRuns: z.boolean().optional(),
         })
         .strict(),
     ]),
     response: z.object({ environment: customerInsightsEnvironmentViewSchema }),
   },
   'customer-insights.environments.signIn': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: z.object({
       environment: customerInsightsEnvironmentViewSchema,
@@ -152,18 +154,15 @@ export const customerInsightsMessages = {
     }),
   },
   'customer-insights.environments.signOut': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: accepted,
   },
   'customer-insights.environments.remove': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: accepted,
   },
   /** Dataverse: keeps a segment by its output name once counting found members. */
   'customer-insights.segments.add': {
-    from: 'page',
     request: z
       .object({
         id: z.string(),
@@ -175,24 +174,20 @@ export const customerInsightsMessages = {
   },
   /** Dataverse: counts a known segment's members again. */
   'customer-insights.segments.recount': {
-    from: 'page',
     request: z.object({ id: z.string(), segmentId: z.string().min(1) }).strict(),
     response: z.object({ environment: customerInsightsEnvironmentViewSchema }),
   },
   /** Dataverse: forgets a known segment that no export uses. */
   'customer-insights.segments.remove': {
-    from: 'page',
     request: z.object({ id: z.string(), segmentId: z.string().min(1) }).strict(),
     response: z.object({ environment: customerInsightsEnvironmentViewSchema }),
   },
   'customer-insights.page.segment': {
-    from: 'page',
     request: z.object({ page: pageCluesSchema }).strict(),
     response: customerInsightsPageSegmentSchema,
   },
   /** Creates an export of one segment with everything pre-filled (the popup's "Export now"). */
   'customer-insights.exports.create': {
-    from: 'page',
     request: z.object({ sourceId: z.string(), segmentId: z.string().min(1) }).strict(),
     response: z.object({ id: z.string() }),
   },

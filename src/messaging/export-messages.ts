@@ -47,12 +47,10 @@ export const segmentRef = z.object({ sourceId: z.string(), segmentId: z.string()
 
 export const exportMessages = {
   'exports.list': {
-    from: 'page',
     request: z.object({}).strict(),
     response: z.object({ exports: z.array(exportSummarySchema) }),
   },
   'exports.get': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: z.object({
       draft: exportDraftSchema.extend({ connectionId: z.string().nullable() }),
@@ -61,17 +59,14 @@ export const exportMessages = {
     }),
   },
   'exports.segments': {
-    from: 'page',
     request: z.object({}).strict(),
     response: z.object({ segments: z.array(segmentChoiceSchema) }),
   },
   'exports.fields': {
-    from: 'page',
     request: z.object({ segments: z.array(segmentRef).min(1) }).strict(),
     response: z.object({ fields: z.array(z.string()), suggested: mappingSchema.partial() }),
   },
   'exports.save': {
-    from: 'page',
     request: z
       .object({
         id: z.string().optional(),
@@ -86,9 +81,8 @@ export const exportMessages = {
     response: z.object({ id: z.string() }),
   },
   'exports.duplicate': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: z.object({ id: z.string() }),
   },
-  'exports.remove': { from: 'page', request: z.object({ id: z.string() }).strict(), response: accepted },
+  'exports.remove': { request: z.object({ id: z.string() }).strict(), response: accepted },
 } as const satisfies Record<string, MessageSpec>;

@@ -11,8 +11,8 @@ import { statusMessages } from './status-messages.ts';
 
 /**
  * Every message between the extension's contexts, declared once (one file per feature). The
- * worker refuses anything not declared here, from a sender without the right, or — for
- * administrator messages — while the extension runs as contributor (DESIGN.md §7).
+ * worker refuses anything not declared here, and checks every message against its permission
+ * table (src/background/permissions.ts): the sender, the role and the objects it names.
  */
 export const protocol = {
   ...statusMessages,

@@ -8,26 +8,19 @@ const newPassphrase = z.string().min(MIN_PASSPHRASE_LENGTH).max(1024);
 
 export const roleMessages = {
   'role.unlock': {
-    from: 'page',
     request: z.object({ passphrase }).strict(),
     response: z.object({ role: roleSchema }),
   },
-  'role.lock': { from: 'page', request: emptyRequest, response: accepted },
+  'role.lock': { request: emptyRequest, response: accepted },
   'passphrase.set': {
-    from: 'page',
-    administrator: true,
     request: z.object({ passphrase: newPassphrase, current: passphrase.optional() }).strict(),
     response: accepted,
   },
   'passphrase.remove': {
-    from: 'page',
-    administrator: true,
     request: z.object({ current: passphrase }).strict(),
     response: accepted,
   },
   'data.deleteAll': {
-    from: 'page',
-    administrator: true,
     request: z.object({ confirm: z.literal('delete all data') }).strict(),
     response: accepted,
   },

@@ -37,18 +37,15 @@ export type RunView = z.infer<typeof runViewSchema>;
 
 export const runMessages = {
   'exports.run': {
-    from: 'page',
     request: z.object({ id: z.string(), fullResync: z.boolean().default(false) }).strict(),
     response: z.object({ runId: z.string() }),
   },
   'runs.active': {
-    from: 'page',
     request: z.object({}).strict(),
     response: z.object({ runs: z.array(runViewSchema) }),
   },
   /** History, newest first, one page (from 0) of `pageSize` runs at a time. */
   'runs.list': {
-    from: 'page',
     request: z
       .object({ exportId: z.string().optional(), page: z.number().int().nonnegative().default(0) })
       .strict(),
@@ -56,31 +53,25 @@ export const runMessages = {
   },
   /** How long History keeps runs (with their batch logs and rejected rows). */
   'runs.retention': {
-    from: 'page',
     request: z.object({}).strict(),
     response: z.object({ retention: retentionSchema }),
   },
   'runs.setRetention': {
-    from: 'page',
-    administrator: true,
     request: z.object({ retention: retentionSchema }).strict(),
     response: accepted,
   },
   'runs.get': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: z.object({ run: runViewSchema }),
   },
   'runs.rejected': {
-    from: 'page',
     request: z.object({ id: z.string(), page: z.number().int().nonnegative() }).strict(),
     response: z.object({ rows: z.array(rejectedRowSchema), total: z.number(), pageSize: z.number() }),
   },
   /** What went wrong in a run, grouped: contacts not sent apart from values left out. */
   'runs.problems': {
-    from: 'page',
     request: z.object({ id: z.string() }).strict(),
     response: z.object({ groups: z.array(problemGroupSchema) }),
   },
-  'runs.cancel': { from: 'page', request: z.object({ id: z.string() }).strict(), response: accepted },
+  'runs.cancel': { request: z.object({ id: z.string() }).strict(), response: accepted },
 } as const satisfies Record<string, MessageSpec>;

@@ -31,12 +31,10 @@ export type FileSegmentView = z.infer<typeof fileSegmentViewSchema>;
 
 export const sourceMessages = {
   'sources.list': {
-    from: 'page',
     request: z.object({}).strict(),
     response: z.object({ files: z.array(fileSegmentViewSchema) }),
   },
   'files.begin': {
-    from: 'page',
     request: z
       .object({
         name: segmentName,
@@ -48,7 +46,6 @@ export const sourceMessages = {
     response: z.object({ uploadId: z.string() }),
   },
   'files.page': {
-    from: 'page',
     request: z
       .object({
         uploadId: z.string(),
@@ -66,15 +63,13 @@ export const sourceMessages = {
     response: accepted,
   },
   'files.commit': {
-    from: 'page',
     request: z.object({ uploadId: z.string() }).strict(),
     response: z.object({ file: fileSegmentViewSchema }),
   },
-  'files.abort': { from: 'page', request: z.object({ uploadId: z.string() }).strict(), response: accepted },
+  'files.abort': { request: z.object({ uploadId: z.string() }).strict(), response: accepted },
   'files.rename': {
-    from: 'page',
     request: z.object({ id: z.string(), name: segmentName }).strict(),
     response: accepted,
   },
-  'files.remove': { from: 'page', request: z.object({ id: z.string() }).strict(), response: accepted },
+  'files.remove': { request: z.object({ id: z.string() }).strict(), response: accepted },
 } as const satisfies Record<string, MessageSpec>;

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 
 /**
- * One message type: who may send it (`page`: the extension's own pages; `content`: the content
- * script on a Customer Insights page), whether it needs the administrator role, and the zod
- * schemas of its request and response.
+ * One message type: the zod schemas of its request and response. Who may send it, as which role and
+ * on which objects, is the worker's permission table (src/background/permissions.ts).
  */
 export interface MessageSpec {
-  from: 'page' | 'content';
-  administrator?: true;
   request: z.ZodType;
   response: z.ZodType;
 }

@@ -40,11 +40,10 @@ export const tabContextSchema = z.object({ page: pageCluesSchema.nullable() });
 export type TabContext = z.infer<typeof tabContextSchema>;
 
 export const statusMessages = {
-  status: { from: 'page', request: emptyRequest, response: statusSchema },
+  status: { request: emptyRequest, response: statusSchema },
   'tab.context': {
-    from: 'page',
     request: z.object({ tabId: z.number().int().nonnegative() }).strict(),
     response: tabContextSchema,
   },
-  'page.report': { from: 'content', request: pageReportSchema, response: accepted },
+  'page.report': { request: pageReportSchema, response: accepted },
 } as const satisfies Record<string, MessageSpec>;

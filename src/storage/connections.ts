@@ -1,7 +1,7 @@
 import { exportDefinitionSchema } from '../core/export-definition.ts';
 import type { Database } from './open-database.ts';
 import { type ConnectionRecord, connectionRecordSchema, exportRecordSchema, parseRecord } from './records.ts';
-import { vaultRecordKey } from './vault.ts';
+import { deviceKeyId, vaultRecordKey } from './vault.ts';
 
 export async function listConnections(db: Database): Promise<ConnectionRecord[]> {
   const records = await db.getAll('connections');
@@ -36,7 +36,8 @@ export async function exportsByConnection(
 }
 
 /**
- * Removes a connection with everything that belongs to it, in one transaction: its secret and, when
+ * Removes a connection with everything that belongs to it, in one transaction: its secret (and the
+ * device key that sealed it, if any) and, when
  * asked, the link from the exports that used it (they then show "No connection").
  */
 export async function removeConnection(
@@ -62,6 +63,7 @@ export async function removeConnection(
     await exports.put({ ...record, connectionId: null });
   }
   await tx.objectStore('vault').delete(vaultRecordKey(id));
+  await tx.objectStore('vault').delete(deviceKeyId(id));
   await tx.objectStore('connections').delete(id);
   await tx.done;
   return 'removed';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
-import { vaultRecordKey } from './vault.ts';
+import { deviceKeyId, vaultRecordKey } from './vault.ts';
 
 /**
  * A segment the extension knows of in an environment read through Dataverse, which publishes no list
@@ -50,6 +50,11 @@ export const customerInsightsEnvironmentRecordSchema = z
     segments: z.array(knownSegmentSchema).default([]),
     createdAt: z.number(),
     updatedAt: z.number(),
+    /**
+     * "Allow scheduled runs while locked": its secrets sealed under its own device key, so scheduled
+     * runs and contributors can read it while administrator is locked. Absent (older records): yes.
+     */
+    allowLockedRuns: z.boolean().optional(),
   })
   .refine((record) => record.route === 'data-api' || record.orgUrl !== null, {
     message: 'An environment read through Dataverse needs its organisation URL.',
@@ -58,6 +63,15 @@ export type CustomerInsightsEnvironmentRecord = z.infer<typeof customerInsightsE
 
 export const subscriptionKeyId = (id: string) => `ci-subscription-key:${id}`;
 export const refreshTokenId = (id: string) => `ci-refresh-token:${id}`;
+
+/** The environment a vault secret id belongs to, or null when it is not an environment's. */
+export function environmentOfSecret(secretId: string): string | null {
+  const match = /^ci-(?:subscription-key|refresh-token):(.+)$/.exec(secretId);
+  return match?.[1] ?? null;
+}
+
+export const environmentAllowsLockedRuns = (record: CustomerInsightsEnvironmentRecord) =>
+  record.allowLockedRuns ?? true;
 
 const isEnvironment = (value: unknown) => (value as { kind?: unknown }).kind === 'customer-insights';
 
@@ -110,13 +124,14 @@ export async function updateCustomerInsightsEnvironment(
   return next;
 }
 
-/** Removes the environment and both of its secrets together, so no secret outlives its record. */
+/** Removes the environment, both of its secrets and its device key together, so no secret outlives its record. */
 export async function removeCustomerInsightsEnvironment(db: Database, id: string): Promise<void> {
   const tx = db.transaction(['sources', 'vault'], 'readwrite');
   await Promise.all([
     tx.objectStore('sources').delete(id),
     tx.objectStore('vault').delete(vaultRecordKey(subscriptionKeyId(id))),
     tx.objectStore('vault').delete(vaultRecordKey(refreshTokenId(id))),
+    tx.objectStore('vault').delete(deviceKeyId(id)),
   ]);
   await tx.done;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { shareWithSchema } from '../core/share-with.ts';
+import { lockedRunsByDefault, shareWithSchema } from '../core/share-with.ts';
 
 /**
  * Stored record shapes. Every read goes through these: a record that does not match is an
@@ -15,8 +15,14 @@ export const connectionRecordSchema = z.object({
   consent: z.object({ agreedAt: z.number(), statementVersion: z.string() }),
   createdAt: z.number(),
   lastUsedAt: z.number().nullable(),
+  /** "Allow scheduled runs while locked"; absent in records saved before the choice existed. */
+  allowLockedRuns: z.boolean().optional(),
 });
 export type ConnectionRecord = z.infer<typeof connectionRecordSchema>;
+
+/** Whether the connection's key is sealed under its own device key, usable while locked (vault.ts). */
+export const allowsLockedRuns = (record: ConnectionRecord) =>
+  record.allowLockedRuns ?? lockedRunsByDefault(record.shareWith);
 
 export const exportRecordSchema = z.looseObject({
   id: z.string().min(1),

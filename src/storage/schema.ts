@@ -12,7 +12,7 @@ import type { rejectedRowRecordSchema } from './run-rejected.ts';
 import type { scheduleRecordSchema } from './run-schedules.ts';
 import type { batchRecordSchema, outboxItemSchema, tagQueueEntrySchema } from './run-work.ts';
 import type { passphraseRecordSchema } from './settings.ts';
-import type { sealedSchema } from './vault.ts';
+import type { sealedSchema, wrappedVaultKeySchema } from './vault.ts';
 
 /**
  * The IndexedDB schema, declared once. Each store's value type is what its zod schema accepts, so
@@ -32,10 +32,16 @@ export interface ExportDb extends DBSchema {
     indexes: { byConnection: string };
   };
   runs: { key: string; value: Stored<typeof runRecordSchema>; indexes: { byExport: string } };
-  /** Settings by name: the administrator passphrase's hash (`adminPassphrase`), History's `retention`. */
+  /** Settings by name: the passphrase hash of earlier versions (`adminPassphrase`, settings.ts), History's `retention`. */
   settings: { key: string; value: Stored<typeof passphraseRecordSchema> | Stored<typeof retentionSchema> };
-  /** The secret vault: its non-extractable key (`#key`) and the encrypted secrets (vault.ts). */
-  vault: { key: string; value: CryptoKey | Stored<typeof sealedSchema> };
+  /**
+   * The secret vault (vault.ts): its key (`#key`: a non-extractable CryptoKey, or wrapped by the
+   * administrator passphrase), device keys (`#device:<owner>`) and the encrypted secrets.
+   */
+  vault: {
+    key: string;
+    value: CryptoKey | Stored<typeof sealedSchema> | Stored<typeof wrappedVaultKeySchema>;
+  };
   /** Segment sources: uploaded files and Customer Insights environments. */
   sources: {
     key: string;

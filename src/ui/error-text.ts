@@ -18,6 +18,8 @@ const errorKeys: Record<string, MessageKey> = {
   'administrator-only': 'errorAdministratorOnly',
   'wrong-passphrase': 'errorWrongPassphrase',
   'too-many-attempts': 'errorTooManyAttempts',
+  'vault-locked': 'errorVaultLocked',
+  'vault-key-missing': 'errorVaultKeyMissing',
   'not-found': 'errorNotFound',
   internal: 'errorUnexpected',
   'storage-unavailable': 'errorStorageUnavailable',

@@ -8,10 +8,10 @@ import type { RunView } from '../../src/messaging/protocol.ts';
 import { putConnection } from '../../src/storage/connections.ts';
 import { putExport } from '../../src/storage/exports.ts';
 import { type Database, openDatabase } from '../../src/storage/open-database.ts';
-import { Vault } from '../../src/storage/vault.ts';
 import { defaultMapping, range, SOURCE_ID, testTiming } from '../integration/engine/engine-world.ts';
 import { fakePlatform } from '../support/fake-platform.ts';
 import { MemorySource } from '../support/memory-source.ts';
+import { plainVault } from '../support/plain-vault.ts';
 import type { RemoteSandbox } from './remote-sandbox.ts';
 
 /**
@@ -106,7 +106,7 @@ export async function createBenchWorld(options: BenchWorldOptions): Promise<Benc
     createdAt: 1,
     lastUsedAt: null,
   });
-  await new Vault(db).put(CONNECTION_ID, sandbox.endpoint.apiKey);
+  await plainVault(db).put(CONNECTION_ID, sandbox.endpoint.apiKey);
   await putExport(db, {
     id: EXPORT_ID,
     name: 'bench',

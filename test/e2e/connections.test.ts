@@ -56,7 +56,11 @@ describe('Connections', () => {
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByText(/Connected to the Omnisend brand/).waitFor();
     expect(await save.isDisabled()).toBe(true);
+    // Whether runs may use the key while locked follows who can use it, until the administrator chooses.
+    const lockedRuns = page.getByRole('checkbox', { name: 'Allow scheduled runs while locked' });
+    expect(await lockedRuns.isChecked()).toBe(false);
     await page.getByRole('radio', { name: 'Administrators and contributors' }).check();
+    expect(await lockedRuns.isChecked()).toBe(true);
     await page.getByRole('checkbox', { name: 'I agree' }).check();
     await save.click();
 
@@ -68,6 +72,7 @@ describe('Connections', () => {
     const [stored] = await browser.readStore('connections');
     expect(stored).toMatchObject({
       displayName: 'Main store',
+      allowLockedRuns: true,
       consent: { statementVersion: expect.any(String) },
     });
 

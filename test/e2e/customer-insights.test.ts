@@ -138,6 +138,31 @@ describe('Customer Insights in the browser', () => {
     await expectNoSecrets(browser, [options, popup], [ci.subscriptionKey, ACCESS_TOKEN, REFRESH_TOKEN]);
   });
 
+  test('forgets the segment as soon as its tab leaves the page, and keeps it through in-app address changes', async () => {
+    browser = await launch();
+    const app = await browser.context.newPage();
+    await app.goto(ci.segmentPageUrl('HighValueCustomers'));
+    const tabId = await tabIdOf(browser, app);
+    const popup = await browser.openPopup(tabId);
+    const notSetUp = popup.getByText(new RegExp(`environment ${ci.environmentId} is not set up`));
+    await notSetUp.waitFor();
+    // The app changes its address without a new page or a new render: still the same segment.
+    await app.evaluate(() => history.pushState(null, '', `${location.pathname}?tab=members`));
+    await expect
+      .poll(async () => browser!.message('tab.context', { tabId }), { timeout: 10_000 })
+      .toMatchObject({
+        ok: true,
+        data: {
+          page: { guids: [ci.environmentId], address: expect.arrayContaining(['HighValueCustomers']) },
+        },
+      });
+    await notSetUp.waitFor();
+    // Another site in the same tab: the popup no longer offers anything for the old page.
+    await app.goto('https://login.microsoftonline.com/');
+    await popup.getByText('No segment detected on this page').waitFor();
+    expect(await browser.message('tab.context', { tabId })).toEqual({ ok: true, data: { page: null } });
+  });
+
   test('offers Sources, pre-filled, for a segment page of an environment that is not set up', async () => {
     browser = await launch();
     const app = await browser.context.newPage();

@@ -37,6 +37,17 @@ describe('the production build', () => {
     expect(manifest.content_scripts.map((c: { matches: string[] }) => c.matches)).toEqual([
       ['https://home.ci.ai.dynamics.com/*'],
     ]);
+    // Extension pages and the worker reach only the APIs; nothing of ours is exposed to web pages.
+    expect(manifest.content_security_policy).toEqual({
+      extension_pages:
+        "default-src 'self'; script-src 'self'; connect-src https://api.omnisend.com https://api.ci.ai.dynamics.com https://login.microsoftonline.com https://*.dynamics.com; object-src 'none'; base-uri 'none'",
+    });
+    expect(manifest.web_accessible_resources).toBeUndefined();
+    // The content script is one classic script: no loader that imports chunks from the extension.
+    expect(manifest.content_scripts[0].js).toEqual(['src/content/index.js']);
+    expect(readFileSync(resolve(distDir, 'src/content/index.js'), 'utf8')).not.toMatch(
+      /\bimport\s*\(|chrome\.runtime\.getURL/,
+    );
     expect(manifest.background.type).toBe('module');
     expect(manifest.options_ui).toEqual({ page: 'options.html', open_in_tab: true });
   });

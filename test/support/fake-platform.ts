@@ -13,10 +13,11 @@ const origin = `chrome-extension://${EXTENSION_ID}`;
 /** The options page, as `runtime.onMessage` describes its sender. */
 export const pageSender: MessageSender = { id: EXTENSION_ID, url: `${origin}/options.html` };
 
-/** The content script on a Customer Insights page in tab `tabId`. */
+/** The content script on a Customer Insights page, in the top frame of tab `tabId`. */
 export const contentSender = (tabId: number): MessageSender => ({
   id: EXTENSION_ID,
   url: 'https://home.ci.ai.dynamics.com/customerinsights/segments',
+  frameId: 0,
   tab: { id: tabId },
 });
 

@@ -1,6 +1,8 @@
 import type { StoreKey, StoreNames, StoreValue } from 'idb';
+import { newRun } from '../../src/background/engine/engine.ts';
 import type { ExportDefinition } from '../../src/core/export-definition.ts';
 import type { Database } from '../../src/storage/open-database.ts';
+import type { RunRecord } from '../../src/storage/run-records.ts';
 import type { ExportDb } from '../../src/storage/schema.ts';
 
 /** An export record as the worker stores one, for tests that set up a state directly. */
@@ -17,6 +19,15 @@ export function storedExport(
     updatedAt: 1,
     ...fields,
   };
+}
+
+/** A run record as the engine stores one (queued, of `definition`), for tests that set up a state directly. */
+export function storedRun(
+  id: string,
+  definition: ExportDefinition,
+  fields: Partial<RunRecord> = {},
+): RunRecord {
+  return { ...newRun(id, definition, 'manual', false, 2), ...fields };
 }
 
 /**

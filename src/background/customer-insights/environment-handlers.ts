@@ -1,4 +1,5 @@
-import type { CustomerInsightsEnvironmentView, ExportDraft } from '../../messaging/protocol.ts';
+import type { ExportDefinition } from '../../core/export-definition.ts';
+import type { CustomerInsightsEnvironmentView, ExportDraft, Role } from '../../messaging/protocol.ts';
 import {
   type CustomerInsightsEnvironmentRecord,
   getCustomerInsightsEnvironment,
@@ -9,7 +10,6 @@ import {
 } from '../../storage/customer-insights-environments.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { secretHint } from '../../storage/vault.ts';
-import type { Roles } from '../roles.ts';
 import { HandledError, type Handlers } from '../router.ts';
 import { view } from './environment-view.ts';
 import type { CustomerInsightsEnvironments } from './environments.ts';
@@ -20,15 +20,18 @@ import type { CustomerInsightsSecrets } from './secrets.ts';
 
 export interface CustomerInsightsDeps {
   db: Database;
-  roles: Roles;
   secrets: CustomerInsightsSecrets;
   environments: CustomerInsightsEnvironments;
   /** Opens Microsoft's sign-in window (`interactiveLaunch` over `identity.launchWebAuthFlow`). */
   launch: (url: string) => Promise<string>;
-  /** Export names per source id, to say what an environment is used by. */
-  exportsBySource: () => Promise<Map<string, string[]>>;
+  /** Export names per source id, as the role may see them, to say what an environment is used by. */
+  exportsBySource: (role: Role) => Promise<Map<string, string[]>>;
+  /** The exports the role may see. */
+  exportsFor: (role: Role) => Promise<ExportDefinition[]>;
   /** Saves a new export through the export handlers, with their validation. */
   saveExport: (draft: ExportDraft) => Promise<{ id: string }>;
+  /** Seals every secret again where its owner's "Allow scheduled runs while locked" says (vault.ts). */
+  resealSecrets: () => Promise<void>;
   /** After a successful sign-in: runs that waited for it go on now rather than at the next watchdog. */
   signedIn: () => Promise<void>;
   now: () => number;
@@ -38,7 +41,8 @@ export interface CustomerInsightsDeps {
 /** What the Customer Insights handler groups share. */
 export interface EnvironmentAccess {
   requireRecord(id: string): Promise<CustomerInsightsEnvironmentRecord>;
-  viewOf(record: CustomerInsightsEnvironmentRecord): Promise<CustomerInsightsEnvironmentView>;
+  /** The environment as `role` may see it: only the exports it may see as its users. */
+  viewOf(record: CustomerInsightsEnvironmentRecord, role: Role): Promise<CustomerInsightsEnvironmentView>;
 }
 
 type CustomerInsightsHandlers = Pick<
@@ -66,18 +70,18 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       if (!record) throw gone();
       return record;
     },
-    async viewOf(record) {
-      return view(record, (await deps.exportsBySource()).get(record.id) ?? []);
+    async viewOf(record, role) {
+      return view(record, (await deps.exportsBySource(role)).get(record.id) ?? []);
     },
   };
   const { requireRecord, viewOf } = access;
 
   return {
-    async 'customer-insights.environments.list'() {
+    async 'customer-insights.environments.list'(_, { role }) {
       const { db } = deps;
       const [records, users] = await Promise.all([
         listCustomerInsightsEnvironments(db),
-        deps.exportsBySource(),
+        deps.exportsBySource(role),
       ]);
       records.sort((a, b) => a.createdAt - b.createdAt);
       return {
@@ -86,7 +90,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       };
     },
 
-    async 'customer-insights.environments.save'(request) {
+    async 'customer-insights.environments.save'(request, { role }) {
       const { db } = deps;
       const existing = request.id === undefined ? undefined : await requireRecord(request.id);
       if (existing && existing.route !== request.route) {
@@ -145,13 +149,15 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
         segments: existing && existing.orgUrl === orgUrl ? existing.segments : [],
         createdAt: existing?.createdAt ?? now,
         updatedAt: Math.max(now, (existing?.updatedAt ?? 0) + 1),
+        allowLockedRuns: request.allowLockedRuns ?? existing?.allowLockedRuns ?? true,
       };
       await putCustomerInsightsEnvironment(db, record);
+      await deps.resealSecrets();
       environments.forget(recordId);
-      return { environment: await viewOf(record) };
+      return { environment: await viewOf(record, role) };
     },
 
-    async 'customer-insights.environments.signIn'({ id }) {
+    async 'customer-insights.environments.signIn'({ id }, { role }) {
       const record = await requireRecord(id);
       await handled(() => environments.signIn(record, deps.launch));
       const { db } = deps;
@@ -176,7 +182,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       const name = await environments.instanceName(signedIn).catch(() => null);
       const named =
         (name && (await updateCustomerInsightsEnvironment(db, id, (r) => ({ ...r, name })))) || signedIn;
-      return { environment: await viewOf(named), segmentCount: segments.length };
+      return { environment: await viewOf(named, role), segmentCount: segments.length };
     },
 
     async 'customer-insights.environments.signOut'({ id }) {
@@ -191,8 +197,8 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       return { accepted: true };
     },
 
-    async 'customer-insights.environments.remove'({ id }) {
-      const users = (await deps.exportsBySource()).get(id) ?? [];
+    async 'customer-insights.environments.remove'({ id }, { role }) {
+      const users = (await deps.exportsBySource(role)).get(id) ?? [];
       if (users.length) {
         throw new HandledError({
           code: 'source-in-use',

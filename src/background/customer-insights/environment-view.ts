@@ -1,5 +1,8 @@
 import type { CustomerInsightsEnvironmentView } from '../../messaging/protocol.ts';
-import type { CustomerInsightsEnvironmentRecord } from '../../storage/customer-insights-environments.ts';
+import {
+  type CustomerInsightsEnvironmentRecord,
+  environmentAllowsLockedRuns,
+} from '../../storage/customer-insights-environments.ts';
 
 export function stateOf(record: CustomerInsightsEnvironmentRecord): CustomerInsightsEnvironmentView['state'] {
   if (record.signedInAt === null) return 'signed-out';
@@ -21,6 +24,7 @@ export function view(
     tenant: record.tenant,
     clientId: record.clientId,
     keyHint: record.keyHint,
+    allowLockedRuns: environmentAllowsLockedRuns(record),
     state: stateOf(record),
     signedInAt: record.signedInAt,
     usedBy,

@@ -20,6 +20,7 @@ import {
   updateCustomerInsightsEnvironment,
 } from '../../storage/customer-insights-environments.ts';
 import type { Database } from '../../storage/open-database.ts';
+import { VaultError } from '../../storage/vault.ts';
 import type { CustomerInsightsSecrets } from './secrets.ts';
 
 export interface CustomerInsightsPlatform {
@@ -106,7 +107,12 @@ export class CustomerInsightsEnvironments {
     const listed = [];
     for (const record of records) {
       if (record.signedInAt === null || record.signInRequired) continue;
-      listed.push({ sourceId: record.id, source: listingOnly((await this.#entry(record)).source) });
+      // Its secrets need the unlocked vault key: while locked it lists nothing, like a signed-out one.
+      const entry = await this.#entry(record).catch((error: unknown) => {
+        if (error instanceof VaultError && error.code === 'locked') return null;
+        throw error;
+      });
+      if (entry) listed.push({ sourceId: record.id, source: listingOnly(entry.source) });
     }
     return listed;
   }

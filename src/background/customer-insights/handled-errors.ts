@@ -13,7 +13,7 @@ export function asHandled(error: unknown): unknown {
   if (error instanceof SignInError || error instanceof CustomerInsightsError) {
     return new HandledError({ code: error.code, message: error.message, retryable: error.retryable });
   }
-  if (error instanceof VaultError) {
+  if (error instanceof VaultError && error.code !== 'locked') {
     return fail(
       'customer-insights.secret-unreadable',
       'The saved subscription key cannot be read – enter it again in Sources.',

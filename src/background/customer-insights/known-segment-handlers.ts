@@ -1,3 +1,4 @@
+import type { Role } from '../../messaging/protocol.ts';
 import type { DataverseSource, MemberCount } from '../../sources/customer-insights/index.ts';
 import {
   type CustomerInsightsEnvironmentRecord,
@@ -77,14 +78,15 @@ export function createKnownSegmentHandlers(
     record: CustomerInsightsEnvironmentRecord,
     segment: KnownSegment,
     source: DataverseSource,
+    role: Role,
   ) {
     const count = await handled(() => countSegment(source, segment.id));
     const updated = await keepSegment(deps, record.id, segment, count);
-    return { environment: await viewOf(updated ?? record) };
+    return { environment: await viewOf(updated ?? record, role) };
   }
 
   return {
-    async 'customer-insights.segments.add'({ id, outputName, displayName }) {
+    async 'customer-insights.segments.add'({ id, outputName, displayName }, { role }) {
       const { record, source } = await dataverseOf(id);
       const count = await handled(() => countSegment(source, outputName));
       if (count.count === 0) {
@@ -95,17 +97,17 @@ export function createKnownSegmentHandlers(
       }
       const segment = { id: outputName, displayName: displayName || outputName, from: 'user' as const };
       const updated = await keepSegment(deps, record.id, segment, count);
-      return { environment: await viewOf(updated ?? record) };
+      return { environment: await viewOf(updated ?? record, role) };
     },
 
-    async 'customer-insights.segments.recount'({ id, segmentId }) {
+    async 'customer-insights.segments.recount'({ id, segmentId }, { role }) {
       const { record, source } = await dataverseOf(id);
       const segment = record.segments.find((s) => sameName(s.id, segmentId));
       if (!segment) throw fail('segment-missing', 'This segment is no longer in the list.');
-      return recounted(record, segment, source);
+      return recounted(record, segment, source, role);
     },
 
-    async 'customer-insights.segments.remove'({ id, segmentId }) {
+    async 'customer-insights.segments.remove'({ id, segmentId }, { role }) {
       const record = await requireRecord(id);
       const users = (await listExports(deps.db))
         .filter((e) => e.segments.some((s) => s.sourceId === record.id && sameName(s.segmentId, segmentId)))
@@ -122,7 +124,7 @@ export function createKnownSegmentHandlers(
         ...r,
         segments: r.segments.filter((s) => !sameName(s.id, segmentId)),
       }));
-      return { environment: await viewOf(updated ?? record) };
+      return { environment: await viewOf(updated ?? record, role) };
     },
   };
 }

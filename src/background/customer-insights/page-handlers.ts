@@ -100,7 +100,7 @@ export function createPageHandlers(
   }
 
   return {
-    async 'customer-insights.page.segment'({ page }): Promise<CustomerInsightsPageSegment> {
+    async 'customer-insights.page.segment'({ page }, { role }): Promise<CustomerInsightsPageSegment> {
       const { db } = deps;
       const records = (await listCustomerInsightsEnvironments(db)).map((record) => ({
         record,
@@ -137,14 +137,14 @@ export function createPageHandlers(
       }
       if (!segment) return { state: 'not-found', sourceId: record.id };
       const id = segment.id;
-      const exportIds = (await listExports(db))
+      const exportIds = (await deps.exportsFor(role))
         .filter((e) => e.segments.some((s) => s.sourceId === record.id && sameName(s.segmentId, id)))
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((e) => e.id);
       return { state: 'segment', sourceId: record.id, route: record.route, segment, exportIds };
     },
 
-    async 'customer-insights.exports.create'({ sourceId, segmentId }) {
+    async 'customer-insights.exports.create'({ sourceId, segmentId }, { role }) {
       const { db } = deps;
       await requireRecord(sourceId);
       const source = await environments.sourceFor(sourceId);
@@ -161,7 +161,6 @@ export function createPageHandlers(
           'No field of this segment looks like an email address. Add the export in Options › Exports and choose the Email field.',
         );
       }
-      const role = await deps.roles.current();
       const connection = (await listConnections(db))
         .filter((c) => role === 'administrator' || c.shareWith === 'administrators-and-contributors')
         .sort((a, b) => a.displayName.localeCompare(b.displayName))[0];

@@ -3,7 +3,7 @@ import type { ExportDefinition } from '../../core/export-definition.ts';
 import { fingerprintValue } from '../../core/fingerprint.ts';
 import { DEFAULT_SAFETY_MARGIN, effectiveLimit } from '../../core/rate-budget.ts';
 import { emptyCounters } from '../../core/run/run-counters.ts';
-import { initialRunState, isTerminal } from '../../core/run/run-state.ts';
+import { initialRunState, isTerminal, type RunError } from '../../core/run/run-state.ts';
 import type { RunTrigger } from '../../core/run/run-trigger.ts';
 import type { UtcOffsetAt } from '../../core/schedule.ts';
 import type { RunView } from '../../messaging/protocol.ts';
@@ -65,8 +65,14 @@ export interface Engine {
    * running run, returns that run's id instead. Throws if the export does not exist.
    */
   startRun(exportId: string, trigger: RunTrigger, options?: StartRunOptions): Promise<string>;
-  /** Cancels a queued or running run; false if it had already ended. */
-  cancel(runId: string): Promise<boolean>;
+  /**
+   * Cancels a queued or running run; false if it had already ended. Its work in this worker is
+   * stopped first and waited for, so nothing more is sent for it once this returns. `reason`
+   * says why when it was not the user (History shows it).
+   */
+  cancel(runId: string, reason?: RunError): Promise<boolean>;
+  /** Cancels every unfinished run that sends through a connection (before its key goes or changes). */
+  cancelRunsUsing(connectionId: string, reason: RunError): Promise<void>;
   /** Continues every unfinished run: call at every worker start and on the watchdog alarm. */
   resume(): Promise<void>;
   progress(runId: string): Promise<RunView | null>;
@@ -109,6 +115,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const owner = newId();
   const active = new Map<string, ActiveRun>();
+  /** Runs being canceled: nothing may start them again meanwhile. */
+  const stopping = new Set<string>();
   const utcOffsetAt: UtcOffsetAt = deps.utcOffsetAt ?? ((at) => -new Date(at).getTimezoneOffset());
 
   const rates = (runId: string) => active.get(runId)?.ratePerMinute ?? defaultRates;
@@ -319,15 +327,18 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
+  async function clearWatchdogWhenIdle(): Promise<void> {
+    if (active.size === 0 && (await unfinishedRuns()).length === 0) await deps.alarms.clear(WATCHDOG_ALARM);
+  }
+
   function launch(runId: string): void {
-    if (active.has(runId)) return;
+    if (active.has(runId) || stopping.has(runId)) return;
     const entry: ActiveRun = { controller: new AbortController(), done: Promise.resolve() };
     active.set(runId, entry);
     entry.done = drive(runId, entry)
       .finally(async () => {
         active.delete(runId);
-        if (active.size === 0 && (await unfinishedRuns()).length === 0)
-          await deps.alarms.clear(WATCHDOG_ALARM);
+        await clearWatchdogWhenIdle();
       })
       // Nothing waits on a run's promise but idle(); the watchdog covers whatever went wrong here.
       .catch(() => undefined);
@@ -356,14 +367,29 @@ export function createEngine(deps: EngineDeps): Engine {
       return run.id;
     },
 
-    async cancel(runId) {
-      const ended = await endRun(runId, (run) => {
-        apply(run, { type: 'cancel' });
-        return true;
-      });
-      active.get(runId)?.controller.abort(new RunStoppedError('not-running'));
-      if (ended) deps.notify({ type: 'run-finished', run: progress(ended) });
-      return ended !== null;
+    async cancel(runId, reason) {
+      stopping.add(runId);
+      try {
+        const entry = active.get(runId);
+        if (entry) {
+          entry.controller.abort(new RunStoppedError('not-running'));
+          await entry.done;
+        }
+        const ended = await endRun(runId, (run) => {
+          apply(run, reason ? { type: 'cancel', reason } : { type: 'cancel' });
+          return true;
+        });
+        if (ended) deps.notify({ type: 'run-finished', run: progress(ended) });
+        await clearWatchdogWhenIdle();
+        return ended !== null;
+      } finally {
+        stopping.delete(runId);
+      }
+    },
+
+    async cancelRunsUsing(connectionId, reason) {
+      for (const run of await unfinishedRuns())
+        if (run.definition.connectionId === connectionId) await engine.cancel(run.id, reason);
     },
 
     async resume() {
@@ -430,7 +456,8 @@ export function createEngine(deps: EngineDeps): Engine {
   return engine;
 }
 
-function newRun(
+/** A queued run of `definition`, as the engine stores it when the run is started. */
+export function newRun(
   id: string,
   definition: ExportDefinition,
   trigger: RunTrigger,

@@ -6,6 +6,8 @@ import { type OmnisendApi, OmnisendClient } from '../../omnisend/client.ts';
 import { loadBudgetState, saveBudgetState } from '../../storage/budget-state.ts';
 import { getConnection } from '../../storage/connections.ts';
 import type { Database } from '../../storage/open-database.ts';
+import { VaultError } from '../../storage/vault.ts';
+import { lockedConnection } from './run-errors.ts';
 
 /** What a run needs of Omnisend: the budgeted API of its connection and the pace of its brand. */
 export interface OmnisendAccess {
@@ -19,7 +21,7 @@ export interface OmnisendAccessOptions {
   db: Database;
   clock: Clock;
   fetch: typeof fetch;
-  /** The connection's API key (the vault's `get`); a rejection means "no connection". */
+  /** The connection's API key (the vault's `get`); a rejection means "no connection", or "wait" while locked. */
   apiKeyFor(connectionId: string): Promise<string>;
   /** Length of Omnisend's rate window: 60 000 in production, 1 000 against the ×60 sandbox. */
   windowMs?: number;
@@ -29,7 +31,7 @@ export interface OmnisendAccessOptions {
 }
 
 export interface OmnisendAccessFactory {
-  /** Null when the connection (or its key) no longer exists. */
+  /** Null when the connection (or its key) no longer exists; throws RunWaiting while its key is locked. */
   omnisendFor(connectionId: string): Promise<OmnisendAccess | null>;
   /** Stores every brand budget's recent grants, so a restarted worker does not burst. */
   persistBudgets(): Promise<void>;
@@ -61,7 +63,11 @@ export function createOmnisendAccess(options: OmnisendAccessOptions): OmnisendAc
     async omnisendFor(connectionId) {
       const connection = await getConnection(options.db, connectionId);
       if (connection === undefined) return null;
-      const apiKey = await options.apiKeyFor(connectionId).catch(() => null);
+      const apiKey = await options.apiKeyFor(connectionId).catch((error: unknown) => {
+        if (error instanceof VaultError && error.code === 'locked')
+          throw lockedConnection(connection.displayName);
+        return null;
+      });
       if (apiKey === null) return null;
       const budget = await budgetOf(connection.brand.id);
       const client = new OmnisendClient({

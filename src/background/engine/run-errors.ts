@@ -56,3 +56,19 @@ export class RunWaiting extends Error {
     this.name = 'RunWaiting';
   }
 }
+
+/**
+ * The run needs a secret sealed under the vault key while administrator is locked: it waits, and
+ * goes on when an administrator unlocks (or the connection allows scheduled runs while locked).
+ */
+export const lockedConnection = (name: string) =>
+  new RunWaiting(
+    'vault-locked',
+    `Waiting for an administrator: the connection “${name}” can be used only while administrator is unlocked – unlock in Settings, or allow scheduled runs while locked in Connections.`,
+  );
+
+export const lockedSource = () =>
+  new RunWaiting(
+    'vault-locked',
+    'Waiting for an administrator: a source of this export can be read only while administrator is unlocked – unlock in Settings, or allow scheduled runs while locked in Sources.',
+  );

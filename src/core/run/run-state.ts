@@ -53,7 +53,7 @@ export const runStateSchema = z.object({
   status: runStatusSchema,
   /** Null until the run starts. */
   phase: runPhaseSchema.nullable(),
-  /** Set when, and only when, the run failed. */
+  /** Why the run failed; for a canceled run, why it was canceled when it was not the user (else null). */
   error: runErrorSchema.nullable(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
@@ -63,7 +63,8 @@ export type RunEvent =
   | { type: 'advance'; to: RunPhase }
   | { type: 'succeed' }
   | { type: 'fail'; error: RunError }
-  | { type: 'cancel' };
+  /** `reason`: the run was canceled for the user, e.g. because its connection was removed. */
+  | { type: 'cancel'; reason?: RunError };
 
 export type TransitionResult = { ok: true; state: RunState } | { ok: false; reason: string };
 
@@ -97,6 +98,6 @@ export function transition(state: RunState, event: RunEvent): TransitionResult {
     case 'fail':
       return { ok: true, state: { status: 'failed', phase: state.phase, error: event.error } };
     case 'cancel':
-      return { ok: true, state: { status: 'canceled', phase: state.phase, error: null } };
+      return { ok: true, state: { status: 'canceled', phase: state.phase, error: event.reason ?? null } };
   }
 }

@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
+import { lockedRunsByDefault } from '../../core/share-with.ts';
 import {
   type BrandSummary,
   type ConnectionView,
   PRIVACY_STATEMENT_VERSION,
   type ShareWith,
 } from '../../messaging/protocol.ts';
+import { CheckboxField } from '../../ui/CheckboxField.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
@@ -27,6 +29,9 @@ interface Props {
 export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
   const [displayName, setDisplayName] = useState(existing?.displayName ?? '');
   const [shareWith, setShareWith] = useState<ShareWith>(existing?.shareWith ?? 'administrators');
+  // Follows "Who can use this connection" until the administrator chooses (core/share-with.ts).
+  const [allowLockedRuns, setAllowLockedRuns] = useState<boolean | null>(existing?.allowLockedRuns ?? null);
+  const lockedRuns = allowLockedRuns ?? lockedRunsByDefault(shareWith);
   const [apiKey, setApiKey] = useState('');
   const [agreed, setAgreed] = useState(false);
   const [checked, setChecked] = useState<{ key: string; brand: BrandSummary } | null>(null);
@@ -61,6 +66,7 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
         ...(existing ? { id: existing.id } : {}),
         displayName: displayName.trim(),
         shareWith,
+        allowLockedRuns: lockedRuns,
         ...(key ? { apiKey: key } : {}),
         agreed: true,
         statementVersion: PRIVACY_STATEMENT_VERSION,
@@ -91,6 +97,12 @@ export function ConnectionForm({ existing, onSaved, onCancel }: Props) {
           { value: 'administrators', label: t('connectionShareAdministrators') },
           { value: 'administrators-and-contributors', label: t('connectionShareContributors') },
         ]}
+      />
+      <CheckboxField
+        label={t('connectionAllowLockedRuns')}
+        checked={lockedRuns}
+        onChange={setAllowLockedRuns}
+        hint={t('connectionAllowLockedRunsHint')}
       />
       <TextField
         label={t('connectionApiKey')}

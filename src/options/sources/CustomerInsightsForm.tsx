@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { parseOrgUrl } from '../../core/org-url.ts';
 import type { CustomerInsightsEnvironmentView, CustomerInsightsRoute } from '../../messaging/protocol.ts';
+import { CheckboxField } from '../../ui/CheckboxField.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
@@ -31,6 +32,7 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
   const [subscriptionKey, setSubscriptionKey] = useState('');
   const [tenant, setTenant] = useState(editing?.tenant ?? '');
   const [clientId, setClientId] = useState(editing?.clientId ?? '');
+  const [allowLockedRuns, setAllowLockedRuns] = useState(editing?.allowLockedRuns ?? true);
   const [saving, setSaving] = useState(false);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -55,6 +57,7 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
         environmentId: environment.trim(),
         tenant: tenant.trim(),
         clientId: clientId.trim(),
+        allowLockedRuns,
       };
       const allowed = await access;
       const { environment: saved } = await ask(
@@ -139,6 +142,12 @@ export function CustomerInsightsForm({ editing, environmentId, redirectUrl, onSa
         <input type="text" readOnly value={redirectUrl} onFocus={(e) => e.currentTarget.select()} />
       </label>
       <p class="hint">{t('ciRedirectUriHint')}</p>
+      <CheckboxField
+        label={t('ciAllowLockedRuns')}
+        checked={allowLockedRuns}
+        onChange={setAllowLockedRuns}
+        hint={t('ciAllowLockedRunsHint')}
+      />
       <div class="row">
         <button type="button" class="secondary" onClick={() => void copy()}>
           {t('ciCopyRedirectUri')}

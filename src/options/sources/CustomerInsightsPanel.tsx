@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CustomerInsightsEnvironmentView } from '../../messaging/protocol.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
+import { useStatus } from '../../ui/status-context.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
 import { CustomerInsightsForm } from './CustomerInsightsForm.tsx';
@@ -26,8 +27,11 @@ interface Props {
 }
 
 export function CustomerInsightsPanel({ onCount }: Props) {
+  const { status } = useStatus();
+  // Administrators configure environments (background/permissions.ts); contributors may sign in again.
+  const administrator = status.state === 'ready' && status.value.role === 'administrator';
   const [version, setVersion] = useState(0);
-  const list = useAsync(() => ask('customer-insights.environments.list', {}), [version]);
+  const list = useAsync(() => ask('customer-insights.environments.list', {}), [version, administrator]);
   const suggested = environmentFromAddress();
   const [editing, setEditing] = useState<'new' | CustomerInsightsEnvironmentView | null>(
     suggested ? 'new' : null,
@@ -91,7 +95,8 @@ export function CustomerInsightsPanel({ onCount }: Props) {
   return (
     <section aria-labelledby="ci-heading" class="ci-environments">
       <h3 id="ci-heading">{t('ciHeading')}</h3>
-      {editing === null ? (
+      {!administrator && <p>{t('ciContributorNote')}</p>}
+      {!administrator ? null : editing === null ? (
         <button type="button" onClick={() => setEditing('new')}>
           {t('ciAdd')}
         </button>
@@ -128,15 +133,13 @@ export function CustomerInsightsPanel({ onCount }: Props) {
           signingIn={signingIn}
           onAllowAccess={allowAccess}
           onSignIn={signIn}
-          onSignOut={signOut}
-          onEdit={setEditing}
-          onRemove={remove}
+          {...(administrator ? { onSignOut: signOut, onEdit: setEditing, onRemove: remove } : {})}
         />
       )}
       {environments
         .filter((e) => e.route === 'dataverse')
         .map((e) => (
-          <DataverseSegments key={e.id} environment={e} onChanged={reload} />
+          <DataverseSegments key={e.id} environment={e} administrator={administrator} onChanged={reload} />
         ))}
     </section>
   );

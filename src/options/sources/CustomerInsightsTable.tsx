@@ -19,9 +19,10 @@ interface Props {
   signingIn: string | null;
   onAllowAccess: (environment: CustomerInsightsEnvironmentView) => void;
   onSignIn: (environment: CustomerInsightsEnvironmentView) => void;
-  onSignOut: (environment: CustomerInsightsEnvironmentView) => void;
-  onEdit: (environment: CustomerInsightsEnvironmentView) => void;
-  onRemove: (environment: CustomerInsightsEnvironmentView) => void;
+  /** Absent for contributors, who do not configure environments. */
+  onSignOut?: (environment: CustomerInsightsEnvironmentView) => void;
+  onEdit?: (environment: CustomerInsightsEnvironmentView) => void;
+  onRemove?: (environment: CustomerInsightsEnvironmentView) => void;
 }
 
 export const hostOf = (origin: string) => new URL(origin).host;
@@ -107,11 +108,13 @@ export function CustomerInsightsTable({
                   />
                 )}
                 {e.state === 'signed-in' ? (
-                  <RowButton
-                    text={t('ciSignOut')}
-                    label={t('ciSignOutNamed', label)}
-                    onClick={() => onSignOut(e)}
-                  />
+                  onSignOut && (
+                    <RowButton
+                      text={t('ciSignOut')}
+                      label={t('ciSignOutNamed', label)}
+                      onClick={() => onSignOut(e)}
+                    />
+                  )
                 ) : e.state === 'sign-in-required' ? (
                   <RowButton
                     primary
@@ -129,16 +132,20 @@ export function CustomerInsightsTable({
                     onClick={() => onSignIn(e)}
                   />
                 )}
-                <RowButton
-                  text={t('actionEdit')}
-                  label={t('actionEditNamed', label)}
-                  onClick={() => onEdit(e)}
-                />
-                <RowButton
-                  text={t('actionRemove')}
-                  label={t('actionRemoveNamed', label)}
-                  onClick={() => onRemove(e)}
-                />
+                {onEdit && (
+                  <RowButton
+                    text={t('actionEdit')}
+                    label={t('actionEditNamed', label)}
+                    onClick={() => onEdit(e)}
+                  />
+                )}
+                {onRemove && (
+                  <RowButton
+                    text={t('actionRemove')}
+                    label={t('actionRemoveNamed', label)}
+                    onClick={() => onRemove(e)}
+                  />
+                )}
               </td>
             </tr>
           );

@@ -13,6 +13,8 @@ import { environmentLabel } from './CustomerInsightsTable.tsx';
 
 interface Props {
   environment: CustomerInsightsEnvironmentView;
+  /** Administrators add and remove segments; contributors may count one again (background/permissions.ts). */
+  administrator: boolean;
   onChanged: () => void;
 }
 
@@ -28,7 +30,7 @@ export function memberText(
  * (customer-insights.md §2b), so they come from segment pages the user opened and from output names
  * the user enters here – each counted before it is kept.
  */
-export function DataverseSegments({ environment, onChanged }: Props) {
+export function DataverseSegments({ environment, administrator, onChanged }: Props) {
   const headingId = useId();
   const [outputName, setOutputName] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -102,44 +104,52 @@ export function DataverseSegments({ environment, onChanged }: Props) {
                       )
                     }
                   />
-                  <RowButton
-                    text={t('actionRemove')}
-                    label={t('ciSegmentRemoveNamed', s.displayName)}
-                    disabled={busy}
-                    onClick={() =>
-                      void act(() =>
-                        ask('customer-insights.segments.remove', { id: environment.id, segmentId: s.id }),
-                      )
-                    }
-                  />
+                  {administrator && (
+                    <RowButton
+                      text={t('actionRemove')}
+                      label={t('ciSegmentRemoveNamed', s.displayName)}
+                      disabled={busy}
+                      onClick={() =>
+                        void act(() =>
+                          ask('customer-insights.segments.remove', { id: environment.id, segmentId: s.id }),
+                        )
+                      }
+                    />
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <form class="form inline-form" onSubmit={(e) => void add(e)} aria-label={t('ciSegmentAddNamed', label)}>
-        <TextField
-          label={t('ciSegmentOutputName')}
-          value={outputName}
-          onInput={setOutputName}
-          required
-          verbatim
-        />
-        <p class="hint">{t('ciSegmentOutputNameHint')}</p>
-        <TextField
-          label={t('ciSegmentDisplayName')}
-          value={displayName}
-          onInput={setDisplayName}
-          maxLength={100}
-        />
-        <div class="row">
-          <button type="submit" disabled={busy || outputName.trim() === ''}>
-            {t('ciSegmentAdd')}
-          </button>
-          {busy && <span role="status">{t('ciSegmentCounting')}</span>}
-        </div>
-      </form>
+      {administrator && (
+        <form
+          class="form inline-form"
+          onSubmit={(e) => void add(e)}
+          aria-label={t('ciSegmentAddNamed', label)}
+        >
+          <TextField
+            label={t('ciSegmentOutputName')}
+            value={outputName}
+            onInput={setOutputName}
+            required
+            verbatim
+          />
+          <p class="hint">{t('ciSegmentOutputNameHint')}</p>
+          <TextField
+            label={t('ciSegmentDisplayName')}
+            value={displayName}
+            onInput={setDisplayName}
+            maxLength={100}
+          />
+          <div class="row">
+            <button type="submit" disabled={busy || outputName.trim() === ''}>
+              {t('ciSegmentAdd')}
+            </button>
+            {busy && <span role="status">{t('ciSegmentCounting')}</span>}
+          </div>
+        </form>
+      )}
       {error !== null && <ErrorMessage error={error} />}
     </section>
   );

@@ -1,6 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import { createWorker } from '../../../src/background/create-worker.ts';
+import { createWorker, type WorkerTuning } from '../../../src/background/create-worker.ts';
 import type { Engine } from '../../../src/background/engine/engine.ts';
 import type { EngineTiming } from '../../../src/background/engine/engine-types.ts';
 import { WATCHDOG_ALARM } from '../../../src/background/engine/engine-types.ts';
@@ -13,7 +13,6 @@ import type { RunView } from '../../../src/messaging/protocol.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
 import { putExport } from '../../../src/storage/exports.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
-import { Vault } from '../../../src/storage/vault.ts';
 import {
   type OmnisendSandbox,
   type SandboxContact,
@@ -21,6 +20,7 @@ import {
 } from '../../sandbox/omnisend/index.ts';
 import { fakePlatform } from '../../support/fake-platform.ts';
 import { MemorySource } from '../../support/memory-source.ts';
+import { plainVault } from '../../support/plain-vault.ts';
 
 /**
  * One browser profile for engine tests: its own IndexedDB (fake-indexeddb), a memory source and
@@ -39,6 +39,12 @@ export const testTiming: Partial<EngineTiming> = {
   pollIntervalMs: 40,
   sourceRetryMs: 20,
 };
+
+/** Worker tuning for tests against the Omnisend sandbox: its backoff scaled like the sandbox's clock (500 ms and 30 s at time scale 1). */
+export const testTuning = {
+  engine: { timing: testTiming },
+  omnisend: { windowMs: WINDOW_MS, retryPolicy: { baseDelayMs: 10, maxDelayMs: 500 } },
+} satisfies WorkerTuning;
 
 export const defaultMapping: Mapping = {
   email: 'Email',
@@ -105,7 +111,7 @@ export async function createWorld(
     createdAt: 1,
     lastUsedAt: null,
   });
-  await new Vault(setupDb).put(connectionId, sandbox.apiKey);
+  await plainVault(setupDb).put(connectionId, sandbox.apiKey);
 
   return {
     sandbox,
@@ -147,9 +153,8 @@ export async function createWorld(
       };
       const platform = fakePlatform({ openDatabase: async () => db, fetch: fetchFn, clock: workerClock });
       const created = createWorker(platform, {
-        engine: { timing: testTiming, soleWorker },
-        // Backoff scaled like the sandbox's clock (500 ms and 30 s at time scale 1).
-        omnisend: { windowMs: WINDOW_MS, retryPolicy: { baseDelayMs: 10, maxDelayMs: 500 } },
+        ...testTuning,
+        engine: { ...testTuning.engine, soleWorker },
         sources: new Map([[SOURCE_ID, source]]),
       });
       const engine = await created.engine();

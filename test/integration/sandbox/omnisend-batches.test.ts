@@ -6,7 +6,8 @@ describe('the Omnisend sandbox processes contact batches asynchronously', () => 
   let sandbox: OmnisendSandbox;
 
   beforeAll(async () => {
-    sandbox = await startOmnisendSandbox({ batchProcessingDelayMs: 60 });
+    // Each state lasts long enough for a loaded machine's polls to see it.
+    sandbox = await startOmnisendSandbox({ batchProcessingDelayMs: 500 });
   });
   afterAll(() => sandbox.close());
 

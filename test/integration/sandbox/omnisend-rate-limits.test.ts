@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
 import { call } from './omnisend-calls.ts';
 
@@ -14,9 +14,8 @@ describe('the Omnisend sandbox limits each brand in a sliding window', () => {
   let otherBrandKey: string;
 
   beforeAll(async () => {
-    // timeScale 60: the same counts per second instead of per minute.
+    // At real time: a burst of requests on a loaded machine could outlast a scaled window.
     sandbox = await startOmnisendSandbox({
-      timeScale: 60,
       rateLimits: { default: 20 },
       brands: [{ keys: [{}, {}] }, { name: 'Other brand' }],
     });
@@ -36,8 +35,8 @@ describe('the Omnisend sandbox limits each brand in a sliding window', () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(5);
     const refused = answers.find((answer) => answer.status === 429)?.json as RateLimitProblem;
     expect(refused).toMatchObject({ type: 'https://problems.omnisend.com/rate-limit-exceeded', status: 429 });
-    // At timeScale 60 the wait is under a second; retryAfter stays an integer: 1.
-    expect(refused.retryAfter).toBe(1);
+    expect(Number.isInteger(refused.retryAfter)).toBe(true);
+    expect(refused.retryAfter).toBeGreaterThanOrEqual(59);
     expect(sandbox.inspect.count429()).toBe(5);
     expect(sandbox.inspect.maxRequestsInAnyWindow('default')).toBe(25);
 
@@ -45,29 +44,12 @@ describe('the Omnisend sandbox limits each brand in a sliding window', () => {
     expect(otherBrand.status).toBe(200);
   });
 
-  it('admits requests again once the window has slid past them', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1050));
-    expect((await call(sandbox, 'GET', '/brands/current')).status).toBe(200);
-  });
-
-  it('gives /contacts/tags its own budget of 60 per window', async () => {
-    const body = { emails: ['someone@example.com'], tags: ['Segment'] };
-    const answers = await Promise.all(
-      Array.from({ length: 61 }, () => call(sandbox, 'POST', '/contacts/tags', { body })),
-    );
-    const statuses = answers.map((answer) => answer.status);
-    expect(statuses.filter((status) => status === 202)).toHaveLength(60);
-    expect(statuses.filter((status) => status === 429)).toHaveLength(1);
-    expect((await call(sandbox, 'GET', '/brands/current')).status).toBe(200);
-    expect(sandbox.inspect.requestCounts()['POST /contacts/tags']).toEqual({ 202: 60, 429: 1 });
-  });
-
   it('saw no contract violation', () => {
     expect(sandbox.inspect.contractViolations()).toEqual([]);
   });
 });
 
-describe('the Omnisend sandbox at real time', () => {
+describe('the Omnisend sandbox, a fresh one per case', () => {
   it('reports retryAfter in seconds until the oldest request leaves the minute window', async () => {
     const sandbox = await startOmnisendSandbox({ rateLimits: { default: 2 } });
     try {
@@ -82,5 +64,34 @@ describe('the Omnisend sandbox at real time', () => {
     } finally {
       await sandbox.close();
     }
+  });
+
+  it('admits requests again once the window has slid past them', async () => {
+    // timeScale 60: the same counts per second instead of per minute.
+    const sandbox = await startOmnisendSandbox({ timeScale: 60, rateLimits: { default: 2 } });
+    onTestFinished(() => sandbox.close());
+    await call(sandbox, 'GET', '/brands/current');
+    await call(sandbox, 'GET', '/brands/current');
+    const refused = await call(sandbox, 'GET', '/brands/current');
+    expect(refused.status).toBe(429);
+    // At timeScale 60 the wait is under a second; retryAfter stays an integer: 1.
+    expect((refused.json as RateLimitProblem).retryAfter).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    expect((await call(sandbox, 'GET', '/brands/current')).status).toBe(200);
+  });
+
+  it('gives /contacts/tags its own budget of 60 per minute', async () => {
+    const sandbox = await startOmnisendSandbox();
+    onTestFinished(() => sandbox.close());
+    const body = { emails: ['someone@example.com'], tags: ['Segment'] };
+    const answers = await Promise.all(
+      Array.from({ length: 61 }, () => call(sandbox, 'POST', '/contacts/tags', { body })),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 202)).toHaveLength(60);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(1);
+    expect((await call(sandbox, 'GET', '/brands/current')).status).toBe(200);
+    expect(sandbox.inspect.requestCounts()['POST /contacts/tags']).toEqual({ 202: 60, 429: 1 });
+    expect(sandbox.inspect.contractViolations()).toEqual([]);
   });
 });

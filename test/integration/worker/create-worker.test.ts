@@ -17,18 +17,13 @@ import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnise
 import { askAs, contentSender, fakePlatform } from '../../support/fake-platform.ts';
 import { MemorySource } from '../../support/memory-source.ts';
 import { type SandboxFetch, sandboxFetch } from '../../support/sandbox-fetch.ts';
-import { createWorld, range, SOURCE_ID, testTiming, WINDOW_MS } from '../engine/engine-world.ts';
+import { createWorld, range, SOURCE_ID, testTuning } from '../engine/engine-world.ts';
 
 /**
  * The worker as the browser builds it (`createWorker`), with a fake platform in Node: messages
  * from the options page go through the sender check, the readiness gate, the role gate and the
  * handlers to the engine, and from there to the Omnisend sandbox.
  */
-
-const tuning = {
-  engine: { timing: testTiming },
-  omnisend: { windowMs: WINDOW_MS, retryPolicy: { baseDelayMs: 10, maxDelayMs: 500 } },
-};
 
 let omnisend: OmnisendSandbox;
 
@@ -83,7 +78,7 @@ async function runWaitingFor(worker: Worker, source: MemorySource, error: Error)
 describe('createWorker', () => {
   test('takes a page from connecting Omnisend to an export run that reaches the Omnisend sandbox', async () => {
     const platform = fakePlatform({ fetch: omnisend.fetch });
-    const worker = createWorker(platform, tuning);
+    const worker = createWorker(platform, testTuning);
     const ask = askAs(worker);
 
     const { connection } = await connect(ask);
@@ -278,7 +273,7 @@ describe('createWorker with Customer Insights', () => {
             (await http.fetch(url, { redirect: 'manual' })).headers.get('location') ?? undefined,
         },
       }),
-      { ...tuning, sources: new Map([[SOURCE_ID, source]]) },
+      { ...testTuning, sources: new Map([[SOURCE_ID, source]]) },
     );
     const { ask, engine, runId } = await runWaitingFor(worker, source, new SignInRequiredError());
 
@@ -303,7 +298,7 @@ describe('createWorker with Customer Insights', () => {
   test('access granted to an organisation (permissions.onAdded) wakes the runs that waited for it', async () => {
     const source = new MemorySource({ pageSize: 100 });
     const worker = createWorker(fakePlatform({ fetch: omnisend.fetch }), {
-      ...tuning,
+      ...testTuning,
       sources: new Map([[SOURCE_ID, source]]),
     });
     const { ask, engine, runId } = await runWaitingFor(

@@ -6,9 +6,9 @@ import { systemClock } from '../../../src/core/clock.ts';
 import { protocol } from '../../../src/messaging/protocol.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
-import { Vault } from '../../../src/storage/vault.ts';
 import type { CustomerInsightsSandbox } from '../../sandbox/customer-insights/index.ts';
 import { askAs, fakePlatform } from '../../support/fake-platform.ts';
+import { plainVault } from '../../support/plain-vault.ts';
 
 export const REDIRECT_URL = 'https://abcdefghijklmnop.chromiumapp.org/';
 export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -44,7 +44,7 @@ export async function customerInsightsWorld(
     }),
   );
   const ask = askAs(worker);
-  const vault = new Vault(db);
+  const vault = plainVault(db);
   const addEnvironment = async (environmentId = sandbox.environmentId) =>
     (
       await ask('customer-insights.environments.save', {

@@ -9,7 +9,7 @@ import { uploadFile } from './upload-file.ts';
 
 let db: Database;
 let ids = 0;
-const ctx = { tabId: undefined };
+const ctx = { tabId: undefined, role: 'administrator' as const };
 
 function handlers(usedBy = new Map<string, string[]>()) {
   return createSourceHandlers({

@@ -1,7 +1,7 @@
 import type { createSourceHandlers } from '../../../src/background/source-handlers.ts';
 import { parseFile, type TextEncoding } from '../../../src/core/file-parsing/index.ts';
 
-const ctx = { tabId: undefined };
+const ctx = { tabId: undefined, role: 'administrator' as const };
 
 /** Uploads a file the way the options page does: parse in pages, send each, commit. */
 export async function uploadFile(

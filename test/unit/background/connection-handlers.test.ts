@@ -2,13 +2,13 @@ import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { createConnectionHandlers } from '../../../src/background/connection-handlers.ts';
-import { Roles } from '../../../src/background/roles.ts';
+import { secretPlacement } from '../../../src/background/secret-placement.ts';
+import type { RunError } from '../../../src/core/run/run-state.ts';
 import { PRIVACY_STATEMENT_VERSION } from '../../../src/messaging/protocol.ts';
 import type { OmnisendApi } from '../../../src/omnisend/client.ts';
 import { InvalidApiKeyError } from '../../../src/omnisend/errors.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
 import { Vault } from '../../../src/storage/vault.ts';
-import { memorySession } from '../../support/memory-session.ts';
 import { storedExport } from '../../support/stored-records.ts';
 
 const KEYS: Record<string, { brandID: string; name: string }> = {
@@ -31,26 +31,25 @@ function fakeOmnisend(apiKey: string): OmnisendApi {
 let db: Database;
 let ids = 0;
 
-async function setup(role: 'administrator' | 'contributor' = 'administrator') {
-  const session = memorySession();
-  const roles = new Roles({ db, session, now: () => 5_000, iterations: 1_000 });
-  if (role === 'contributor') {
-    await roles.setPassphrase('a passphrase', undefined);
-    await roles.lock();
-  }
-  const vault = new Vault(db);
+async function setup() {
+  const vault = new Vault({ db, unlockedKey: async () => null, placement: (id) => secretPlacement(db, id) });
+  const canceled: { connectionId: string; reason: RunError }[] = [];
   const handlers = createConnectionHandlers({
     db,
     vault,
-    roles,
+    runs: {
+      cancelRunsUsing: async (connectionId, reason) => {
+        canceled.push({ connectionId, reason });
+      },
+    },
     omnisend: fakeOmnisend,
     now: () => 5_000,
     newId: () => `c${++ids}`,
   });
-  return { handlers, vault, roles };
+  return { handlers, vault, canceled };
 }
 
-const ctx = { tabId: undefined };
+const ctx = { tabId: undefined, role: 'administrator' as const };
 const save = (fields: Record<string, unknown>) => ({
   displayName: 'Main brand',
   shareWith: 'administrators' as const,
@@ -105,7 +104,7 @@ describe('connections', () => {
   });
 
   test('can be renamed, re-shared and given a new key of the same brand, but not of another brand', async () => {
-    const { handlers, vault } = await setup();
+    const { handlers, vault, canceled } = await setup();
     await handlers['connections.save'](save({ apiKey: 'key-brand-one-AAAA' }), ctx);
     const renamed = await handlers['connections.save'](
       save({ id: 'c1', displayName: 'Renamed', shareWith: 'administrators-and-contributors' }),
@@ -117,6 +116,10 @@ describe('connections', () => {
       ctx,
     );
     expect(await vault.get('c1')).toBe('key-brand-one-BBBB');
+    // Runs that sent with the old key were stopped first; renaming alone stopped none.
+    expect(canceled).toEqual([
+      { connectionId: 'c1', reason: expect.objectContaining({ code: 'connection-key-replaced' }) },
+    ]);
     await expect(
       handlers['connections.save'](
         save({ id: 'c1', displayName: 'Renamed', apiKey: 'key-brand-two-CCCC' }),
@@ -127,7 +130,7 @@ describe('connections', () => {
   });
 
   test('removal is refused while exports use the connection, and "detach and remove" clears everything', async () => {
-    const { handlers, vault } = await setup();
+    const { handlers, vault, canceled } = await setup();
     await handlers['connections.save'](save({ apiKey: 'key-brand-one-AAAA' }), ctx);
     await db.put('exports', storedExport({ name: 'VIP export', connectionId: 'c1' }));
     const list = await handlers['connections.list']({}, ctx);
@@ -139,20 +142,24 @@ describe('connections', () => {
       data: { code: 'connection-in-use', details: ['VIP export'] },
     });
     expect(await vault.has('c1')).toBe(true);
+    expect(canceled).toEqual([]);
 
     await handlers['connections.remove']({ id: 'c1', detachExports: true }, ctx);
+    expect(canceled).toEqual([
+      {
+        connectionId: 'c1',
+        reason: { code: 'connection-removed', message: 'Cancelled: connection removed' },
+      },
+    ]);
     expect(await db.count('connections')).toBe(0);
     expect(await vault.has('c1')).toBe(false);
     expect(await db.get('exports', 'e1')).toMatchObject({ connectionId: null });
   });
 
   test('contributors see only connections shared with them, by name and type', async () => {
-    const admin = await setup();
-    await admin.handlers['connections.save'](
-      save({ displayName: 'Private', apiKey: 'key-brand-one-AAAA' }),
-      ctx,
-    );
-    await admin.handlers['connections.save'](
+    const { handlers } = await setup();
+    await handlers['connections.save'](save({ displayName: 'Private', apiKey: 'key-brand-one-AAAA' }), ctx);
+    await handlers['connections.save'](
       save({
         displayName: 'Shared',
         shareWith: 'administrators-and-contributors',
@@ -160,10 +167,34 @@ describe('connections', () => {
       }),
       ctx,
     );
-    const { handlers } = await setup('contributor');
-    expect(await handlers['connections.list']({}, ctx)).toEqual({
+    expect(await handlers['connections.list']({}, { ...ctx, role: 'contributor' })).toEqual({
       role: 'contributor',
       connections: [{ id: 'c2', type: 'omnisend', displayName: 'Shared' }],
     });
+  });
+
+  test('"Allow scheduled runs while locked" keeps the key under its own device key; off, under the vault key', async () => {
+    const { handlers, vault } = await setup();
+    const shared = await handlers['connections.save'](
+      save({ shareWith: 'administrators-and-contributors', apiKey: 'key-brand-one-AAAA' }),
+      ctx,
+    );
+    const own = await handlers['connections.save'](
+      save({ displayName: 'Own', apiKey: 'key-brand-two-CCCC' }),
+      ctx,
+    );
+    // Unless chosen, shared connections allow it and administrators' ones do not (core/share-with.ts).
+    expect([shared.connection.allowLockedRuns, own.connection.allowLockedRuns]).toEqual([true, false]);
+    expect(await db.get('vault', 'secret:c1')).toMatchObject({ device: 'c1' });
+    expect(await db.get('vault', '#device:c1')).toBeInstanceOf(CryptoKey);
+    expect(await db.get('vault', 'secret:c2')).not.toHaveProperty('device');
+
+    await handlers['connections.save'](
+      save({ id: 'c1', shareWith: 'administrators-and-contributors', allowLockedRuns: false }),
+      ctx,
+    );
+    expect(await db.get('vault', 'secret:c1')).not.toHaveProperty('device');
+    expect(await db.get('vault', '#device:c1')).toBeUndefined();
+    expect(await vault.get('c1')).toBe('key-brand-one-AAAA');
   });
 });

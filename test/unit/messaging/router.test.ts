@@ -37,10 +37,12 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   };
 }
 
+/** A gate for `role`, where the objects whose id starts with "admin" are administrators' only. */
 function gateAs(role: 'administrator' | 'contributor') {
   const gate = {
     touched: 0,
     role: async () => role,
+    audienceOf: async (ref) => (ref.id?.startsWith('admin') ? 'administrators' : 'everyone'),
     administratorActive: async () => {
       gate.touched++;
     },
@@ -59,7 +61,10 @@ describe('classifySender', () => {
   test.each([
     [{ id, url: `${origin}/options.html#exports` }, 'page'],
     [{ id, url: `${origin}/popup.html` }, 'page'],
-    [{ id, url: 'https://home.ci.ai.dynamics.com/app/123' }, 'content'],
+    [{ id, url: 'https://home.ci.ai.dynamics.com/app/123', frameId: 0, tab: { id: 4 } }, 'content'],
+    // Only the top frame of a tab speaks for the page the user looks at.
+    [{ id, url: 'https://home.ci.ai.dynamics.com/app/123', frameId: 3, tab: { id: 4 } }, 'foreign'],
+    [{ id, url: 'https://home.ci.ai.dynamics.com/app/123', frameId: 0 }, 'foreign'],
     [{ id, url: 'https://home.ci.ai.dynamics.com.evil.example/app' }, 'foreign'],
     [{ id, url: 'http://home.ci.ai.dynamics.com/app' }, 'foreign'],
     [{ id: 'other-extension', url: `${origin}/options.html` }, 'foreign'],
@@ -203,6 +208,35 @@ describe('administrator messages', () => {
       ok: true,
       data: { accepted: true },
     });
+    expect(gate.touched).toBe(1);
+  });
+
+  test('that name an administrator-only object are refused to a contributor, and the shared ones go through', async () => {
+    const contributor = gateAs('contributor');
+    const run = (id: string) =>
+      route(
+        { type: 'exports.run', payload: { id } },
+        'page',
+        { tabId: undefined },
+        routing(handlers({ 'exports.run': async () => ({ runId: 'r1' }) }), contributor),
+      );
+    expect(await run('admin-export')).toMatchObject({ ok: false, error: { code: 'administrator-only' } });
+    expect(await run('shared-export')).toEqual({ ok: true, data: { runId: 'r1' } });
+    expect(contributor.touched).toBe(0);
+  });
+
+  test('that name an administrator-only object keep an administrator’s session alive', async () => {
+    const gate = gateAs('administrator');
+    const cancel = (id: string) =>
+      route(
+        { type: 'runs.cancel', payload: { id } },
+        'page',
+        { tabId: undefined },
+        routing(handlers({ 'runs.cancel': async () => ({ accepted: true }) }), gate),
+      );
+    expect(await cancel('shared-run')).toMatchObject({ ok: true });
+    expect(gate.touched).toBe(0);
+    expect(await cancel('admin-run')).toMatchObject({ ok: true });
     expect(gate.touched).toBe(1);
   });
 

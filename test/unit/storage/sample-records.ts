@@ -1,8 +1,6 @@
 import type { StoreKey, StoreNames, StoreValue } from 'idb';
-import { emptyCounters } from '../../../src/core/run/run-counters.ts';
-import { initialRunState } from '../../../src/core/run/run-state.ts';
 import type { ExportDb } from '../../../src/storage/schema.ts';
-import { storedExport } from '../../support/stored-records.ts';
+import { storedExport, storedRun } from '../../support/stored-records.ts';
 
 export type StoreName = StoreNames<ExportDb>;
 export type Sample<S extends StoreName> = { key?: StoreKey<ExportDb, S>; value: StoreValue<ExportDb, S> };
@@ -28,20 +26,7 @@ export const samples: { [S in StoreName]: Sample<S> } = {
   },
   exports: { value: definition },
   runs: {
-    value: {
-      id: 'r1',
-      exportId: definition.id,
-      trigger: 'manual',
-      fullResync: false,
-      definition,
-      mappingVersion: 'm1',
-      createdAt: 2,
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: 2,
-      ...initialRunState,
-      waiting: null,
-      counters: emptyCounters(),
+    value: storedRun('r1', definition, {
       problems: [
         {
           kind: 'field',
@@ -51,14 +36,7 @@ export const samples: { [S in StoreName]: Sample<S> } = {
           examples: [{ position: 3, email: 'a@example.com', value: 'Atlantis' }],
         },
       ],
-      total: null,
-      read: { segment: 0, cursor: null, done: false },
-      untagScan: { after: null, done: false },
-      seq: { outbox: 0, outboxHead: 0, batch: 0, settled: 0, rejected: 0 },
-      tagQueue: [],
-      lease: null,
-      support: { batchIds: [], requestIds: [] },
-    },
+    }),
   },
   settings: {
     key: 'adminPassphrase',

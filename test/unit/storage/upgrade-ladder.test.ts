@@ -15,7 +15,7 @@ import { getScheduleRecord } from '../../../src/storage/run-schedules.ts';
 import { parseBatchRecord, parseOutboxItem, parseTagQueueEntry } from '../../../src/storage/run-work.ts';
 import { DB_NAME, DB_VERSION } from '../../../src/storage/schema.ts';
 import { readAdminPassphrase } from '../../../src/storage/settings.ts';
-import { Vault } from '../../../src/storage/vault.ts';
+import { plainVault } from '../../support/plain-vault.ts';
 import { environmentBeforeDataverse, type StoreName, samples } from './sample-records.ts';
 
 interface StoreShape {
@@ -97,7 +97,7 @@ const readers: Record<StoreName, (db: Awaited<ReturnType<typeof openDatabase>>) 
   exports: async (db) => (await listExports(db))[0],
   runs: (db) => getRun(db, 'r1'),
   settings: (db) => readAdminPassphrase(db),
-  vault: (db) => new Vault(db).has('c1'),
+  vault: (db) => plainVault(db).has('c1'),
   sources: async (db) => (await listFileSources(db))[0],
   fileRows: (db) => readFileRowsPage(db, 'f1', 1, 0),
   ledger: (db) => getLedgerEntry(db, samples.ledger.value.exportId, 'a@example.com'),

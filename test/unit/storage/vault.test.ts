@@ -2,7 +2,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../../src/storage/open-database.ts';
-import { secretHint, Vault, VaultError } from '../../../src/storage/vault.ts';
+import { secretHint, VaultError } from '../../../src/storage/vault.ts';
+import { plainVault } from '../../support/plain-vault.ts';
 import { putRaw, storedExport } from '../../support/stored-records.ts';
 
 beforeEach(() => {
@@ -12,9 +13,9 @@ beforeEach(() => {
 describe('Vault', () => {
   test('round-trips a secret and keeps only ciphertext at rest', async () => {
     const db = await openDatabase();
-    const vault = new Vault(db);
+    const vault = plainVault(db);
     await vault.put('c1', 'omnisend-key-1234567890');
-    expect(await new Vault(db).get('c1')).toBe('omnisend-key-1234567890');
+    expect(await plainVault(db).get('c1')).toBe('omnisend-key-1234567890');
     const stored = await db.get('vault', 'secret:c1');
     const bytes = new Uint8Array((stored as { data: ArrayBuffer }).data);
     expect(Buffer.from(bytes).toString('latin1')).not.toContain('omnisend-key');
@@ -23,7 +24,7 @@ describe('Vault', () => {
 
   test('uses a fresh IV for every write', async () => {
     const db = await openDatabase();
-    const vault = new Vault(db);
+    const vault = plainVault(db);
     await vault.put('c1', 'same secret');
     const first = (await db.get('vault', 'secret:c1')) as { iv: Uint8Array };
     await vault.put('c1', 'same secret');
@@ -34,7 +35,7 @@ describe('Vault', () => {
 
   test('fails clearly on a tampered record, and on a record moved to another id', async () => {
     const db = await openDatabase();
-    const vault = new Vault(db);
+    const vault = plainVault(db);
     await vault.put('c1', 'secret-one');
     const sealed = (await db.get('vault', 'secret:c1')) as { iv: Uint8Array; data: ArrayBuffer };
     const flipped = new Uint8Array(sealed.data.slice(0));
@@ -53,7 +54,7 @@ describe('Vault', () => {
 
   test('says a deleted secret is missing', async () => {
     const db = await openDatabase();
-    const vault = new Vault(db);
+    const vault = plainVault(db);
     await vault.put('c1', 'secret');
     expect(await vault.has('c1')).toBe(true);
     await vault.delete('c1');
@@ -64,7 +65,7 @@ describe('Vault', () => {
 
   test('never exports its key', async () => {
     const db = await openDatabase();
-    await new Vault(db).put('c1', 'secret');
+    await plainVault(db).put('c1', 'secret');
     const key = await db.get('vault', '#key');
     expect(key).toBeInstanceOf(CryptoKey);
     expect((key as CryptoKey).extractable).toBe(false);
@@ -81,16 +82,15 @@ describe('deleteAllData', () => {
   test('empties every store, the vault key included, and a new secret gets a new key', async () => {
     const { deleteAllData } = await import('../../../src/storage/delete-all.ts');
     const db = await openDatabase();
-    const vault = new Vault(db);
+    const vault = plainVault(db);
     await vault.put('c1', 'secret');
     await db.put('exports', storedExport({ name: 'x', connectionId: 'c1' }));
     const oldKey = await db.get('vault', '#key');
     await deleteAllData(db);
     for (const name of db.objectStoreNames) expect(await db.count(name)).toBe(0);
-    vault.forgetKey();
     await vault.put('c2', 'another');
     expect(await db.get('vault', '#key')).not.toBe(oldKey);
-    expect(await new Vault(db).get('c2')).toBe('another');
+    expect(await plainVault(db).get('c2')).toBe('another');
     db.close();
   });
 });

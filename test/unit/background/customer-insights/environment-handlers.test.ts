@@ -5,7 +5,7 @@ import { createCustomerInsightsHandlers } from '../../../../src/background/custo
 import { CustomerInsightsEnvironments } from '../../../../src/background/customer-insights/environments.ts';
 import { CustomerInsightsSecrets } from '../../../../src/background/customer-insights/secrets.ts';
 import { interactiveLaunch } from '../../../../src/background/customer-insights/web-auth-flow.ts';
-import { Roles } from '../../../../src/background/roles.ts';
+import { secretPlacement } from '../../../../src/background/secret-placement.ts';
 import { createStatusHandlers } from '../../../../src/background/status-handlers.ts';
 import { systemClock } from '../../../../src/core/clock.ts';
 import { protocol } from '../../../../src/messaging/protocol.ts';
@@ -18,7 +18,7 @@ import { memorySession } from '../../../support/memory-session.ts';
 const ENVIRONMENT = '3f6c2a8e-9b41-4d7a-8e25-6c1d0f4b7a92';
 const CLIENT = '11111111-2222-4333-8444-555555555555';
 const KEY = 'subscription-key-ABCD';
-const ctx = { tabId: undefined };
+const ctx = { tabId: undefined, role: 'administrator' as const };
 
 let db: Database;
 let vault: Vault;
@@ -35,7 +35,6 @@ function handlers() {
   let ids = 0;
   return createCustomerInsightsHandlers({
     db,
-    roles: new Roles({ db, session: memorySession(), now: () => 1, iterations: 1_000 }),
     secrets,
     environments: new CustomerInsightsEnvironments({
       db,
@@ -53,6 +52,8 @@ function handlers() {
       throw new Error('a cancelled sign-in resumes nothing');
     },
     exportsBySource: async () => usedBy,
+    exportsFor: async () => [],
+    resealSecrets: () => vault.reseal(),
     saveExport: async () => {
       throw new Error('not used');
     },
@@ -64,7 +65,7 @@ function handlers() {
 beforeEach(async () => {
   globalThis.indexedDB = new IDBFactory();
   db = await openDatabase();
-  vault = new Vault(db);
+  vault = new Vault({ db, unlockedKey: async () => null, placement: (id) => secretPlacement(db, id) });
   usedBy = new Map();
   launches = [];
 });
@@ -226,13 +227,13 @@ describe('page reports', () => {
       db,
       version: '0',
       session,
-      roles: new Roles({ db, session, now: () => 1, iterations: 1_000 }),
+      passphraseSet: async () => false,
     });
     const page = { guids: [ENVIRONMENT], address: ['segments', 'VIP'], text: ['VIP'] };
-    await status['page.report']({ page }, { tabId: 7 });
+    await status['page.report']({ page }, { tabId: 7, role: 'contributor' });
     expect(await status['tab.context']({ tabId: 7 }, ctx)).toEqual({ page });
     expect(await status['tab.context']({ tabId: 8 }, ctx)).toEqual({ page: null });
-    await status['page.report']({ page: null }, { tabId: 7 });
+    await status['page.report']({ page: null }, { tabId: 7, role: 'contributor' });
     expect(await status['tab.context']({ tabId: 7 }, ctx)).toEqual({ page: null });
   });
 });
