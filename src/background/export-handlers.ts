@@ -82,7 +82,7 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
     },
 
     async 'exports.save'({ id, version, draft }) {
-      return saveExport(deps, draft, id === undefined ? undefined : { id, version: version ?? -1 });
+      return saveExport(deps, draft, id === undefined ? undefined : { id, version: version ?? null });
     },
 
     async 'exports.duplicate'({ id }) {

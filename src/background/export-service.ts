@@ -92,7 +92,7 @@ export async function saveExport(
   deps: ExportServiceDeps,
   draft: ExportDraft,
   /** The export to change and the version (`updatedAt`) the form loaded; absent: a new export. */
-  target?: { id: string; version: number },
+  target?: { id: string; version: number | null },
 ): Promise<{ id: string }> {
   const { db } = deps;
   const id = target?.id;

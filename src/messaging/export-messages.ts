@@ -70,14 +70,11 @@ export const exportMessages = {
     request: z
       .object({
         id: z.string().optional(),
-        /** With `id`: the version the form loaded (`exports.get`); a newer save refuses this one. */
+        /** With `id`: the version the form loaded (`exports.get`); without it, or older, the save is refused. */
         version: z.number().optional(),
         draft: exportDraftSchema,
       })
-      .strict()
-      .refine((request) => request.id === undefined || request.version !== undefined, {
-        message: 'Saving an existing export needs the version it was loaded at.',
-      }),
+      .strict(),
     response: z.object({ id: z.string() }),
   },
   'exports.duplicate': {
