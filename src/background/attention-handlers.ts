@@ -55,7 +55,7 @@ export function createAttentionHandlers({
         }
       }
       const lastEnded = runs.find((run) => isTerminal(run.status));
-      if (lastEnded?.error?.code === 'storage.full') items.push({ kind: 'storage-full' });
+      if (lastEnded?.error?.code === 'storage-full') items.push({ kind: 'storage-full' });
       return { items };
     },
   };

@@ -23,6 +23,7 @@ import { lockedSource } from './engine/run-errors.ts';
 import { ExportChecks } from './export-checks.ts';
 import { createExportHandlers } from './export-handlers.ts';
 import { type ExportServiceDeps, saveExport } from './export-service.ts';
+import { sweepStorage } from './housekeeping.ts';
 import { createLiveRuns } from './live-runs.ts';
 import type { Platform } from './platform.ts';
 import { readinessGate } from './readiness.ts';
@@ -93,10 +94,11 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
     },
     engine: async () => (await ready()).engine,
     async catchUp() {
-      const { engine, liveRuns } = await ready();
+      const { engine, liveRuns, db } = await ready();
       await engine.resume();
       await liveRuns.reset(await engine.activeRuns());
       await engine.onScheduleAlarm();
+      await sweepStorage(db, platform.clock.now());
     },
     async originsGranted() {
       await (await ready()).engine.resume();
@@ -107,6 +109,7 @@ export function createWorker(platform: Platform, tuning: WorkerTuning = {}): Wor
 interface WorkerParts extends Routing {
   engine: Engine;
   liveRuns: ReturnType<typeof createLiveRuns>;
+  db: Database;
 }
 
 /** The services over the open database, then the handler map: every protocol message, by feature. */
@@ -178,7 +181,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     ...createSourceHandlers({ db, now, newId, exportsBySource }),
     ...createExportHandlers(exportDeps),
     ...createCheckHandlers(checks),
-    ...createRunHandlers(db, engine),
+    ...createRunHandlers(db, engine, now),
     ...createRunProblemHandlers(db),
     ...createAttentionHandlers({ db, roles, reachable: (record) => customerInsights.reachable(record) }),
     ...createCustomerInsightsHandlers({
@@ -200,7 +203,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     audienceOf: (ref: ObjectRef) => audienceOf(db, ref),
     administratorActive: () => roles.touch(),
   };
-  return { handlers, gate, engine, liveRuns };
+  return { handlers, gate, engine, liveRuns, db };
 }
 
 function createOmnisendEngine(

@@ -47,7 +47,10 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       const definition = await getExport(deps.db, id);
       if (!definition) throw fail('not-found');
       const { name, connectionId, segments, mapping, syncMode, schedule } = definition;
-      return { draft: { name, connectionId, segments, mapping, syncMode, schedule } };
+      return {
+        draft: { name, connectionId, segments, mapping, syncMode, schedule },
+        version: definition.updatedAt,
+      };
     },
 
     async 'exports.segments'() {
@@ -78,8 +81,8 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       return { fields: list, suggested: suggestMapping(list) };
     },
 
-    async 'exports.save'({ id, draft }) {
-      return saveExport(deps, draft, id);
+    async 'exports.save'({ id, version, draft }) {
+      return saveExport(deps, draft, id === undefined ? undefined : { id, version: version ?? null });
     },
 
     async 'exports.duplicate'({ id }) {

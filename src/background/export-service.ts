@@ -3,7 +3,7 @@ import { sanitizeTag } from '../core/tag-name.ts';
 import type { ExportDraft, ExportSummary } from '../messaging/protocol.ts';
 import type { SegmentSource } from '../sources/segment-source.ts';
 import { getConnection } from '../storage/connections.ts';
-import { getExport, listExports, putExport } from '../storage/exports.ts';
+import { getExport, listExports, putExportIfVersion } from '../storage/exports.ts';
 import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
 import { refusal as exportFailure } from './router.ts';
@@ -75,20 +75,26 @@ async function validate(deps: ExportServiceDeps, draft: ExportDraft, id: string 
 export async function saveExport(
   deps: ExportServiceDeps,
   draft: ExportDraft,
-  id?: string,
+  /** The export to change and the version (`updatedAt`) the form loaded; absent: a new export. */
+  target?: { id: string; version: number | null },
 ): Promise<{ id: string }> {
   const { db } = deps;
+  const id = target?.id;
   const existing = id ? await getExport(db, id) : undefined;
   if (id && !existing) throw exportFailure('not-found');
+  if (existing && existing.updatedAt !== target?.version) throw exportFailure('export-changed');
   const valid = await validate(deps, draft, id);
   const now = deps.now();
   const definition: ExportDefinition = {
     ...valid,
     id: existing?.id ?? deps.newId(),
     createdAt: existing?.createdAt ?? now,
-    updatedAt: now,
+    // Strictly newer, so that two saves in one millisecond are still two versions.
+    updatedAt: existing ? Math.max(now, existing.updatedAt + 1) : now,
   };
-  await putExport(db, definition);
+  // Checked again in the write's own transaction: another page may have saved while we validated.
+  if (!(await putExportIfVersion(db, definition, existing?.updatedAt ?? null)))
+    throw exportFailure('export-changed');
   // The ledger says what one Omnisend brand already has; through another connection it no longer holds.
   if (existing && existing.connectionId !== definition.connectionId) {
     await deleteLedgerForExports(db, [definition.id]);

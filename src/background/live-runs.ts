@@ -27,6 +27,8 @@ export function createLiveRuns(session: SessionArea) {
 
   return {
     publish(event: EngineEvent): Promise<void> {
+      // A full disk is told by a notification; the run's own events carry its state.
+      if (event.type === 'storage-full') return Promise.resolve();
       return update(({ revision, runs }) => {
         const before = runs.find((r) => r.id === event.run.id);
         const others = runs.filter((r) => r.id !== event.run.id);

@@ -10,6 +10,7 @@ import {
   type ResponseOf,
   type Role,
 } from '../messaging/protocol.ts';
+import { isStorageFull } from '../storage/storage-full.ts';
 import { VaultError } from '../storage/vault.ts';
 import type { Audience, ObjectRef } from './access.ts';
 import { type ContributorRule, permissions } from './permissions.ts';
@@ -57,6 +58,9 @@ export class HandledError extends Error {
 export function refusal(code: ErrorCode, about: Pick<ErrorData, 'params' | 'details'> = {}): HandledError {
   return new HandledError({ code, retryable: false, ...about });
 }
+
+/** A write failed because the disk or the quota is full: nothing was stored, and the user can act. */
+export const storageFull: ErrorData = { code: 'storage-full', retryable: true };
 
 /** The answer to every message while the database cannot be opened (the status request's too). */
 export const storageUnavailable: ErrorData = { code: 'storage-unavailable', retryable: true };
@@ -130,6 +134,7 @@ export async function route(
   } catch (error) {
     if (error instanceof HandledError) return { ok: false, error: error.data };
     if (error instanceof VaultError && error.code === 'locked') return { ok: false, error: vaultLocked };
+    if (isStorageFull(error)) return { ok: false, error: storageFull };
     // Unexpected failures keep their detail out of the reply and the log: it could carry request data.
     console.error(`Handler for ${type} failed:`, error instanceof Error ? error.name : typeof error);
     return {

@@ -26,6 +26,16 @@ export function createRunFeedback({ action, notifications, getMessage }: Feedbac
   }
 
   return async (event: EngineEvent) => {
+    if (event.type === 'storage-full') {
+      // One notification, replaced rather than repeated while the watchdog keeps trying.
+      await notifications.create('storage-full', {
+        type: 'basic',
+        iconUrl: 'icons/icon-128.png',
+        title: t('extName'),
+        message: t('notifyStorageFull'),
+      });
+      return;
+    }
     const run = event.run;
     if (event.type === 'run-progress') {
       percents.set(run.id, run.percent);

@@ -1,15 +1,26 @@
 import type { Role, RunView } from '../messaging/protocol.ts';
 import type { Database } from '../storage/open-database.ts';
+import { pruneRuns, readRetention, writeRetention } from '../storage/retention.ts';
 import { readAccess, runAudience } from './access.ts';
 import type { Engine } from './engine/engine.ts';
 import { HandledError, type Handlers } from './router.ts';
 
 type RunHandlers = Pick<
   Handlers,
-  'exports.run' | 'runs.active' | 'runs.list' | 'runs.get' | 'runs.rejected' | 'runs.cancel'
+  | 'exports.run'
+  | 'runs.active'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.rejected'
+  | 'runs.cancel'
+  | 'runs.retention'
+  | 'runs.setRetention'
 >;
 
-export function createRunHandlers(db: Database, engine: Engine): RunHandlers {
+/** Runs per History page. */
+export const HISTORY_PAGE_SIZE = 25;
+
+export function createRunHandlers(db: Database, engine: Engine, now: () => number): RunHandlers {
   /** A contributor's lists leave out the runs of administrator-only exports. */
   async function visible(role: Role, runs: RunView[]): Promise<RunView[]> {
     if (role === 'administrator') return runs;
@@ -31,8 +42,24 @@ export function createRunHandlers(db: Database, engine: Engine): RunHandlers {
     async 'runs.active'(_, { role }) {
       return { runs: await visible(role, await engine.activeRuns()) };
     },
-    async 'runs.list'({ exportId }, { role }) {
-      return { runs: await visible(role, await engine.listRuns(exportId)) };
+    async 'runs.list'({ exportId, page }, { role }) {
+      // Retention bounds what is read: at most its number of runs per export.
+      const runs = await visible(role, await engine.listRuns(exportId));
+      const from = page * HISTORY_PAGE_SIZE;
+      return {
+        runs: runs.slice(from, from + HISTORY_PAGE_SIZE),
+        total: runs.length,
+        pageSize: HISTORY_PAGE_SIZE,
+      };
+    },
+    async 'runs.retention'() {
+      return { retention: await readRetention(db) };
+    },
+    async 'runs.setRetention'({ retention }) {
+      await writeRetention(db, retention);
+      for (const exportId of new Set((await engine.listRuns()).map((run) => run.exportId)))
+        await pruneRuns(db, exportId, now());
+      return { accepted: true };
     },
     async 'runs.get'({ id }) {
       const run = await engine.progress(id);

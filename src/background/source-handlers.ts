@@ -82,6 +82,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
         fileName,
         encoding,
         replace: Boolean(replaceSourceId),
+        now: deps.now(),
       });
       return { uploadId: uploadIdOf(id, generation) };
     },
@@ -94,6 +95,7 @@ export function createSourceHandlers(deps: SourceDeps): SourceHandlers {
         rows,
         errors,
         unreadableLines,
+        now: deps.now(),
       });
       if (!written) throw fail('upload-unknown');
       return { accepted: true };

@@ -59,6 +59,8 @@ export const errorCodes = [
   'administrator-only',
   'internal',
   'storage-unavailable',
+  /** A write failed because the disk or the origin's quota is full (runs stop with it too). */
+  'storage-full',
   'bad-reply',
   'no-tab',
   // Roles and the administrator passphrase.
@@ -76,6 +78,7 @@ export const errorCodes = [
   'file-empty',
   'source-in-use',
   'duplicate-export-name',
+  'export-changed',
   'tag-invalid',
   'tag-duplicate',
   'segment-missing',
@@ -96,7 +99,6 @@ export const errorCodes = [
   'engine.updated',
   'engine.unexpected',
   'storage.corrupt',
-  'storage.full',
   // Runs cancelled because their connection's key went (src/background/connection-handlers.ts).
   'connection-removed',
   'connection-key-replaced',

@@ -81,6 +81,25 @@ export function decideDue(
   return { due, slot: due ? slot : null, nextDueAt: nextSlot(schedule, state.anchorAt, now, offsetAt) };
 }
 
+/**
+ * The state as it stands after the clock was set back. A clock set forward and back again leaves
+ * the anchor or the last slot in the future: no slot would be due until the clock caught up with
+ * it, and the schedule would stop without a word. An anchor in the future starts the schedule
+ * over from now; a last slot in the future becomes the latest slot that has passed (a run
+ * happened moments ago, by the real clock, so the next one waits for the next slot).
+ */
+export function settleClockBack(
+  schedule: Schedule,
+  state: ScheduleState,
+  now: number,
+  offsetAt: UtcOffsetAt,
+): ScheduleState {
+  if (state.anchorAt > now) return { anchorAt: now, lastSlotAt: null };
+  if (state.lastSlotAt !== null && state.lastSlotAt > now)
+    return { anchorAt: state.anchorAt, lastSlotAt: latestSlot(schedule, state.anchorAt, now, offsetAt) };
+  return state;
+}
+
 /** The UTC instant of the local `HH:MM` on the latest local day where it is not after `at`. */
 function dailySlotAtOrBefore(time: string, at: number, offsetAt: UtcOffsetAt): number {
   const [hours, minutes] = time.split(':').map(Number) as [number, number];

@@ -55,6 +55,7 @@ export const errorMessages: Record<ErrorCode, ErrorMessage> = {
   'administrator-only': 'errorAdministratorOnly',
   internal: 'errorUnexpected',
   'storage-unavailable': 'errorStorageUnavailable',
+  'storage-full': 'errorStorageFull',
   'bad-reply': 'errorUnexpected',
   'no-tab': 'errorUnexpected',
   'wrong-passphrase': 'errorWrongPassphrase',
@@ -70,6 +71,7 @@ export const errorMessages: Record<ErrorCode, ErrorMessage> = {
   'file-empty': 'errorFileEmpty',
   'source-in-use': 'errorSourceInUse',
   'duplicate-export-name': 'errorDuplicateExportName',
+  'export-changed': 'errorExportChanged',
   'tag-invalid': ['errorTagInvalid', 'name'],
   'tag-duplicate': 'errorTagDuplicate',
   'segment-missing': 'errorSegmentMissing',
@@ -87,7 +89,6 @@ export const errorMessages: Record<ErrorCode, ErrorMessage> = {
   'engine.updated': 'errorRunUpdated',
   'engine.unexpected': 'errorRunUnexpected',
   'storage.corrupt': 'errorStorageCorrupt',
-  'storage.full': 'errorStorageFull',
   'connection-removed': 'errorConnectionRemoved',
   'connection-key-replaced': 'errorConnectionKeyReplaced',
 };

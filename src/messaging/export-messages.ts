@@ -60,7 +60,11 @@ export const exportMessages = {
   },
   'exports.get': {
     request: z.object({ id: z.string() }).strict(),
-    response: z.object({ draft: exportDraftSchema.extend({ connectionId: z.string().nullable() }) }),
+    response: z.object({
+      draft: exportDraftSchema.extend({ connectionId: z.string().nullable() }),
+      /** The saved export's version; `exports.save` sends it back so a save never overwrites another. */
+      version: z.number(),
+    }),
   },
   'exports.segments': {
     request: z.object({}).strict(),
@@ -71,7 +75,14 @@ export const exportMessages = {
     response: z.object({ fields: z.array(z.string()), suggested: mappingSchema.partial() }),
   },
   'exports.save': {
-    request: z.object({ id: z.string().optional(), draft: exportDraftSchema }).strict(),
+    request: z
+      .object({
+        id: z.string().optional(),
+        /** With `id`: the version the form loaded (`exports.get`); without it, or older, the save is refused. */
+        version: z.number().optional(),
+        draft: exportDraftSchema,
+      })
+      .strict(),
     response: z.object({ id: z.string() }),
   },
   'exports.duplicate': {

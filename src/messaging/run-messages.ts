@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { problemGroupSchema } from '../core/problem-tally.ts';
 import { rejectedRowSchema } from '../core/run/rejected-row.ts';
+import { retentionSchema } from '../core/run/retention.ts';
 import { runActivitySchema } from '../core/run/run-activity.ts';
 import { runCountersSchema } from '../core/run/run-counters.ts';
 import { runErrorSchema, runPhaseSchema, runStatusSchema } from '../core/run/run-state.ts';
@@ -49,9 +50,21 @@ export const runMessages = {
     request: z.object({}).strict(),
     response: z.object({ runs: z.array(runViewSchema) }),
   },
+  /** History, newest first, one page (from 0) of `pageSize` runs at a time. */
   'runs.list': {
-    request: z.object({ exportId: z.string().optional() }).strict(),
-    response: z.object({ runs: z.array(runViewSchema) }),
+    request: z
+      .object({ exportId: z.string().optional(), page: z.number().int().nonnegative().default(0) })
+      .strict(),
+    response: z.object({ runs: z.array(runViewSchema), total: z.number(), pageSize: z.number() }),
+  },
+  /** How long History keeps runs (with their batch logs and rejected rows). */
+  'runs.retention': {
+    request: z.object({}).strict(),
+    response: z.object({ retention: retentionSchema }),
+  },
+  'runs.setRetention': {
+    request: z.object({ retention: retentionSchema }).strict(),
+    response: accepted,
   },
   'runs.get': {
     request: z.object({ id: z.string() }).strict(),

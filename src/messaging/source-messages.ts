@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { MAX_FIELD_NAME_LENGTH, MAX_FIELDS } from '../core/file-parsing/header-fields.ts';
 import { fileErrorSchema } from '../core/file-parsing/reported-errors.ts';
 import { textEncodings } from '../core/file-parsing/text-encoding.ts';
+import { ownRecordSchema } from '../core/own-record.ts';
 import { accepted, type MessageSpec } from './spec.ts';
 /** Rows per upload message: large enough to move a million rows quickly, small enough to stay flat. */
 export const UPLOAD_PAGE_ROWS = 1_000;
 
 const fileName = z.string().trim().min(1).max(255);
 const segmentName = z.string().trim().min(1).max(100);
-const fieldName = z.string().min(1).max(512);
+const fieldName = z.string().min(1).max(MAX_FIELD_NAME_LENGTH);
 
 export const fileSegmentViewSchema = z.object({
   id: z.string(),
@@ -48,12 +50,10 @@ export const sourceMessages = {
       .object({
         uploadId: z.string(),
         page: z.number().int().nonnegative(),
-        fields: z.array(fieldName).max(1_000),
+        fields: z.array(fieldName).max(MAX_FIELDS),
         rows: z
           .array(
-            z
-              .object({ line: z.number().int().positive(), values: z.record(z.string(), z.string()) })
-              .strict(),
+            z.object({ line: z.number().int().positive(), values: ownRecordSchema(z.string()) }).strict(),
           )
           .max(UPLOAD_PAGE_ROWS),
         errors: z.array(fileErrorSchema).max(UPLOAD_PAGE_ROWS),

@@ -21,6 +21,8 @@ export type ContactOutcome =
       responseCode?: number;
       /** Omnisend's request id (`instance`), for support. */
       requestId?: string;
+      /** Omnisend did not say what became of the contact: it is not known to have arrived. */
+      unconfirmed?: true;
     };
 
 /** A batch still being worked on, or settled with an outcome for every contact sent in it. */
@@ -61,8 +63,21 @@ function refused(item: BatchItem): ContactOutcome {
 }
 
 /**
- * The batch's outcome. A contact Omnisend lists nowhere was taken when the batch finished, and
- * not reached when Omnisend stopped the batch (after too many errors).
+ * Omnisend finished the batch but listed the contact neither in `responses[]` nor in `errors[]`.
+ * Nothing confirms it arrived, so it is not counted as sent, gets no tag (a tag call on a contact
+ * that does not exist would create it untagged by segment rules) and is sent again next run.
+ */
+const notListed: ContactOutcome = {
+  ok: false,
+  message:
+    'Omnisend finished the batch without saying what became of this contact; it is sent again next run.',
+  unconfirmed: true,
+};
+
+/**
+ * The batch's outcome. Only a contact Omnisend lists in `responses[]` counts as taken; one it lists
+ * nowhere is unconfirmed when the batch finished, and not reached when Omnisend stopped the batch
+ * (after too many errors).
  */
 export function batchOutcome(batch: Batch): BatchOutcome {
   if (batch.status === 'pending' || batch.status === 'inProgress') return { settled: false };
@@ -81,6 +96,6 @@ export function batchOutcome(batch: Batch): BatchOutcome {
     const email = emailOf(item);
     if (email !== undefined) outcomes.set(email, refused(item));
   }
-  const unlisted: ContactOutcome = batch.status === 'finished' ? { ok: true, created: false } : notReached;
+  const unlisted = batch.status === 'finished' ? notListed : notReached;
   return { settled: true, outcomeOf: (email) => outcomes.get(email) ?? unlisted };
 }

@@ -17,6 +17,30 @@ export async function putExport(db: Database, definition: ExportDefinition): Pro
   await db.put('exports', exportDefinitionSchema.parse(definition));
 }
 
+/**
+ * Stores the export if the stored one is still at version `expected` (its `updatedAt`; null: none
+ * stored yet), in one transaction; false when another save came first.
+ */
+export async function putExportIfVersion(
+  db: Database,
+  definition: ExportDefinition,
+  expected: number | null,
+): Promise<boolean> {
+  const tx = db.transaction('exports', 'readwrite');
+  const stored = await tx.store.get(definition.id);
+  const version =
+    stored === undefined
+      ? null
+      : parseRecord(exportDefinitionSchema, 'exports', definition.id, stored).updatedAt;
+  if (version !== expected) {
+    await tx.done;
+    return false;
+  }
+  await tx.store.put(exportDefinitionSchema.parse(definition));
+  await tx.done;
+  return true;
+}
+
 export async function deleteExport(db: Database, id: string): Promise<void> {
   await db.delete('exports', id);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fileErrorSchema, MAX_REPORTED_FILE_ERRORS } from '../core/file-parsing/reported-errors.ts';
 import { type TextEncoding, textEncodings } from '../core/file-parsing/text-encoding.ts';
+import { ownRecordSchema } from '../core/own-record.ts';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
 
@@ -30,8 +31,10 @@ export const fileSourceRecordSchema = z.object({
   name: z.string(),
   /** The committed content; null until the first upload is committed. */
   current: fileContentSchema.extend({ generation: z.number().int(), uploadedAt: z.number() }).nullable(),
-  /** An upload in progress. */
-  upload: fileContentSchema.extend({ generation: z.number().int(), name: z.string() }).nullable(),
+  /** An upload in progress; `touchedAt`: when its last page came (0: stored before it was kept). */
+  upload: fileContentSchema
+    .extend({ generation: z.number().int(), name: z.string(), touchedAt: z.number().default(0) })
+    .nullable(),
 });
 export type FileSourceRecord = z.infer<typeof fileSourceRecordSchema>;
 
@@ -43,7 +46,7 @@ export const fileRowsRecordSchema = z.object({
   sourceId: z.string(),
   generation: z.number().int(),
   page: z.number().int().nonnegative(),
-  rows: z.array(z.object({ line: z.number(), values: z.record(z.string(), z.string()) })),
+  rows: z.array(z.object({ line: z.number(), values: ownRecordSchema(z.string()) })),
 });
 export type FileRow = z.infer<typeof fileRowsRecordSchema>['rows'][number];
 
@@ -79,7 +82,14 @@ export async function fileParseErrors(
 
 export async function beginFileUpload(
   db: Database,
-  input: { id: string; name: string; fileName: string; encoding: TextEncoding; replace: boolean },
+  input: {
+    id: string;
+    name: string;
+    fileName: string;
+    encoding: TextEncoding;
+    replace: boolean;
+    now: number;
+  },
 ): Promise<number> {
   const tx = db.transaction('sources', 'readwrite');
   const stored = await tx.store.get(input.id);
@@ -103,6 +113,7 @@ export async function beginFileUpload(
       encoding: input.encoding,
       unreadableCount: 0,
       unreadableLines: [],
+      touchedAt: input.now,
     },
   };
   await tx.store.put(record);
@@ -120,6 +131,7 @@ export async function writeFileRowsPage(
     rows: FileRow[];
     errors: z.infer<typeof fileErrorSchema>[];
     unreadableLines: number[];
+    now: number;
   },
 ): Promise<boolean> {
   const tx = db.transaction(['sources', 'fileRows'], 'readwrite');
@@ -146,6 +158,7 @@ export async function writeFileRowsPage(
       errorCount: upload.errorCount + page.errors.length,
       errors,
       pages: upload.pages + (page.rows.length ? 1 : 0),
+      touchedAt: page.now,
       unreadableCount: upload.unreadableCount + page.unreadableLines.length,
       unreadableLines: upload.unreadableLines
         .concat(page.unreadableLines)
@@ -193,6 +206,20 @@ export async function abortFileUpload(db: Database, id: string, generation: numb
     else await tx.objectStore('sources').delete(id);
   }
   await tx.done;
+}
+
+/**
+ * An upload left behind (its tab closed before it was committed or aborted) is aborted once no
+ * page came for `UPLOAD_ABANDONED_MS`: its rows go, and a new file's source, never shown, too.
+ */
+export const UPLOAD_ABANDONED_MS = 60 * 60_000;
+
+export async function sweepAbandonedUploads(db: Database, now: number): Promise<void> {
+  for (const source of await listFileSources(db)) {
+    const { upload } = source;
+    if (upload && upload.touchedAt < now - UPLOAD_ABANDONED_MS)
+      await abortFileUpload(db, source.id, upload.generation);
+  }
 }
 
 export async function renameFileSource(db: Database, id: string, name: string): Promise<boolean> {

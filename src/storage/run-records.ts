@@ -88,10 +88,15 @@ export async function getRun(db: Database, id: string): Promise<RunRecord | unde
   return value === undefined ? undefined : parseRunRecord(id, value);
 }
 
-/** Runs, newest first; of one export when given. */
+/**
+ * Runs, newest first; of one export when given, through the `byExportCreated` index, so a prune
+ * or an export's History reads that export's runs only.
+ */
 export async function listRuns(db: Database, exportId?: string): Promise<RunRecord[]> {
   const values =
-    exportId === undefined ? await db.getAll('runs') : await db.getAllFromIndex('runs', 'byExport', exportId);
+    exportId === undefined
+      ? await db.getAll('runs')
+      : await db.getAllFromIndex('runs', 'byExportCreated', IDBKeyRange.bound([exportId], [exportId, []]));
   return values
     .map((value) => parseRunRecord(String((value as { id?: unknown }).id), value))
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownRecordSchema } from '../core/own-record.ts';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
 
@@ -13,7 +14,7 @@ export const scheduleRecordSchema = z.object({
   anchorAt: z.number(),
   lastSlotAt: z.number().nullable(),
   /** Per segment id, the last refresh time seen. */
-  refreshSeen: z.record(z.string(), z.number()),
+  refreshSeen: ownRecordSchema(z.number()),
   nextDueAt: z.number().nullable(),
 });
 export type ScheduleRecord = z.infer<typeof scheduleRecordSchema>;

@@ -2,6 +2,7 @@ import type { DBSchema } from 'idb';
 import type { z } from 'zod';
 import type { exportDefinitionSchema } from '../core/export-definition.ts';
 import type { rateBudgetStateSchema } from '../core/rate-budget.ts';
+import type { retentionSchema } from '../core/run/retention.ts';
 import type { customerInsightsEnvironmentRecordSchema } from './customer-insights-environments.ts';
 import type { fileRowsRecordSchema, fileSourceRecordSchema } from './file-sources.ts';
 import type { ledgerChunkSchema, ledgerHeadSchema, ledgerLogSchema } from './ledger.ts';
@@ -35,8 +36,8 @@ export interface ExportDb extends DBSchema {
     value: Stored<typeof runRecordSchema>;
     indexes: { byExport: string; byStatus: string; byExportCreated: [string, number] };
   };
-  /** Settings by name: the passphrase hash of earlier versions (`adminPassphrase`, settings.ts). */
-  settings: { key: string; value: Stored<typeof passphraseRecordSchema> };
+  /** Settings by name: the passphrase hash of earlier versions (`adminPassphrase`, settings.ts), History's `retention`. */
+  settings: { key: string; value: Stored<typeof passphraseRecordSchema> | Stored<typeof retentionSchema> };
   /**
    * The secret vault (vault.ts): its key (`#key`: a non-extractable CryptoKey, or wrapped by the
    * administrator passphrase), device keys (`#device:<owner>`) and the encrypted secrets.

@@ -31,14 +31,19 @@ const reasonKeys: Record<RejectionReason | RecordErrorReason | CheckReason, Mess
   'record-too-long': 'reasonRecordTooLong',
   'json-invalid': 'reasonJsonInvalid',
   'json-not-object': 'reasonJsonNotObject',
+  'json-too-deep': 'reasonJsonTooDeep',
   'record-unreadable': 'reasonRecordUnreadable',
 };
 
-// Omnisend's refusal, recorded by the engine; its own words travel with each row.
-const otherReasons: Record<string, MessageKey> = { 'omnisend-rejected': 'reasonOmnisendRejected' };
+// Omnisend's refusal (or silence), recorded by the engine; its own words travel with each row.
+const otherReasons: Record<string, MessageKey> = {
+  'omnisend-rejected': 'reasonOmnisendRejected',
+  'omnisend-unconfirmed': 'reasonOmnisendUnconfirmed',
+};
+const keys = new Map(Object.entries({ ...reasonKeys, ...otherReasons }));
 
 /** A rejection or parse reason code in the user's language; unknown codes as they are. */
 export function reasonText(reason: string): string {
-  const key = (reasonKeys as Record<string, MessageKey | undefined>)[reason] ?? otherReasons[reason];
+  const key = keys.get(reason);
   return key ? t(key) : reason;
 }

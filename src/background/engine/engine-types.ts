@@ -15,7 +15,12 @@ export type EngineEvent =
   /** A run started, advanced, or made progress (about once a second while it works). */
   | { type: 'run-progress'; run: RunView }
   /** A run ended: succeeded, failed or canceled. For the notification at the end. */
-  | { type: 'run-finished'; run: RunView };
+  | { type: 'run-finished'; run: RunView }
+  /**
+   * The browser's storage is full and not even the run's failure could be recorded: the run
+   * stays unfinished (the watchdog tries it again later) and the user has to be told now.
+   */
+  | { type: 'storage-full' };
 
 export interface EngineTiming {
   /** A run's lease; a worker that stopped holds its runs at most this long. */

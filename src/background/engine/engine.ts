@@ -13,6 +13,7 @@ import { noteConnectionUse } from '../../storage/connections.ts';
 import { getExport } from '../../storage/exports.ts';
 import { deleteLedgerForExports } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
+import { deleteRunsOfExport, pruneRuns } from '../../storage/retention.ts';
 import {
   getRun,
   latestRun,
@@ -24,6 +25,7 @@ import {
 import { type RejectedPage, readRejectedPage } from '../../storage/run-rejected.ts';
 import { getScheduleRecord } from '../../storage/run-schedules.ts';
 import { runRange } from '../../storage/run-work.ts';
+import { isStorageFull } from '../../storage/storage-full.ts';
 import {
   defaultEngineTiming,
   type EngineAlarms,
@@ -94,7 +96,10 @@ export interface Engine {
   /** For the export list (RunFacts in export-service.ts). */
   lastRun(exportId: string): Promise<ExportSummary['lastRun']>;
   nextRunAt(exportId: string): Promise<number | null>;
-  /** After an export was saved or removed: schedules follow; a removed export's runs are canceled and its ledger deleted. */
+  /**
+   * After an export was saved or removed: schedules follow; a removed export's runs are canceled,
+   * then deleted with their batch logs and rejected rows, and its ledger deleted.
+   */
   exportChanged(exportId: string, removed: boolean): Promise<void>;
   /** Resolves when this engine works on no run (tests; the worker may use it to log). */
   idle(): Promise<void>;
@@ -332,14 +337,18 @@ export function createEngine(deps: EngineDeps): Engine {
         await noteConnectionUse(db, finished.definition.connectionId, { problem: null });
       if (finished && isTerminal(finished.status))
         deps.notify({ type: 'run-finished', run: progress(finished) });
-    } catch (error) {
-      if (error instanceof RunStoppedError || signal.aborted) return;
+    } catch (thrown) {
+      // A heartbeat that could not write stops the run with the reason as the abort's.
+      const error = signal.aborted && isStorageFull(signal.reason) ? signal.reason : thrown;
+      if (error instanceof RunStoppedError || (signal.aborted && !isStorageFull(error))) return;
       if (error instanceof RunWaiting) {
         await wait(runId, error).catch(() => undefined);
         return;
       }
       // If even recording the failure fails, the lease runs out and the watchdog tries again.
-      await fail(runId, error).catch(() => undefined);
+      await fail(runId, error).catch((failure: unknown) => {
+        if (isStorageFull(error) || isStorageFull(failure)) deps.notify({ type: 'storage-full' });
+      });
     } finally {
       await deps.persistBudgets?.().catch(() => undefined);
     }
@@ -380,6 +389,8 @@ export function createEngine(deps: EngineDeps): Engine {
       const run = newRun(newId(), definition, trigger, options.fullResync === true, clock.now());
       await tx.store.put(run);
       await tx.done;
+      // History keeps to its retention setting as runs come (the worker's start sweeps the rest).
+      await pruneRuns(db, exportId, clock.now());
       await armWatchdog();
       deps.notify({ type: 'run-progress', run: progress(run) });
       launch(run.id);
@@ -471,6 +482,7 @@ export function createEngine(deps: EngineDeps): Engine {
           if (!isTerminal(run.status)) await engine.cancel(run.id);
         await forgetSchedule(db, exportId);
         await deleteLedgerForExports(db, [exportId]);
+        await deleteRunsOfExport(db, exportId);
       }
       await engine.onScheduleAlarm();
     },

@@ -2,6 +2,7 @@ import type { ErrorParams } from '../../core/error-code.ts';
 import type { RunError } from '../../core/run/run-state.ts';
 import { OmnisendError } from '../../omnisend/errors.ts';
 import { CorruptRecordError } from '../../storage/records.ts';
+import { isStorageFull } from '../../storage/storage-full.ts';
 
 /** Codes a run fails with on its own account (the others come from Omnisend and the sources). */
 export type RunFailureCode =
@@ -40,8 +41,7 @@ export function runErrorOf(error: unknown): RunError {
     return { code: error.code, ...(Object.keys(error.params).length === 0 ? {} : { params: error.params }) };
   }
   if (error instanceof CorruptRecordError) return { code: 'storage.corrupt' };
-  // The browser refuses writes when the disk or the origin's quota is full.
-  if (error instanceof DOMException && error.name === 'QuotaExceededError') return { code: 'storage.full' };
+  if (isStorageFull(error)) return { code: 'storage-full' };
   return { code: 'engine.unexpected' };
 }
 

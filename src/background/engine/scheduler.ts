@@ -1,6 +1,7 @@
 import { canonicalJson } from '../../core/fingerprint.ts';
+import { emptyRecord } from '../../core/own-record.ts';
 import type { RunTrigger } from '../../core/run/run-trigger.ts';
-import { decideDue, type UtcOffsetAt } from '../../core/schedule.ts';
+import { decideDue, settleClockBack, type UtcOffsetAt } from '../../core/schedule.ts';
 import type { SegmentSource } from '../../sources/segment-source.ts';
 import { listExports } from '../../storage/exports.ts';
 import type { Database } from '../../storage/open-database.ts';
@@ -42,11 +43,12 @@ export async function runDueSchedules(context: ScheduleContext): Promise<void> {
             scheduleKey: key,
             anchorAt: now,
             lastSlotAt: null,
-            refreshSeen: {},
+            refreshSeen: emptyRecord(),
             nextDueAt: null,
           };
     const { schedule } = definition;
     if (schedule.kind === 'every' || schedule.kind === 'daily') {
+      Object.assign(record, settleClockBack(schedule, record, now, context.utcOffsetAt));
       const decision = decideDue(schedule, record, now, context.utcOffsetAt);
       if (decision.due) {
         await context.startRun(definition.id, 'schedule');

@@ -11,7 +11,8 @@ import type { RunTx } from './run-transaction.ts';
  * Reads a settled batch's per-contact outcomes into the run (DESIGN.md §4): a contact Omnisend took
  * gets its fingerprint in the ledger and is queued for every segment tag it was read for and does
  * not carry yet; a contact it refused becomes a rejected row with Omnisend's reason and response
- * code, and keeps its old fingerprint so the next run sends it again.
+ * code, and keeps its old fingerprint so the next run sends it again. So does a contact Omnisend
+ * did not confirm (`omnisend-unconfirmed`): nothing unconfirmed is counted as sent or tagged.
  */
 export async function applyBatchResult(
   tx: RunTx,
@@ -43,6 +44,7 @@ export async function applyBatchResult(
     run.counters.rejected++;
     const { message, responseCode, requestId } = outcome;
     const field = outcome.field ?? 'contact';
+    const reason = outcome.unconfirmed ? 'omnisend-unconfirmed' : 'omnisend-rejected';
     if (requestId) run.support.requestIds = rememberId(run.support.requestIds, requestId);
     rejected.push({
       runId: run.id,
@@ -51,13 +53,13 @@ export async function applyBatchResult(
       kind: 'row',
       email: ref.email,
       field,
-      reason: 'omnisend-rejected',
+      reason,
       message,
       ...(responseCode === undefined ? {} : { responseCode }),
       ...(requestId ? { requestId } : {}),
     });
     problems.add(
-      { kind: 'row', field, reason: 'omnisend-rejected' },
+      { kind: 'row', field, reason },
       { position: ref.position, email: ref.email, value: message.slice(0, 200) },
     );
   }

@@ -51,10 +51,19 @@ export function jsonLinesParser(options: { maxRecordLength: number }, sink: Reco
       sink.error(line, 'json-not-object');
       return;
     }
+    let entries: [string, string][];
+    try {
+      entries = Object.entries(parsed).map(([key, value]) => [key, textOf(value)]);
+    } catch (error) {
+      // JSON.stringify recurses: a value nested thousands deep overflows the stack.
+      if (!(error instanceof RangeError)) throw error;
+      sink.error(line, 'json-too-deep');
+      return;
+    }
     const values: Record<string, string> = {};
     let added = false;
-    for (const [key, value] of Object.entries(parsed)) {
-      setValue(values, key, textOf(value));
+    for (const [key, value] of entries) {
+      setValue(values, key, value);
       if (!known.has(key)) {
         known.add(key);
         fields.push(key);

@@ -4,7 +4,9 @@ export type RecordErrorReason =
   | 'unterminated-quote'
   | 'record-too-long'
   | 'json-invalid'
-  | 'json-not-object';
+  | 'json-not-object'
+  /** Nested deeper than a value can be turned into text. */
+  | 'json-too-deep';
 
 export interface ParsedRow {
   /** The physical line (1-based) where the record starts, as a spreadsheet would show it. */
@@ -39,7 +41,7 @@ export interface TextParser {
   end(): void;
 }
 
-export type FileErrorCode = 'header-missing' | 'header-empty' | 'format-unsupported';
+export type FileErrorCode = 'header-missing' | 'header-empty' | 'header-too-long' | 'format-unsupported';
 
 /** The file as a whole cannot be read; unlike a RecordError, nothing after it is parsed. */
 export class FileParseError extends Error {

@@ -5,7 +5,7 @@ import { foldKey } from './fold.ts';
 
 export type ConsentStatus = 'subscribed' | 'unsubscribed';
 
-const statuses: Record<string, ConsentStatus> = {};
+const statuses = new Map<string, ConsentStatus>();
 for (const word of [
   'subscribed',
   'subscribe',
@@ -28,7 +28,7 @@ for (const word of [
   'consented',
   'granted',
 ]) {
-  statuses[word] = 'subscribed';
+  statuses.set(word, 'subscribed');
 }
 for (const word of [
   'unsubscribed',
@@ -50,13 +50,13 @@ for (const word of [
   'withdrawn',
   'denied',
 ]) {
-  statuses[word] = 'unsubscribed';
+  statuses.set(word, 'unsubscribed');
 }
 
 /** A consent value as a subscription status. Booleans and 1/0 from typed sources count too. */
 export function normalizeConsent(value: unknown): FieldResult<ConsentStatus> {
   const text = textOf(value);
-  const status = text === undefined ? undefined : statuses[foldKey(text)];
+  const status = text === undefined ? undefined : statuses.get(foldKey(text));
   return status === undefined ? reject('consent-unknown') : accept(status);
 }
 

@@ -6,7 +6,7 @@ export type Gender = 'm' | 'f';
 
 // Folded words (see foldKey) in the languages of the main markets. Single letters are only the
 // unambiguous ones: E/K are Turkish (erkek/kadın), W is German (weiblich).
-const words: Record<string, Gender> = {};
+const words = new Map<string, Gender>();
 for (const word of [
   'm',
   'male',
@@ -38,7 +38,7 @@ for (const word of [
   'hane',
   'mannelijk',
 ]) {
-  words[word] = 'm';
+  words.set(word, 'm');
 }
 for (const word of [
   'f',
@@ -76,7 +76,7 @@ for (const word of [
   'vrouw',
   'vrouwelijk',
 ]) {
-  words[word] = 'f';
+  words.set(word, 'f');
 }
 
 /**
@@ -85,6 +85,6 @@ for (const word of [
  */
 export function normalizeGender(value: unknown): FieldResult<Gender> {
   const text = textOf(value);
-  const gender = text === undefined ? undefined : words[foldKey(text)];
+  const gender = text === undefined ? undefined : words.get(foldKey(text));
   return gender === undefined ? reject('gender-unknown') : accept(gender);
 }

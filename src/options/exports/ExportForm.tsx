@@ -28,6 +28,8 @@ interface Loaded {
   connections: { id: string; displayName: string }[];
   segments: SegmentChoice[];
   draft: (Omit<ExportDraft, 'connectionId'> & { connectionId: string | null }) | null;
+  /** The version of the export as loaded; saving sends it back. */
+  version: number | null;
 }
 
 const keyOf = (s: { sourceId: string; segmentId: string }) => `${s.sourceId}\u0000${s.segmentId}`;
@@ -42,6 +44,7 @@ async function load(exportId: string | undefined): Promise<Loaded> {
     connections: connections.connections.map((c) => ({ id: c.id, displayName: c.displayName })),
     segments: segments.segments,
     draft: existing?.draft ?? null,
+    version: existing?.version ?? null,
   };
 }
 
@@ -121,7 +124,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
     setError(null);
     try {
       const { id } = await ask('exports.save', {
-        ...(exportId ? { id: exportId } : {}),
+        ...(exportId ? { id: exportId, version: loaded.version ?? -1 } : {}),
         draft: {
           name: name.trim(),
           connectionId,

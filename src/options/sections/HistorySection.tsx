@@ -13,13 +13,19 @@ import { RunDetails, triggerLabel } from '../history/RunDetails.tsx';
 export function HistorySection() {
   const [version, setVersion] = useState(0);
   const live = useLiveRuns();
-  const list = useAsync(() => ask('runs.list', {}), [version, live.revision]);
+  const [page, setPage] = useState(0);
+  const list = useAsync(() => ask('runs.list', { page }), [version, page, live.revision]);
   const [open, setOpen] = useState<RunView | null>(null);
 
   if (list.state === 'loading') return null;
   if (list.state === 'failed') return <ErrorMessage error={list.error} />;
-  const runs = list.value.runs;
+  const { runs, total, pageSize } = list.value;
+  const pages = Math.max(1, Math.ceil(total / pageSize));
   if (open) return <RunDetails run={open} onClose={() => setOpen(null)} />;
+  if (!runs.length && page > 0) {
+    setPage(pages - 1);
+    return null;
+  }
   if (!runs.length) return <EmptyState title={t('emptyHistoryTitle')} body={t('emptyHistoryBody')} />;
   return (
     <>
@@ -65,6 +71,22 @@ export function HistorySection() {
           ))}
         </tbody>
       </table>
+      {pages > 1 && (
+        <nav class="pager" aria-label={t('historyPages')}>
+          <button type="button" class="secondary" disabled={page === 0} onClick={() => setPage(page - 1)}>
+            {t('historyNewer')}
+          </button>
+          <span aria-live="polite">{t('historyPageOf', page + 1, pages)}</span>
+          <button
+            type="button"
+            class="secondary"
+            disabled={page + 1 >= pages}
+            onClick={() => setPage(page + 1)}
+          >
+            {t('historyOlder')}
+          </button>
+        </nav>
+      )}
     </>
   );
 }

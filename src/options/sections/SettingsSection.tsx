@@ -3,6 +3,7 @@ import { t } from '../../ui/i18n.ts';
 import { useStatus } from '../../ui/status-context.ts';
 import { DeleteAllPanel } from '../settings/DeleteAllPanel.tsx';
 import { PassphrasePanel } from '../settings/PassphrasePanel.tsx';
+import { RetentionPanel } from '../settings/RetentionPanel.tsx';
 
 const roleName = (role: Status['role']) =>
   role === 'administrator' ? t('roleAdministrator') : t('roleContributor');
@@ -14,6 +15,7 @@ export function SettingsSection() {
     <>
       <p>{t('settingsRole', roleName(status.value.role))}</p>
       <PassphrasePanel status={status.value} />
+      <RetentionPanel canChange={status.value.role === 'administrator'} />
       {status.value.role === 'administrator' && <DeleteAllPanel />}
       <p class="hint">{t('settingsVersion', status.value.version)}</p>
     </>

@@ -75,6 +75,7 @@ export function UploadForm({ replacing, onDone, onCancel }: Props) {
       ? {
           'header-missing': t('fileErrorHeaderMissing'),
           'header-empty': t('fileErrorHeaderEmpty'),
+          'header-too-long': t('fileErrorHeaderTooLong'),
           'format-unsupported': t('fileErrorFormat'),
         }[error.code]
       : null;

@@ -5,7 +5,8 @@
  *
  * Paging: the server may return fewer rows than `$top` without being at the end (it caps pages),
  * so `$skip` advances by the rows actually received, and only an empty page or `@odata.count`
- * reached ends a read.
+ * reached ends a read. An empty page before the count is reached ends it too, but as
+ * `complete: false`: the members after it were never read, and Mirror must not untag them.
  *
  * Members changing during the read (a segment refresh lands mid-read) – decided behaviour:
  * paging by `$skip` over a membership that moved misses or repeats members, and a member missed
@@ -158,6 +159,8 @@ export class CustomerInsightsSource implements SegmentSource {
     // After a second change the new count is the one to reach.
     const count = countMoved ? page.count : (position.count ?? page.count);
     const skip = position.skip + rows.length;
+    // An empty page before the count is reached ends the read, but members were left unread.
+    const stoppedShort = rows.length === 0 && count !== null && skip < count;
     const atEnd = rows.length === 0 || (count !== null && skip >= count);
     if (!atEnd) {
       const next: Cursor = { ...position, skip, count, changed, complete };
@@ -170,7 +173,7 @@ export class CustomerInsightsSource implements SegmentSource {
       rows,
       next: null,
       membershipChanged: changed || refreshed,
-      complete: complete && !refreshed,
+      complete: complete && !refreshed && !stoppedShort,
     };
   }
 

@@ -59,6 +59,8 @@ export interface Worker {
   catchUp(): Promise<void>;
   db: Database;
   alarms: Map<string, number>;
+  /** Notifications this worker showed. */
+  notified: { id: string; title: string; message: string }[];
   /** Requests this worker sent to Omnisend. */
   requests(): number;
   /** Stops the worker now, or as its `n`-th request goes out (`afterEffect`: once Omnisend took it). */
@@ -162,6 +164,7 @@ export async function createWorld(
         catchUp: () => created.catchUp(),
         db,
         alarms: platform.armed,
+        notified: platform.notified,
         requests: () => sent,
         kill,
         killAtRequest: (n, afterEffect) => {

@@ -57,6 +57,43 @@ describe('rate limits and faults', () => {
     expect(tagged('VIP')).toBe(1500);
   });
 
+  test('dropped connections (before and after Omnisend acted), latency spikes and batches stuck pending lose nothing', async () => {
+    world = await createWorld({ pageSize: 200, seed: 11 });
+    world.source.setSegment('vip', { members: range(0, 800) });
+    world.sandbox.seedContact({ email: 'outsider@example.com', firstName: 'Untouched', tags: ['Other'] });
+    await world.saveExport({ name: 'vip', syncMode: 'mirror' });
+    // Far above the 2 % of the fault matrix: a run this short makes few requests.
+    world.sandbox.faults.dropConnections(0.1);
+    const worker = await world.startWorker();
+    const runId = await worker.engine.startRun('export-vip', 'manual');
+    // Batches wait in `pending` for a while: the run waits for Omnisend, then goes on.
+    world.sandbox.faults.keepBatchesPending(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await worker.engine.progress(runId))?.status).toBe('running');
+    world.sandbox.faults.keepBatchesPending(false);
+    world.sandbox.faults.dropConnections(0.1, { afterEffect: true });
+    world.sandbox.faults.latency(150);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    world.sandbox.faults.latency(0);
+    const run = await runToEnd(worker, runId);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ read: 800, tagged: 800, rejected: 0, untagged: 0 });
+    await world.sandbox.inspect.whenIdle();
+    expect(world.sandbox.inspect.contactCount()).toBe(801);
+    expect(tagged('VIP')).toBe(800);
+    expect(world.sandbox.inspect.contact('outsider@example.com')).toMatchObject({
+      firstName: 'Untouched',
+      tags: ['Other'],
+    });
+    expect(world.sandbox.inspect.welcomeMessages()).toEqual([]);
+    // The faults really happened: some connections were dropped without an answer.
+    const dropped = Object.values(world.sandbox.inspect.requestCounts()).reduce(
+      (sum, byStatus) => sum + (byStatus[0] ?? 0),
+      0,
+    );
+    expect(dropped).toBeGreaterThan(0);
+  });
+
   test('cancel stops a run, leaves nothing queued, and the next run completes the export', async () => {
     world = await createWorld({ pageSize: 100 });
     world.source.setSegment('vip', { members: range(0, 1000) });

@@ -40,4 +40,31 @@ describe('scheduled exports', () => {
     expect(next.alarms.get(SCHEDULE_ALARM)).toBe(setAt + 6 * HOUR);
     expect(await next.engine.lastRun('export-vip')).toMatchObject({ id: run.id, status: 'succeeded' });
   });
+
+  test('a clock set forward and back again does not stop the schedule', async () => {
+    world.source.setSegment('daily', { members: range(0, 10) });
+    await world.saveExport({
+      name: 'clock',
+      schedule: { kind: 'every', hours: 1 },
+      segments: [{ sourceId: 'memory', segmentId: 'daily', displayName: 'Daily', tag: 'Daily' }],
+    });
+    let offset = 0;
+    const clock = { now: () => systemClock.now() + offset, sleep: systemClock.sleep };
+    const worker = await world.startWorker({ clock });
+    await worker.engine.onScheduleAlarm();
+    offset = 7 * 24 * HOUR; // a week ahead: the slot of next week runs
+    await worker.engine.onScheduleAlarm();
+    const [ahead] = await worker.engine.listRuns('export-clock');
+    expect(ahead?.trigger).toBe('schedule');
+    await runToEnd(worker, ahead!.id);
+
+    offset = 0; // and back: the next run is due within the hour, not in a week
+    await worker.engine.onScheduleAlarm();
+    const next = (await worker.engine.nextRunAt('export-clock')) ?? Number.POSITIVE_INFINITY;
+    expect(next - clock.now()).toBeLessThanOrEqual(HOUR);
+    offset = HOUR + 60_000;
+    await worker.engine.onScheduleAlarm();
+    expect((await worker.engine.listRuns('export-clock')).length).toBe(2);
+    await worker.engine.idle();
+  });
 });

@@ -106,6 +106,8 @@ const samples: { [T in MessageType]: (o: Objects) => RequestOf<T> } = {
   'exports.countries': () => ({}),
   'exports.save': (o) => ({
     id: o.exportId,
+    // Not the stored version: a save allowed by the table is then refused as "changed meanwhile".
+    version: 0,
     draft: {
       name: 'Edited',
       connectionId: o.connectionId,
@@ -124,6 +126,8 @@ const samples: { [T in MessageType]: (o: Objects) => RequestOf<T> } = {
   'runs.rejected': (o) => ({ id: o.runId, page: 0 }),
   'runs.problems': (o) => ({ id: o.runId }),
   'runs.cancel': (o) => ({ id: o.runId }),
+  'runs.retention': () => ({}),
+  'runs.setRetention': () => ({ retention: { maxRuns: 50, maxDays: 90 } }),
   'customer-insights.environments.list': () => ({}),
   'customer-insights.environments.save': (o) => ({
     route: 'dataverse',
@@ -289,6 +293,7 @@ describe('the permission table', () => {
       'customer-insights.environments.remove',
       'customer-insights.segments.add',
       'customer-insights.segments.remove',
+      'runs.setRetention',
     ] as const)
       expect(rule(type), type).toBe('refused');
     // Object by object: these name an export, a run or a source, and are refused on the administrators' ones.

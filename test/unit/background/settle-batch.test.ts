@@ -2,7 +2,13 @@ import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { applyBatchResult } from '../../../src/background/engine/settle-batch.ts';
-import { type BatchOutcome, type ContactOutcome, missingBatch } from '../../../src/omnisend/batch-outcome.ts';
+import {
+  type BatchOutcome,
+  batchOutcome,
+  type ContactOutcome,
+  missingBatch,
+} from '../../../src/omnisend/batch-outcome.ts';
+import type { Batch } from '../../../src/omnisend/schemas.ts';
 import { loadLedger } from '../../../src/storage/ledger.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
 import { parseRunRecord, type RunRecord } from '../../../src/storage/run-records.ts';
@@ -28,11 +34,12 @@ const item = (n: number) => ({
   fingerprint: '00000000000000ff',
 });
 
-async function settle(outcome: BatchOutcome): Promise<RunRecord> {
+async function settle(outcome: BatchOutcome, seen: string[] = []): Promise<RunRecord> {
   if (!outcome.settled) throw new Error('Only a settled batch has outcomes.');
   const run = parseRunRecord('r1', samples.runs.value);
   const batch = parseBatchRecord({ ...samples.runBatches.value, items: [item(1), item(2)] });
   const ledger = await loadLedger(db, run.exportId, run.id, ['VIP'], 2);
+  for (const email of seen) ledger.index.markSeen(ledger.index.entry(email), ledger.table.bit('VIP'));
   const tx = db.transaction(['runs', 'ledgerLog', 'runTags', 'runRejected', 'runBatches'], 'readwrite');
   await applyBatchResult(tx, run, ledger, batch, outcome.outcomeOf, ['VIP']);
   await tx.done;
@@ -94,5 +101,37 @@ describe('settling a batch', () => {
         { position: 3, email: 'p2@example.com', value: 'Omnisend stopped the batch before this contact.' },
       ],
     });
+  });
+
+  test('a contact missing from a finished batch’s results is not counted as sent, not tagged, sent again', async () => {
+    const finished: Batch = {
+      batchID: 'b1',
+      status: 'finished',
+      totalCount: 2,
+      finishedCount: 2,
+      errorsCount: 0,
+      responses: [
+        {
+          responseCode: 201,
+          request: { identifiers: [{ type: 'email', id: 'p1@example.com' }] },
+          response: {},
+        },
+      ],
+      errors: [],
+    };
+    const run = await settle(batchOutcome(finished), ['p1@example.com', 'p2@example.com']);
+
+    expect(run.counters).toMatchObject({ created: 1, updated: 0, rejected: 1 });
+    const ledger = await loadLedger(db, run.exportId, run.id, ['VIP'], 2);
+    const unconfirmed = ledger.index.find('p2@example.com');
+    expect(unconfirmed < 0 || ledger.index.state(unconfirmed).fingerprint === null).toBe(true);
+    if (unconfirmed >= 0) expect(ledger.index.pendingAdd(unconfirmed)).toBe(0);
+    const taken = ledger.index.find('p1@example.com');
+    expect(ledger.index.state(taken).fingerprint).toBe(item(1).fingerprint);
+    expect(ledger.index.pendingAdd(taken)).toBe(ledger.table.bit('VIP'));
+    expect(run.tagQueue).toEqual([{ op: 'add', tag: 'VIP', count: 1 }]);
+    expect((await readRejectedPage(db, 'r1', 0)).rows).toEqual([
+      expect.objectContaining({ email: 'p2@example.com', reason: 'omnisend-unconfirmed' }),
+    ]);
   });
 });

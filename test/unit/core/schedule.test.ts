@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { decideDue, latestSlot, nextSlot, type UtcOffsetAt } from '../../../src/core/schedule.ts';
+import {
+  decideDue,
+  latestSlot,
+  nextSlot,
+  settleClockBack,
+  type UtcOffsetAt,
+} from '../../../src/core/schedule.ts';
 
 const HOUR = 3_600_000;
 const utc: UtcOffsetAt = () => 0;
@@ -94,5 +100,48 @@ describe('schedules without slots', () => {
         },
       );
     }
+  });
+});
+
+describe('a clock set forward and back', () => {
+  const every6 = { kind: 'every', hours: 6 } as const;
+  const anchor = at('2026-03-01T10:00:00Z');
+
+  test('a last slot in the future becomes the latest slot passed, so the next slot is due again', () => {
+    // Set a week forward, a run consumed that slot; back to real time two hours after a slot.
+    const now = anchor + 14 * HOUR;
+    const state = settleClockBack(every6, { anchorAt: anchor, lastSlotAt: anchor + 168 * HOUR }, now, utc);
+    expect(state).toEqual({ anchorAt: anchor, lastSlotAt: anchor + 12 * HOUR });
+    expect(decideDue(every6, state, now, utc)).toEqual({
+      due: false,
+      slot: null,
+      nextDueAt: anchor + 18 * HOUR,
+    });
+    expect(decideDue(every6, state, anchor + 18 * HOUR, utc).due).toBe(true);
+  });
+
+  test('an anchor in the future starts the schedule over from now', () => {
+    const now = anchor;
+    const state = settleClockBack(every6, { anchorAt: anchor + 48 * HOUR, lastSlotAt: null }, now, utc);
+    expect(state).toEqual({ anchorAt: now, lastSlotAt: null });
+    expect(decideDue(every6, state, now, utc).nextDueAt).toBe(now + 6 * HOUR);
+  });
+
+  test('a daily schedule runs at its next time, not a week later', () => {
+    const daily = { kind: 'daily', time: '07:30' } as const;
+    const now = at('2026-03-03T09:00:00Z');
+    const state = settleClockBack(
+      daily,
+      { anchorAt: anchor, lastSlotAt: at('2026-03-10T07:30:00Z') },
+      now,
+      utc,
+    );
+    expect(state.lastSlotAt).toBe(at('2026-03-03T07:30:00Z'));
+    expect(decideDue(daily, state, at('2026-03-04T07:31:00Z'), utc).due).toBe(true);
+  });
+
+  test('a state in the past is left as it is', () => {
+    const state = { anchorAt: anchor, lastSlotAt: anchor + 6 * HOUR };
+    expect(settleClockBack(every6, state, anchor + 7 * HOUR, utc)).toBe(state);
   });
 });

@@ -38,9 +38,12 @@ describe('normalizeConsent', () => {
     expect(normalizeConsent(input)).toEqual({ ok: true, value: 'unsubscribed' });
   });
 
-  it.each(['maybe', 'pending', '2', 'nonSubscribed'])('does not guess %j', (input) => {
-    expect(normalizeConsent(input)).toEqual({ ok: false, reason: 'consent-unknown' });
-  });
+  it.each(['maybe', 'pending', '2', 'nonSubscribed', 'constructor', '__proto__', 'toString'])(
+    'does not guess %j',
+    (input) => {
+      expect(normalizeConsent(input)).toEqual({ ok: false, reason: 'consent-unknown' });
+    },
+  );
 });
 
 describe('normalizeTimestamp', () => {

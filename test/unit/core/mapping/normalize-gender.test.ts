@@ -42,10 +42,19 @@ describe('normalizeGender', () => {
     expect(normalizeGender(input)).toEqual({ ok: true, value: 'f' });
   });
 
-  it.each(['x', 'other', 'non-binary', 'unknown', 'prefer not to say', '', '2', 1, null])(
-    'leaves %j out as unknown',
-    (input) => {
-      expect(normalizeGender(input)).toEqual({ ok: false, reason: 'gender-unknown' });
-    },
-  );
+  it.each([
+    'x',
+    'other',
+    'non-binary',
+    'unknown',
+    'prefer not to say',
+    '',
+    '2',
+    1,
+    null,
+    'constructor',
+    '__proto__',
+  ])('leaves %j out as unknown', (input) => {
+    expect(normalizeGender(input)).toEqual({ ok: false, reason: 'gender-unknown' });
+  });
 });

@@ -70,3 +70,20 @@ describe('CustomerInsightsSource on a tenant that reports little', () => {
     expect((await reader.readMembers('MINIMAL', null)).rows).toHaveLength(3);
   });
 });
+
+describe('CustomerInsightsSource when a read stops short of @odata.count', () => {
+  it('does not call a read complete when an empty page comes before the count is reached', async () => {
+    // The count says 7, but the server hands out an empty page after 3: members 4–7 were never
+    // read, so a Mirror run must not take their tag away.
+    const tenant = fakeFetch((request) => {
+      if (request.url.pathname.endsWith('/manage/segments')) return json(200, [{ name: 'Short' }]);
+      const skip = Number(request.url.searchParams.get('$skip'));
+      return json(200, { '@odata.count': MEMBERS.length, value: skip === 0 ? MEMBERS.slice(0, 3) : [] });
+    });
+    const reader = source(tenant.fetch);
+    const first = await reader.readMembers('Short', null, { fields: ['Email'] });
+    expect(first).toMatchObject({ complete: true });
+    const last = await reader.readMembers('Short', first.next, { fields: ['Email'] });
+    expect(last).toMatchObject({ rows: [], next: null, complete: false });
+  });
+});

@@ -1,0 +1,53 @@
+import { DEFAULT_RETENTION, type Retention, retentionSchema, runsToPrune } from '../core/run/retention.ts';
+import { isTerminal } from '../core/run/run-state.ts';
+import type { Database } from './open-database.ts';
+import { parseRecord } from './records.ts';
+import { listRuns } from './run-records.ts';
+import { runRange } from './run-work.ts';
+
+const RETENTION_KEY = 'retention';
+
+export async function readRetention(db: Database): Promise<Retention> {
+  const value = await db.get('settings', RETENTION_KEY);
+  return value === undefined
+    ? DEFAULT_RETENTION
+    : parseRecord(retentionSchema, 'settings', RETENTION_KEY, value);
+}
+
+export async function writeRetention(db: Database, retention: Retention): Promise<void> {
+  await db.put('settings', retentionSchema.parse(retention), RETENTION_KEY);
+}
+
+/** Deletes runs with everything kept for them: queued work, batch logs, rejected rows. One transaction. */
+export async function deleteRuns(db: Database, runIds: readonly string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  const stores = ['runs', 'runOutbox', 'runBatches', 'runTags', 'runRejected'] as const;
+  const tx = db.transaction([...stores], 'readwrite');
+  await Promise.all(
+    runIds.flatMap((id) => [
+      tx.objectStore('runs').delete(id),
+      ...stores.slice(1).map((store) => tx.objectStore(store).delete(runRange(id))),
+    ]),
+  );
+  await tx.done;
+}
+
+/** Prunes one export's runs to the retention setting. */
+export async function pruneRuns(db: Database, exportId: string, now: number): Promise<void> {
+  const retention = await readRetention(db);
+  const runs = (await listRuns(db, exportId)).map((run) => ({
+    id: run.id,
+    createdAt: run.createdAt,
+    finishedAt: run.finishedAt,
+    ended: isTerminal(run.status),
+  }));
+  await deleteRuns(db, runsToPrune(runs, retention, now));
+}
+
+/** Deletes every run of an export that was removed (they ended or were canceled first). */
+export async function deleteRunsOfExport(db: Database, exportId: string): Promise<void> {
+  await deleteRuns(
+    db,
+    (await listRuns(db, exportId)).filter((run) => isTerminal(run.status)).map((run) => run.id),
+  );
+}
