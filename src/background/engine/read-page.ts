@@ -2,7 +2,8 @@ import { canonicalJson, fingerprintContactJson, utf8Length } from '../../core/fi
 import { type MapResult, mapProfile } from '../../core/mapping/map-profile.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
 import { ProblemTally } from '../../core/problem-tally.ts';
-import { type BatchLimits, packBatches, packedBytes, planBatch } from '../../core/run/batch-plan.ts';
+import { type BatchLimits, packBatches, packedBytes } from '../../core/run/batch-plan.ts';
+import { classifyMember } from '../../core/run/classify-member.ts';
 import type { SourceRow } from '../../sources/segment-source.ts';
 import type { LoadedLedger } from '../../storage/ledger.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
@@ -101,23 +102,21 @@ export async function applyPage(
     }
     const { email, fingerprint } = entry;
     const id = changes.entry(email);
-    if ((index.seen(id) & bit) !== 0) {
+    const plan = classifyMember(index, id, bit, entry, {
+      fullResync: run.fullResync,
+      limits: context.limits,
+    });
+    if (plan.kind === 'duplicate') {
       run.counters.duplicates++;
       continue;
     }
-    // A contact in several segments of the export is one contact: counted once, in its first segment.
-    const seenThisRun = index.seen(id) !== 0;
-    index.markSeen(id, bit);
     for (const { field, reason, value } of entry.result.notes) {
       reject(row, { kind: 'field', email, field, reason, ...(value ? { value } : {}) });
     }
-    if (!run.fullResync && index.hasFingerprint(id, fingerprint)) {
-      // Whether its batch of this run has settled yet or not, it is no "unchanged" contact.
-      if (!seenThisRun) run.counters.unchanged++;
+    if (plan.kind === 'unchanged') {
+      if (!plan.again) run.counters.unchanged++;
       if (index.needsTag(id, bit)) changes.enqueue(id, email, 'add', context.tag);
-    } else if (index.queued(id)) {
-      // Queued already for another segment of this run: its batch tags every segment it was seen in.
-    } else if (planBatch([entry.bytes], context.limits).kind !== 'send') {
+    } else if (plan.kind === 'too-large') {
       run.counters.rejected++;
       reject(row, {
         kind: 'row',
@@ -126,8 +125,7 @@ export async function applyPage(
         reason: 'contact-too-large',
         message: 'The contact is larger than an Omnisend batch may be.',
       });
-    } else {
-      index.markQueued(id);
+    } else if (plan.kind === 'send') {
       queued.push({
         item: { email, tag: context.tag, position: row.position, fingerprint, contact: entry.result.contact },
         bytes: entry.bytes,
