@@ -33,12 +33,8 @@ describe('Preview changes counts what the following run does', () => {
       omnisendFor: access.omnisendFor,
       sourceFor: async (id: string) => (id === SOURCE_ID ? world.source : undefined),
     };
-    return previewExport(
-      deps,
-      { ...definition, exportId: definition.id },
-      new AbortController().signal,
-      () => undefined,
-    );
+    const input = { ...definition, exportId: definition.id, connectionId: world.connectionId };
+    return previewExport(deps, input, new AbortController().signal, () => undefined);
   }
 
   const runCounts = (run: RunView): PreviewCounts => {
