@@ -103,6 +103,9 @@ const samples: { [T in MessageType]: (o: Objects) => RequestOf<T> } = {
   'exports.check': (o) => ({ segments: [segmentOf(o)], mapping: { email: 'Email' } }),
   'exports.checkStatus': () => ({ checkId: 'no-such-check' }),
   'exports.checkCancel': () => ({ checkId: 'no-such-check' }),
+  'exports.preview': (o) => ({ id: o.exportId }),
+  'exports.previewStatus': () => ({ previewId: 'no-such-preview' }),
+  'exports.previewCancel': () => ({ previewId: 'no-such-preview' }),
   'exports.countries': () => ({}),
   'exports.save': (o) => ({
     id: o.exportId,
