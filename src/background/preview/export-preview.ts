@@ -105,7 +105,7 @@ export async function previewExport(
         const id = index.entry(email);
         const plan = classifyMember(index, id, bit, entry, { fullResync: false, limits: batchLimits });
         if (plan.kind === 'duplicate' || plan.kind === 'too-large') {
-          tally.skip(email, plan.kind === 'duplicate' ? 'duplicate' : 'contact-too-large');
+          tally.skip(email, plan.kind === 'duplicate' ? 'email-duplicate' : 'contact-too-large');
           continue;
         }
         if (plan.kind === 'unchanged' && !plan.again) tally.add('unchanged', email);

@@ -78,7 +78,7 @@ export class PreviewTally {
 
   /** A row the run would skip: rejected (by the mapping, or too large) or a duplicate. */
   skip(email: string | null, reason: string): void {
-    if (reason === 'duplicate') this.counts.duplicates++;
+    if (reason === 'email-duplicate') this.counts.duplicates++;
     else this.counts.rejected++;
     this.#reasons.set(reason, (this.#reasons.get(reason) ?? 0) + 1);
     this.#list('skipped', { email: email ?? '', detail: reason });

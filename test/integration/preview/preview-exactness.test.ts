@@ -80,7 +80,7 @@ describe('Preview changes counts what the following run does', () => {
       rejected: 1,
     });
     expect(summary.skipped).toEqual([
-      { reason: 'duplicate', count: 2 },
+      { reason: 'email-duplicate', count: 2 },
       { reason: 'email-invalid', count: 1 },
     ]);
     expect(summary.lists.created.map((r) => r.email)).toContain('person301@example.com');
