@@ -135,6 +135,24 @@ describe('Customer Insights in the browser', () => {
     expect(new Set(tagged.map((c) => c.email))).toEqual(expectedEmails('Male_under_40'));
     expect(omnisend.inspect.welcomeMessages()).toEqual([]);
 
+    // "Preview changes" beside "Export now": right after the run, it would change nothing.
+    omnisend.inspect.clear();
+    await popup.getByRole('button', { name: 'Preview changes' }).click();
+    const figures = popup.getByRole('table', { name: 'What the next run would do' });
+    await figures.waitFor({ timeout: 60_000 });
+    const count = async (label: string) =>
+      (await figures
+        .getByRole('row', { name: new RegExp(`^${label}`) })
+        .locator('td')
+        .first()
+        .textContent()) ?? '';
+    expect(await count('Contacts unchanged')).toBe(
+      String(expectedEmails('Male_under_40').size.toLocaleString('en')),
+    );
+    expect(await count('Contacts created')).toBe('0');
+    expect(await count('Tags added')).toBe('0');
+    expect(omnisend.inspect.requests().filter((r) => r.method !== 'GET')).toEqual([]);
+
     // The subscription key and the tokens are nowhere a page, the storage or the console could show them.
     await expectNoSecrets(browser, [options, popup], [ci.subscriptionKey, ACCESS_TOKEN, REFRESH_TOKEN]);
   });
