@@ -145,8 +145,8 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
   const sources = new SourceRegistry(db, customerInsights, tuning.sources);
   const liveRuns = createLiveRuns(session);
   const omnisend = omnisendAccessOf(db, platform, tuning, vault);
-  const engine = createOmnisendEngine(db, platform, tuning, omnisend, sources, liveRuns);
   const snapshots = new BrandSnapshots({ db, clock, omnisendFor: omnisend.omnisendFor });
+  const engine = createOmnisendEngine(db, platform, tuning, { omnisend, snapshots, sources, liveRuns });
   const previews = new PreviewJobs({
     db,
     clock,
@@ -242,10 +242,14 @@ function createOmnisendEngine(
   db: Database,
   platform: Platform,
   tuning: WorkerTuning,
-  access: OmnisendAccessFactory,
-  sources: SourceRegistry,
-  liveRuns: ReturnType<typeof createLiveRuns>,
+  parts: {
+    omnisend: OmnisendAccessFactory;
+    snapshots: BrandSnapshots;
+    sources: SourceRegistry;
+    liveRuns: ReturnType<typeof createLiveRuns>;
+  },
 ): Engine {
+  const { omnisend: access, snapshots, sources, liveRuns } = parts;
   const feedback = createRunFeedback({
     action: platform.action,
     notifications: platform.notifications,
@@ -257,6 +261,7 @@ function createOmnisendEngine(
     clock: platform.clock,
     omnisendFor: access.omnisendFor,
     persistBudgets: access.persistBudgets,
+    snapshotFor: (connectionId, signal) => snapshots.refresh(connectionId, signal),
     sourceFor: (sourceId) =>
       sources.sourceFor(sourceId).catch((error: unknown) => {
         throw error instanceof VaultError && error.code === 'locked' ? lockedSource() : error;

@@ -35,6 +35,8 @@ export const runViewSchema = z.object({
   error: runErrorSchema.nullable(),
   /** Why the run waits for the user, e.g. "sign in again in Sources". */
   waiting: runErrorSchema.nullable(),
+  /** Drift repaired (issue #16): contacts re-created after a deletion in Omnisend, tags added again. */
+  repairs: z.object({ recreated: z.number(), retagged: z.number() }).optional(),
   /** Omnisend batch ids and request ids, for support. */
   batchIds: z.array(z.string()),
   requestIds: z.array(z.string()),

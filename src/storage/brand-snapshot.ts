@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ListingState } from '../core/snapshot/snapshot-plan.ts';
+import type { BrandFacts } from '../core/run/brand-facts.ts';
+import { type ListingState, snapshotKey } from '../core/snapshot/snapshot-plan.ts';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
 
@@ -147,4 +148,20 @@ export async function lookupSnapshot(
   );
   await tx.done;
   return found;
+}
+
+/**
+ * The snapshot's word on emails as sent (brand-facts.ts), from a lookupSnapshot of their keys:
+ * an email is proven new when no contact is listed under its key at all; it is held when the contact
+ * under its key has exactly that address (Omnisend's identifiers are case-sensitive).
+ */
+export function brandFactsOf(found: ReadonlyMap<string, SnapshotContact>): BrandFacts {
+  const held = (email: string) => {
+    const contact = found.get(snapshotKey(email));
+    return contact !== undefined && (contact.exact ?? contact.email) === email ? contact : undefined;
+  };
+  return {
+    provenNew: (email) => !found.has(snapshotKey(email)),
+    tagsOf: (email) => held(email)?.tags,
+  };
 }

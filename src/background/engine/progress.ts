@@ -91,6 +91,7 @@ export function progressOf(run: RunRecord, live: RunLive, now: number): RunView 
     finishedAt: run.finishedAt,
     error: run.error,
     waiting: run.waiting,
+    ...(run.repairs ? { repairs: { ...run.repairs } } : {}),
     batchIds: [...run.support.batchIds],
     requestIds: [...run.support.requestIds],
   };

@@ -33,6 +33,11 @@ export async function applyBatchResult(
     if (outcome.ok) {
       run.counters[outcome.created ? 'created' : 'updated']++;
       index.setFingerprint(id, ref.fingerprint);
+      // Its tag went inside the item (the planner): Omnisend applied it with the contact.
+      if (ref.tagged) {
+        index.confirm(id, changes.bit(ref.tag), 'add');
+        run.counters.tagged++;
+      }
       for (const tag of segmentTags) {
         const bit = changes.bit(tag);
         if ((index.seen(id) & bit) !== 0 && index.needsTag(id, bit))

@@ -9,11 +9,12 @@ import {
   PreviewTally,
 } from '../../core/preview/preview-tally.ts';
 import type { BatchLimits } from '../../core/run/batch-plan.ts';
+import { driftOf, forgetDeleted } from '../../core/run/brand-facts.ts';
 import { classifyMember } from '../../core/run/classify-member.ts';
 import { snapshotKey } from '../../core/snapshot/snapshot-plan.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS } from '../../omnisend/client.ts';
 import type { SegmentSource } from '../../sources/segment-source.ts';
-import { lookupSnapshot, type SnapshotHead } from '../../storage/brand-snapshot.ts';
+import { brandFactsOf, lookupSnapshot, type SnapshotHead } from '../../storage/brand-snapshot.ts';
 import { loadLedger, readLedgerChunk } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
 import type { OmnisendAccess } from '../engine/omnisend-access.ts';
@@ -94,7 +95,15 @@ export async function previewExport(
       const page = await source.readMembers(segment.segmentId, cursor, { fields, signal });
       if (page.complete === false) tally.untagSkipped = true;
       const sent: string[] = [];
-      for (const entry of mapPage(page.rows, { ...context, tag: segment.tag })) {
+      const mapped = mapPage(page.rows, context);
+      const brand = brandFactsOf(
+        await lookupSnapshot(
+          db,
+          head,
+          mapped.flatMap((row) => (row.ok ? [snapshotKey(row.email)] : [])),
+        ),
+      );
+      for (const entry of mapped) {
         tally.counts.read++;
         if (!entry.ok) {
           const raw = entry.row.values[input.mapping.email];
@@ -108,8 +117,18 @@ export async function previewExport(
           tally.skip(email, plan.kind === 'duplicate' ? 'email-duplicate' : 'contact-too-large');
           continue;
         }
-        if (plan.kind === 'unchanged' && !plan.again) tally.add('unchanged', email);
-        if (plan.kind === 'send') {
+        // Drift is repaired as the run repairs it (read-page.ts).
+        const drift =
+          plan.kind === 'unchanged' && !index.queued(id)
+            ? driftOf(index, id, bit, segment.tag, email, brand)
+            : null;
+        if (drift === 'untagged') index.confirm(id, bit, 'remove');
+        if (drift === 'deleted') {
+          forgetDeleted(index, id);
+          index.markQueued(id);
+        }
+        if (plan.kind === 'unchanged' && !plan.again && drift !== 'deleted') tally.add('unchanged', email);
+        if (plan.kind === 'send' || drift === 'deleted') {
           sent.push(email);
           if (sampled.length < PREVIEW_CHANGE_SAMPLE * 4)
             sampled.push({ email, contact: entry.result.contact });

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ProblemGroup } from '../../core/problem-tally.ts';
 import type { RejectedRow, RunView } from '../../messaging/protocol.ts';
 import { ErrorMessage, RunErrorMessage } from '../../ui/ErrorMessage.tsx';
-import { formatDateTime } from '../../ui/format.ts';
+import { formatDateTime, formatNumber } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
 import { ProblemGroups } from '../../ui/ProblemGroups.tsx';
 import { RunCounts } from '../../ui/RunProgress.tsx';
@@ -33,6 +33,11 @@ export function RunDetails({ run, onClose }: { run: RunView; onClose: () => void
       </p>
       {run.error && <RunErrorMessage error={run.error} />}
       <RunCounts run={run} />
+      {run.repairs && (
+        <p>
+          {t('historyDriftRepaired', formatNumber(run.repairs.recreated), formatNumber(run.repairs.retagged))}
+        </p>
+      )}
       {run.requestIds.length > 0 && (
         <details>
           <summary>{t('runSupportIds')}</summary>
