@@ -34,6 +34,15 @@ export const previewResultSchema = z.object({
   untagSkipped: z.boolean(),
   /** The brand snapshot the preview used: when its listing started, and its contacts. */
   snapshot: z.object({ listedAt: z.number(), count }),
+  /** The run's plan (core/run/plan-floor.ts): tags inside batch items, calls, both plans' floors in ms. */
+  plan: z.object({
+    tagsInItems: count,
+    batches: count,
+    tagCalls: count,
+    tagBoundTagCalls: count,
+    plannedMs: z.number(),
+    tagBoundMs: z.number(),
+  }),
 });
 export type PreviewResult = z.infer<typeof previewResultSchema>;
 

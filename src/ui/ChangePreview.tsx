@@ -122,6 +122,15 @@ function PreviewFigures({ result, name }: { result: PreviewResult; name: string 
           ))}
         </ul>
       )}
+      <p>
+        {t(
+          'changePreviewPlan',
+          formatNumber(result.plan.tagsInItems),
+          formatNumber(result.plan.tagCalls),
+          minutes(result.plan.plannedMs),
+          minutes(result.plan.tagBoundMs),
+        )}
+      </p>
       {result.untagSkipped && <p class="hint">{t('changePreviewUntagSkipped')}</p>}
       {result.changes.length > 0 && (
         <table class="table" aria-label={t('changePreviewChangesTitle')}>
@@ -152,6 +161,9 @@ function PreviewFigures({ result, name }: { result: PreviewResult; name: string 
     </section>
   );
 }
+
+/** A floor in whole minutes, at least one. */
+const minutes = (ms: number) => formatNumber(Math.max(1, Math.ceil(ms / 60_000)));
 
 /** One list as a spreadsheet-safe CSV: email and the tag or reason. */
 function download(result: PreviewResult, list: PreviewListName, name: string): void {

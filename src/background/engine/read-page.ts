@@ -106,7 +106,7 @@ export async function applyPage(
       });
       continue;
     }
-    const { email, fingerprint } = entry;
+    const { email } = entry;
     const id = changes.entry(email);
     const plan = classifyMember(index, id, bit, entry, {
       fullResync: run.fullResync,

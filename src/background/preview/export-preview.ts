@@ -11,6 +11,7 @@ import {
 import type { BatchLimits } from '../../core/run/batch-plan.ts';
 import { driftOf, forgetDeleted } from '../../core/run/brand-facts.ts';
 import { classifyMember } from '../../core/run/classify-member.ts';
+import { type PlanFloors, planFloors } from '../../core/run/plan-floor.ts';
 import { snapshotKey } from '../../core/snapshot/snapshot-plan.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS } from '../../omnisend/client.ts';
 import type { SegmentSource } from '../../sources/segment-source.ts';
@@ -47,6 +48,8 @@ export interface PreviewProgress {
 export interface PreviewOutcome {
   summary: PreviewSummary;
   snapshot: { listedAt: number; count: number };
+  /** The run's plan: tags inside batch items for contacts proven new, and both plans' floors. */
+  plan: PlanFloors & { tagsInItems: number };
 }
 
 const batchLimits: BatchLimits = {
@@ -85,6 +88,7 @@ export async function previewExport(
     limits: batchLimits,
   };
   const sampled: { email: string; contact: object }[] = [];
+  let tagsInItems = 0;
   const fields = mappedFields(input.mapping);
   for (const segment of input.segments) {
     const source = await deps.sourceFor(segment.sourceId);
@@ -128,12 +132,18 @@ export async function previewExport(
           index.markQueued(id);
         }
         if (plan.kind === 'unchanged' && !plan.again && drift !== 'deleted') tally.add('unchanged', email);
-        if (plan.kind === 'send' || drift === 'deleted') {
+        const sending = plan.kind === 'send' || drift === 'deleted';
+        if (sending) {
           sent.push(email);
           if (sampled.length < PREVIEW_CHANGE_SAMPLE * 4)
             sampled.push({ email, contact: entry.result.contact });
         }
-        if (index.needsTag(id, bit)) tally.add('tagged', email, segment.tag);
+        // The planner: a contact proven new gets this tag inside its batch item (read-page.ts).
+        if (sending && brand.provenNew(email)) {
+          tagsInItems++;
+          index.confirm(id, bit, 'add');
+          tally.add('tagged', email, segment.tag);
+        } else if (index.needsTag(id, bit)) tally.add('tagged', email, segment.tag);
       }
       await sortSent(db, head, sent, tally);
       progress({ phase: 'source', read: tally.counts.read });
@@ -142,7 +152,21 @@ export async function previewExport(
   }
   if (input.syncMode === 'mirror' && !tally.untagSkipped) await countLeavers(db, ledger, tags, tally);
   tally.changes = await sampleChanges(access, sampled, tally, signal);
-  return { summary: tally.summary(), snapshot: { listedAt: head.listedAt, count: head.count } };
+  const { counts } = tally;
+  const floors = planFloors(
+    {
+      sent: counts.created + counts.updated,
+      tagsInItems,
+      tagLaneAdds: counts.tagged - tagsInItems,
+      untagged: counts.untagged,
+    },
+    access.ratePerMinute,
+  );
+  return {
+    summary: tally.summary(),
+    snapshot: { listedAt: head.listedAt, count: head.count },
+    plan: { tagsInItems, ...floors },
+  };
 }
 
 /** Contacts to be sent are created unless Omnisend holds their exact address. */

@@ -69,7 +69,7 @@ export class PreviewJobs {
 
   async #run(job: Job, input: PreviewInput): Promise<void> {
     try {
-      const { summary, snapshot } = await previewExport(
+      const { summary, snapshot, plan } = await previewExport(
         this.deps,
         input,
         job.abort.signal,
@@ -78,7 +78,7 @@ export class PreviewJobs {
           job.status.read = read;
         },
       );
-      job.status.result = { ...summary, snapshot };
+      job.status.result = { ...summary, snapshot, plan };
       job.status.state = 'done';
     } catch (error) {
       job.status.state = 'failed';
