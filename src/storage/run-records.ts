@@ -52,6 +52,8 @@ export const runRecordSchema = z.object({
   repairs: z
     .object({ recreated: z.number().int().nonnegative(), retagged: z.number().int().nonnegative() })
     .optional(),
+  /** Tags added inside batch items, of contacts the brand snapshot proved new (the planner, issue #16). */
+  tagsInItems: z.number().int().nonnegative().optional(),
   /** Rows in the segments, when the source tells. */
   total: z.number().int().nonnegative().nullable(),
   /** Reading checkpoint: the segment being read and the source cursor of its next page. */

@@ -37,6 +37,7 @@ export async function applyBatchResult(
       if (ref.tagged) {
         index.confirm(id, changes.bit(ref.tag), 'add');
         run.counters.tagged++;
+        run.tagsInItems = (run.tagsInItems ?? 0) + 1;
       }
       for (const tag of segmentTags) {
         const bit = changes.bit(tag);

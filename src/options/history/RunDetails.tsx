@@ -33,6 +33,17 @@ export function RunDetails({ run, onClose }: { run: RunView; onClose: () => void
       </p>
       {run.error && <RunErrorMessage error={run.error} />}
       <RunCounts run={run} />
+      {run.plan && (
+        <p>
+          {t(
+            'historyPlan',
+            formatNumber(run.plan.tagsInItems),
+            formatNumber(run.plan.tagCalls),
+            formatNumber(Math.max(1, Math.ceil(run.plan.plannedMs / 60_000))),
+            formatNumber(Math.max(1, Math.ceil(run.plan.tagBoundMs / 60_000))),
+          )}
+        </p>
+      )}
       {run.repairs && (
         <p>
           {t('historyDriftRepaired', formatNumber(run.repairs.recreated), formatNumber(run.repairs.retagged))}

@@ -30,6 +30,9 @@ describe('the planner', () => {
     expect(run.counts).toMatchObject({ read: N, created: N, tagged: N, rejected: 0 });
     expect(tagCalls()).toBe(0);
     expect(batchCalls()).toBeLessThanOrEqual(N / 100);
+    // History records the plan and both plans' floors at the brand's limits.
+    expect(run.plan).toMatchObject({ tagsInItems: N, tagCalls: 0 });
+    expect(run.plan!.plannedMs).toBeLessThan(run.plan!.tagBoundMs);
     await world.sandbox.inspect.whenIdle();
     const contacts = world.sandbox.inspect.contacts();
     expect(contacts).toHaveLength(N);
