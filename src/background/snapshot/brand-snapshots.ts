@@ -1,4 +1,4 @@
-import type { Clock } from '../../core/clock.ts';
+import { abortReason, type Clock } from '../../core/clock.ts';
 import {
   type ListingState,
   nextListing,
@@ -48,10 +48,12 @@ export class BrandSnapshots {
     if (access === null) return null;
     let listing = this.#listings.get(access.brandId);
     if (listing === undefined) {
-      listing = this.#list(access, signal).finally(() => this.#listings.delete(access.brandId));
+      // Shared by every caller meanwhile (a run, a preview): one caller giving up stops only its wait.
+      listing = this.#list(access).finally(() => this.#listings.delete(access.brandId));
+      listing.catch(() => undefined);
       this.#listings.set(access.brandId, listing);
     }
-    return listing;
+    return signal === undefined ? listing : untilAborted(listing, signal);
   }
 
   /** The snapshot of a connection's brand as stored; null when the connection is gone. */
@@ -60,7 +62,7 @@ export class BrandSnapshots {
     return access === null ? null : getSnapshotHead(this.#deps.db, access.brandId);
   }
 
-  async #list(access: OmnisendAccess, signal: AbortSignal | undefined): Promise<SnapshotHead> {
+  async #list(access: OmnisendAccess): Promise<SnapshotHead> {
     const { db, clock } = this.#deps;
     const { brandId } = access;
     const head = await getSnapshotHead(db, brandId);
@@ -68,12 +70,11 @@ export class BrandSnapshots {
     if (head.listing === null) await putSnapshotHead(db, { ...head, listing });
     let lastPageAt = Number.NEGATIVE_INFINITY;
     for (;;) {
-      signal?.throwIfAborted();
-      await this.#yieldToRuns(access, lastPageAt, signal);
+      await this.#yieldToRuns(access, lastPageAt);
       lastPageAt = clock.now();
       let page: Awaited<ReturnType<OmnisendAccess['api']['listContacts']>>;
       try {
-        page = await access.api.listContacts(query(listing), signal === undefined ? {} : { signal });
+        page = await access.api.listContacts(query(listing));
       } catch (error) {
         // GUESS: a cursor kept across a long pause may expire (Omnisend does not say); start over.
         if (!(error instanceof InvalidRequestError) || listing.after === null) throw error;
@@ -92,11 +93,7 @@ export class BrandSnapshots {
   }
 
   /** Waits while runs of the brand want its budget, up to the listing's share (snapshotPageWaitMs). */
-  async #yieldToRuns(
-    access: OmnisendAccess,
-    lastPageAt: number,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
+  async #yieldToRuns(access: OmnisendAccess, lastPageAt: number): Promise<void> {
     const { clock } = this.#deps;
     const slotMs = 60_000 / access.ratePerMinute.default;
     for (;;) {
@@ -106,9 +103,19 @@ export class BrandSnapshots {
         slotMs,
       });
       if (wait === 0) return;
-      await clock.sleep(Math.min(wait, slotMs), signal);
+      await clock.sleep(Math.min(wait, slotMs));
     }
   }
+}
+
+/** The promise, or the signal's reason once it aborts first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function query(listing: ListingState): ListContactsQuery {
