@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
+import { previewChanges } from '../support/ui-flows.ts';
 import { addConnection, runStatus, segmentCsv, uploadSegment } from './export-flow.ts';
 
 let omnisend: Awaited<ReturnType<typeof startOmnisendSandbox>>;
@@ -42,15 +43,7 @@ describe('Preview changes', () => {
     await page.getByRole('heading', { name: /Preview of the first rows/ }).waitFor();
 
     omnisend.inspect.clear();
-    await page.getByRole('button', { name: 'Preview changes' }).click();
-    const figures = page.getByRole('table', { name: 'What the next run would do' });
-    await figures.waitFor({ timeout: 60_000 });
-    const count = async (label: string) =>
-      (await figures
-        .getByRole('row', { name: new RegExp(`^${label}`) })
-        .locator('td')
-        .first()
-        .textContent()) ?? '';
+    const { figures, count } = await previewChanges(page);
     expect(await count('Contacts created')).toBe(String(VALID - 49));
     expect(await count('Contacts updated')).toBe('49');
     expect(await count('Tags added')).toBe(String(VALID));

@@ -9,7 +9,11 @@ import { segmentMembers } from '../sandbox/customer-insights/profiles.ts';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
-import { addCustomerInsightsEnvironment, addDataverseEnvironment } from '../support/ui-flows.ts';
+import {
+  addCustomerInsightsEnvironment,
+  addDataverseEnvironment,
+  previewChanges,
+} from '../support/ui-flows.ts';
 import { addConnection, addExport } from './export-flow.ts';
 
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -137,15 +141,7 @@ describe('Customer Insights in the browser', () => {
 
     // "Preview changes" beside "Export now": right after the run, it would change nothing.
     omnisend.inspect.clear();
-    await popup.getByRole('button', { name: 'Preview changes' }).click();
-    const figures = popup.getByRole('table', { name: 'What the next run would do' });
-    await figures.waitFor({ timeout: 60_000 });
-    const count = async (label: string) =>
-      (await figures
-        .getByRole('row', { name: new RegExp(`^${label}`) })
-        .locator('td')
-        .first()
-        .textContent()) ?? '';
+    const { count } = await previewChanges(popup);
     expect(await count('Contacts unchanged')).toBe(
       String(expectedEmails('Male_under_40').size.toLocaleString('en')),
     );
