@@ -8,7 +8,7 @@ import type { RunTrigger } from '../../core/run/run-trigger.ts';
 import { Throughput } from '../../core/run/throughput.ts';
 import type { UtcOffsetAt } from '../../core/schedule.ts';
 import type { ExportSummary, RunView } from '../../messaging/protocol.ts';
-import type { SegmentSource } from '../../sources/segment-source.ts';
+import { needsUser, type SegmentSource } from '../../sources/segment-source.ts';
 import { noteConnectionUse } from '../../storage/connections.ts';
 import { getExport } from '../../storage/exports.ts';
 import { deleteLedgerForExports } from '../../storage/ledger.ts';
@@ -240,7 +240,9 @@ export function createEngine(deps: EngineDeps): Engine {
       if (source === undefined) {
         throw new RunFailure('source-missing', { name: segment.displayName });
       }
-      const info = await source.listSegments().catch(() => {
+      const info = await source.listSegments().catch((error: unknown) => {
+        // A sign-in that expired before the run began waits for the user, as one mid-run does.
+        if (needsUser(error)) throw new RunWaiting({ code: error.code });
         throw new RunFailure('source-unreadable', { name: segment.displayName });
       });
       const count = info.find((s) => s.id === segment.segmentId)?.memberCount;
