@@ -18,7 +18,7 @@ import {
   type SandboxContact,
   startOmnisendSandbox,
 } from '../../sandbox/omnisend/index.ts';
-import { fakePlatform } from '../../support/fake-platform.ts';
+import { askAs, fakePlatform } from '../../support/fake-platform.ts';
 import { MemorySource } from '../../support/memory-source.ts';
 import { plainVault } from '../../support/plain-vault.ts';
 
@@ -57,6 +57,8 @@ export interface Worker {
   engine: Engine;
   /** What the worker does at every start (createWorker's catchUp). */
   catchUp(): Promise<void>;
+  /** Sends a message as the options page does. */
+  ask: ReturnType<typeof askAs>;
   db: Database;
   alarms: Map<string, number>;
   /** Notifications this worker showed. */
@@ -162,6 +164,7 @@ export async function createWorld(
       const worker: Worker = {
         engine,
         catchUp: () => created.catchUp(),
+        ask: askAs(created),
         db,
         alarms: platform.armed,
         notified: platform.notified,
