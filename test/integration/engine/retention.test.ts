@@ -122,7 +122,10 @@ describe('pruning reads one export at a time', () => {
       const worker = await local.startWorker();
       for (const name of ['a', 'b', 'c'])
         for (let i = 0; i < 2; i++)
-          await runToEnd(worker, await worker.engine.startRun(`export-${name}`, 'manual', { fullResync: true }));
+          await runToEnd(
+            worker,
+            await worker.engine.startRun(`export-${name}`, 'manual', { fullResync: true }),
+          );
       // Runs of an export removed by a version that kept them: the worker start sweeps them.
       await worker.db.delete('exports', 'export-c');
       // Reading the whole `runs` store would be a getAll or a cursor on the store itself.
@@ -131,9 +134,9 @@ describe('pruning reads one export at a time', () => {
         vi.spyOn(IDBObjectStore.prototype, 'openCursor'),
       ];
       try {
-        expect(
-          await worker.ask('runs.setRetention', { retention: { maxRuns: 1, maxDays: 90 } }),
-        ).toEqual({ accepted: true });
+        expect(await worker.ask('runs.setRetention', { retention: { maxRuns: 1, maxDays: 90 } })).toEqual({
+          accepted: true,
+        });
         await worker.catchUp();
         const scans = wholeStore.flatMap((spy) =>
           spy.mock.contexts.filter((store) => (store as IDBObjectStore).name === 'runs'),
