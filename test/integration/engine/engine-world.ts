@@ -10,6 +10,7 @@ import type { ExportDefinition, ExportSegment } from '../../../src/core/export-d
 import type { Mapping } from '../../../src/core/mapping/mapping.ts';
 import { isTerminal } from '../../../src/core/run/run-state.ts';
 import type { RunView } from '../../../src/messaging/protocol.ts';
+import type { SegmentSource } from '../../../src/sources/segment-source.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
 import { putExport } from '../../../src/storage/exports.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
@@ -88,7 +89,13 @@ export interface World {
 }
 
 export async function createWorld(
-  options: { pageSize?: number; seed?: number; sandbox?: OmnisendSandbox } = {},
+  options: {
+    pageSize?: number;
+    seed?: number;
+    sandbox?: OmnisendSandbox;
+    /** Sources besides the memory source, by id (a Customer Insights source over its sandbox). */
+    sources?: ReadonlyMap<string, SegmentSource>;
+  } = {},
 ): Promise<World> {
   const factory = new IDBFactory();
   const sandbox =
@@ -158,7 +165,7 @@ export async function createWorld(
       const created = createWorker(platform, {
         ...testTuning,
         engine: { ...testTuning.engine, soleWorker },
-        sources: new Map([[SOURCE_ID, source]]),
+        sources: new Map<string, SegmentSource>([[SOURCE_ID, source], ...(options.sources ?? [])]),
       });
       const engine = await created.engine();
       const worker: Worker = {
