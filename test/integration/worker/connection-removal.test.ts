@@ -1,10 +1,10 @@
-import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createWorker } from '../../../src/background/create-worker.ts';
 import { PRIVACY_STATEMENT_VERSION } from '../../../src/messaging/protocol.ts';
-import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
+import type { OmnisendSandbox } from '../../sandbox/omnisend/index.ts';
 import { askAs, fakePlatform } from '../../support/fake-platform.ts';
+import { useOmnisendSandbox } from '../../support/worker-sandbox.ts';
 import { range, testTuning } from '../engine/engine-world.ts';
 
 /**
@@ -15,21 +15,11 @@ import { range, testTuning } from '../engine/engine-world.ts';
  */
 
 let omnisend: OmnisendSandbox;
-
-beforeAll(async () => {
-  // Two keys of one brand, so the key can be replaced by another of the same brand.
-  omnisend = await startOmnisendSandbox({ timeScale: 60, brands: [{ keys: [{}, {}] }] });
+// Two keys of one brand, so the key can be replaced by another of the same brand.
+useOmnisendSandbox({ timeScale: 60, brands: [{ keys: [{}, {}] }] }, (started) => {
+  omnisend = started;
   // Each answer takes a while, so a request is in flight when the connection changes.
   omnisend.faults.latency(40);
-});
-afterAll(async () => {
-  await omnisend.close();
-});
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-});
-afterEach(() => {
-  expect(omnisend.inspect.contractViolations()).toEqual([]);
 });
 
 /** The worker's fetch, remembering the key each request carried and when it left. */

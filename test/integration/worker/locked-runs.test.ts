@@ -1,10 +1,10 @@
-import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createWorker } from '../../../src/background/create-worker.ts';
 import { PRIVACY_STATEMENT_VERSION } from '../../../src/messaging/protocol.ts';
-import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
+import type { OmnisendSandbox } from '../../sandbox/omnisend/index.ts';
 import { askAs, fakePlatform } from '../../support/fake-platform.ts';
+import { useOmnisendSandbox } from '../../support/worker-sandbox.ts';
 import { range, testTuning } from '../engine/engine-world.ts';
 
 /**
@@ -14,18 +14,8 @@ import { range, testTuning } from '../engine/engine-world.ts';
 
 const PASSPHRASE = 'the administrators passphrase';
 let omnisend: OmnisendSandbox;
-
-beforeAll(async () => {
-  omnisend = await startOmnisendSandbox({ timeScale: 60, batchProcessingDelayMs: 15 });
-});
-afterAll(async () => {
-  await omnisend.close();
-});
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-});
-afterEach(() => {
-  expect(omnisend.inspect.contractViolations()).toEqual([]);
+useOmnisendSandbox({ timeScale: 60, batchProcessingDelayMs: 15 }, (started) => {
+  omnisend = started;
 });
 
 async function lockedWorld(allowLockedRuns: boolean) {
