@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PRIVACY_STATEMENT_VERSION } from '../../src/messaging/protocol.ts';
 import { type OmnisendSandbox, startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
+import { type Ask, saveEmailListExport } from '../support/email-list-export.ts';
 import { type TargetInfo, UndebuggedChromium } from '../support/undebugged-chromium.ts';
 
 /**
@@ -76,32 +77,13 @@ describe('Chrome’s own service worker lifecycle, no debugger attached', () => 
       const { connection: saved } = await ok<{ connection: { id: string } }>(
         message('connections.save', { ...connection, apiKey: omnisend.apiKey }),
       );
-      const { uploadId } = await ok<{ uploadId: string }>(
-        message('files.begin', { name: 'Readers', fileName: 'readers.csv', encoding: 'utf-8' }),
-      );
-      await ok(
-        message('files.page', {
-          uploadId,
-          page: 0,
-          fields: ['Email'],
-          rows: emails.map((email, i) => ({ line: i + 2, values: { Email: email } })),
-          errors: [],
-          unreadableLines: [],
-        }),
-      );
-      const { file } = await ok<{ file: { id: string } }>(message('files.commit', { uploadId }));
-      const { id } = await ok<{ id: string }>(
-        message('exports.save', {
-          draft: {
-            name: 'Readers push',
-            connectionId: saved.id,
-            segments: [{ sourceId: file.id, segmentId: file.id, displayName: 'Readers', tag: 'Readers' }],
-            mapping: { email: 'Email' },
-            syncMode: 'mirror',
-            schedule: { kind: 'manual' },
-          },
-        }),
-      );
+      const ask = ((type: string, payload: unknown) => ok(message(type, payload))) as Ask;
+      const id = await saveEmailListExport(ask, {
+        connectionId: saved.id,
+        emails,
+        exportName: 'Readers push',
+        syncMode: 'mirror',
+      });
       omnisend.faults.rateLimitStorm(1, RATE_LIMIT_WAIT_S);
       const started = await ok<{ runId: string }>(message('exports.run', { id }));
       return { connectionId: saved.id, runId: started.runId };

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { createWorker } from '../../../src/background/create-worker.ts';
 import { PRIVACY_STATEMENT_VERSION } from '../../../src/messaging/protocol.ts';
 import type { OmnisendSandbox } from '../../sandbox/omnisend/index.ts';
+import { saveEmailListExport } from '../../support/email-list-export.ts';
 import { askAs, fakePlatform } from '../../support/fake-platform.ts';
 import { useOmnisendSandbox } from '../../support/worker-sandbox.ts';
 import { range, testTuning } from '../engine/engine-world.ts';
@@ -46,33 +47,11 @@ async function sendingWorld() {
     statementVersion: PRIVACY_STATEMENT_VERSION,
   };
   const { connection: saved } = await ask('connections.save', { ...connection, apiKey: first! });
-  const { uploadId } = await ask('files.begin', {
-    name: 'Readers',
-    fileName: 'readers.csv',
-    encoding: 'utf-8',
-  });
-  const rows = range(0, 3_000).map((i) => ({ line: i + 2, values: { Email: `reader${i}@example.com` } }));
-  for (let page = 0; page * 1_000 < rows.length; page++) {
-    const slice = rows.slice(page * 1_000, (page + 1) * 1_000);
-    await ask('files.page', {
-      uploadId,
-      page,
-      fields: ['Email'],
-      rows: slice,
-      errors: [],
-      unreadableLines: [],
-    });
-  }
-  const { file } = await ask('files.commit', { uploadId });
-  const { id: exportId } = await ask('exports.save', {
-    draft: {
-      name: 'Readers push',
-      connectionId: saved.id,
-      segments: [{ sourceId: file.id, segmentId: file.id, displayName: 'Readers', tag: 'Readers' }],
-      mapping: { email: 'Email' },
-      syncMode: 'mirror',
-      schedule: { kind: 'manual' },
-    },
+  const exportId = await saveEmailListExport(ask, {
+    connectionId: saved.id,
+    emails: range(0, 3_000).map((i) => `reader${i}@example.com`),
+    exportName: 'Readers push',
+    syncMode: 'mirror',
   });
   /** Starts a run and returns once it has sent its first batch. */
   async function runUntilSending(): Promise<string> {
