@@ -87,11 +87,24 @@ async function ciWorld() {
   ci.inspect.clear();
   const sourceClock = recordingClock();
   const signedIn = await signedInTokens(net.fetch, sourceClock);
+  /** A `$skip` whose member page comes back empty although `@odata.count` says more follow. */
+  const cut: { skip: number | null } = { skip: null };
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const response = await net.fetch(input, init);
+    const url = new URL(String(input instanceof Request ? input.url : input));
+    if (cut.skip === null || url.searchParams.get('$skip') !== String(cut.skip) || !response.ok)
+      return response;
+    const body = (await response.json()) as Record<string, unknown>;
+    return new Response(JSON.stringify({ ...body, value: [] }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+  };
   const source = new CustomerInsightsSource({
     instanceId: ci.environmentId,
     subscriptionKey: ci.subscriptionKey,
     tokens: signedIn.tokens,
-    fetch: net.fetch,
+    fetch,
     clock: sourceClock,
     pageSize: 100,
   });
@@ -122,7 +135,7 @@ async function ciWorld() {
     },
   };
   const worker = await world.startWorker({ clock: engineClock });
-  return { worker, hooks, tokens: signedIn.tokens, sourceClock, engineWaits };
+  return { worker, hooks, cut, tokens: signedIn.tokens, sourceClock, engineWaits };
 }
 
 describe('Customer Insights faults, through the engine', () => {
@@ -201,6 +214,23 @@ describe('Customer Insights faults, through the engine', () => {
     hooks.afterPage = () => {};
     const next = await runToEnd(worker, await worker.engine.startRun('export-loyal', 'manual'));
     expect(next).toMatchObject({ status: 'succeeded', counts: { untagged: 0 } });
+    await expectExact();
+  });
+
+  test('an empty page before @odata.count is reached: the run adds what it read and untags nobody', async () => {
+    const { worker, cut } = await ciWorld();
+    const first = await runToEnd(worker, await worker.engine.startRun('export-loyal', 'manual'));
+    expect(first).toMatchObject({ status: 'succeeded', counts: { untagged: 0 } });
+    await expectExact();
+
+    // Half way through, the Data API hands out an empty page: the members after it were never read.
+    cut.skip = SIZE / 2;
+    const short = await runToEnd(
+      worker,
+      await worker.engine.startRun('export-loyal', 'manual', { fullResync: true }),
+    );
+    expect(short).toMatchObject({ status: 'succeeded', error: null, counts: { untagged: 0 } });
+    expect(short.counts.read).toBeLessThan(SIZE);
     await expectExact();
   });
 });
