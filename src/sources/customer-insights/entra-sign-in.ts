@@ -11,7 +11,7 @@ import { createPkce, createState, cryptoRandomBytes, type RandomBytes } from './
  * the URL it returns to `parseRedirect` (or hands `launch` to `signIn`).
  */
 
-export const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com';
+export const AUTHORITY = 'https://login.microsoftonline.com';
 /** The Data API's resource with the delegated `user_impersonation` permission (customer-insights.md §2). */
 export const CUSTOMER_INSIGHTS_SCOPE = 'https://api.ci.ai.microsoft.com/.default';
 
@@ -35,8 +35,6 @@ export interface EntraConfig {
   clientId: string;
   /** `identity.getRedirectURL()`; must be registered on the app as a SPA/public-client redirect. */
   redirectUri: string;
-  /** Defaults to `https://login.microsoftonline.com`. */
-  authority?: string;
   /** The resource's scope: the Data API's (the default) or `dataverseScope(orgUrl)`. */
   scope?: string;
 }
@@ -67,8 +65,7 @@ export interface TokenRequestDeps {
 export const TOKEN_TIMEOUT_MS = 30_000;
 
 function endpoint(config: EntraConfig, name: 'authorize' | 'token'): string {
-  const authority = (config.authority ?? DEFAULT_AUTHORITY).replace(/\/+$/, '');
-  return `${authority}/${encodeURIComponent(config.tenant)}/oauth2/v2.0/${name}`;
+  return `${AUTHORITY}/${encodeURIComponent(config.tenant)}/oauth2/v2.0/${name}`;
 }
 
 export interface AuthorizeUrlOptions {
