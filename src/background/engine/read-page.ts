@@ -3,6 +3,7 @@ import { type MapResult, mapProfile } from '../../core/mapping/map-profile.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
 import { ProblemTally } from '../../core/problem-tally.ts';
 import { type BatchLimits, packBatches, packedBytes, planBatch } from '../../core/run/batch-plan.ts';
+import { type ContactJson, toContactJson } from '../../omnisend/schemas.ts';
 import type { SourceRow } from '../../sources/segment-source.ts';
 import type { LoadedLedger } from '../../storage/ledger.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
@@ -28,6 +29,8 @@ export type MappedRow =
       ok: true;
       email: string;
       result: Extract<MapResult, { ok: true }>;
+      /** The contact as its batch sends it. */
+      json: ContactJson;
       fingerprint: string;
       /** UTF-8 size of the contact's JSON in a batch body. */
       bytes: number;
@@ -38,15 +41,16 @@ export function mapPage(rows: readonly SourceRow[], context: PageContext): Mappe
   return rows.map((row) => {
     const result = mapProfile(row.values, context.mapping, { today: context.today });
     if (!result.ok) return { row, ok: false, rejection: result.rejection };
-    // The canonical JSON has JSON.stringify's characters in another key order: the same size.
-    const canonical = canonicalJson(result.contact);
+    // Canonical JSON fingerprints the contact, and is what its batch sends.
+    const json = toContactJson(result.contact, canonicalJson);
     return {
       row,
       ok: true,
       email: result.contact.identifiers[0].id,
       result,
-      fingerprint: fingerprintContactJson(canonical, context.mappingVersion),
-      bytes: utf8Length(canonical),
+      json,
+      fingerprint: fingerprintContactJson(json, context.mappingVersion),
+      bytes: utf8Length(json),
     };
   });
 }
@@ -70,6 +74,8 @@ export async function applyPage(
   ledger: LoadedLedger,
   mapped: readonly MappedRow[],
   context: PageContext,
+  /** The outbox chunk of a seq as the driver holds it unsent in memory, if it does. */
+  unsent: (seq: number) => OutboxChunk | undefined = () => undefined,
 ): Promise<OutboxChunk[]> {
   const changes = new LedgerChanges(ledger, run.id, 'page');
   const { index } = changes;
@@ -129,7 +135,7 @@ export async function applyPage(
     } else {
       index.markQueued(id);
       queued.push({
-        item: { email, tag: context.tag, position: row.position, fingerprint, contact: entry.result.contact },
+        item: { email, tag: context.tag, position: row.position, fingerprint, contact: entry.json },
         bytes: entry.bytes,
       });
     }
@@ -138,7 +144,7 @@ export async function applyPage(
   run.problems = problems.groups();
   const rejectedStore = tx.objectStore('runRejected');
   const [written] = await Promise.all([
-    queue(tx, run, queued, context.limits),
+    queue(tx, run, queued, context.limits, unsent),
     ...rejected.map((row) => rejectedStore.put(row)),
     changes.write(tx, run),
   ]);
@@ -151,13 +157,16 @@ async function queue(
   run: RunRecord,
   queued: readonly { item: OutboxItem; bytes: number }[],
   limits: BatchLimits,
+  unsent: (seq: number) => OutboxChunk | undefined,
 ): Promise<OutboxChunk[]> {
   if (queued.length === 0) return [];
   const outbox = tx.objectStore('runOutbox');
   const sizes = queued.map((q) => q.bytes);
   const lastSeq = run.seq.outbox - 1;
   const last: OutboxChunk | undefined =
-    run.seq.outbox > run.seq.outboxHead ? parseOutboxChunk(await outbox.get([run.id, lastSeq])) : undefined;
+    run.seq.outbox > run.seq.outboxHead
+      ? (unsent(lastSeq) ?? parseOutboxChunk(await outbox.get([run.id, lastSeq])))
+      : undefined;
   const { topUp, batches } = packBatches(
     sizes,
     limits,

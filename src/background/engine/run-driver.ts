@@ -7,7 +7,7 @@ import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
 import type { BatchOutcome } from '../../omnisend/batch-outcome.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
 import { InvalidRequestError, OmnisendError } from '../../omnisend/errors.ts';
-import { type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
+import { type ContactJson, parseContactJson } from '../../omnisend/schemas.ts';
 import { type MemberPage, needsUser, type SegmentSource } from '../../sources/segment-source.ts';
 import {
   commitCompaction,
@@ -224,7 +224,9 @@ export class RunDriver {
     await this.#tx(['ledgerLog', 'runOutbox', 'runRejected', 'runTags'], async (tx, current) => {
       // Another page was taken since we read this one: drop ours, it will be read again.
       if (current.read.segment !== index || current.read.cursor !== cursor || current.read.done) return;
-      written = await applyPage(tx, current, this.#ledgerNow, mapped, context);
+      written = await applyPage(tx, current, this.#ledgerNow, mapped, context, (seq) =>
+        this.#outbox.get(seq),
+      );
       // Members a source may have missed are no leavers: this run takes no tags away (Mirror).
       if (page.complete === false) current.untagScan = { ...current.untagScan, done: true };
       if (page.next !== null) current.read.cursor = page.next;
@@ -283,7 +285,10 @@ export class RunDriver {
     if (cached) return cached;
     const value = await this.#deps.db.get('runOutbox', [run.id, seq]);
     if (value === undefined) throw new RunFailure('engine.corrupt-run');
-    return parseOutboxChunk(value);
+    const chunk = parseOutboxChunk(value);
+    if (chunk.items.some((item) => parseContactJson(item.contact) === null))
+      throw new RunFailure('engine.corrupt-run');
+    return chunk;
   }
 
   /**
@@ -293,7 +298,8 @@ export class RunDriver {
    */
   async #submitBatch(chunk: OutboxChunk, previous: Promise<void>, signal: AbortSignal): Promise<void> {
     const items = chunk.items.slice(0, this.#maxItems);
-    const contacts: ContactRequest[] = items.map((item) => contactRequestSchema.parse(item.contact));
+    // The chunk's contacts were checked when it was made (mapPage) or read back (#outboxChunk).
+    const contacts = items.map((item) => item.contact as ContactJson);
     let batchId: string;
     try {
       ({ batchID: batchId } = await this.#omnisend(
@@ -684,7 +690,7 @@ async function takeFromOutbox(tx: RunTx, run: RunRecord, chunk: OutboxChunk, cou
     return;
   }
   const rest = chunk.items.slice(count);
-  const bytes = packedBytes(rest.map((item) => utf8Length(JSON.stringify(item.contact))));
+  const bytes = packedBytes(rest.map((item) => utf8Length(item.contact)));
   await outbox.put({ ...chunk, items: rest, bytes } satisfies OutboxChunk);
 }
 
