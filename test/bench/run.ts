@@ -6,7 +6,16 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildExtension, repoRoot } from '../support/build-extension.ts';
-import { costLines, LEGEND, problems, tableHeader, tableRow, targetLines, targets } from './figures.ts';
+import {
+  costLines,
+  LEGEND,
+  problems,
+  tableHeader,
+  tableRow,
+  targetLines,
+  targets,
+  threadLine,
+} from './figures.ts';
 import { startSandboxThread } from './remote-sandbox.ts';
 import { type Mode, runScenario, type ScenarioResult, type SourceKind } from './scenario.ts';
 
@@ -106,6 +115,8 @@ try {
           });
           results.push(result);
           console.log(tableRow(result));
+          const threads = threadLine(result);
+          if (threads) console.log(`    ${threads}`);
           for (const problem of problems(result)) {
             console.log(`    !! ${problem}`);
             failed = true;
@@ -121,7 +132,7 @@ try {
 console.log(`\n${LEGEND}\n\nCost per contact (median of the runs)`);
 for (const line of costLines(results)) console.log(`  ${line}`);
 console.log('\nTargets of issue #10 (figures on this machine, at this load – not assertions)');
-for (const line of targetLines(targets(results))) console.log(`  ${line}`);
+for (const line of targetLines(targets(results, machine.cores))) console.log(`  ${line}`);
 console.log(`\nAll figures: ${out}`);
 if (failed) {
   console.log('Some scenarios went wrong (!! above): their figures mean little.');

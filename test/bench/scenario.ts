@@ -96,19 +96,21 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
   });
   const { endpoint } = sandbox;
   const ci = endpoint.customerInsights;
-  const browser = await ExtensionBrowser.launch({
-    extensionDir: spec.extensionDir,
-    hosts: {
-      'api.omnisend.com': endpoint.omnisendPort,
-      ...(ci
-        ? {
-            'home.ci.ai.dynamics.com': ci.port,
-            'api.ci.ai.dynamics.com': ci.port,
-            'login.microsoftonline.com': ci.port,
-          }
-        : {}),
-    },
-  });
+  const browser = await withoutWorkerNetworkInspection(() =>
+    ExtensionBrowser.launch({
+      extensionDir: spec.extensionDir,
+      hosts: {
+        'api.omnisend.com': endpoint.omnisendPort,
+        ...(ci
+          ? {
+              'home.ci.ai.dynamics.com': ci.port,
+              'api.ci.ai.dynamics.com': ci.port,
+              'login.microsoftonline.com': ci.port,
+            }
+          : {}),
+      },
+    }),
+  );
   const worker = await WorkerSession.attach(browser);
   try {
     await worker.warpClock(spec.scale, { timers: spec.mode === 'paced' });
@@ -181,6 +183,24 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
   } finally {
     await worker.detach();
     await browser.close();
+  }
+}
+
+/**
+ * Playwright turns DevTools' network inspection on in every service worker it sees (for its
+ * request events), and that costs the worker and the browser CPU on each request – DevTools a
+ * user does not have open. The bench needs none of those events: off while the browser starts (the
+ * variable is read as a worker appears, and the bench's worker starts with the browser).
+ */
+async function withoutWorkerNetworkInspection<T>(launch: () => Promise<T>): Promise<T> {
+  const name = 'PLAYWRIGHT_DISABLE_SERVICE_WORKER_NETWORK';
+  const before = process.env[name];
+  process.env[name] = '1';
+  try {
+    return await launch();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
   }
 }
 

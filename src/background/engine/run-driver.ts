@@ -32,7 +32,7 @@ import type { OmnisendAccess } from './omnisend-access.ts';
 import { applyPage, mapPage } from './read-page.ts';
 import { RunFailure, RunWaiting } from './run-errors.ts';
 import { type EngineStore, inRunTx, RunStoppedError, type RunTx } from './run-transaction.ts';
-import { applyBatchResult } from './settle-batch.ts';
+import { applyBatchResults } from './settle-batch.ts';
 import { adjustTagCount } from './tag-queue.ts';
 import { WakeSignal } from './wake-signal.ts';
 
@@ -384,6 +384,8 @@ export class RunDriver {
   async #settleLane(signal: AbortSignal): Promise<void> {
     const { clock, timing } = this.#deps;
     const polls = new Map<number, Promise<BatchOutcome>>();
+    /** Polls that have answered, by batch seq: settled with the oldest in one checkpoint. */
+    const answered = new Map<number, BatchOutcome>();
     for (;;) {
       signal.throwIfAborted();
       const run = await this.#load();
@@ -395,13 +397,21 @@ export class RunDriver {
           // Batches fall due in the order they went out.
           if (batch.nextPollAt > now) break;
           const poll = this.#fetchResult(batch, signal);
-          poll.catch(() => undefined);
+          poll.then((outcome) => answered.set(seq, outcome)).catch(() => undefined);
           polls.set(seq, poll);
         }
         const oldest = polls.get(run.seq.settled);
         if (oldest) {
-          polls.delete(run.seq.settled);
-          await this.#settle(await this.#batchAt(run, run.seq.settled), await oldest);
+          const first = await oldest;
+          const ready = [{ batch: await this.#batchAt(run, run.seq.settled), outcome: first }];
+          // The batches after it whose polls have answered settled go in the same checkpoint.
+          for (let seq = run.seq.settled + 1; first.settled && answered.get(seq)?.settled; seq++)
+            ready.push({ batch: await this.#batchAt(run, seq), outcome: answered.get(seq)! });
+          for (const { batch } of ready) {
+            polls.delete(batch.seq);
+            answered.delete(batch.seq);
+          }
+          await this.#settle(ready);
           this.#wake.notify();
         } else {
           const batch = await this.#batchAt(run, run.seq.settled);
@@ -456,33 +466,33 @@ export class RunDriver {
     return this.#omnisend(() => this.#deps.access.api.getBatchOutcome(batch.batchId, { signal }), signal);
   }
 
-  /** The oldest unsettled batch's poll: its outcomes once settled, else a later poll. */
-  async #settle(batch: BatchRecord, result: BatchOutcome): Promise<void> {
+  /**
+   * The oldest unsettled batch's poll, and the polls after it that answered settled: their
+   * outcomes once settled, in one checkpoint; else a later poll of the oldest.
+   */
+  async #settle(ready: readonly { batch: BatchRecord; outcome: BatchOutcome }[]): Promise<void> {
     const now = this.#deps.clock.now();
-    if (!result.settled) {
-      const later = { ...batch, polls: batch.polls + 1, nextPollAt: now + this.#deps.timing.pollIntervalMs };
+    const settled = ready.flatMap(({ batch, outcome }) =>
+      outcome.settled ? [{ batch: { ...batch, polls: batch.polls + 1 }, outcomeOf: outcome.outcomeOf }] : [],
+    );
+    const first = ready[0]!.batch;
+    if (settled.length === 0) {
+      const later = { ...first, polls: first.polls + 1, nextPollAt: now + this.#deps.timing.pollIntervalMs };
       await this.#tx(['runBatches'], async (tx) => {
         await tx.objectStore('runBatches').put(later);
       });
-      this.#batches.set(batch.seq, later);
+      this.#batches.set(first.seq, later);
       return;
     }
     await this.#tx(['ledgerLog', 'runTags', 'runRejected', 'runBatches'], async (tx, run) => {
-      if (run.seq.settled !== batch.seq) return;
+      if (run.seq.settled !== first.seq) return;
       const tags = run.definition.segments.map((s) => s.tag);
-      await applyBatchResult(
-        tx,
-        run,
-        this.#ledgerNow,
-        { ...batch, polls: batch.polls + 1 },
-        result.outcomeOf,
-        tags,
-      );
+      await applyBatchResults(tx, run, this.#ledgerNow, settled, tags);
       if (run.read.done && run.seq.outboxHead === run.seq.outbox && run.seq.settled === run.seq.batch) {
         advanceTo(run, 'tag');
       }
     });
-    this.#batches.delete(batch.seq);
+    for (const { batch } of settled) this.#batches.delete(batch.seq);
   }
 
   async #sendTags(group: TagGroup, signal: AbortSignal): Promise<void> {
