@@ -1,5 +1,5 @@
 // npm run bench [-- --sizes 10000,100000,1000000 --sources file,customer-insights --modes engine,paced
-//                   --repeat 1 --paced-scale 4 --profile --extension-dir <dir> --no-build]
+//                   --repeat 1 --paced-scale 4 --profile --trace --extension-dir <dir> --no-build]
 // Figures, not assertions (DESIGN.md §6, §9): the legend it prints says how to read them.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
     'paced-scale': { type: 'string' },
     'engine-scale': { type: 'string' },
     profile: { type: 'boolean' },
+    trace: { type: 'boolean' },
     'extension-dir': { type: 'string' },
     'no-build': { type: 'boolean' },
     out: { type: 'string' },
@@ -112,6 +113,7 @@ try {
             workDir: outDir,
             extensionDir: args['extension-dir'] ? resolve(args['extension-dir']) : undefined,
             profilePath: args.profile ? resolve(outDir, `${name}.cpuprofile`) : undefined,
+            tracePath: args.trace ? resolve(outDir, `${name}.trace.json`) : undefined,
           });
           results.push(result);
           console.log(tableRow(result));
