@@ -11,7 +11,7 @@ import type {
 } from './client.ts';
 import { failureInfoOf, OmnisendError } from './errors.ts';
 import { checkTagRequest, contactBatchBody } from './request-limits.ts';
-import type { Brand, ContactRequest, ContactResponse } from './schemas.ts';
+import type { Brand, ContactJson, ContactRequest, ContactResponse } from './schemas.ts';
 
 /**
  * The Omnisend client as the engine uses it: every request first takes a slot of the brand's
@@ -98,7 +98,7 @@ export class BudgetedOmnisendClient implements OmnisendApi {
   }
 
   async submitContactBatch(
-    items: readonly ContactRequest[],
+    items: readonly (ContactRequest | ContactJson)[],
     options?: RequestOptions,
   ): Promise<{ batchID: string; totalCount: number }> {
     contactBatchBody(items);

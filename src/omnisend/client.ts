@@ -16,6 +16,7 @@ import {
   type Brand,
   batchSchema,
   brandSchema,
+  type ContactJson,
   type ContactRequest,
   type ContactResponse,
   createBatchResponseSchema,
@@ -55,7 +56,7 @@ export interface RequestOptions {
 export interface OmnisendApi {
   getBrand(options?: RequestOptions): Promise<Brand>;
   submitContactBatch(
-    items: readonly ContactRequest[],
+    items: readonly (ContactRequest | ContactJson)[],
     options?: RequestOptions,
   ): Promise<{ batchID: string; totalCount: number }>;
   getBatchOutcome(batchID: string, options?: RequestOptions): Promise<BatchOutcome>;
@@ -122,7 +123,7 @@ export class OmnisendClient implements OmnisendApi {
 
   /** POST /batches: an asynchronous upsert of ≤ 100 contacts (by email); poll with getBatchOutcome. */
   async submitContactBatch(
-    items: readonly ContactRequest[],
+    items: readonly (ContactRequest | ContactJson)[],
     options?: RequestOptions,
   ): Promise<{ batchID: string; totalCount: number }> {
     const spec = {

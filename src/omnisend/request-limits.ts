@@ -1,5 +1,5 @@
 import { LocalValidationError } from './errors.ts';
-import type { ContactRequest } from './schemas.ts';
+import type { ContactJson, ContactRequest } from './schemas.ts';
 
 /**
  * Documented request limits (omnisend-api.md §4, §5), checked before a request is sent – and
@@ -17,8 +17,11 @@ export const MAX_TAGS_PER_REQUEST = 100;
 
 const encoder = new TextEncoder();
 
-/** The JSON body of a contact batch, or a LocalValidationError when it breaks a limit. */
-export function contactBatchBody(items: readonly ContactRequest[]): string {
+/**
+ * The JSON body of a contact batch, or a LocalValidationError when it breaks a limit. Items are
+ * contacts, or their JSON already written (the engine's queue holds them so).
+ */
+export function contactBatchBody(items: readonly (ContactRequest | ContactJson)[]): string {
   if (items.length === 0) {
     throw new LocalValidationError({ reason: 'empty-batch', detail: 'a batch needs at least one contact' });
   }
@@ -28,7 +31,8 @@ export function contactBatchBody(items: readonly ContactRequest[]): string {
       detail: `a batch holds at most ${MAX_BATCH_ITEMS} contacts, this one has ${items.length}`,
     });
   }
-  const body = JSON.stringify({ endpoint: 'contacts', method: 'POST', items });
+  const listed = items.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(',');
+  const body = `{"endpoint":"contacts","method":"POST","items":[${listed}]}`;
   const bytes = encoder.encode(body).length;
   if (bytes > MAX_BATCH_BYTES) {
     throw new LocalValidationError({

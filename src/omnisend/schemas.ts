@@ -94,6 +94,30 @@ export const contactRequestSchema = z.strictObject({
 });
 export type ContactRequest = z.infer<typeof contactRequestSchema>;
 
+/**
+ * A ContactRequest already written as JSON: what a contact batch's item is on the wire. The
+ * engine queues contacts in this form, so a batch body is the texts joined, not an object tree
+ * validated and serialised again per contact at every submission.
+ */
+export type ContactJson = string & { readonly contactJson: unique symbol };
+
+/** A contact built as a ContactRequest (its type is the check), written by `write`. */
+export function toContactJson(
+  contact: ContactRequest,
+  write: (contact: ContactRequest) => string = JSON.stringify,
+): ContactJson {
+  return write(contact) as ContactJson;
+}
+
+/** A contact's JSON read back from storage: checked against the schema again, or null. */
+export function parseContactJson(json: string): ContactJson | null {
+  try {
+    return contactRequestSchema.safeParse(JSON.parse(json)).success ? (json as ContactJson) : null;
+  } catch {
+    return null;
+  }
+}
+
 // --- contacts (response) -----------------------------------------------------------------------
 
 const channelSchema = z.looseObject({

@@ -95,8 +95,7 @@ export async function writeSnapshotPage(
     await store.put(record);
   });
   writes.push(tx.objectStore('brandSnapshots').put({ ...head, listing }));
-  await Promise.all(writes);
-  await tx.done;
+  await allOrNothing(tx, Promise.all(writes));
 }
 
 /**
@@ -122,9 +121,30 @@ export async function completeListing(
     fullListedAt: listing.mode === 'full' ? listing.startedAt : head.fullListedAt,
     listing: null,
   };
-  await heads.put(next);
-  await tx.done;
+  await allOrNothing(tx, heads.put(next));
   return next;
+}
+
+/**
+ * Ends a write transaction: all of its writes, or – when one fails (a full disk) – none, so no
+ * page is half stored with its cursor moved past it; the failure goes to the caller, once.
+ */
+async function allOrNothing(
+  tx: { abort(): void; done: Promise<void> },
+  writes: Promise<unknown>,
+): Promise<void> {
+  try {
+    await writes;
+  } catch (error) {
+    try {
+      tx.abort();
+    } catch {
+      // Already aborted by the failed request: nothing more to undo.
+    }
+    await tx.done.catch(() => undefined);
+    throw error;
+  }
+  await tx.done;
 }
 
 /** The snapshot's contacts of some snapshot keys, in one read transaction; absent keys are not in the map. */

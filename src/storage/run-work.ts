@@ -19,8 +19,11 @@ export const outboxItemSchema = z.object({
   tag: z.string(),
   position: z.number(),
   fingerprint: z.string(),
-  /** The Omnisend ContactRequest; the engine validates it against the Omnisend schema. */
-  contact: z.unknown(),
+  /**
+   * The Omnisend ContactRequest as JSON, as it goes into a batch body; the engine checks it
+   * against the Omnisend schema when it reads it back. Runs stored before kept the object.
+   */
+  contact: z.preprocess((value) => (typeof value === 'string' ? value : JSON.stringify(value)), z.string()),
   /** The contact is proven new: its segment tag is inside `contact` (the planner, issue #16). */
   tagged: z.boolean().optional(),
 });

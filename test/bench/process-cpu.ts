@@ -18,6 +18,8 @@ export interface CpuSnapshot {
   network: number;
   /** GPU process and other renderers. */
   other: number;
+  /** Seconds by part and thread name ("browser: Chrome_IOThread"), to see which thread of a part works. */
+  threads: Record<string, number>;
 }
 
 const TICKS_PER_SECOND = 100;
@@ -63,7 +65,7 @@ export function chromiumCpu(profileDir: string): CpuSnapshot | null {
         grew = true;
       }
   }
-  const cpu: CpuSnapshot = { worker: 0, extension: 0, browser: 0, network: 0, other: 0 };
+  const cpu: CpuSnapshot = { worker: 0, extension: 0, browser: 0, network: 0, other: 0, threads: {} };
   for (const pid of ours) {
     const command = cmdline(pid);
     const extension = command.includes('--extension-process');
@@ -90,7 +92,11 @@ export function chromiumCpu(profileDir: string): CpuSnapshot | null {
       } catch {
         // The thread ended meanwhile.
       }
-      cpu[extension && name.startsWith('ServiceWorker') ? 'worker' : bucket] += info.cpu;
+      const part = extension && name.startsWith('ServiceWorker') ? 'worker' : bucket;
+      cpu[part] += info.cpu;
+      // Thread names end with a number per instance ("ThreadPoolForeg…"): summed by kind.
+      const kind = `${part}: ${name.trim().replace(/\d+$/, '')}`;
+      cpu.threads[kind] = (cpu.threads[kind] ?? 0) + info.cpu;
     }
   }
   return cpu;
@@ -111,5 +117,11 @@ export function cpuBetween(before: CpuSnapshot | null, after: CpuSnapshot | null
     browser: after.browser - before.browser,
     network: after.network - before.network,
     other: after.other - before.other,
+    threads: Object.fromEntries(
+      Object.entries(after.threads)
+        .map(([kind, seconds]): [string, number] => [kind, seconds - (before.threads[kind] ?? 0)])
+        .filter(([, seconds]) => seconds > 0.005)
+        .sort((a, b) => b[1] - a[1]),
+    ),
   };
 }

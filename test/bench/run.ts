@@ -1,5 +1,5 @@
 // npm run bench [-- --sizes 10000,100000,1000000 --sources file,customer-insights --modes engine,paced
-//                   --repeat 1 --paced-scale 4 --profile --extension-dir <dir> --no-build]
+//                   --repeat 1 --paced-scale 4 --profile --trace --extension-dir <dir> --no-build]
 // Figures, not assertions (DESIGN.md §6, §9): the legend it prints says how to read them.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -15,6 +15,7 @@ import {
   tableRow,
   targetLines,
   targets,
+  threadLine,
 } from './figures.ts';
 import { startSandboxThread } from './remote-sandbox.ts';
 import { type Mode, runScenario, type ScenarioResult, type SourceKind } from './scenario.ts';
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     'paced-scale': { type: 'string' },
     'engine-scale': { type: 'string' },
     profile: { type: 'boolean' },
+    trace: { type: 'boolean' },
     'extension-dir': { type: 'string' },
     'no-build': { type: 'boolean' },
     out: { type: 'string' },
@@ -112,10 +114,13 @@ try {
             workDir: outDir,
             extensionDir: args['extension-dir'] ? resolve(args['extension-dir']) : undefined,
             profilePath: args.profile ? resolve(outDir, `${name}.cpuprofile`) : undefined,
+            tracePath: args.trace ? resolve(outDir, `${name}.trace.json`) : undefined,
           });
           results.push(result);
           console.log(tableRow(result));
           if (mode === 'paced') console.log(`    ${planLine(result)}`);
+          const threads = threadLine(result);
+          if (threads) console.log(`    ${threads}`);
           for (const problem of problems(result)) {
             console.log(`    !! ${problem}`);
             failed = true;
@@ -131,7 +136,7 @@ try {
 console.log(`\n${LEGEND}\n\nCost per contact (median of the runs)`);
 for (const line of costLines(results)) console.log(`  ${line}`);
 console.log('\nTargets of issue #10 (figures on this machine, at this load – not assertions)');
-for (const line of targetLines(targets(results))) console.log(`  ${line}`);
+for (const line of targetLines(targets(results, machine.cores))) console.log(`  ${line}`);
 console.log(`\nAll figures: ${out}`);
 if (failed) {
   console.log('Some scenarios went wrong (!! above): their figures mean little.');

@@ -32,6 +32,8 @@ export interface ScenarioSpec {
   scale: number;
   /** Writes the worker's CPU profile of the run to this .cpuprofile path. */
   profilePath?: string | undefined;
+  /** Writes a Chromium trace of the run (the pages' main thread: tasks, scripts, GC, layout) here. */
+  tracePath?: string | undefined;
   /** dist/ by default. */
   extensionDir?: string | undefined;
   /** Where segment files are written (kept between scenarios of one bench). */
@@ -39,7 +41,7 @@ export interface ScenarioSpec {
 }
 
 export interface ScenarioResult {
-  spec: Omit<ScenarioSpec, 'workDir' | 'extensionDir' | 'profilePath'>;
+  spec: Omit<ScenarioSpec, 'workDir' | 'extensionDir' | 'profilePath' | 'tracePath'>;
   /** File: parse, validate and store through Options › Sources. Null for Customer Insights. */
   upload: { ms: number; progressSeen: boolean; longestTaskMs: number } | null;
   run: {
@@ -78,6 +80,8 @@ export interface ScenarioResult {
   storage: { beforeRun: number; afterRun: number; ledgerEntries: number; bytesPerLedgerEntry: number };
   /** Longest task (ms) of each page while the run went on; 0 when none passed 50 ms. */
   longestTaskMs: { options: number; popup: number };
+  /** Each page's longest animation frame during the run and the scripts it ran ('' if none). */
+  longestFrame: { options: string; popup: string };
   /** 1-minute load average at the start and end: other work on the machine slows every figure. */
   load: { before: number; after: number };
   chromium: string;
@@ -96,19 +100,21 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
   });
   const { endpoint } = sandbox;
   const ci = endpoint.customerInsights;
-  const browser = await ExtensionBrowser.launch({
-    extensionDir: spec.extensionDir,
-    hosts: {
-      'api.omnisend.com': endpoint.omnisendPort,
-      ...(ci
-        ? {
-            'home.ci.ai.dynamics.com': ci.port,
-            'api.ci.ai.dynamics.com': ci.port,
-            'login.microsoftonline.com': ci.port,
-          }
-        : {}),
-    },
-  });
+  const browser = await withoutWorkerNetworkInspection(() =>
+    ExtensionBrowser.launch({
+      extensionDir: spec.extensionDir,
+      hosts: {
+        'api.omnisend.com': endpoint.omnisendPort,
+        ...(ci
+          ? {
+              'home.ci.ai.dynamics.com': ci.port,
+              'api.ci.ai.dynamics.com': ci.port,
+              'login.microsoftonline.com': ci.port,
+            }
+          : {}),
+      },
+    }),
+  );
   const worker = await WorkerSession.attach(browser);
   try {
     await worker.warpClock(spec.scale, { timers: spec.mode === 'paced' });
@@ -124,6 +130,11 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
     await sandbox.clear();
     const since = await Promise.all([pageNow(options), pageNow(popup)]);
     if (spec.profilePath) await worker.startProfile();
+    const chromium = browser.context.browser();
+    if (spec.tracePath && chromium)
+      await chromium.startTracing(options, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.gc', 'blink'],
+      });
     const heap = startHeapSampler(worker);
 
     const cpuBefore = chromiumCpu(browser.profileDir);
@@ -143,10 +154,12 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
     const cpuAfter = chromiumCpu(browser.profileDir);
     const heapFigures = { ...(await heap.stop()), afterGc: await worker.heapAfterGc() };
     const profile = spec.profilePath ? await worker.stopProfile() : null;
+    if (spec.tracePath && chromium) writeFileSync(spec.tracePath, await chromium.stopTracing());
     if (profile && spec.profilePath) writeProfile(spec.profilePath, profile);
     await sandbox.whenIdle();
     const stats = await sandbox.stats(SEGMENT_TAG);
     const longest = await Promise.all([longestTask(options, since[0]), longestTask(popup, since[1])]);
+    const frames = await Promise.all([longestFrame(options, since[0]), longestFrame(popup, since[1])]);
     const afterRun = await storageUsage(browser);
     const ledgerEntries = await ledgerSize(browser);
     browser.assertNoErrors();
@@ -168,6 +181,7 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
         bytesPerLedgerEntry: ledgerEntries > 0 ? (afterRun - beforeRun) / ledgerEntries : 0,
       },
       longestTaskMs: { options: longest[0], popup: longest[1] },
+      longestFrame: { options: frames[0], popup: frames[1] },
       load: { before: loadBefore, after: loadAverage() },
       chromium: browser.context.browser()?.version() ?? 'unknown',
       ...(profile
@@ -181,6 +195,24 @@ export async function runScenario(thread: SandboxThread, spec: ScenarioSpec): Pr
   } finally {
     await worker.detach();
     await browser.close();
+  }
+}
+
+/**
+ * Playwright turns DevTools' network inspection on in every service worker it sees (for its
+ * request events), and that costs the worker and the browser CPU on each request – DevTools a
+ * user does not have open. The bench needs none of those events: off while the browser starts (the
+ * variable is read as a worker appears, and the bench's worker starts with the browser).
+ */
+async function withoutWorkerNetworkInspection<T>(launch: () => Promise<T>): Promise<T> {
+  const name = 'PLAYWRIGHT_DISABLE_SERVICE_WORKER_NETWORK';
+  const before = process.env[name];
+  process.env[name] = '1';
+  try {
+    return await launch();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
   }
 }
 
@@ -349,15 +381,55 @@ async function ledgerSize(browser: ExtensionBrowser): Promise<number> {
   return heads.reduce((sum, head) => sum + (head.entries ?? 0), 0);
 }
 
-/** Records the page's long tasks (over 50 ms, the Long Tasks API's threshold). */
+/**
+ * Records the page's long tasks (over 50 ms, the Long Tasks API's threshold), and the long
+ * animation frames' scripts (what ran, from where) to tell what a long task was.
+ */
 async function watchLongTasks(page: Page): Promise<void> {
   await page.evaluate(() => {
     const tasks: [number, number][] = [];
-    (globalThis as unknown as { __longTasks: [number, number][] }).__longTasks = tasks;
+    const frames: LongFrame[] = [];
+    const g = globalThis as unknown as { __longTasks: [number, number][]; __longFrames: LongFrame[] };
+    g.__longTasks = tasks;
+    g.__longFrames = frames;
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) tasks.push([entry.startTime, entry.duration]);
     }).observe({ type: 'longtask', buffered: true });
+    interface LongFrame {
+      start: number;
+      duration: number;
+      scripts: string[];
+    }
+    type ScriptTiming = {
+      duration: number;
+      invoker: string;
+      sourceURL: string;
+      sourceFunctionName: string;
+      sourceCharPosition: number;
+    };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { scripts?: ScriptTiming[] })[])
+        frames.push({
+          start: entry.startTime,
+          duration: entry.duration,
+          scripts: (entry.scripts ?? []).map(
+            (s) =>
+              `${Math.round(s.duration)} ms ${s.invoker} ${s.sourceFunctionName} ${s.sourceURL.split('/').pop()}:${s.sourceCharPosition}`,
+          ),
+        });
+    }).observe({ type: 'long-animation-frame', buffered: true });
   });
+}
+
+/** The longest animation frame since `since`, with the scripts it ran (see watchLongTasks). */
+async function longestFrame(page: Page, since: number): Promise<string> {
+  return page.evaluate((from) => {
+    const frames = (
+      globalThis as unknown as { __longFrames: { start: number; duration: number; scripts: string[] }[] }
+    ).__longFrames.filter((f) => f.start >= from);
+    const longest = frames.sort((a, b) => b.duration - a.duration)[0];
+    return longest ? `${Math.round(longest.duration)} ms: ${longest.scripts.join(' | ') || 'no script'}` : '';
+  }, since);
 }
 
 function pageNow(page: Page): Promise<number> {

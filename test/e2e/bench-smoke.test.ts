@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   costLines,
+  cpuBoundRate,
   floorMs,
   planFloorsMs,
   planLine,
@@ -11,6 +12,7 @@ import {
   tableRow,
   targetLines,
   targets,
+  threadLine,
 } from '../bench/figures.ts';
 import { type SandboxThread, startSandboxThread } from '../bench/remote-sandbox.ts';
 import { runScenario } from '../bench/scenario.ts';
@@ -68,6 +70,11 @@ describe('the bench, with 5,000 members', () => {
     expect(result.longestTaskMs.options).toBeGreaterThanOrEqual(0);
     expect(result.run.ms).toBeGreaterThan(0);
     expect(tableRow(result)).toContain('5,000');
+    // CPU from Linux's /proc, by thread: the worker's own thread is among them.
+    expect(result.cpu.chromium?.worker).toBeGreaterThan(0);
+    expect(threadLine(result)).toContain('worker: ServiceWorker');
+    expect(cpuBoundRate(result, 2)).toBeGreaterThan(0);
+    expect(targetLines(targets([result], 2)).join('\n')).toContain('no sandbox');
   });
 
   test('a Customer Insights segment paced by Omnisend’s scaled limits: read through the Data API, no 429', async () => {

@@ -5,6 +5,7 @@ import { ProblemTally } from '../../core/problem-tally.ts';
 import { type BatchLimits, packBatches, packedBytes } from '../../core/run/batch-plan.ts';
 import { type BrandFacts, driftOf, forgetDeleted } from '../../core/run/brand-facts.ts';
 import { classifyMember } from '../../core/run/classify-member.ts';
+import { type ContactJson, toContactJson } from '../../omnisend/schemas.ts';
 import type { SourceRow } from '../../sources/segment-source.ts';
 import type { LoadedLedger } from '../../storage/ledger.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
@@ -32,6 +33,8 @@ export type MappedRow =
       ok: true;
       email: string;
       result: Extract<MapResult, { ok: true }>;
+      /** The contact as its batch sends it. */
+      json: ContactJson;
       fingerprint: string;
       /** UTF-8 size of the contact's JSON in a batch body. */
       bytes: number;
@@ -45,15 +48,16 @@ export function mapPage(
   return rows.map((row) => {
     const result = mapProfile(row.values, context.mapping, { today: context.today });
     if (!result.ok) return { row, ok: false, rejection: result.rejection };
-    // The canonical JSON has JSON.stringify's characters in another key order: the same size.
-    const canonical = canonicalJson(result.contact);
+    // Canonical JSON fingerprints the contact, and is what its batch sends.
+    const json = toContactJson(result.contact, canonicalJson);
     return {
       row,
       ok: true,
       email: result.contact.identifiers[0].id,
       result,
-      fingerprint: fingerprintContactJson(canonical, context.mappingVersion),
-      bytes: utf8Length(canonical),
+      json,
+      fingerprint: fingerprintContactJson(json, context.mappingVersion),
+      bytes: utf8Length(json),
     };
   });
 }
@@ -77,6 +81,8 @@ export async function applyPage(
   ledger: LoadedLedger,
   mapped: readonly MappedRow[],
   context: PageContext,
+  /** The outbox chunk of a seq as the driver holds it unsent in memory, if it does. */
+  unsent: (seq: number) => OutboxChunk | undefined = () => undefined,
 ): Promise<OutboxChunk[]> {
   const changes = new LedgerChanges(ledger, run.id, 'page');
   const { index } = changes;
@@ -148,13 +154,21 @@ export async function applyPage(
   }
 
   run.problems = problems.groups();
-  const rejectedStore = tx.objectStore('runRejected');
   const [written] = await Promise.all([
-    queue(tx, run, queued, context.limits),
-    ...rejected.map((row) => rejectedStore.put(row)),
+    queue(tx, run, queued, context.limits, unsent),
+    putRejected(tx, rejected),
     changes.write(tx, run),
   ]);
   return written;
+}
+
+/**
+ * Rejected rows, one write at a time: a write refused as it is asked for (a full disk) then fails
+ * this promise, and leaves no other write of the checkpoint pending with nobody waiting for it.
+ */
+async function putRejected(tx: RunTx, rows: readonly RejectedRowRecord[]): Promise<void> {
+  const store = tx.objectStore('runRejected');
+  for (const row of rows) await store.put(row);
 }
 
 /**
@@ -174,21 +188,14 @@ function queueItem(
   const { email, fingerprint } = entry;
   if (!context.brand?.provenNew(email))
     return {
-      item: { email, tag: context.tag, position, fingerprint, contact: entry.result.contact },
+      item: { email, tag: context.tag, position, fingerprint, contact: entry.json },
       bytes: entry.bytes,
     };
   changes.tagInItem(id, email, bit);
-  const tags = [context.tag];
+  const contact = toContactJson({ ...entry.result.contact, tags: [context.tag] });
   return {
-    item: {
-      email,
-      tag: context.tag,
-      position,
-      fingerprint,
-      contact: { ...entry.result.contact, tags },
-      tagged: true,
-    },
-    bytes: entry.bytes + utf8Length(`,"tags":${JSON.stringify(tags)}`),
+    item: { email, tag: context.tag, position, fingerprint, contact, tagged: true },
+    bytes: utf8Length(contact),
   };
 }
 
@@ -207,13 +214,16 @@ async function queue(
   run: RunRecord,
   queued: readonly { item: OutboxItem; bytes: number }[],
   limits: BatchLimits,
+  unsent: (seq: number) => OutboxChunk | undefined,
 ): Promise<OutboxChunk[]> {
   if (queued.length === 0) return [];
   const outbox = tx.objectStore('runOutbox');
   const sizes = queued.map((q) => q.bytes);
   const lastSeq = run.seq.outbox - 1;
   const last: OutboxChunk | undefined =
-    run.seq.outbox > run.seq.outboxHead ? parseOutboxChunk(await outbox.get([run.id, lastSeq])) : undefined;
+    run.seq.outbox > run.seq.outboxHead
+      ? (unsent(lastSeq) ?? parseOutboxChunk(await outbox.get([run.id, lastSeq])))
+      : undefined;
   const { topUp, batches } = packBatches(
     sizes,
     limits,

@@ -9,7 +9,7 @@ import { snapshotKey } from '../../core/snapshot/snapshot-plan.ts';
 import type { BatchOutcome } from '../../omnisend/batch-outcome.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
 import { InvalidRequestError, OmnisendError } from '../../omnisend/errors.ts';
-import { type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
+import { type ContactJson, parseContactJson } from '../../omnisend/schemas.ts';
 import {
   type MemberPage,
   needsUser,
@@ -40,7 +40,7 @@ import type { OmnisendAccess } from './omnisend-access.ts';
 import { applyPage, type MappedRow, mapPage } from './read-page.ts';
 import { RunFailure, RunWaiting } from './run-errors.ts';
 import { type EngineStore, inRunTx, RunStoppedError, type RunTx } from './run-transaction.ts';
-import { applyBatchResult } from './settle-batch.ts';
+import { applyBatchResults } from './settle-batch.ts';
 import { adjustTagCount } from './tag-queue.ts';
 import { WakeSignal } from './wake-signal.ts';
 
@@ -235,7 +235,9 @@ export class RunDriver {
     await this.#tx(['ledgerLog', 'runOutbox', 'runRejected', 'runTags'], async (tx, current) => {
       // Another page was taken since we read this one: drop ours, it will be read again.
       if (current.read.segment !== index || current.read.cursor !== cursor || current.read.done) return;
-      written = await applyPage(tx, current, this.#ledgerNow, mapped, { ...context, brand });
+      written = await applyPage(tx, current, this.#ledgerNow, mapped, { ...context, brand }, (seq) =>
+        this.#outbox.get(seq),
+      );
       // Members a source may have missed are no leavers: this run takes no tags away (Mirror).
       if (page.complete === false) current.untagScan = { ...current.untagScan, done: true };
       if (page.next !== null) current.read.cursor = page.next;
@@ -311,7 +313,10 @@ export class RunDriver {
     if (cached) return cached;
     const value = await this.#deps.db.get('runOutbox', [run.id, seq]);
     if (value === undefined) throw new RunFailure('engine.corrupt-run');
-    return parseOutboxChunk(value);
+    const chunk = parseOutboxChunk(value);
+    if (chunk.items.some((item) => parseContactJson(item.contact) === null))
+      throw new RunFailure('engine.corrupt-run');
+    return chunk;
   }
 
   /**
@@ -321,7 +326,8 @@ export class RunDriver {
    */
   async #submitBatch(chunk: OutboxChunk, previous: Promise<void>, signal: AbortSignal): Promise<void> {
     const items = chunk.items.slice(0, this.#maxItems);
-    const contacts: ContactRequest[] = items.map((item) => contactRequestSchema.parse(item.contact));
+    // The chunk's contacts were checked when it was made (mapPage) or read back (#outboxChunk).
+    const contacts = items.map((item) => item.contact as ContactJson);
     let batchId: string;
     try {
       ({ batchID: batchId } = await this.#omnisend(
@@ -367,10 +373,9 @@ export class RunDriver {
         })),
         failed: 0,
       };
-      await Promise.all([
-        takeFromOutbox(tx, run, chunk, items.length),
-        tx.objectStore('runBatches').put(record),
-      ]);
+      // The record first: a write refused as it is asked for then leaves no outbox write pending.
+      const stored = tx.objectStore('runBatches').put(record);
+      await Promise.all([takeFromOutbox(tx, run, chunk, items.length), stored]);
       run.counters.sent += items.length;
       run.support.batchIds = rememberId(run.support.batchIds, batchId);
       return record;
@@ -412,6 +417,8 @@ export class RunDriver {
   async #settleLane(signal: AbortSignal): Promise<void> {
     const { clock, timing } = this.#deps;
     const polls = new Map<number, Promise<BatchOutcome>>();
+    /** Polls that have answered, by batch seq: settled with the oldest in one checkpoint. */
+    const answered = new Map<number, BatchOutcome>();
     for (;;) {
       signal.throwIfAborted();
       const run = await this.#load();
@@ -423,13 +430,21 @@ export class RunDriver {
           // Batches fall due in the order they went out.
           if (batch.nextPollAt > now) break;
           const poll = this.#fetchResult(batch, signal);
-          poll.catch(() => undefined);
+          poll.then((outcome) => answered.set(seq, outcome)).catch(() => undefined);
           polls.set(seq, poll);
         }
         const oldest = polls.get(run.seq.settled);
         if (oldest) {
-          polls.delete(run.seq.settled);
-          await this.#settle(await this.#batchAt(run, run.seq.settled), await oldest);
+          const first = await oldest;
+          const ready = [{ batch: await this.#batchAt(run, run.seq.settled), outcome: first }];
+          // The batches after it whose polls have answered settled go in the same checkpoint.
+          for (let seq = run.seq.settled + 1; first.settled && answered.get(seq)?.settled; seq++)
+            ready.push({ batch: await this.#batchAt(run, seq), outcome: answered.get(seq)! });
+          for (const { batch } of ready) {
+            polls.delete(batch.seq);
+            answered.delete(batch.seq);
+          }
+          await this.#settle(ready);
           this.#wake.notify();
         } else {
           const batch = await this.#batchAt(run, run.seq.settled);
@@ -484,33 +499,33 @@ export class RunDriver {
     return this.#omnisend(() => this.#deps.access.api.getBatchOutcome(batch.batchId, { signal }), signal);
   }
 
-  /** The oldest unsettled batch's poll: its outcomes once settled, else a later poll. */
-  async #settle(batch: BatchRecord, result: BatchOutcome): Promise<void> {
+  /**
+   * The oldest unsettled batch's poll, and the polls after it that answered settled: their
+   * outcomes once settled, in one checkpoint; else a later poll of the oldest.
+   */
+  async #settle(ready: readonly { batch: BatchRecord; outcome: BatchOutcome }[]): Promise<void> {
     const now = this.#deps.clock.now();
-    if (!result.settled) {
-      const later = { ...batch, polls: batch.polls + 1, nextPollAt: now + this.#deps.timing.pollIntervalMs };
+    const settled = ready.flatMap(({ batch, outcome }) =>
+      outcome.settled ? [{ batch: { ...batch, polls: batch.polls + 1 }, outcomeOf: outcome.outcomeOf }] : [],
+    );
+    const first = ready[0]!.batch;
+    if (settled.length === 0) {
+      const later = { ...first, polls: first.polls + 1, nextPollAt: now + this.#deps.timing.pollIntervalMs };
       await this.#tx(['runBatches'], async (tx) => {
         await tx.objectStore('runBatches').put(later);
       });
-      this.#batches.set(batch.seq, later);
+      this.#batches.set(first.seq, later);
       return;
     }
     await this.#tx(['ledgerLog', 'runTags', 'runRejected', 'runBatches'], async (tx, run) => {
-      if (run.seq.settled !== batch.seq) return;
+      if (run.seq.settled !== first.seq) return;
       const tags = run.definition.segments.map((s) => s.tag);
-      await applyBatchResult(
-        tx,
-        run,
-        this.#ledgerNow,
-        { ...batch, polls: batch.polls + 1 },
-        result.outcomeOf,
-        tags,
-      );
+      await applyBatchResults(tx, run, this.#ledgerNow, settled, tags);
       if (run.read.done && run.seq.outboxHead === run.seq.outbox && run.seq.settled === run.seq.batch) {
         advanceTo(run, 'tag');
       }
     });
-    this.#batches.delete(batch.seq);
+    for (const { batch } of settled) this.#batches.delete(batch.seq);
   }
 
   async #sendTags(group: TagGroup, signal: AbortSignal): Promise<void> {
@@ -718,7 +733,7 @@ async function takeFromOutbox(tx: RunTx, run: RunRecord, chunk: OutboxChunk, cou
     return;
   }
   const rest = chunk.items.slice(count);
-  const bytes = packedBytes(rest.map((item) => utf8Length(JSON.stringify(item.contact))));
+  const bytes = packedBytes(rest.map((item) => utf8Length(item.contact)));
   await outbox.put({ ...chunk, items: rest, bytes } satisfies OutboxChunk);
 }
 

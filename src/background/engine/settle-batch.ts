@@ -8,25 +8,48 @@ import { LedgerChanges } from './ledger-changes.ts';
 import type { RunTx } from './run-transaction.ts';
 
 /**
- * Reads a settled batch's per-contact outcomes into the run (DESIGN.md §4): a contact Omnisend took
+ * Reads settled batches' per-contact outcomes into the run, in the order they were submitted, as
+ * one checkpoint (DESIGN.md §4): a contact Omnisend took
  * gets its fingerprint in the ledger and is queued for every segment tag it was read for and does
  * not carry yet; a contact it refused becomes a rejected row with Omnisend's reason and response
  * code, and keeps its old fingerprint so the next run sends it again. So does a contact Omnisend
  * did not confirm (`omnisend-unconfirmed`): nothing unconfirmed is counted as sent or tagged.
  */
-export async function applyBatchResult(
+export async function applyBatchResults(
   tx: RunTx,
   run: RunRecord,
   ledger: LoadedLedger,
+  settled: readonly SettledBatch[],
+  segmentTags: readonly string[],
+): Promise<void> {
+  // One ledger log record and one tag queue record for all of them: IndexedDB charges per record.
+  const changes = new LedgerChanges(ledger, run.id);
+  const writes: Promise<unknown>[] = [];
+  const problems = ProblemTally.from(run.problems);
+  for (const { batch, outcomeOf } of settled)
+    writes.push(...settleOne(tx, run, changes, problems, batch, outcomeOf, segmentTags));
+  run.problems = problems.groups();
+  await Promise.all([changes.write(tx, run), ...writes]);
+}
+
+/** A submitted batch and what Omnisend did with each of its contacts. */
+export interface SettledBatch {
+  batch: BatchRecord;
+  outcomeOf: (email: string) => ContactOutcome;
+}
+
+function settleOne(
+  tx: RunTx,
+  run: RunRecord,
+  changes: LedgerChanges,
+  problems: ProblemTally,
   batch: BatchRecord,
   outcomeOf: (email: string) => ContactOutcome,
   segmentTags: readonly string[],
-): Promise<void> {
-  const changes = new LedgerChanges(ledger, run.id);
+): Promise<unknown>[] {
   const { index } = changes;
   const rejected: RejectedRowRecord[] = [];
   let failed = 0;
-  const problems = ProblemTally.from(run.problems);
   for (const ref of batch.items) {
     const id = changes.entry(ref.email);
     const outcome = outcomeOf(ref.email);
@@ -69,12 +92,10 @@ export async function applyBatchResult(
       { position: ref.position, email: ref.email, value: message.slice(0, 200) },
     );
   }
-  run.problems = problems.groups();
+  run.seq.settled = Math.max(run.seq.settled, batch.seq + 1);
   const rejectedStore = tx.objectStore('runRejected');
-  await Promise.all([
-    changes.write(tx, run),
+  return [
     ...rejected.map((row) => rejectedStore.put(row)),
     tx.objectStore('runBatches').put({ ...batch, state: 'settled', items: [], failed }),
-  ]);
-  run.seq.settled = Math.max(run.seq.settled, batch.seq + 1);
+  ];
 }

@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { applyBatchResult } from '../../../src/background/engine/settle-batch.ts';
+import { applyBatchResults } from '../../../src/background/engine/settle-batch.ts';
 import {
   type BatchOutcome,
   batchOutcome,
@@ -41,7 +41,7 @@ async function settle(outcome: BatchOutcome, seen: string[] = []): Promise<RunRe
   const ledger = await loadLedger(db, run.exportId, run.id, ['VIP'], 2);
   for (const email of seen) ledger.index.markSeen(ledger.index.entry(email), ledger.table.bit('VIP'));
   const tx = db.transaction(['runs', 'ledgerLog', 'runTags', 'runRejected', 'runBatches'], 'readwrite');
-  await applyBatchResult(tx, run, ledger, batch, outcome.outcomeOf, ['VIP']);
+  await applyBatchResults(tx, run, ledger, [{ batch, outcomeOf: outcome.outcomeOf }], ['VIP']);
   await tx.done;
   return run;
 }
@@ -132,6 +132,44 @@ describe('settling a batch', () => {
     expect(run.tagQueue).toEqual([{ op: 'add', tag: 'VIP', count: 1 }]);
     expect((await readRejectedPage(db, 'r1', 0)).rows).toEqual([
       expect.objectContaining({ email: 'p2@example.com', reason: 'omnisend-unconfirmed' }),
+    ]);
+  });
+
+  test('batches settled together are one checkpoint: one ledger log record and one tag queue record', async () => {
+    const run = parseRunRecord('r1', samples.runs.value);
+    run.seq.settled = 0;
+    const batches = [0, 1, 2].map((seq) =>
+      parseBatchRecord({ ...samples.runBatches.value, seq, items: [item(2 * seq), item(2 * seq + 1)] }),
+    );
+    const ledger = await loadLedger(db, run.exportId, run.id, ['VIP'], 6);
+    for (let n = 0; n < 6; n++)
+      ledger.index.markSeen(ledger.index.entry(`p${n}@example.com`), ledger.table.bit('VIP'));
+    const tx = db.transaction(['runs', 'ledgerLog', 'runTags', 'runRejected', 'runBatches'], 'readwrite');
+    const taken = (): ContactOutcome => ({ ok: true, created: true });
+    await applyBatchResults(
+      tx,
+      run,
+      ledger,
+      batches.map((batch) => ({ batch, outcomeOf: taken })),
+      ['VIP'],
+    );
+    await tx.done;
+
+    expect(run.seq.settled).toBe(3);
+    expect(run.counters.created).toBe(6);
+    const logs = await db.getAll('ledgerLog');
+    expect(logs).toHaveLength(1);
+    expect((logs[0] as { emails: string[] }).emails).toHaveLength(6);
+    const tagChunks = await db.getAll('runTags');
+    expect(tagChunks).toHaveLength(1);
+    expect((tagChunks[0] as { emails: string[] }).emails).toEqual(
+      [0, 1, 2, 3, 4, 5].map((n) => `p${n}@example.com`),
+    );
+    const stored = (await db.getAll('runBatches')).map(parseBatchRecord);
+    expect(stored.map((b) => [b.seq, b.state, b.items.length])).toEqual([
+      [0, 'settled', 0],
+      [1, 'settled', 0],
+      [2, 'settled', 0],
     ]);
   });
 });

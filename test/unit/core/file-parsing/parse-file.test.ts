@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFile } from '../../../../src/core/file-parsing/parse-file.ts';
+import { parseFile, textSlices } from '../../../../src/core/file-parsing/parse-file.ts';
 import { FileParseError } from '../../../../src/core/file-parsing/parsed-page.ts';
 import { bytesOf, chunked, parseAll } from './parse-helpers.ts';
 
@@ -321,5 +321,50 @@ describe('parseFile chunking', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('parseFile on the large chunks a browser reads', () => {
+  it('cuts text into slices at most the slice size long, never between the halves of a surrogate pair', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.integer({ min: 2, max: 9 }),
+        (text, size) => {
+          const slices = [...textSlices(text, size)];
+          expect(slices.join('')).toBe(text);
+          for (const slice of slices) {
+            expect(slice.length).toBeLessThanOrEqual(size);
+            expect(slice.length).toBeGreaterThan(0);
+            const last = slice.charCodeAt(slice.length - 1);
+            expect(last >= 0xd800 && last <= 0xdbff).toBe(false);
+          }
+        },
+      ),
+    );
+  });
+
+  it('reads a file that arrives as one chunk of about 1 MB as it reads it in small chunks, page by page', async () => {
+    const lines = Array.from(
+      { length: 12_000 },
+      (_, i) => `p${i}@example.com,"Ayşe 😀 ${i}\n(two lines)",İzmir${'x'.repeat(i % 50)}`,
+    );
+    const bytes = bytesOf(`Email,Note,City\n${lines.join('\n')}\n`);
+    expect(bytes.length).toBeGreaterThan(900_000);
+    const whole = await parseAll(chunked(bytes));
+    const small = await parseAll(
+      chunked(
+        bytes,
+        Array.from({ length: 300 }, (_, i) => (i + 1) * 3_001),
+      ),
+    );
+    expect(whole.rows).toHaveLength(12_000);
+    expect(whole.pages.map((page) => page.rows.length)).toEqual(Array.from({ length: 12 }, () => 1_000));
+    expect(whole.rows).toEqual(small.rows);
+    expect(whole.rows[11_999]?.values).toEqual({
+      Email: 'p11999@example.com',
+      Note: 'Ayşe 😀 11999\n(two lines)',
+      City: `İzmir${'x'.repeat(11_999 % 50)}`,
+    });
   });
 });
