@@ -35,6 +35,7 @@ export function openDatabase(): Promise<Database> {
         db.createObjectStore('schedules', { keyPath: 'exportId' });
       }
       if (oldVersion < 4) upgradeToV4(unwrap(db), unwrap(transaction), Date.now());
+      if (oldVersion < 5) db.createObjectStore('runChanges', { keyPath: ['runId', 'seq'] });
     },
   });
 }

@@ -18,10 +18,10 @@ export async function writeRetention(db: Database, retention: Retention): Promis
   await db.put('settings', retentionSchema.parse(retention), RETENTION_KEY);
 }
 
-/** Deletes runs with everything kept for them: queued work, batch logs, rejected rows. One transaction. */
+/** Deletes runs with everything kept for them: queued work, batch logs, rejected rows, changes. One transaction. */
 export async function deleteRuns(db: Database, runIds: readonly string[]): Promise<void> {
   if (runIds.length === 0) return;
-  const stores = ['runs', 'runOutbox', 'runBatches', 'runTags', 'runRejected'] as const;
+  const stores = ['runs', 'runOutbox', 'runBatches', 'runTags', 'runRejected', 'runChanges'] as const;
   const tx = db.transaction([...stores], 'readwrite');
   await Promise.all(
     runIds.flatMap((id) => [
@@ -50,4 +50,15 @@ export async function deleteRunsOfExport(db: Database, exportId: string): Promis
     db,
     (await listRuns(db, exportId)).filter((run) => isTerminal(run.status)).map((run) => run.id),
   );
+}
+
+/**
+ * Keeps what a run changed (runChanges) for the runs in `keep` only, among an export's: Undo is
+ * offered for an export's last run, so an older run's changes are dropped once another starts.
+ */
+export async function dropRunChanges(db: Database, exportId: string, keep: readonly string[]): Promise<void> {
+  const runIds = (await listRuns(db, exportId)).map((run) => run.id).filter((id) => !keep.includes(id));
+  if (runIds.length === 0) return;
+  const tx = db.transaction('runChanges', 'readwrite');
+  await Promise.all([...runIds.map((id) => tx.store.delete(runRange(id))), tx.done]);
 }

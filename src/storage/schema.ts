@@ -10,7 +10,7 @@ import type { connectionRecordSchema } from './records.ts';
 import type { runRecordSchema } from './run-records.ts';
 import type { rejectedRowRecordSchema } from './run-rejected.ts';
 import type { scheduleRecordSchema } from './run-schedules.ts';
-import type { batchRecordSchema, outboxChunkSchema, tagChunkSchema } from './run-work.ts';
+import type { batchRecordSchema, outboxChunkSchema, runChangeSchema, tagChunkSchema } from './run-work.ts';
 import type { passphraseRecordSchema } from './settings.ts';
 import type { sealedSchema, wrappedVaultKeySchema } from './vault.ts';
 
@@ -20,7 +20,7 @@ import type { sealedSchema, wrappedVaultKeySchema } from './vault.ts';
  * (records.ts), because what is on disk may come from an older version or be damaged.
  */
 export const DB_NAME = 'segment-export';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 type Stored<T extends z.ZodType> = z.input<T>;
 
@@ -77,4 +77,7 @@ export interface ExportDb extends DBSchema {
     value: Stored<typeof ledgerLogSchema>;
     indexes: { byKind: [string, string, number] };
   };
+  // v5: what a run changed in Omnisend, so that it can be undone (run-work.ts).
+  /** Per run and seq: emails one confirmed tag call changed, or one settled batch created. */
+  runChanges: { key: [string, number]; value: Stored<typeof runChangeSchema> };
 }

@@ -27,16 +27,21 @@ export async function applyBatchResult(
   const rejected: RejectedRowRecord[] = [];
   let failed = 0;
   const problems = ProblemTally.from(run.problems);
+  const created: string[] = [];
   for (const ref of batch.items) {
     const id = changes.entry(ref.email);
     const outcome = outcomeOf(ref.email);
     if (outcome.ok) {
       run.counters[outcome.created ? 'created' : 'updated']++;
+      if (outcome.created) created.push(ref.email);
       index.setFingerprint(id, ref.fingerprint);
       for (const tag of segmentTags) {
         const bit = changes.bit(tag);
-        if ((index.seen(id) & bit) !== 0 && index.needsTag(id, bit))
-          changes.enqueue(id, ref.email, 'add', tag);
+        // It carries the tag, and not from us: someone else's, so the ledger never claims it and
+        // neither Mirror, retiring the tag nor Undo ever takes it away. Omnisend shows it anew
+        // with every upsert: once it is gone, the tag is added (and ours).
+        if (outcome.tags && !index.mayHaveOurTag(id, bit)) index.setForeign(id, bit, outcome.tags.includes(tag));
+        if ((index.seen(id) & bit) !== 0 && index.needsTag(id, bit)) changes.enqueue(id, ref.email, 'add', tag);
       }
       continue;
     }
@@ -65,7 +70,13 @@ export async function applyBatchResult(
   }
   run.problems = problems.groups();
   const rejectedStore = tx.objectStore('runRejected');
+  // Kept for Undo, which lists the contacts a run created: they stay, the API deletes none.
+  const creations =
+    created.length > 0
+      ? [tx.objectStore('runChanges').put({ runId: run.id, seq: run.seq.changes++, op: 'create', tag: '', emails: created })]
+      : [];
   await Promise.all([
+    ...creations,
     changes.write(tx, run),
     ...rejected.map((row) => rejectedStore.put(row)),
     tx.objectStore('runBatches').put({ ...batch, state: 'settled', items: [], failed }),
