@@ -100,10 +100,7 @@ export function batchOutcome(batch: Batch): BatchOutcome {
   for (const item of batch.responses) {
     const email = emailOf(item);
     if (email === undefined) continue;
-    outcomes.set(
-      email,
-      item.responseCode >= 200 && item.responseCode < 300 ? taken(item) : refused(item),
-    );
+    outcomes.set(email, item.responseCode >= 200 && item.responseCode < 300 ? taken(item) : refused(item));
   }
   for (const item of batch.errors) {
     const email = emailOf(item);

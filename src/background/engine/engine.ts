@@ -454,7 +454,8 @@ export function createEngine(deps: EngineDeps): Engine {
     const { tagged, untagged } = run.counters;
     if (tagged + untagged === 0) return { available: false, reason: 'nothing-changed' };
     // Runs recorded before version 5 kept no changes.
-    if ((await db.count('runChanges', runRange(runId))) === 0) return { available: false, reason: 'not-undoable' };
+    if ((await db.count('runChanges', runRange(runId))) === 0)
+      return { available: false, reason: 'not-undoable' };
     const createdEmails: string[] = [];
     let created = 0;
     let cursor = await db.transaction('runChanges').store.openCursor(runRange(runId));

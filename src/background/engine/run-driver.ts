@@ -523,7 +523,13 @@ export class RunDriver {
       for (const email of emails) changes.index.confirm(changes.entry(email), bit, group.op);
       writes.push(changes.write(tx, run));
       if (emails.length > 0) {
-        const change: RunChange = { runId: run.id, seq: run.seq.changes++, op: group.op, tag: group.tag, emails };
+        const change: RunChange = {
+          runId: run.id,
+          seq: run.seq.changes++,
+          op: group.op,
+          tag: group.tag,
+          emails,
+        };
         writes.push(tx.objectStore('runChanges').put(change));
       }
       await Promise.all(writes);
@@ -614,7 +620,8 @@ export class RunDriver {
       for (const email of record.op === 'create' ? [] : record.emails) {
         const id = index.find(email);
         if (id === -1) continue;
-        if (record.op === 'add' && index.mayHaveOurTag(id, bit)) changes.enqueue(id, email, 'remove', record.tag);
+        if (record.op === 'add' && index.mayHaveOurTag(id, bit))
+          changes.enqueue(id, email, 'remove', record.tag);
         if (record.op === 'remove' && index.needsTag(id, bit)) changes.enqueue(id, email, 'add', record.tag);
       }
       await changes.write(tx, current);

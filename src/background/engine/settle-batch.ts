@@ -40,8 +40,10 @@ export async function applyBatchResult(
         // It carries the tag, and not from us: someone else's, so the ledger never claims it and
         // neither Mirror, retiring the tag nor Undo ever takes it away. Omnisend shows it anew
         // with every upsert: once it is gone, the tag is added (and ours).
-        if (outcome.tags && !index.mayHaveOurTag(id, bit)) index.setForeign(id, bit, outcome.tags.includes(tag));
-        if ((index.seen(id) & bit) !== 0 && index.needsTag(id, bit)) changes.enqueue(id, ref.email, 'add', tag);
+        if (outcome.tags && !index.mayHaveOurTag(id, bit))
+          index.setForeign(id, bit, outcome.tags.includes(tag));
+        if ((index.seen(id) & bit) !== 0 && index.needsTag(id, bit))
+          changes.enqueue(id, ref.email, 'add', tag);
       }
       continue;
     }
@@ -73,7 +75,11 @@ export async function applyBatchResult(
   // Kept for Undo, which lists the contacts a run created: they stay, the API deletes none.
   const creations =
     created.length > 0
-      ? [tx.objectStore('runChanges').put({ runId: run.id, seq: run.seq.changes++, op: 'create', tag: '', emails: created })]
+      ? [
+          tx
+            .objectStore('runChanges')
+            .put({ runId: run.id, seq: run.seq.changes++, op: 'create', tag: '', emails: created }),
+        ]
       : [];
   await Promise.all([
     ...creations,
