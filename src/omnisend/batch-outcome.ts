@@ -44,7 +44,11 @@ export const missingBatch: BatchOutcome = { settled: true, outcomeOf: () => notR
 const sentItemSchema = z.looseObject({
   identifiers: z.array(z.looseObject({ type: z.string().optional(), id: z.string() })).min(1),
 });
-/** A successful item's response is the contact; Omnisend may not echo old requests back. */
+/**
+ * A successful item's response is the contact (ContactResponse, with its `tags`: a guess, the
+ * batches document leaves items untyped – test/sandbox/omnisend/README.md); Omnisend may not
+ * echo old requests back.
+ */
 const contactEmailSchema = z.looseObject({ email: z.string() });
 const contactTagsSchema = z.looseObject({ tags: z.array(z.string()) });
 

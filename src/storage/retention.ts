@@ -32,14 +32,21 @@ export async function deleteRuns(db: Database, runIds: readonly string[]): Promi
   await tx.done;
 }
 
-/** Prunes one export's runs to the retention setting. */
+/**
+ * Prunes one export's runs to the retention setting. A run an unfinished undo is taking back
+ * stays until that undo ended: the undo reads what the run changed (runChanges) as it goes.
+ */
 export async function pruneRuns(db: Database, exportId: string, now: number): Promise<void> {
   const retention = await readRetention(db);
-  const runs = (await listRuns(db, exportId)).map((run) => ({
+  const all = await listRuns(db, exportId);
+  const undoing = new Set(
+    all.flatMap((run) => (run.job.kind === 'undo' && !isTerminal(run.status) ? [run.job.runId] : [])),
+  );
+  const runs = all.map((run) => ({
     id: run.id,
     createdAt: run.createdAt,
     finishedAt: run.finishedAt,
-    ended: isTerminal(run.status),
+    ended: isTerminal(run.status) && !undoing.has(run.id),
   }));
   await deleteRuns(db, runsToPrune(runs, retention, now));
 }

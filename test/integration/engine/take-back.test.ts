@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { ExportDefinition } from '../../../src/core/export-definition.ts';
 import { getExport } from '../../../src/storage/exports.ts';
 import { getLedgerHead } from '../../../src/storage/ledger.ts';
+import { pruneRuns, writeRetention } from '../../../src/storage/retention.ts';
 import { createWorld, range, runToEnd, SOURCE_ID, type Worker, type World } from './engine-world.ts';
 
 /**
@@ -94,6 +95,18 @@ describe('undo a run', () => {
     const after = await settled(world);
     for (const [address, tags] of Object.entries(before)) expect(after[address], address).toEqual(tags);
     void worker;
+  });
+
+  test('History kept to one run: the undone run stays until its undo ended', async () => {
+    const { worker } = await mirrorWorld();
+    await writeRetention(worker.db, { maxRuns: 1, maxDays: 90 });
+    const first = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
+    const undo = await runToEnd(worker, await worker.engine.undo(first.id));
+    expect(undo.counts.untagged).toBe(299);
+    expect(tagState(world)[email(1)]).toEqual([]);
+    // Once the undo ended, the next prune keeps the newest run only.
+    await pruneRuns(worker.db, 'export-vip', Date.now());
+    expect((await worker.engine.listRuns('export-vip')).map((r) => r.id)).toEqual([undo.id]);
   });
 
   test('is offered for the last run of an export only, and never for an undo', async () => {
