@@ -63,6 +63,7 @@ describe('undo a run', () => {
     const undo = await runToEnd(worker, await worker.engine.undo(first.id));
     expect(undo).toMatchObject({ status: 'succeeded', job: { kind: 'undo', runId: first.id } });
     expect(undo.counts).toMatchObject({ untagged: 299, tagged: 0, sent: 0 });
+    expect(worker.notified.at(-1)?.message).toBe('Done: a tag removed from 299 contacts, added back to 0.');
     const after = await settled(world);
     // Every contact that existed has its tags of before; those the run created stay, untagged.
     for (const [address, tags] of Object.entries(before)) expect(after[address], address).toEqual(tags);
