@@ -16,7 +16,7 @@ import {
 import type { SegmentSource } from '../../sources/segment-source.ts';
 import { noteConnectionUse } from '../../storage/connections.ts';
 import { getExport } from '../../storage/exports.ts';
-import { deleteLedgerForExports } from '../../storage/ledger.ts';
+import { deleteLedgerForExports, getLedgerHead } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { deleteRunsOfExport, dropRunChanges, pruneRuns } from '../../storage/retention.ts';
 import {
@@ -443,6 +443,17 @@ export function createEngine(deps: EngineDeps): Engine {
     return queued(run);
   }
 
+  /**
+   * The tags of `asked` the export's ledger may have given someone: those its base names, and all
+   * of them while a run of the export goes on (its log is not folded into the base yet).
+   */
+  async function tagsToRetire(exportId: string, asked: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(asked)];
+    if ((await unfinishedRuns()).some((run) => run.exportId === exportId)) return unique;
+    const known = new Set((await getLedgerHead(db, exportId))?.tags ?? []);
+    return unique.filter((tag) => known.has(tag));
+  }
+
   async function undoPlan(runId: string): Promise<UndoPlan & { run?: RunRecord }> {
     const run = await getRun(db, runId);
     if (run === undefined || run.job.kind !== 'export') return { available: false, reason: 'not-undoable' };
@@ -575,15 +586,17 @@ export function createEngine(deps: EngineDeps): Engine {
     },
 
     async exportChanged(exportId, removed, retire) {
-      if (removed) {
+      if (removed)
         for (const run of await listRuns(db, exportId))
           if (!isTerminal(run.status)) await engine.cancel(run.id);
+      const tags = retire ? await tagsToRetire(exportId, retire.tags) : [];
+      if (removed) {
         await forgetSchedule(db, exportId);
-        if (retire === undefined || retire.tags.length === 0) await deleteLedgerForExports(db, [exportId]);
+        if (tags.length === 0) await deleteLedgerForExports(db, [exportId]);
         await deleteRunsOfExport(db, exportId);
       }
-      if (retire !== undefined && retire.tags.length > 0) {
-        const job: RunJob = { kind: 'retire', tags: [...new Set(retire.tags)] };
+      if (retire !== undefined && tags.length > 0) {
+        const job: RunJob = { kind: 'retire', tags };
         await putRun(newRun(newId(), retire.definition, 'manual', false, clock.now(), job));
       }
       await engine.onScheduleAlarm();

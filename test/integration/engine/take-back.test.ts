@@ -165,6 +165,12 @@ describe('retire a tag', () => {
     expect(await settled(world)).toEqual(after);
   });
 
+  test('nothing to take back (the export never ran): no run', async () => {
+    const { worker, definition } = await mirrorWorld();
+    await worker.engine.exportChanged(definition.id, false, { definition, tags: ['VIP'] });
+    expect(await worker.engine.listRuns('export-vip')).toEqual([]);
+  });
+
   test('waits for a run of the export that is going on, then runs', async () => {
     const { worker, definition } = await mirrorWorld();
     const exportRun = await worker.engine.startRun('export-vip', 'manual');
