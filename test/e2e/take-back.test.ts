@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
@@ -17,6 +17,10 @@ let browser: ExtensionBrowser | undefined;
 
 beforeAll(async () => {
   omnisend = await startOmnisendSandbox({ batchProcessingDelayMs: 40, tagApplyDelayMs: 20 });
+});
+
+beforeEach(() => {
+  omnisend.faults.reset();
 });
 
 afterAll(async () => {
@@ -113,7 +117,12 @@ describe('taking tags back', () => {
     await dialog.getByText(`This export no longer uses these tags: ${tag}.`).waitFor();
     expect(await dialog.getByRole('radio', { name: /Remove them from the contacts/ }).isChecked()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
+    // Slow answers keep the run going long enough to be seen.
+    omnisend.faults.latency(1_500);
     await dialog.getByRole('button', { name: 'Save' }).click();
+    // Its progress shows where runs are shown, named for what it does.
+    await page.getByRole('heading', { name: 'Rename push · Remove old tags' }).waitFor();
+    omnisend.faults.latency(0);
 
     await page.getByRole('link', { name: 'History' }).click();
     const retireRow = page.getByRole('row', { name: /Rename push/ }).filter({ hasText: 'Remove old tags' });
