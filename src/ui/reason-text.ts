@@ -32,6 +32,7 @@ const reasonKeys: Record<RejectionReason | RecordErrorReason | CheckReason, Mess
   'json-invalid': 'reasonJsonInvalid',
   'json-not-object': 'reasonJsonNotObject',
   'json-too-deep': 'reasonJsonTooDeep',
+  'json-too-many-fields': 'reasonJsonTooManyFields',
   'record-unreadable': 'reasonRecordUnreadable',
 };
 

@@ -10,10 +10,10 @@ import {
 } from '../../storage/customer-insights-environments.ts';
 import type { Database } from '../../storage/open-database.ts';
 import { secretHint } from '../../storage/vault.ts';
-import type { Handlers } from '../router.ts';
+import { type Handlers, refusal } from '../router.ts';
 import { view } from './environment-view.ts';
 import type { CustomerInsightsEnvironments } from './environments.ts';
-import { fail, handled } from './handled-errors.ts';
+import { handled } from './handled-errors.ts';
 import { createKnownSegmentHandlers } from './known-segment-handlers.ts';
 import { createPageHandlers } from './page-handlers.ts';
 import type { CustomerInsightsSecrets } from './secrets.ts';
@@ -59,7 +59,7 @@ type CustomerInsightsHandlers = Pick<
   | 'customer-insights.exports.create'
 >;
 
-const gone = () => fail('not-found');
+const gone = () => refusal('not-found');
 
 export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): CustomerInsightsHandlers {
   const { environments } = deps;
@@ -94,17 +94,17 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
       const { db } = deps;
       const existing = request.id === undefined ? undefined : await requireRecord(request.id);
       if (existing && existing.route !== request.route) {
-        throw fail('customer-insights.route-fixed');
+        throw refusal('customer-insights.route-fixed');
       }
       const twin = (await listCustomerInsightsEnvironments(db)).find(
         (r) => r.environmentId === request.environmentId && r.id !== existing?.id,
       );
       if (twin) {
-        throw fail('customer-insights.duplicate-environment');
+        throw refusal('customer-insights.duplicate-environment');
       }
       const subscriptionKey = request.route === 'data-api' ? request.subscriptionKey : undefined;
       if (request.route === 'data-api' && !existing && subscriptionKey === undefined) {
-        throw fail('customer-insights.subscription-key-missing');
+        throw refusal('customer-insights.subscription-key-missing');
       }
       const now = deps.now();
       const recordId = existing?.id ?? deps.newId();
@@ -191,7 +191,7 @@ export function createCustomerInsightsHandlers(deps: CustomerInsightsDeps): Cust
     async 'customer-insights.environments.remove'({ id }, { role }) {
       const users = (await deps.exportsBySource(role)).get(id) ?? [];
       if (users.length) {
-        throw fail('source-in-use', { details: users });
+        throw refusal('source-in-use', { details: users });
       }
       await removeCustomerInsightsEnvironment(deps.db, id);
       environments.forget(id);

@@ -32,9 +32,6 @@ export interface CustomerInsightsPlatform {
   redirectUrl: () => string;
   /** Whether the browser lets the extension reach an origin (`permissions.contains`). */
   originAllowed: (origin: string) => Promise<boolean>;
-  /** Test seams; production uses Microsoft's hosts. */
-  authority?: string;
-  dataApiUrl?: string;
 }
 
 type Entry = {
@@ -71,7 +68,6 @@ export class CustomerInsightsEnvironments {
       tenant: record.tenant,
       clientId: record.clientId,
       redirectUri: this.#platform.redirectUrl(),
-      ...(this.#platform.authority ? { authority: this.#platform.authority } : {}),
       ...(record.route === 'dataverse' && record.orgUrl ? { scope: dataverseScope(record.orgUrl) } : {}),
     };
   }
@@ -142,7 +138,7 @@ export class CustomerInsightsEnvironments {
   async #entry(record: CustomerInsightsEnvironmentRecord): Promise<Entry> {
     const held = this.#entries.get(record.id);
     if (held?.version === record.updatedAt) return held;
-    const { secrets, fetch, clock, dataApiUrl, db, originAllowed } = this.#platform;
+    const { secrets, fetch, clock, db, originAllowed } = this.#platform;
     const provider = new TokenProvider({
       entra: this.entraConfig(record),
       fetch,
@@ -176,7 +172,6 @@ export class CustomerInsightsEnvironments {
         tokens,
         fetch,
         clock,
-        ...(dataApiUrl ? { baseUrl: dataApiUrl } : {}),
       };
       entry = {
         version: record.updatedAt,

@@ -2,8 +2,6 @@ import { CustomerInsightsError, SignInError } from '../../sources/customer-insig
 import { VaultError } from '../../storage/vault.ts';
 import { HandledError, refusal } from '../router.ts';
 
-export const fail = refusal;
-
 /** The source's typed errors (sources/customer-insights/errors.ts) cross to the page by their code. */
 export function asHandled(error: unknown): unknown {
   if (error instanceof SignInError || error instanceof CustomerInsightsError) {
@@ -11,7 +9,7 @@ export function asHandled(error: unknown): unknown {
   }
   // A locked vault is no unreadable key: the router answers it as `vault-locked`.
   if (error instanceof VaultError && error.code !== 'locked')
-    return fail('customer-insights.secret-unreadable');
+    return refusal('customer-insights.secret-unreadable');
   return error;
 }
 

@@ -6,9 +6,9 @@ import {
   updateCustomerInsightsEnvironment,
 } from '../../storage/customer-insights-environments.ts';
 import { listExports } from '../../storage/exports.ts';
-import type { Handlers } from '../router.ts';
+import { type Handlers, refusal } from '../router.ts';
 import type { CustomerInsightsDeps, EnvironmentAccess } from './environment-handlers.ts';
-import { fail, handled } from './handled-errors.ts';
+import { handled } from './handled-errors.ts';
 
 /**
  * Pages of 5,000 counted before a segment is offered: exact up to 25,000 members, a lower bound
@@ -66,7 +66,7 @@ export function createKnownSegmentHandlers(
     const record = await requireRecord(id);
     const source = await deps.environments.dataverseFor(record);
     if (!source) {
-      throw fail('customer-insights.segments-listed');
+      throw refusal('customer-insights.segments-listed');
     }
     return { record, source };
   }
@@ -87,7 +87,7 @@ export function createKnownSegmentHandlers(
       const { record, source } = await dataverseOf(id);
       const count = await handled(() => countSegment(source, outputName));
       if (count.count === 0) {
-        throw fail('customer-insights.segment-empty', { params: { name: outputName } });
+        throw refusal('customer-insights.segment-empty', { params: { name: outputName } });
       }
       const segment = { id: outputName, displayName: displayName || outputName, from: 'user' as const };
       const updated = await keepSegment(deps, record.id, segment, count);
@@ -97,7 +97,7 @@ export function createKnownSegmentHandlers(
     async 'customer-insights.segments.recount'({ id, segmentId }, { role }) {
       const { record, source } = await dataverseOf(id);
       const segment = record.segments.find((s) => sameName(s.id, segmentId));
-      if (!segment) throw fail('segment-missing');
+      if (!segment) throw refusal('segment-missing');
       return recounted(record, segment, source, role);
     },
 
@@ -107,7 +107,7 @@ export function createKnownSegmentHandlers(
         .filter((e) => e.segments.some((s) => s.sourceId === record.id && sameName(s.segmentId, segmentId)))
         .map((e) => e.name);
       if (users.length) {
-        throw fail('segment-in-use', { details: users });
+        throw refusal('segment-in-use', { details: users });
       }
       const updated = await updateCustomerInsightsEnvironment(deps.db, id, (r) => ({
         ...r,

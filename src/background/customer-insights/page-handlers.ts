@@ -20,10 +20,10 @@ import {
   listCustomerInsightsEnvironments,
 } from '../../storage/customer-insights-environments.ts';
 import { listExports } from '../../storage/exports.ts';
-import type { Handlers } from '../router.ts';
+import { type Handlers, refusal } from '../router.ts';
 import type { CustomerInsightsDeps, EnvironmentAccess } from './environment-handlers.ts';
 import { stateOf } from './environment-view.ts';
-import { asHandled, fail, handled } from './handled-errors.ts';
+import { asHandled, handled } from './handled-errors.ts';
 import { countSegment, keepSegment } from './known-segment-handlers.ts';
 
 type PageHandlers = Pick<Handlers, 'customer-insights.page.segment' | 'customer-insights.exports.create'>;
@@ -148,21 +148,21 @@ export function createPageHandlers(
       const { db } = deps;
       await requireRecord(sourceId);
       const source = await environments.sourceFor(sourceId);
-      if (!source) throw fail('not-found');
+      if (!source) throw refusal('not-found');
       const { segment, fields } = await handled(async () => {
         const found = (await source.listSegments()).find((s) => sameName(s.id, segmentId));
         return { segment: found, fields: found ? await source.describeFields(found.id) : [] };
       });
-      if (!segment) throw fail('segment-missing');
+      if (!segment) throw refusal('segment-missing');
       const suggested = suggestMapping(fields);
       if (suggested.email === undefined) {
-        throw fail('customer-insights.no-email-field');
+        throw refusal('customer-insights.no-email-field');
       }
       const connection = (await listConnections(db))
         .filter((c) => role === 'administrator' || c.shareWith === 'administrators-and-contributors')
         .sort((a, b) => a.displayName.localeCompare(b.displayName))[0];
       if (!connection) {
-        throw fail('customer-insights.no-connection');
+        throw refusal('customer-insights.no-connection');
       }
       const taken = (await listExports(db)).map((e) => e.name);
       return deps.saveExport({

@@ -1,3 +1,4 @@
+import { MAX_FIELD_NAME_LENGTH, MAX_FIELDS } from './header-fields.ts';
 import { type RecordSink, setValue, type TextParser } from './parsed-page.ts';
 
 /**
@@ -58,6 +59,15 @@ export function jsonLinesParser(options: { maxRecordLength: number }, sink: Reco
       // JSON.stringify recurses: a value nested thousands deep overflows the stack.
       if (!(error instanceof RangeError)) throw error;
       sink.error(line, 'json-too-deep');
+      return;
+    }
+    // A JSON line names its own fields; one that cannot be mapped loses its row, not the file.
+    const unseen = entries.filter(([key]) => !known.has(key));
+    if (
+      fields.length + unseen.length > MAX_FIELDS ||
+      unseen.some(([key]) => key.length > MAX_FIELD_NAME_LENGTH)
+    ) {
+      sink.error(line, 'json-too-many-fields');
       return;
     }
     const values: Record<string, string> = {};

@@ -6,7 +6,9 @@ export type RecordErrorReason =
   | 'json-invalid'
   | 'json-not-object'
   /** Nested deeper than a value can be turned into text. */
-  | 'json-too-deep';
+  | 'json-too-deep'
+  /** Its names would take the file past the fields (or field-name length) a mapping can hold. */
+  | 'json-too-many-fields';
 
 export interface ParsedRow {
   /** The physical line (1-based) where the record starts, as a spreadsheet would show it. */

@@ -52,7 +52,6 @@ export interface CustomerInsightsSourceOptions {
   clock: Clock;
   /** `$top` of each member page (default 100). The server may answer fewer. */
   pageSize?: number;
-  baseUrl?: string;
   random?: () => number;
 }
 
@@ -107,7 +106,6 @@ export class CustomerInsightsSource implements SegmentSource {
       tokens: options.tokens,
       fetch: options.fetch,
       clock: options.clock,
-      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
       ...(options.random === undefined ? {} : { random: options.random }),
     });
   }

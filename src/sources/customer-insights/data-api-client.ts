@@ -19,7 +19,7 @@ import {
  * a rejected token is renewed once per request. Every answer is checked with zod.
  */
 
-export const DEFAULT_DATA_API_URL = 'https://api.ci.ai.dynamics.com/v1';
+export const DATA_API_URL = 'https://api.ci.ai.dynamics.com/v1';
 /** The Data API's documented default page; whether larger `$top` is honoured is unknown. */
 export const DEFAULT_PAGE_SIZE = 100;
 /** The profile key of the unified `Customer` table. */
@@ -27,7 +27,6 @@ export const CUSTOMER_KEY = 'CustomerId';
 
 export interface DataApiClientOptions extends ReadSettings {
   subscriptionKey: string;
-  baseUrl?: string;
 }
 
 export interface RequestOptions {
@@ -97,11 +96,9 @@ function finishedRefreshAt(
 
 export class DataApiClient {
   readonly #options: DataApiClientOptions;
-  readonly #baseUrl: string;
 
   constructor(options: DataApiClientOptions) {
     this.#options = options;
-    this.#baseUrl = (options.baseUrl ?? DEFAULT_DATA_API_URL).replace(/\/+$/, '');
   }
 
   async listInstances(options: RequestOptions = {}): Promise<InstanceInfo[]> {
@@ -167,7 +164,7 @@ export class DataApiClient {
     // `$` stays literal (OData's system query options); values are percent-encoded.
     const query = params.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&');
     const request = {
-      url: `${this.#baseUrl}${path}${query ? `?${query}` : ''}`,
+      url: `${DATA_API_URL}${path}${query ? `?${query}` : ''}`,
       headers: { accept: 'application/json', 'ocp-apim-subscription-key': this.#options.subscriptionKey },
       service: 'Customer Insights',
       unreachableHint: 'check the connection',

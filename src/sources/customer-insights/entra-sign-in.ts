@@ -10,7 +10,7 @@ import { createPkce, createState, cryptoRandomBytes, type RandomBytes } from './
  * the URL it returns to `parseRedirect` (or hands `launch` to `signIn`).
  */
 
-export const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com';
+export const AUTHORITY = 'https://login.microsoftonline.com';
 /** The Data API's resource with the delegated `user_impersonation` permission (customer-insights.md §2). */
 export const CUSTOMER_INSIGHTS_SCOPE = 'https://api.ci.ai.microsoft.com/.default';
 
@@ -34,8 +34,6 @@ export interface EntraConfig {
   clientId: string;
   /** `identity.getRedirectURL()`; must be registered on the app as a SPA/public-client redirect. */
   redirectUri: string;
-  /** Defaults to `https://login.microsoftonline.com`. */
-  authority?: string;
   /** The resource's scope: the Data API's (the default) or `dataverseScope(orgUrl)`. */
   scope?: string;
 }
@@ -57,8 +55,7 @@ export interface TokenRequestDeps {
 }
 
 function endpoint(config: EntraConfig, name: 'authorize' | 'token'): string {
-  const authority = (config.authority ?? DEFAULT_AUTHORITY).replace(/\/+$/, '');
-  return `${authority}/${encodeURIComponent(config.tenant)}/oauth2/v2.0/${name}`;
+  return `${AUTHORITY}/${encodeURIComponent(config.tenant)}/oauth2/v2.0/${name}`;
 }
 
 export interface AuthorizeUrlOptions {

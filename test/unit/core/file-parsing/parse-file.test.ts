@@ -155,6 +155,21 @@ describe('parseFile with JSON lines', () => {
     expect(parsed.rows.map((r) => r.line)).toEqual([1, 6]);
   });
 
+  it('skips a line whose names would pass the fields a mapping can hold, keeping the file', async () => {
+    const wide = JSON.stringify(Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`f${i}`, 'v'])));
+    const longName = JSON.stringify({ Email: 'c@x.com', ['n'.repeat(513)]: 'v' });
+    const parsed = await parseAll(
+      `{"Email":"a@x.com"}\n${wide}\n${longName}\n{"Email":"b@x.com","f1":"w"}\n`,
+      { fileName: 'x.jsonl' },
+    );
+    expect(parsed.errors).toEqual([
+      { line: 2, reason: 'json-too-many-fields' },
+      { line: 3, reason: 'json-too-many-fields' },
+    ]);
+    expect(parsed.fields).toEqual(['Email', 'f1']);
+    expect(parsed.rows.map((r) => r.line)).toEqual([1, 4]);
+  });
+
   it('reports an over-long line once and resumes after it', async () => {
     const long = `{"Email":"${'x'.repeat(100)}"}`;
     const bytes = bytesOf(`{"Email":"a@x.com"}\n${long}\n{"Email":"b@x.com"}\n`);
