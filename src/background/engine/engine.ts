@@ -114,8 +114,8 @@ export interface Engine {
   /**
    * After an export was saved or removed: schedules follow; a removed export's runs are canceled,
    * then deleted with their batch logs and rejected rows, and its ledger deleted. With `retire`,
-   * a run takes those tags back first (`retireTags`); a removed export's ledger then goes when
-   * that run ends.
+   * a run of its own (job `retire`) takes those tags back – after any run of the export going on;
+   * a removed export's ledger then goes when that run ends.
    */
   exportChanged(exportId: string, removed: boolean, retire?: RetireRequest): Promise<void>;
   /** What Undo of a run would do, or why it is not offered. */
