@@ -20,8 +20,11 @@ import { refusal as fail, type Handlers } from './router.ts';
 export interface ConnectionDeps {
   db: Database;
   vault: Vault;
-  /** Runs that send through a connection are canceled before its key goes or changes. */
-  runs: Pick<Engine, 'cancelRunsUsing'>;
+  /**
+   * Runs that send through a connection are canceled before its key goes or changes – except those
+   * waiting for a new key, which go on (`resume`) once it is saved.
+   */
+  runs: Pick<Engine, 'cancelRunsUsing' | 'resume'>;
   omnisend: (apiKey: string) => OmnisendApi;
   now: () => number;
   newId: () => string;
@@ -115,13 +118,16 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
         allowLockedRuns:
           request.allowLockedRuns ?? existing?.allowLockedRuns ?? lockedRunsByDefault(request.shareWith),
       };
-      // No run goes on with the key being replaced: stopped before the new one is written.
-      if (existing && request.apiKey) await deps.runs.cancelRunsUsing(id, connectionKeyReplaced);
+      // No run goes on with the key being replaced: stopped before the new one is written. A run
+      // that Omnisend's refusal of the old key stopped waits for exactly this, and goes on below.
+      const rekeyed = existing !== undefined && request.apiKey !== undefined;
+      if (rekeyed) await deps.runs.cancelRunsUsing(id, connectionKeyReplaced, { keepWaitingForKey: true });
       // The secret first: a record is never saved pointing at a key that is not in the vault.
       if (request.apiKey) await deps.vault.put(id, request.apiKey);
       await putConnection(db, record);
       // The key moves to where "Allow scheduled runs while locked" now says (vault.ts).
       await deps.vault.reseal();
+      if (rekeyed) await deps.runs.resume();
       const users = (await exportsByConnection(db)).get(id) ?? [];
       return { connection: view(record, users) };
     },

@@ -11,7 +11,8 @@ export interface FeedbackDeps {
 
 /**
  * What the user sees of a run outside the extension's pages: the percentage on the toolbar badge
- * while it works, and a notification when it ends (DESIGN.md §8).
+ * while it works, a notification when it ends (DESIGN.md §8), and one when it waits for a new
+ * Omnisend key.
  */
 export function createRunFeedback({ action, notifications, getMessage }: FeedbackDeps) {
   const percents = new Map<string, number | null>();
@@ -45,6 +46,21 @@ export function createRunFeedback({ action, notifications, getMessage }: Feedbac
     }
     percents.delete(run.id);
     await showBadge();
+    if (event.type === 'run-needs-attention') {
+      const name = run.waiting?.params?.name ?? '';
+      const reason =
+        run.waiting?.code === 'omnisend.missing-permission'
+          ? t('attentionKeyPermission', name)
+          : t('attentionKeyRejected', name);
+      // The same id as the run's end: the notification that it finished later replaces this one.
+      await notifications.create(`run-${run.id}`, {
+        type: 'basic',
+        iconUrl: 'icons/icon-128.png',
+        title: t('notifyTitle', run.exportName),
+        message: t('notifyNeedsAttention', reason),
+      });
+      return;
+    }
     const message =
       run.status === 'succeeded'
         ? run.job.kind === 'export'

@@ -1,6 +1,6 @@
 import type { Role, RunView } from '../messaging/protocol.ts';
 import type { Database } from '../storage/open-database.ts';
-import { pruneRuns, readRetention, writeRetention } from '../storage/retention.ts';
+import { pruneAllRuns, readRetention, writeRetention } from '../storage/retention.ts';
 import { readAccess, runAudience } from './access.ts';
 import type { Engine } from './engine/engine.ts';
 import { RunFailure } from './engine/run-errors.ts';
@@ -60,8 +60,7 @@ export function createRunHandlers(db: Database, engine: Engine, now: () => numbe
     },
     async 'runs.setRetention'({ retention }) {
       await writeRetention(db, retention);
-      for (const exportId of new Set((await engine.listRuns()).map((run) => run.exportId)))
-        await pruneRuns(db, exportId, now());
+      await pruneAllRuns(db, now());
       return { accepted: true };
     },
     async 'runs.get'({ id }) {

@@ -62,3 +62,13 @@ export interface NeedsUserError extends Error {
 export function needsUser(error: unknown): error is NeedsUserError {
   return error instanceof Error && (error as Partial<NeedsUserError>).needsUser === true;
 }
+
+/**
+ * How long a source's service asked to be left alone before the next request (a 429's
+ * `Retry-After` longer than the source waits by itself), or undefined when it did not say.
+ */
+export function retryAfterOf(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const ms = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}

@@ -2,7 +2,7 @@ import { DEFAULT_RETENTION, type Retention, retentionSchema, runsToPrune } from 
 import { isTerminal } from '../core/run/run-state.ts';
 import type { Database } from './open-database.ts';
 import { parseRecord } from './records.ts';
-import { listRuns } from './run-records.ts';
+import { exportIdsWithRuns, listRuns } from './run-records.ts';
 import { runRange } from './run-work.ts';
 
 const RETENTION_KEY = 'retention';
@@ -49,6 +49,14 @@ export async function pruneRuns(db: Database, exportId: string, now: number): Pr
     ended: isTerminal(run.status) && !undoing.has(run.id),
   }));
   await deleteRuns(db, runsToPrune(runs, retention, now));
+}
+
+/**
+ * Prunes every export's runs to the retention setting (after it changed): reads the runs of one
+ * export at a time, never the whole history.
+ */
+export async function pruneAllRuns(db: Database, now: number): Promise<void> {
+  for (const exportId of await exportIdsWithRuns(db)) await pruneRuns(db, exportId, now);
 }
 
 /** Deletes every run of an export that was removed (they ended or were canceled first). */

@@ -134,6 +134,23 @@ export async function listUnfinishedRuns(db: Database): Promise<RunRecord[]> {
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
 }
 
+/**
+ * The exports that have runs, through the `byExportCreated` index's keys: one step per export, past
+ * all of its runs at once, so the cost is the number of exports, not of runs kept.
+ */
+export async function exportIdsWithRuns(db: Database): Promise<string[]> {
+  const ids: string[] = [];
+  const index = db.transaction('runs').store.index('byExportCreated');
+  let cursor = await index.openKeyCursor();
+  while (cursor) {
+    const [exportId] = cursor.key;
+    ids.push(exportId);
+    // No run is created at Infinity: the next key is another export's first run.
+    cursor = await cursor.continue([exportId, Number.POSITIVE_INFINITY]);
+  }
+  return ids;
+}
+
 /** The newest run of an export, through the `byExportCreated` index (one record, not the history). */
 export async function latestRun(db: Database, exportId: string): Promise<RunRecord | undefined> {
   const cursor = await db

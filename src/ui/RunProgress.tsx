@@ -50,6 +50,7 @@ export const activityLabels: Record<RunActivity, MessageKey> = {
   'waiting-for-sign-in': 'activityWaitingForSignIn',
   'waiting-for-access': 'activityWaitingForAccess',
   'waiting-for-administrator': 'activityWaitingForAdministrator',
+  'waiting-for-connection': 'activityWaitingForConnection',
   finishing: 'activityFinishing',
 };
 

@@ -16,6 +16,31 @@ export interface LaunchOptions {
   extensionDir?: string;
 }
 
+/** The switches every test's Chromium gets: the extension loaded, the sandboxes' host names mapped. */
+export function chromiumArgs(options: LaunchOptions): string[] {
+  const extensionDir = options.extensionDir ?? distDir;
+  const rules = Object.entries(options.hosts ?? {}).map(([host, port]) => `MAP ${host} 127.0.0.1:${port}`);
+  return [
+    `--disable-extensions-except=${extensionDir}`,
+    `--load-extension=${extensionDir}`,
+    `--lang=${options.language ?? 'en'}`,
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--ignore-certificate-errors',
+    ...(rules.length ? [`--host-resolver-rules=${rules.join(', ')}`] : []),
+  ];
+}
+
+/** Chromium on Linux takes its UI language from the environment (toolchain.md). */
+export function chromiumEnv(language: 'en' | 'tr'): NodeJS.ProcessEnv {
+  return { ...process.env, LANGUAGE: language, LANG: language === 'tr' ? 'tr_TR.UTF-8' : 'en_US.UTF-8' };
+}
+
 /**
  * The production extension running in real Chromium, with the helpers every e2e test and the demo
  * need. Errors on extension pages and in the worker are collected; `assertNoErrors` fails a test
@@ -42,27 +67,12 @@ export class ExtensionBrowser {
     knownExtensionId?: string,
   ): Promise<ExtensionBrowser> {
     const profileDir = options.profileDir ?? mkdtempSync(join(tmpdir(), 'sefo-profile-'));
-    const extensionDir = options.extensionDir ?? distDir;
-    const rules = Object.entries(options.hosts ?? {}).map(([host, port]) => `MAP ${host} 127.0.0.1:${port}`);
     const language = options.language ?? 'en';
     const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: ensureChromium(),
       headless: options.headless ?? true,
-      env: { ...process.env, LANGUAGE: language, LANG: language === 'tr' ? 'tr_TR.UTF-8' : 'en_US.UTF-8' },
-      args: [
-        `--disable-extensions-except=${extensionDir}`,
-        `--load-extension=${extensionDir}`,
-        `--lang=${language}`,
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--ignore-certificate-errors',
-        ...(rules.length ? [`--host-resolver-rules=${rules.join(', ')}`] : []),
-      ],
+      env: chromiumEnv(language),
+      args: chromiumArgs(options),
       ...(language === 'tr' ? { locale: 'tr-TR' } : {}),
     });
     const worker = await firstWorker(context, knownExtensionId);

@@ -46,6 +46,7 @@ export class MemorySource implements SegmentSource {
   #failures = 0;
   #failure: Error | null = null;
   #incomplete = false;
+  #listFailures: { error: Error; count: number } = { error: new Error('unused'), count: 0 };
   readonly #held = new Map<string, Promise<void>>();
   /** Pages handed out, for tests that check streaming. */
   pagesRead = 0;
@@ -108,6 +109,11 @@ export class MemorySource implements SegmentSource {
     this.#failure = error;
   }
 
+  /** The next `count` listings of segments fail with `error` (a run lists them as it starts). */
+  failListsWith(error: Error, count: number): void {
+    this.#listFailures = { error, count };
+  }
+
   row(index: number): Record<string, unknown> {
     const values = { ...memberProfile(index), ...this.#overrides.get(index) };
     for (const key of Object.keys(values)) if (values[key] === undefined) delete values[key];
@@ -115,6 +121,10 @@ export class MemorySource implements SegmentSource {
   }
 
   async listSegments(): Promise<SegmentInfo[]> {
+    if (this.#listFailures.count > 0) {
+      this.#listFailures.count--;
+      throw this.#listFailures.error;
+    }
     return [...this.#segments].map(([id, s]) => ({
       id,
       displayName: s.displayName,

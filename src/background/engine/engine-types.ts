@@ -17,6 +17,11 @@ export type EngineEvent =
   /** A run ended: succeeded, failed or canceled. For the notification at the end. */
   | { type: 'run-finished'; run: RunView }
   /**
+   * Omnisend refused the key of the run's connection: the run waits (`run.waiting` says why, with
+   * the connection's name) until a new key is saved for the connection. For a notification.
+   */
+  | { type: 'run-needs-attention'; run: RunView }
+  /**
    * The browser's storage is full and not even the run's failure could be recorded: the run
    * stays unfinished (the watchdog tries it again later) and the user has to be told now.
    */

@@ -13,8 +13,9 @@ import {
   UNDO_CREATED_LISTED,
   type UndoPlan,
 } from '../../messaging/protocol.ts';
-import type { SegmentSource } from '../../sources/segment-source.ts';
-import { noteConnectionUse } from '../../storage/connections.ts';
+import { OmnisendError } from '../../omnisend/errors.ts';
+import { needsUser, type SegmentSource } from '../../sources/segment-source.ts';
+import { getConnection, noteConnectionUse } from '../../storage/connections.ts';
 import { getExport } from '../../storage/exports.ts';
 import { deleteLedgerForExports, getLedgerHead } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
@@ -42,7 +43,14 @@ import {
 import type { OmnisendAccess } from './omnisend-access.ts';
 import { idleLive, progressOf, type RunLive, workOfRun } from './progress.ts';
 import { apply, RunDriver } from './run-driver.ts';
-import { noConnection, RunFailure, RunWaiting, runErrorOf } from './run-errors.ts';
+import {
+  isKeyProblem,
+  type KeyProblemCode,
+  noConnection,
+  RunFailure,
+  RunWaiting,
+  runErrorOf,
+} from './run-errors.ts';
 import { abortQuietly, RunStoppedError } from './run-transaction.ts';
 import { forgetSchedule, runDueSchedules } from './scheduler.ts';
 
@@ -95,8 +103,16 @@ export interface Engine {
    * says why when it was not the user (History shows it).
    */
   cancel(runId: string, reason?: RunError): Promise<boolean>;
-  /** Cancels every unfinished run that sends through a connection (before its key goes or changes). */
-  cancelRunsUsing(connectionId: string, reason: RunError): Promise<void>;
+  /**
+   * Cancels every unfinished run that sends through a connection (before its key goes or changes).
+   * `keepWaitingForKey`: runs that wait because Omnisend refused the key are stopped, not canceled
+   * – a new key is what they wait for, and `resume()` goes on with them once it is saved.
+   */
+  cancelRunsUsing(
+    connectionId: string,
+    reason: RunError,
+    options?: { keepWaitingForKey?: boolean },
+  ): Promise<void>;
   /** Continues every unfinished run: call at every worker start and on the watchdog alarm. */
   resume(): Promise<void>;
   progress(runId: string): Promise<RunView | null>;
@@ -219,37 +235,52 @@ export function createEngine(deps: EngineDeps): Engine {
       return true;
     });
     if (ended) await afterRunEnded(ended);
-    const { connectionId } = ended?.definition ?? { connectionId: null };
-    const { code } = runError;
-    // Connections and the popup say that the key needs replacing, not only this run's History.
-    if (
-      connectionId !== null &&
-      (code === 'omnisend.invalid-api-key' || code === 'omnisend.missing-permission')
-    )
-      await noteConnectionUse(db, connectionId, { problem: { code, at: clock.now() } });
     if (ended) deps.notify({ type: 'run-finished', run: progress(ended) });
   }
 
-  /** Checks what a run needs before it starts (DESIGN.md §5), then marks it running. */
+  /**
+   * Omnisend refused the connection's key: the connection needs attention (Connections and the
+   * popup say so), and the run waits for a new key instead of failing – saving one resumes it.
+   */
+  async function needKey(runId: string, code: KeyProblemCode): Promise<void> {
+    const run = await getRun(db, runId);
+    const connectionId = run?.definition.connectionId ?? null;
+    if (connectionId === null) return;
+    await noteConnectionUse(db, connectionId, { problem: { code, at: clock.now() } });
+    const name = (await getConnection(db, connectionId))?.displayName;
+    const waiting = await wait(runId, new RunWaiting({ code, ...(name ? { params: { name } } : {}) }));
+    if (waiting) deps.notify({ type: 'run-needs-attention', run: progress(waiting) });
+  }
+
+  /** A run waiting for a new key whose connection has none yet: trying again would only be refused. */
+  async function waitsForKey(runId: string): Promise<boolean> {
+    const run = await getRun(db, runId);
+    const connectionId = run?.definition.connectionId ?? null;
+    if (!run || connectionId === null || !isKeyProblem(run.waiting?.code)) return false;
+    return ((await getConnection(db, connectionId))?.problem ?? null) !== null;
+  }
+
   /** Pauses a run until the user acts; the watchdog (and `resume()`) try it again. */
-  async function wait(runId: string, waiting: RunWaiting): Promise<void> {
+  async function wait(runId: string, waiting: RunWaiting): Promise<RunRecord | null> {
     const tx = db.transaction('runs', 'readwrite');
     try {
       const value = await tx.store.get(runId);
-      if (value === undefined) return;
+      if (value === undefined) return null;
       const run = parseRunRecord(runId, value);
-      if (isTerminal(run.status) || (run.lease !== null && run.lease.owner !== owner)) return;
+      if (isTerminal(run.status) || (run.lease !== null && run.lease.owner !== owner)) return null;
       run.waiting = waiting.waiting;
       run.lease = null;
       run.updatedAt = clock.now();
       await tx.store.put(run);
       await tx.done;
       deps.notify({ type: 'run-progress', run: progress(run) });
+      return run;
     } finally {
       await tx.done.catch(() => undefined);
     }
   }
 
+  /** Checks what a run needs before it starts (DESIGN.md §5), then marks it running. */
   async function start(run: RunRecord): Promise<OmnisendAccess> {
     const { connectionId } = run.definition;
     if (connectionId === null) throw noConnection();
@@ -263,7 +294,9 @@ export function createEngine(deps: EngineDeps): Engine {
       if (source === undefined) {
         throw new RunFailure('source-missing', { name: segment.displayName });
       }
-      const info = await source.listSegments().catch(() => {
+      const info = await source.listSegments().catch((error: unknown) => {
+        // A sign-in that expired before the run began waits for the user, as one mid-run does.
+        if (needsUser(error)) throw new RunWaiting({ code: error.code });
         throw new RunFailure('source-unreadable', { name: segment.displayName });
       });
       const count = info.find((s) => s.id === segment.segmentId)?.memberCount;
@@ -348,6 +381,7 @@ export function createEngine(deps: EngineDeps): Engine {
     try {
       // Launched again when the run before it ends (launch); the watchdog covers a stopped worker.
       if (await waitsForEarlier(runId)) return;
+      if (await waitsForKey(runId)) return;
       const taken = await takeLease(runId);
       if (taken === null) return;
       if ('busyUntil' in taken) {
@@ -385,6 +419,10 @@ export function createEngine(deps: EngineDeps): Engine {
       if (error instanceof RunStoppedError || (signal.aborted && !isStorageFull(error))) return;
       if (error instanceof RunWaiting) {
         await wait(runId, error).catch(() => undefined);
+        return;
+      }
+      if (error instanceof OmnisendError && isKeyProblem(error.code)) {
+        await needKey(runId, error.code).catch(() => undefined);
         return;
       }
       // If even recording the failure fails, the lease runs out and the watchdog tries again.
@@ -481,6 +519,36 @@ export function createEngine(deps: EngineDeps): Engine {
     return { available: true, added: tagged, removed: untagged, created, createdEmails, run };
   }
 
+  /** Stops a run's work here and cancels it, unless `keep` says the stopped run stays. */
+  async function cancelRun(
+    runId: string,
+    reason: RunError | undefined,
+    keep?: (run: RunRecord) => boolean,
+  ): Promise<boolean> {
+    stopping.add(runId);
+    try {
+      const entry = active.get(runId);
+      if (entry) {
+        entry.controller.abort(new RunStoppedError('not-running'));
+        await entry.done;
+      }
+      const ended = await endRun(runId, (run) => {
+        if (keep?.(run)) return false;
+        apply(run, reason ? { type: 'cancel', reason } : { type: 'cancel' });
+        return true;
+      });
+      if (ended) {
+        await afterRunEnded(ended);
+        deps.notify({ type: 'run-finished', run: progress(ended) });
+        await launchNextOf(ended.exportId);
+      }
+      await clearWatchdogWhenIdle();
+      return ended !== null;
+    } finally {
+      stopping.delete(runId);
+    }
+  }
+
   const engine: Engine = {
     async startRun(exportId, trigger, options = {}) {
       const definition = await getExport(db, exportId);
@@ -502,33 +570,17 @@ export function createEngine(deps: EngineDeps): Engine {
       return queued(run);
     },
 
-    async cancel(runId, reason) {
-      stopping.add(runId);
-      try {
-        const entry = active.get(runId);
-        if (entry) {
-          entry.controller.abort(new RunStoppedError('not-running'));
-          await entry.done;
-        }
-        const ended = await endRun(runId, (run) => {
-          apply(run, reason ? { type: 'cancel', reason } : { type: 'cancel' });
-          return true;
-        });
-        if (ended) {
-          await afterRunEnded(ended);
-          deps.notify({ type: 'run-finished', run: progress(ended) });
-          await launchNextOf(ended.exportId);
-        }
-        await clearWatchdogWhenIdle();
-        return ended !== null;
-      } finally {
-        stopping.delete(runId);
-      }
+    cancel(runId, reason) {
+      return cancelRun(runId, reason);
     },
 
-    async cancelRunsUsing(connectionId, reason) {
+    async cancelRunsUsing(connectionId, reason, options = {}) {
+      // Stopped first either way, so nothing is sent with the old key once this returns.
+      const keep = options.keepWaitingForKey
+        ? (run: RunRecord) => isKeyProblem(run.waiting?.code)
+        : undefined;
       for (const run of await unfinishedRuns())
-        if (run.definition.connectionId === connectionId) await engine.cancel(run.id, reason);
+        if (run.definition.connectionId === connectionId) await cancelRun(run.id, reason, keep);
     },
 
     async resume() {

@@ -8,7 +8,12 @@ import type { BatchOutcome } from '../../omnisend/batch-outcome.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
 import { InvalidRequestError, OmnisendError } from '../../omnisend/errors.ts';
 import { type ContactRequest, contactRequestSchema } from '../../omnisend/schemas.ts';
-import { type MemberPage, needsUser, type SegmentSource } from '../../sources/segment-source.ts';
+import {
+  type MemberPage,
+  needsUser,
+  retryAfterOf,
+  type SegmentSource,
+} from '../../sources/segment-source.ts';
 import {
   commitCompaction,
   type LoadedLedger,
@@ -268,6 +273,15 @@ export class RunDriver {
       } catch (error) {
         signal.throwIfAborted();
         if (needsUser(error)) throw new RunWaiting({ code: error.code });
+        // The service said when to ask again (a 429's `Retry-After`: Dataverse's service protection
+        // limits, https://learn.microsoft.com/power-apps/developer/data-platform/api-limits, and
+        // the Data API's, customer-insights.md §2): the wait is honoured in full, no failed attempt.
+        const retryAfterMs = retryAfterOf(error);
+        if (retryAfterMs !== undefined) {
+          attempt--;
+          await this.#deps.clock.sleep(retryAfterMs, signal);
+          continue;
+        }
         if (attempt >= SOURCE_ATTEMPTS) {
           const name =
             run.definition.segments.find((s) => s.segmentId === segmentId)?.displayName ?? segmentId;

@@ -61,3 +61,11 @@ export class RunWaiting extends Error {
 export const lockedConnection = (name: string) => new RunWaiting({ code: 'vault-locked', params: { name } });
 
 export const lockedSource = () => new RunWaiting({ code: 'vault-locked' });
+
+/** Omnisend refused the connection's key: only a new key (Connections) lets its runs go on. */
+export const keyProblemCodes = ['omnisend.invalid-api-key', 'omnisend.missing-permission'] as const;
+export type KeyProblemCode = (typeof keyProblemCodes)[number];
+
+export function isKeyProblem(code: string | undefined): code is KeyProblemCode {
+  return (keyProblemCodes as readonly string[]).includes(code ?? '');
+}

@@ -17,6 +17,7 @@ export const runActivities = [
   'waiting-for-sign-in',
   'waiting-for-access',
   'waiting-for-administrator',
+  'waiting-for-connection',
   'finishing',
 ] as const;
 export const runActivitySchema = z.enum(runActivities);
@@ -28,7 +29,7 @@ export const RATE_LIMIT_WAIT_SHOWN_MS = 2_000;
 export interface ActivityInput {
   status: RunStatus;
   phase: RunPhase | null;
-  /** What the run waits for the user to do (a sign-in, letting the extension reach an organisation), if it waits. */
+  /** What the run waits for the user to do (a sign-in, a new Omnisend key, letting the extension reach an organisation), if it waits. */
   waiting: ErrorCode | null;
   readDone: boolean;
   /** Contacts read and queued for a batch, not yet submitted. */
@@ -51,6 +52,8 @@ export function activityOf(input: ActivityInput): RunActivity | null {
   // A run held for the user says what for, even before it starts (a locked key holds it queued).
   if (input.waiting === 'customer-insights.org-access-required') return 'waiting-for-access';
   if (input.waiting === 'vault-locked') return 'waiting-for-administrator';
+  if (input.waiting === 'omnisend.invalid-api-key' || input.waiting === 'omnisend.missing-permission')
+    return 'waiting-for-connection';
   if (input.waiting !== null) return 'waiting-for-sign-in';
   if (input.status === 'queued') return 'queued';
   const held = (ms: number) => ms >= RATE_LIMIT_WAIT_SHOWN_MS;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { abortReason, type Clock } from '../../core/clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { type HttpAnswer, sendHttp, TransportError } from '../../core/http.ts';
 import { SignInCancelledError, SignInError, SignInRequiredError } from './errors.ts';
 import { createPkce, createState, cryptoRandomBytes, type RandomBytes } from './pkce.ts';
 
@@ -52,7 +53,16 @@ export interface TokenRequestDeps {
   fetch: typeof fetch;
   clock: Clock;
   signal?: AbortSignal | undefined;
+  /** How long the token endpoint may take to answer (default `TOKEN_TIMEOUT_MS`). */
+  timeoutMs?: number | undefined;
 }
+
+/**
+ * How long a token request may take, body included. Entra publishes no figure, so this one is ours
+ * (a guess): long enough for a slow network, short enough that a run held up by a stalled refresh
+ * gets an error it retries instead of waiting for ever.
+ */
+export const TOKEN_TIMEOUT_MS = 30_000;
 
 function endpoint(config: EntraConfig, name: 'authorize' | 'token'): string {
   return `${AUTHORITY}/${encodeURIComponent(config.tenant)}/oauth2/v2.0/${name}`;
@@ -165,9 +175,11 @@ async function requestTokens(
   deps: TokenRequestDeps,
 ): Promise<TokenSet> {
   const startedAt = deps.clock.now();
-  let response: Response;
+  const timeoutMs = deps.timeoutMs ?? TOKEN_TIMEOUT_MS;
+  let answer: HttpAnswer;
   try {
-    response = await deps.fetch(endpoint(config, 'token'), {
+    answer = await sendHttp(deps.fetch, {
+      url: endpoint(config, 'token'),
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({
@@ -175,29 +187,28 @@ async function requestTokens(
         scope: signInScope(config),
         ...form,
       }).toString(),
-      signal: deps.signal ?? null,
+      signal: deps.signal,
+      timeoutMs,
     });
   } catch (error) {
-    if (deps.signal?.aborted) throw abortReason(deps.signal);
-    throw new SignInError(
-      'sign-in.network-error',
-      'Could not reach Microsoft sign-in – check the connection.',
-      true,
-      {
-        cause: error,
-      },
-    );
+    if (!(error instanceof TransportError)) throw error;
+    // A stalled token endpoint would otherwise hold every request waiting for the refresh.
+    const message =
+      error.kind === 'timeout'
+        ? `Microsoft sign-in did not answer within ${Math.round(timeoutMs / 1000)} s.`
+        : 'Could not reach Microsoft sign-in – check the connection.';
+    throw new SignInError('sign-in.network-error', message, true, { cause: error.cause });
   }
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
+  const body = answer.body;
+  if (!answer.ok) {
     const failure = tokenErrorSchema.safeParse(body);
     if (failure.success) {
-      throw errorFromEntra(failure.data.error, failure.data.error_description, response.status >= 500);
+      throw errorFromEntra(failure.data.error, failure.data.error_description, answer.status >= 500);
     }
     throw new SignInError(
       'sign-in.unexpected-response',
-      `Microsoft sign-in answered HTTP ${response.status}.`,
-      response.status >= 500,
+      `Microsoft sign-in answered HTTP ${answer.status}.`,
+      answer.status >= 500,
     );
   }
   const tokens = tokenResponseSchema.safeParse(body);

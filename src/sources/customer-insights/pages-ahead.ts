@@ -1,10 +1,14 @@
+import { CustomerInsightsError } from './errors.ts';
+
 /**
  * Pages a read started fetching before they were asked for, by key (customer-insights.md: a page
  * is one request, so a read one request at a time goes no faster than the service answers).
  *
  * A page fetched ahead carries the signal of the read that started it. If that fetch failed – or
  * its read stopped and aborted it – whoever asks for the page fetches it again with their own
- * signal, so a failure is reported to the read it belongs to, never to a later one.
+ * signal, so a failure is reported to the read it belongs to, never to a later one. The exception is
+ * the service asking to wait (429 with a Retry-After longer than a read waits inline): that is the
+ * service's state, not the read's, so the asker gets it too and waits instead of asking at once.
  */
 export class PagesAhead<T> {
   readonly #pages = new Map<string, Promise<T>>();
@@ -17,7 +21,10 @@ export class PagesAhead<T> {
       return fetch();
     }
     this.#pages.delete(key);
-    return ahead.catch(() => fetch());
+    return ahead.catch((error: unknown) => {
+      if (error instanceof CustomerInsightsError && error.retryAfterMs !== undefined) throw error;
+      return fetch();
+    });
   }
 
   /** Starts fetching the page at `key` unless it is under way; nobody may ask for it. */

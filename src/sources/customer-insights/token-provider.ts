@@ -18,6 +18,8 @@ export interface TokenProviderOptions {
   refreshToken: string | null;
   /** Persists a rotated refresh token (the worker writes it to the encrypted vault). */
   saveRefreshToken(token: string): Promise<void>;
+  /** How long a refresh may take (default: entra-sign-in's `TOKEN_TIMEOUT_MS`). */
+  tokenTimeoutMs?: number;
   /** Refresh this long before expiry (default 5 minutes, as MSAL does), at most half a token's life. */
   refreshMarginMs?: number;
 }
@@ -100,6 +102,7 @@ export class TokenProvider implements AccessTokens {
       tokens = await redeemRefreshToken(this.#options.entra, refreshToken, {
         fetch: this.#options.fetch,
         clock: this.#options.clock,
+        timeoutMs: this.#options.tokenTimeoutMs,
       });
     } catch (error) {
       if (error instanceof SignInRequiredError && this.#refreshToken === refreshToken) {

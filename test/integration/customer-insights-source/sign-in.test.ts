@@ -6,7 +6,12 @@ import {
   parseRedirect,
   redeemCode,
 } from '../../../src/sources/customer-insights/entra-sign-in.ts';
-import { CustomerInsightsError, SignInRequiredError } from '../../../src/sources/customer-insights/errors.ts';
+import {
+  CustomerInsightsError,
+  SignInError,
+  SignInRequiredError,
+} from '../../../src/sources/customer-insights/errors.ts';
+import { TokenProvider } from '../../../src/sources/customer-insights/token-provider.ts';
 import {
   type CustomerInsightsSandbox,
   startCustomerInsightsSandbox,
@@ -153,4 +158,35 @@ describe('Entra ID sign-in against the sandbox', () => {
     expect(error).toMatchObject({ code: 'customer-insights.invalid-subscription-key', retryable: false });
     expect((error as Error).message).not.toContain('not-the-key-1234');
   });
+
+  it('gives up on a token endpoint that does not answer, and the next request refreshes again', async () => {
+    const clock = recordingClock();
+    const { saved } = await signedInTokens(net.fetch, clock);
+    let stalled = true;
+    // The token endpoint accepts the connection and never answers, until told otherwise.
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!stalled || !url.includes('/oauth2/v2.0/token')) return net.fetch(input, init);
+      return new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
+      });
+    };
+    const tokens = new TokenProvider({
+      entra: ENTRA,
+      fetch,
+      clock,
+      refreshToken: saved.at(-1)!,
+      saveRefreshToken: async (token) => {
+        saved.push(token);
+      },
+      tokenTimeoutMs: 200,
+    });
+    const failure = await tokens.accessToken().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SignInError);
+    expect(failure).toMatchObject({ code: 'sign-in.network-error', retryable: true });
+    expect(String((failure as Error).message)).toContain('did not answer');
+
+    stalled = false;
+    expect(await tokens.accessToken()).toMatch(/\S/);
+  }, 10_000);
 });

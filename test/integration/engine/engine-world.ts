@@ -10,6 +10,7 @@ import type { ExportDefinition, ExportSegment } from '../../../src/core/export-d
 import type { Mapping } from '../../../src/core/mapping/mapping.ts';
 import { isTerminal } from '../../../src/core/run/run-state.ts';
 import type { RunView } from '../../../src/messaging/protocol.ts';
+import type { SegmentSource } from '../../../src/sources/segment-source.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
 import { putExport } from '../../../src/storage/exports.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
@@ -18,7 +19,7 @@ import {
   type SandboxContact,
   startOmnisendSandbox,
 } from '../../sandbox/omnisend/index.ts';
-import { fakePlatform } from '../../support/fake-platform.ts';
+import { askAs, fakePlatform } from '../../support/fake-platform.ts';
 import { MemorySource } from '../../support/memory-source.ts';
 import { plainVault } from '../../support/plain-vault.ts';
 
@@ -57,6 +58,8 @@ export interface Worker {
   engine: Engine;
   /** What the worker does at every start (createWorker's catchUp). */
   catchUp(): Promise<void>;
+  /** Sends a message as the options page does. */
+  ask: ReturnType<typeof askAs>;
   db: Database;
   alarms: Map<string, number>;
   /** Notifications this worker showed. */
@@ -86,7 +89,13 @@ export interface World {
 }
 
 export async function createWorld(
-  options: { pageSize?: number; seed?: number; sandbox?: OmnisendSandbox } = {},
+  options: {
+    pageSize?: number;
+    seed?: number;
+    sandbox?: OmnisendSandbox;
+    /** Sources besides the memory source, by id (a Customer Insights source over its sandbox). */
+    sources?: ReadonlyMap<string, SegmentSource>;
+  } = {},
 ): Promise<World> {
   const factory = new IDBFactory();
   const sandbox =
@@ -156,12 +165,13 @@ export async function createWorld(
       const created = createWorker(platform, {
         ...testTuning,
         engine: { ...testTuning.engine, soleWorker },
-        sources: new Map([[SOURCE_ID, source]]),
+        sources: new Map<string, SegmentSource>([[SOURCE_ID, source], ...(options.sources ?? [])]),
       });
       const engine = await created.engine();
       const worker: Worker = {
         engine,
         catchUp: () => created.catchUp(),
+        ask: askAs(created),
         db,
         alarms: platform.armed,
         notified: platform.notified,

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import { systemClock } from '../../../src/core/clock.ts';
 import { beginFileUpload, getFileSource, writeFileRowsPage } from '../../../src/storage/file-sources.ts';
 import { writeRetention } from '../../../src/storage/retention.ts';
@@ -110,5 +110,46 @@ describe('retention', () => {
     expect(await next.db.count('fileRows')).toBe(0);
     // Ten minutes ago by the worker's clock: an upload that may still be going on stays.
     expect(await getFileSource(next.db, 'f-live')).toMatchObject({ upload: { name: 'Live' } });
+  });
+});
+
+describe('pruning reads one export at a time', () => {
+  test('a changed setting and a worker start prune every export without reading the whole history', async () => {
+    const local = await createWorld({ pageSize: 50 });
+    try {
+      local.source.setSegment('vip', { members: range(0, 5) });
+      for (const name of ['a', 'b', 'c']) await local.saveExport({ name });
+      const worker = await local.startWorker();
+      for (const name of ['a', 'b', 'c'])
+        for (let i = 0; i < 2; i++)
+          await runToEnd(
+            worker,
+            await worker.engine.startRun(`export-${name}`, 'manual', { fullResync: true }),
+          );
+      // Runs of an export removed by a version that kept them: the worker start sweeps them.
+      await worker.db.delete('exports', 'export-c');
+      // Reading the whole `runs` store would be a getAll or a cursor on the store itself.
+      const wholeStore = [
+        vi.spyOn(IDBObjectStore.prototype, 'getAll'),
+        vi.spyOn(IDBObjectStore.prototype, 'openCursor'),
+      ];
+      try {
+        expect(await worker.ask('runs.setRetention', { retention: { maxRuns: 1, maxDays: 90 } })).toEqual({
+          accepted: true,
+        });
+        await worker.catchUp();
+        const scans = wholeStore.flatMap((spy) =>
+          spy.mock.contexts.filter((store) => (store as IDBObjectStore).name === 'runs'),
+        );
+        expect(scans).toEqual([]);
+      } finally {
+        for (const spy of wholeStore) spy.mockRestore();
+      }
+      expect((await worker.engine.listRuns('export-a')).length).toBe(1);
+      expect((await worker.engine.listRuns('export-b')).length).toBe(1);
+      expect(await worker.engine.listRuns('export-c')).toEqual([]);
+    } finally {
+      await local.close();
+    }
   });
 });

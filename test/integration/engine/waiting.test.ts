@@ -40,4 +40,31 @@ describe('a source that needs the user', () => {
     const done = await runToEnd(worker, runId);
     expect(done).toMatchObject({ status: 'succeeded', waiting: null, counts: { sent: 600, tagged: 600 } });
   });
+
+  test('a run started after the sign-in expired waits for it too, instead of failing as unreadable', async () => {
+    world.source.setSegment('vip', { members: range(0, 300) });
+    await world.saveExport({
+      name: 'vip',
+      segments: [{ sourceId: 'memory', segmentId: 'vip', displayName: 'VIP', tag: 'VIP' }],
+    });
+    // The run's first look at the source (its member counts) meets the expired sign-in.
+    world.source.failListsWith(new SignInRequiredError(), 1);
+
+    const worker = await world.startWorker();
+    const runId = await worker.engine.startRun('export-vip', 'manual');
+    await worker.engine.idle();
+    expect(await worker.engine.progress(runId)).toMatchObject({
+      status: 'queued',
+      error: null,
+      waiting: { code: 'sign-in.required' },
+      activity: 'waiting-for-sign-in',
+    });
+    expect(world.sandbox.inspect.contacts()).toEqual([]);
+
+    await worker.engine.resume();
+    const done = await runToEnd(worker, runId);
+    expect(done).toMatchObject({ status: 'succeeded', waiting: null, counts: { sent: 300, tagged: 300 } });
+    await world.sandbox.inspect.whenIdle();
+    expect(world.sandbox.inspect.contacts().filter((c) => c.tags.includes('VIP'))).toHaveLength(300);
+  });
 });

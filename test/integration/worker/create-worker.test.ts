@@ -1,6 +1,5 @@
-import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createWorker, type Worker } from '../../../src/background/create-worker.ts';
 import { SCHEDULE_ALARM, WATCHDOG_ALARM } from '../../../src/background/engine/engine-types.ts';
 import { PRIVACY_STATEMENT_VERSION } from '../../../src/messaging/protocol.ts';
@@ -13,10 +12,11 @@ import {
   type CustomerInsightsSandbox,
   startCustomerInsightsSandbox,
 } from '../../sandbox/customer-insights/index.ts';
-import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
+import type { OmnisendSandbox } from '../../sandbox/omnisend/index.ts';
 import { askAs, contentSender, fakePlatform } from '../../support/fake-platform.ts';
 import { MemorySource } from '../../support/memory-source.ts';
 import { type SandboxFetch, sandboxFetch } from '../../support/sandbox-fetch.ts';
+import { useOmnisendSandbox } from '../../support/worker-sandbox.ts';
 import { createWorld, range, SOURCE_ID, testTuning } from '../engine/engine-world.ts';
 
 /**
@@ -26,18 +26,8 @@ import { createWorld, range, SOURCE_ID, testTuning } from '../engine/engine-worl
  */
 
 let omnisend: OmnisendSandbox;
-
-beforeAll(async () => {
-  omnisend = await startOmnisendSandbox({ timeScale: 60, batchProcessingDelayMs: 15 });
-});
-afterAll(async () => {
-  await omnisend.close();
-});
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-});
-afterEach(() => {
-  expect(omnisend.inspect.contractViolations()).toEqual([]);
+useOmnisendSandbox({ timeScale: 60, batchProcessingDelayMs: 15 }, (started) => {
+  omnisend = started;
 });
 
 const connect = (ask: ReturnType<typeof askAs>) =>

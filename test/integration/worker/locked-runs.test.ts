@@ -1,10 +1,11 @@
-import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createWorker } from '../../../src/background/create-worker.ts';
 import { PRIVACY_STATEMENT_VERSION } from '../../../src/messaging/protocol.ts';
-import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
+import type { OmnisendSandbox } from '../../sandbox/omnisend/index.ts';
+import { saveEmailListExport } from '../../support/email-list-export.ts';
 import { askAs, fakePlatform } from '../../support/fake-platform.ts';
+import { useOmnisendSandbox } from '../../support/worker-sandbox.ts';
 import { range, testTuning } from '../engine/engine-world.ts';
 
 /**
@@ -14,18 +15,8 @@ import { range, testTuning } from '../engine/engine-world.ts';
 
 const PASSPHRASE = 'the administrators passphrase';
 let omnisend: OmnisendSandbox;
-
-beforeAll(async () => {
-  omnisend = await startOmnisendSandbox({ timeScale: 60, batchProcessingDelayMs: 15 });
-});
-afterAll(async () => {
-  await omnisend.close();
-});
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-});
-afterEach(() => {
-  expect(omnisend.inspect.contractViolations()).toEqual([]);
+useOmnisendSandbox({ timeScale: 60, batchProcessingDelayMs: 15 }, (started) => {
+  omnisend = started;
 });
 
 async function lockedWorld(allowLockedRuns: boolean) {
@@ -42,23 +33,11 @@ async function lockedWorld(allowLockedRuns: boolean) {
     agreed: true,
     statementVersion: PRIVACY_STATEMENT_VERSION,
   });
-  const { uploadId } = await ask('files.begin', {
-    name: 'Readers',
-    fileName: 'readers.csv',
-    encoding: 'utf-8',
-  });
-  const rows = range(0, 50).map((i) => ({ line: i + 2, values: { Email: `locked${i}@example.com` } }));
-  await ask('files.page', { uploadId, page: 0, fields: ['Email'], rows, errors: [], unreadableLines: [] });
-  const { file } = await ask('files.commit', { uploadId });
-  const { id } = await ask('exports.save', {
-    draft: {
-      name: 'Team push',
-      connectionId: connection.id,
-      segments: [{ sourceId: file.id, segmentId: file.id, displayName: 'Readers', tag: 'Readers' }],
-      mapping: { email: 'Email' },
-      syncMode: 'add-only',
-      schedule: { kind: 'manual' },
-    },
+  const id = await saveEmailListExport(ask, {
+    connectionId: connection.id,
+    emails: range(0, 50).map((i) => `locked${i}@example.com`),
+    exportName: 'Team push',
+    syncMode: 'add-only',
   });
   await ask('passphrase.set', { passphrase: PASSPHRASE });
   await ask('role.lock', {});

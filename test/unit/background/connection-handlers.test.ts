@@ -33,20 +33,24 @@ let ids = 0;
 
 async function setup() {
   const vault = new Vault({ db, unlockedKey: async () => null, placement: (id) => secretPlacement(db, id) });
-  const canceled: { connectionId: string; reason: RunError }[] = [];
+  const canceled: { connectionId: string; reason: RunError; keepWaitingForKey?: boolean }[] = [];
+  const resumed: string[] = [];
   const handlers = createConnectionHandlers({
     db,
     vault,
     runs: {
-      cancelRunsUsing: async (connectionId, reason) => {
-        canceled.push({ connectionId, reason });
+      cancelRunsUsing: async (connectionId, reason, options) => {
+        canceled.push({ connectionId, reason, ...options });
+      },
+      resume: async () => {
+        resumed.push(await vault.get('c1'));
       },
     },
     omnisend: fakeOmnisend,
     now: () => 5_000,
     newId: () => `c${++ids}`,
   });
-  return { handlers, vault, canceled };
+  return { handlers, vault, canceled, resumed };
 }
 
 const ctx = { tabId: undefined, role: 'administrator' as const };
@@ -104,7 +108,7 @@ describe('connections', () => {
   });
 
   test('can be renamed, re-shared and given a new key of the same brand, but not of another brand', async () => {
-    const { handlers, vault, canceled } = await setup();
+    const { handlers, vault, canceled, resumed } = await setup();
     await handlers['connections.save'](save({ apiKey: 'key-brand-one-AAAA' }), ctx);
     const renamed = await handlers['connections.save'](
       save({ id: 'c1', displayName: 'Renamed', shareWith: 'administrators-and-contributors' }),
@@ -116,10 +120,16 @@ describe('connections', () => {
       ctx,
     );
     expect(await vault.get('c1')).toBe('key-brand-one-BBBB');
-    // Runs that sent with the old key were stopped first; renaming alone stopped none.
+    // Runs that sent with the old key were stopped first; renaming alone stopped none. Runs
+    // waiting for a new key are kept, and resumed once the new key is in the vault.
     expect(canceled).toEqual([
-      { connectionId: 'c1', reason: expect.objectContaining({ code: 'connection-key-replaced' }) },
+      {
+        connectionId: 'c1',
+        reason: expect.objectContaining({ code: 'connection-key-replaced' }),
+        keepWaitingForKey: true,
+      },
     ]);
+    expect(resumed).toEqual(['key-brand-one-BBBB']);
     await expect(
       handlers['connections.save'](
         save({ id: 'c1', displayName: 'Renamed', apiKey: 'key-brand-two-CCCC' }),
