@@ -37,8 +37,8 @@ export function RunDetails({ run, onClose, onUndone }: Props) {
       <h3 id="run-details-title">{t('runDetailsTitle', run.exportName)}</h3>
       <p>
         {[
-          t(runKindLabels[run.job.kind]),
           t(runStatusLabels[run.status]),
+          t(runKindLabels[run.job.kind]),
           t(triggerLabel(run.trigger)),
           formatDateTime(run.startedAt ?? run.createdAt),
         ].join(' · ')}
