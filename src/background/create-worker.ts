@@ -18,7 +18,7 @@ import { CustomerInsightsSecrets } from './customer-insights/secrets.ts';
 import { interactiveLaunch } from './customer-insights/web-auth-flow.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import type { EngineTiming } from './engine/engine-types.ts';
-import { createOmnisendAccess } from './engine/omnisend-access.ts';
+import { createOmnisendAccess, type OmnisendAccessFactory } from './engine/omnisend-access.ts';
 import { lockedSource } from './engine/run-errors.ts';
 import { ExportChecks } from './export-checks.ts';
 import { createExportHandlers } from './export-handlers.ts';
@@ -26,6 +26,8 @@ import { type ExportServiceDeps, saveExport } from './export-service.ts';
 import { sweepStorage } from './housekeeping.ts';
 import { createLiveRuns } from './live-runs.ts';
 import type { Platform } from './platform.ts';
+import { createPreviewHandlers } from './preview/preview-handlers.ts';
+import { PreviewJobs } from './preview/preview-jobs.ts';
 import { readinessGate } from './readiness.ts';
 import { createRoleHandlers } from './role-handlers.ts';
 import { Roles } from './roles.ts';
@@ -35,6 +37,7 @@ import { createRunHandlers } from './run-handlers.ts';
 import { createRunProblemHandlers } from './run-problem-handlers.ts';
 import { secretPlacement } from './secret-placement.ts';
 import { classifySender, type SenderFacts } from './sender.ts';
+import { BrandSnapshots } from './snapshot/brand-snapshots.ts';
 import { createSourceHandlers } from './source-handlers.ts';
 import { SourceRegistry } from './source-registry.ts';
 import { createStatusHandlers } from './status-handlers.ts';
@@ -141,7 +144,18 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
   });
   const sources = new SourceRegistry(db, customerInsights, tuning.sources);
   const liveRuns = createLiveRuns(session);
-  const engine = createOmnisendEngine(db, platform, tuning, vault, sources, liveRuns);
+  const omnisend = omnisendAccessOf(db, platform, tuning, vault);
+  const snapshots = new BrandSnapshots({ db, clock, omnisendFor: omnisend.omnisendFor });
+  const engine = createOmnisendEngine(db, platform, tuning, { omnisend, snapshots, sources, liveRuns });
+  const previews = new PreviewJobs({
+    db,
+    clock,
+    snapshots,
+    omnisendFor: omnisend.omnisendFor,
+    sourceFor: (sourceId) => sources.sourceFor(sourceId),
+    now,
+    newId,
+  });
   const exportDeps: ExportServiceDeps = { db, sources, runs: engine, now, newId };
   const exportsBySource = async (role: Role) => (await readAccess(db)).exportNamesBySource(role);
   const checks = new ExportChecks({
@@ -181,6 +195,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
     ...createSourceHandlers({ db, now, newId, exportsBySource }),
     ...createExportHandlers(exportDeps),
     ...createCheckHandlers(checks),
+    ...createPreviewHandlers(previews),
     ...createRunHandlers(db, engine, now),
     ...createRunProblemHandlers(db),
     ...createAttentionHandlers({ db, roles, reachable: (record) => customerInsights.reachable(record) }),
@@ -206,22 +221,35 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
   return { handlers, gate, engine, liveRuns, db };
 }
 
-function createOmnisendEngine(
+/** The budgeted Omnisend APIs of the connections: one rate budget per brand, for runs and snapshots alike. */
+function omnisendAccessOf(
   db: Database,
   platform: Platform,
   tuning: WorkerTuning,
   vault: Vault,
-  sources: SourceRegistry,
-  liveRuns: ReturnType<typeof createLiveRuns>,
-): Engine {
+): OmnisendAccessFactory {
   const { clock: budgetClock, ...omnisend } = tuning.omnisend ?? {};
-  const access = createOmnisendAccess({
+  return createOmnisendAccess({
     db,
     clock: budgetClock ?? platform.clock,
     fetch: platform.fetch,
     apiKeyFor: (connectionId) => vault.get(connectionId),
     ...omnisend,
   });
+}
+
+function createOmnisendEngine(
+  db: Database,
+  platform: Platform,
+  tuning: WorkerTuning,
+  parts: {
+    omnisend: OmnisendAccessFactory;
+    snapshots: BrandSnapshots;
+    sources: SourceRegistry;
+    liveRuns: ReturnType<typeof createLiveRuns>;
+  },
+): Engine {
+  const { omnisend: access, snapshots, sources, liveRuns } = parts;
   const feedback = createRunFeedback({
     action: platform.action,
     notifications: platform.notifications,
@@ -233,6 +261,7 @@ function createOmnisendEngine(
     clock: platform.clock,
     omnisendFor: access.omnisendFor,
     persistBudgets: access.persistBudgets,
+    snapshotFor: (connectionId, signal) => snapshots.refresh(connectionId, signal),
     sourceFor: (sourceId) =>
       sources.sourceFor(sourceId).catch((error: unknown) => {
         throw error instanceof VaultError && error.code === 'locked' ? lockedSource() : error;

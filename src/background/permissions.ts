@@ -69,6 +69,13 @@ export const permissions: { [T in MessageType]: Permission<T> } = {
   'exports.checkStatus': { from: 'page', contributor: 'allowed' },
   'exports.checkCancel': { from: 'page', contributor: 'allowed' },
   'exports.countries': { from: 'page', contributor: 'allowed' },
+  // A preview reads the brand through the connection and the export's ledger: both must be theirs.
+  'exports.preview': {
+    from: 'page',
+    contributor: { uses: (r) => [exportOf(r.id), connection(r.draft?.connectionId)] },
+  },
+  'exports.previewStatus': { from: 'page', contributor: 'allowed' },
+  'exports.previewCancel': { from: 'page', contributor: 'allowed' },
   'exports.save': {
     from: 'page',
     contributor: { uses: (r) => [exportOf(r.id), connection(r.draft.connectionId)] },

@@ -87,6 +87,7 @@ export const errorCodes = [
   'connection-missing',
   'check-unknown',
   'check-failed',
+  'preview-unknown',
   // Runs (src/background/engine/run-errors.ts).
   'no-connection',
   'export-missing',

@@ -80,6 +80,7 @@ export const errorMessages: Record<ErrorCode, ErrorMessage> = {
   'connection-missing': 'errorConnectionMissing',
   'check-unknown': 'errorCheckUnknown',
   'check-failed': 'errorCheckFailed',
+  'preview-unknown': 'errorPreviewUnknown',
   'no-connection': 'errorRunNoConnection',
   'export-missing': 'errorNotFound',
   'source-missing': ['errorSourceMissing', 'name'],

@@ -4,6 +4,7 @@ import { checkMessages } from './check-messages.ts';
 import { connectionMessages } from './connection-messages.ts';
 import { customerInsightsMessages } from './customer-insights-messages.ts';
 import { exportMessages } from './export-messages.ts';
+import { previewMessages } from './preview-messages.ts';
 import { roleMessages } from './role-messages.ts';
 import { runMessages } from './run-messages.ts';
 import { sourceMessages } from './source-messages.ts';
@@ -22,6 +23,7 @@ export const protocol = {
   ...sourceMessages,
   ...exportMessages,
   ...checkMessages,
+  ...previewMessages,
   ...runMessages,
   ...customerInsightsMessages,
   ...attentionMessages,
@@ -44,6 +46,7 @@ export * from './check-messages.ts';
 export * from './connection-messages.ts';
 export * from './customer-insights-messages.ts';
 export * from './export-messages.ts';
+export * from './preview-messages.ts';
 export * from './role-messages.ts';
 export * from './run-messages.ts';
 export * from './source-messages.ts';

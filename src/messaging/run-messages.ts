@@ -46,6 +46,15 @@ export const runViewSchema = z.object({
   error: runErrorSchema.nullable(),
   /** Why the run waits for the user, e.g. "sign in again in Sources". */
   waiting: runErrorSchema.nullable(),
+  /** Drift repaired (issue #16): contacts re-created after a deletion in Omnisend, tags added again. */
+  repairs: z.object({ recreated: z.number(), retagged: z.number() }).optional(),
+  /**
+   * The run's plan (core/run/plan-floor.ts), once it put tags inside batch items: how many, the
+   * tag calls it made or makes, and both plans' floors in ms at the brand's limits.
+   */
+  plan: z
+    .object({ tagsInItems: z.number(), tagCalls: z.number(), plannedMs: z.number(), tagBoundMs: z.number() })
+    .optional(),
   /** Omnisend batch ids and request ids, for support. */
   batchIds: z.array(z.string()),
   requestIds: z.array(z.string()),

@@ -2,7 +2,13 @@ import type { Clock } from '../core/clock.ts';
 import { type EndpointClass, endpointClassOf, type RateBudget } from '../core/rate-budget.ts';
 import { decideRetry, defaultRetryPolicy, type RetryPolicyOptions } from '../core/retry-policy.ts';
 import type { BatchOutcome } from './batch-outcome.ts';
-import type { OmnisendApi, OmnisendClient, RequestOptions } from './client.ts';
+import type {
+  ContactPage,
+  ListContactsQuery,
+  OmnisendApi,
+  OmnisendClient,
+  RequestOptions,
+} from './client.ts';
 import { failureInfoOf, OmnisendError } from './errors.ts';
 import { checkTagRequest, contactBatchBody } from './request-limits.ts';
 import type { Brand, ContactRequest, ContactResponse } from './schemas.ts';
@@ -119,6 +125,10 @@ export class BudgetedOmnisendClient implements OmnisendApi {
 
   async findContactByEmail(email: string, options?: RequestOptions): Promise<ContactResponse | null> {
     return this.#call('GET', '/contacts', (o) => this.#client.findContactByEmail(email, o), options);
+  }
+
+  async listContacts(query: ListContactsQuery, options?: RequestOptions): Promise<ContactPage> {
+    return this.#call('GET', '/contacts', (o) => this.#client.listContacts(query, o), options);
   }
 
   async #call<T>(

@@ -62,6 +62,26 @@ export interface OmnisendApi {
   addTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void>;
   removeTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void>;
   findContactByEmail(email: string, options?: RequestOptions): Promise<ContactResponse | null>;
+  listContacts(query: ListContactsQuery, options?: RequestOptions): Promise<ContactPage>;
+}
+
+/**
+ * One page of GET /contacts for a brand-wide listing (omnisend-api.md §8; the OpenAPI document's
+ * `limit` 1–250, `after`, `sort`, `direction`, `updatedAtFrom` – which no other filter may join).
+ */
+export interface ListContactsQuery {
+  limit: number;
+  after?: string;
+  sort: 'createdAt' | 'updatedAt';
+  direction: 'asc' | 'desc';
+  /** RFC3339. */
+  updatedAtFrom?: string;
+}
+
+export interface ContactPage {
+  contacts: ContactResponse[];
+  /** The cursor of the next page; null on the last one. */
+  after: string | null;
 }
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -150,6 +170,20 @@ export class OmnisendClient implements OmnisendApi {
     const spec: RequestSpec = { method: 'GET', path: '/contacts', query: { email }, scope: 'contacts.read' };
     const { contacts } = parse(listContactsResponseSchema, await this.#request(spec, options));
     return contacts[0] ?? null;
+  }
+
+  /** GET /contacts: one page of the brand's contacts. */
+  async listContacts(query: ListContactsQuery, options?: RequestOptions): Promise<ContactPage> {
+    const spec: RequestSpec = {
+      method: 'GET',
+      path: '/contacts',
+      query: { ...query },
+      scope: 'contacts.read',
+    };
+    const { contacts, paging } = parse(listContactsResponseSchema, await this.#request(spec, options));
+    const after = paging?.cursors?.after ?? null;
+    // `hasMore` decides; a cursor without it (or an empty page) must not loop for ever.
+    return { contacts, after: paging?.hasMore === true && after && contacts.length > 0 ? after : null };
   }
 
   async #tags(

@@ -66,8 +66,9 @@ export const customPropertyValueSchema = z.union([
 ]);
 
 /**
- * OpenAPI `ContactRequest` without `tags`: tags in an upsert replace all of a contact's tags
- * (omnisend-api.md §3.5), so membership goes through /contacts/tags only (DESIGN.md §4).
+ * OpenAPI `ContactRequest`. Tags in an upsert replace all of a contact's tags (omnisend-api.md
+ * §3.5), so membership goes through /contacts/tags (DESIGN.md §4) – except for contacts the brand
+ * snapshot proves new, which have no tags to lose (the planner, issue #16).
  */
 export const contactRequestSchema = z.strictObject({
   identifiers: z.array(contactIdentifierRequestSchema).min(1),
@@ -89,6 +90,7 @@ export const contactRequestSchema = z.strictObject({
     .optional(),
   gender: z.enum(['m', 'f']).optional(),
   customProperties: z.record(z.string(), customPropertyValueSchema).optional(),
+  tags: z.array(z.string()).min(1).max(100).optional(),
 });
 export type ContactRequest = z.infer<typeof contactRequestSchema>;
 

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { CustomerInsightsPageSegment, ExportSummary, PageCluesReport } from '../messaging/protocol.ts';
+import { ChangePreview } from '../ui/ChangePreview.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { formatDateTime, formatNumber } from '../ui/format.ts';
 import { t } from '../ui/i18n.ts';
@@ -72,6 +73,9 @@ function SegmentExport({ found, revision, onChanged }: { found: FoundSegment } &
   const [started, setStarted] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const running = covering.some((e) => isUnderway(e.lastRun?.status));
+  // "Preview changes" of the export "Export now" would run.
+  const previewed = covering.find((e) => e.id === found.exportIds[0]);
+  const [previewRound, setPreviewRound] = useState(0);
 
   async function exportNow() {
     setBusy(true);
@@ -125,13 +129,20 @@ function SegmentExport({ found, revision, onChanged }: { found: FoundSegment } &
           ))}
         </ul>
       )}
-      {/* The segment's actions; a dry run of a covering export (issue #16) belongs beside "Export now". */}
       <div class="row">
         <button type="button" disabled={busy || running} onClick={() => void exportNow()}>
           {t('popupExportNow')}
         </button>
+        {previewed && (
+          <button type="button" onClick={() => setPreviewRound((round) => round + 1)}>
+            {t('changePreviewButton')}
+          </button>
+        )}
       </div>
       {started && <p role="status">{t('popupExportStarted')}</p>}
+      {previewed && previewRound > 0 && (
+        <ChangePreview key={previewRound} request={{ id: previewed.id }} name={previewed.name} />
+      )}
       {error !== null && <ErrorMessage error={error} />}
     </section>
   );

@@ -35,7 +35,11 @@ export function openDatabase(): Promise<Database> {
         db.createObjectStore('schedules', { keyPath: 'exportId' });
       }
       if (oldVersion < 4) upgradeToV4(unwrap(db), unwrap(transaction), Date.now());
-      if (oldVersion < 5) db.createObjectStore('runChanges', { keyPath: ['runId', 'seq'] });
+      if (oldVersion < 5) {
+        db.createObjectStore('brandSnapshots', { keyPath: 'brandId' });
+        db.createObjectStore('brandContacts', { keyPath: ['brandId', 'generation', 'email'] });
+      }
+      if (oldVersion < 6) db.createObjectStore('runChanges', { keyPath: ['runId', 'seq'] });
     },
   });
 }

@@ -59,6 +59,15 @@ export const runRecordSchema = z.object({
    * without reading every row. Runs recorded before it have none.
    */
   problems: z.array(problemGroupSchema).default([]),
+  /**
+   * Drift repaired (issue #16): contacts sent again because Omnisend no longer held them, and
+   * tags added again that someone had taken off there. Absent when there was none.
+   */
+  repairs: z
+    .object({ recreated: z.number().int().nonnegative(), retagged: z.number().int().nonnegative() })
+    .optional(),
+  /** Tags added inside batch items, of contacts the brand snapshot proved new (the planner, issue #16). */
+  tagsInItems: z.number().int().nonnegative().optional(),
   /** Rows in the segments, when the source tells. */
   total: z.number().int().nonnegative().nullable(),
   /** Reading checkpoint: the segment being read and the source cursor of its next page. */

@@ -21,6 +21,8 @@ export const outboxItemSchema = z.object({
   fingerprint: z.string(),
   /** The Omnisend ContactRequest; the engine validates it against the Omnisend schema. */
   contact: z.unknown(),
+  /** The contact is proven new: its segment tag is inside `contact` (the planner, issue #16). */
+  tagged: z.boolean().optional(),
 });
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
 
@@ -39,6 +41,7 @@ export const batchItemRefSchema = z.object({
   tag: z.string(),
   position: z.number(),
   fingerprint: z.string(),
+  tagged: z.boolean().optional(),
 });
 export type BatchItemRef = z.infer<typeof batchItemRefSchema>;
 

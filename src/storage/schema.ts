@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { exportDefinitionSchema } from '../core/export-definition.ts';
 import type { rateBudgetStateSchema } from '../core/rate-budget.ts';
 import type { retentionSchema } from '../core/run/retention.ts';
+import type { snapshotContactSchema, snapshotHeadSchema } from './brand-snapshot.ts';
 import type { customerInsightsEnvironmentRecordSchema } from './customer-insights-environments.ts';
 import type { fileRowsRecordSchema, fileSourceRecordSchema } from './file-sources.ts';
 import type { ledgerChunkSchema, ledgerHeadSchema, ledgerLogSchema } from './ledger.ts';
@@ -20,7 +21,7 @@ import type { sealedSchema, wrappedVaultKeySchema } from './vault.ts';
  * (records.ts), because what is on disk may come from an older version or be damaged.
  */
 export const DB_NAME = 'segment-export';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 type Stored<T extends z.ZodType> = z.input<T>;
 
@@ -77,7 +78,12 @@ export interface ExportDb extends DBSchema {
     value: Stored<typeof ledgerLogSchema>;
     indexes: { byKind: [string, string, number] };
   };
-  // v5: what a run changed in Omnisend, so that it can be undone (run-work.ts).
+  // v5: the brand snapshot (brand-snapshot.ts).
+  /** Per Omnisend brand: the current generation of its snapshot and the listing under way. */
+  brandSnapshots: { key: string; value: Stored<typeof snapshotHeadSchema> };
+  /** Per brand, generation and normalised email: one contact as GET /contacts listed it. */
+  brandContacts: { key: [string, number, string]; value: Stored<typeof snapshotContactSchema> };
+  // v6: what a run changed in Omnisend, so that it can be undone (run-work.ts).
   /** Per run and seq: emails one confirmed tag call changed, or one settled batch created. */
   runChanges: { key: [string, number]; value: Stored<typeof runChangeSchema> };
 }

@@ -36,10 +36,11 @@ const reasonKeys: Record<RejectionReason | RecordErrorReason | CheckReason, Mess
   'record-unreadable': 'reasonRecordUnreadable',
 };
 
-// Omnisend's refusal (or silence), recorded by the engine; its own words travel with each row.
+// Omnisend's refusal (or silence) and a contact too large for a batch, recorded by the engine; Omnisend's own words travel with each row.
 const otherReasons: Record<string, MessageKey> = {
   'omnisend-rejected': 'reasonOmnisendRejected',
   'omnisend-unconfirmed': 'reasonOmnisendUnconfirmed',
+  'contact-too-large': 'reasonContactTooLarge',
 };
 const keys = new Map(Object.entries({ ...reasonKeys, ...otherReasons }));
 

@@ -6,7 +6,16 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildExtension, repoRoot } from '../support/build-extension.ts';
-import { costLines, LEGEND, problems, tableHeader, tableRow, targetLines, targets } from './figures.ts';
+import {
+  costLines,
+  LEGEND,
+  planLine,
+  problems,
+  tableHeader,
+  tableRow,
+  targetLines,
+  targets,
+} from './figures.ts';
 import { startSandboxThread } from './remote-sandbox.ts';
 import { type Mode, runScenario, type ScenarioResult, type SourceKind } from './scenario.ts';
 
@@ -106,6 +115,7 @@ try {
           });
           results.push(result);
           console.log(tableRow(result));
+          if (mode === 'paced') console.log(`    ${planLine(result)}`);
           for (const problem of problems(result)) {
             console.log(`    !! ${problem}`);
             failed = true;

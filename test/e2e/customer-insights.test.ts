@@ -9,7 +9,11 @@ import { segmentMembers } from '../sandbox/customer-insights/profiles.ts';
 import { startOmnisendSandbox } from '../sandbox/omnisend/index.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { closeCheckingErrors, ExtensionBrowser } from '../support/extension-browser.ts';
-import { addCustomerInsightsEnvironment, addDataverseEnvironment } from '../support/ui-flows.ts';
+import {
+  addCustomerInsightsEnvironment,
+  addDataverseEnvironment,
+  previewChanges,
+} from '../support/ui-flows.ts';
 import { addConnection, addExport } from './export-flow.ts';
 
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -134,6 +138,16 @@ describe('Customer Insights in the browser', () => {
     const tagged = omnisend.inspect.contacts().filter((c) => c.tags.includes('Male under 40'));
     expect(new Set(tagged.map((c) => c.email))).toEqual(expectedEmails('Male_under_40'));
     expect(omnisend.inspect.welcomeMessages()).toEqual([]);
+
+    // "Preview changes" beside "Export now": right after the run, it would change nothing.
+    omnisend.inspect.clear();
+    const { count } = await previewChanges(popup);
+    expect(await count('Contacts unchanged')).toBe(
+      String(expectedEmails('Male_under_40').size.toLocaleString('en')),
+    );
+    expect(await count('Contacts created')).toBe('0');
+    expect(await count('Tags added')).toBe('0');
+    expect(omnisend.inspect.requests().filter((r) => r.method !== 'GET')).toEqual([]);
 
     // The subscription key and the tokens are nowhere a page, the storage or the console could show them.
     await expectNoSecrets(browser, [options, popup], [ci.subscriptionKey, ACCESS_TOKEN, REFRESH_TOKEN]);

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /**
  * The product's main paths through the options page, by the accessible names users see
@@ -116,4 +116,18 @@ export async function addDataverseEnvironment(
   await row.getByText('Not signed in').waitFor();
   await row.getByRole('button', { name: `Sign in to ${environment.host}` }).click();
   await row.getByText('Signed in', { exact: true }).waitFor();
+}
+
+/** "Preview changes" in `scope` (the export form or the popup): its figures once they are in. */
+export async function previewChanges(scope: Page) {
+  await scope.getByRole('button', { name: 'Preview changes' }).click();
+  const figures = scope.getByRole('table', { name: 'What the next run would do' });
+  await figures.waitFor({ timeout: 60_000 });
+  return { figures, count: (label: string) => previewCount(figures, label) };
+}
+
+/** One count of a preview's figures, as shown: "Contacts created" → "147". */
+async function previewCount(figures: Locator, label: string): Promise<string> {
+  const row = figures.getByRole('row', { name: new RegExp(`^${label}`) });
+  return (await row.locator('td').first().textContent()) ?? '';
 }

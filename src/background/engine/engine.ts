@@ -15,6 +15,7 @@ import {
 } from '../../messaging/protocol.ts';
 import { OmnisendError } from '../../omnisend/errors.ts';
 import { needsUser, type SegmentSource } from '../../sources/segment-source.ts';
+import type { SnapshotHead } from '../../storage/brand-snapshot.ts';
 import { getConnection, noteConnectionUse } from '../../storage/connections.ts';
 import { getExport } from '../../storage/exports.ts';
 import { deleteLedgerForExports, getLedgerHead } from '../../storage/ledger.ts';
@@ -62,6 +63,12 @@ export interface EngineDeps {
   /** Stores the brands' rate budgets (createOmnisendAccess's persistBudgets); called every heartbeat. */
   persistBudgets?(): Promise<void>;
   sourceFor(sourceId: string): Promise<SegmentSource | undefined>;
+  /**
+   * Brings the brand snapshot of a connection up to date (issue #16) before a run reads: the
+   * planner and drift repair go by it. Null, or a failure, leaves the run without (tags go through
+   * the tag lane, nothing is repaired).
+   */
+  snapshotFor?(connectionId: string, signal: AbortSignal): Promise<SnapshotHead | null>;
   alarms: EngineAlarms;
   notify(event: EngineEvent): void;
   /** Minutes east of UTC at an instant, for daily schedules; default: the system's time zone. */
@@ -375,6 +382,21 @@ export function createEngine(deps: EngineDeps): Engine {
     );
   }
 
+  async function brandSnapshot(
+    connectionId: string | null,
+    signal: AbortSignal,
+  ): Promise<SnapshotHead | null> {
+    if (connectionId === null || deps.snapshotFor === undefined) return null;
+    try {
+      return await deps.snapshotFor(connectionId, signal);
+    } catch (error) {
+      signal.throwIfAborted();
+      // The run goes on the way it did before snapshots: the snapshot is an optimisation.
+      void error;
+      return null;
+    }
+  }
+
   async function drive(runId: string, entry: ActiveRun): Promise<void> {
     const { signal } = entry.controller;
     const beat = new AbortController();
@@ -400,9 +422,11 @@ export function createEngine(deps: EngineDeps): Engine {
       if (started) deps.notify({ type: 'run-progress', run: progress(started) });
       const beating = heartbeat(runId, AbortSignal.any([signal, beat.signal]));
       try {
-        await new RunDriver({ db, clock, owner, timing, access, sourceFor: deps.sourceFor }, runId).run(
-          signal,
-        );
+        const snapshot = await brandSnapshot(taken.definition.connectionId, signal);
+        await new RunDriver(
+          { db, clock, owner, timing, access, sourceFor: deps.sourceFor, snapshot },
+          runId,
+        ).run(signal);
       } finally {
         beat.abort();
         await beating.catch(() => undefined);

@@ -51,6 +51,12 @@ export class LedgerChanges {
     this.#calls.set(key, group);
   }
 
+  /** The tag goes inside the contact's batch item: pending like a queued call, but no call is queued. */
+  tagInItem(id: number, email: string, bit: number): void {
+    this.ledger.index.markEnqueued(id, bit, 'add');
+    this.#touched.set(email, id);
+  }
+
   async write(tx: RunTx, run: RunRecord): Promise<void> {
     const writes: Promise<unknown>[] = [];
     if (this.#touched.size > 0)

@@ -1,4 +1,5 @@
 import { estimateRemainingMs } from '../../core/run/eta.ts';
+import { planFloors } from '../../core/run/plan-floor.ts';
 import { activityOf } from '../../core/run/run-activity.ts';
 import { isTerminal } from '../../core/run/run-state.ts';
 import { percentOf, stalledMinutes, type Throughput, timeLeftMs, workOf } from '../../core/run/throughput.ts';
@@ -92,7 +93,27 @@ export function progressOf(run: RunRecord, live: RunLive, now: number): RunView 
     finishedAt: run.finishedAt,
     error: run.error,
     waiting: run.waiting,
+    ...(run.repairs ? { repairs: { ...run.repairs } } : {}),
+    ...(run.tagsInItems ? { plan: planOf(run, run.tagsInItems, live.ratePerMinute) } : {}),
     batchIds: [...run.support.batchIds],
     requestIds: [...run.support.requestIds],
+  };
+}
+
+function planOf(
+  run: RunRecord,
+  tagsInItems: number,
+  ratePerMinute: RunLive['ratePerMinute'],
+): RunView['plan'] {
+  const { sent, tagged, untagged } = run.counters;
+  const floors = planFloors(
+    { sent, tagsInItems, tagLaneAdds: tagged - tagsInItems, untagged },
+    ratePerMinute,
+  );
+  return {
+    tagsInItems,
+    tagCalls: floors.tagCalls,
+    plannedMs: floors.plannedMs,
+    tagBoundMs: floors.tagBoundMs,
   };
 }

@@ -2,7 +2,9 @@ import { canonicalJson, fingerprintContactJson, utf8Length } from '../../core/fi
 import { type MapResult, mapProfile } from '../../core/mapping/map-profile.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
 import { ProblemTally } from '../../core/problem-tally.ts';
-import { type BatchLimits, packBatches, packedBytes, planBatch } from '../../core/run/batch-plan.ts';
+import { type BatchLimits, packBatches, packedBytes } from '../../core/run/batch-plan.ts';
+import { type BrandFacts, driftOf, forgetDeleted } from '../../core/run/brand-facts.ts';
+import { classifyMember } from '../../core/run/classify-member.ts';
 import type { SourceRow } from '../../sources/segment-source.ts';
 import type { LoadedLedger } from '../../storage/ledger.ts';
 import type { RunRecord } from '../../storage/run-records.ts';
@@ -18,6 +20,8 @@ export interface PageContext {
   today: string;
   mappingVersion: string;
   limits: BatchLimits;
+  /** The brand snapshot's word on the page's contacts; null without a snapshot (no planner, no repair). */
+  brand: BrandFacts | null;
 }
 
 /** A source row mapped: what is known before the ledger is asked. */
@@ -34,7 +38,10 @@ export type MappedRow =
     };
 
 /** Maps a page's rows: pure work, done before the checkpoint's transaction opens. */
-export function mapPage(rows: readonly SourceRow[], context: PageContext): MappedRow[] {
+export function mapPage(
+  rows: readonly SourceRow[],
+  context: Pick<PageContext, 'mapping' | 'today' | 'mappingVersion'>,
+): MappedRow[] {
   return rows.map((row) => {
     const result = mapProfile(row.values, context.mapping, { today: context.today });
     if (!result.ok) return { row, ok: false, rejection: result.rejection };
@@ -99,25 +106,34 @@ export async function applyPage(
       });
       continue;
     }
-    const { email, fingerprint } = entry;
+    const { email } = entry;
     const id = changes.entry(email);
-    if ((index.seen(id) & bit) !== 0) {
+    const plan = classifyMember(index, id, bit, entry, {
+      fullResync: run.fullResync,
+      limits: context.limits,
+    });
+    if (plan.kind === 'duplicate') {
       run.counters.duplicates++;
       continue;
     }
-    // A contact in several segments of the export is one contact: counted once, in its first segment.
-    const seenThisRun = index.seen(id) !== 0;
-    index.markSeen(id, bit);
     for (const { field, reason, value } of entry.result.notes) {
       reject(row, { kind: 'field', email, field, reason, ...(value ? { value } : {}) });
     }
-    if (!run.fullResync && index.hasFingerprint(id, fingerprint)) {
-      // Whether its batch of this run has settled yet or not, it is no "unchanged" contact.
-      if (!seenThisRun) run.counters.unchanged++;
+    // A contact this run sent is newer than the snapshot: no drift.
+    const drift =
+      plan.kind === 'unchanged' && !index.queued(id) && context.brand
+        ? driftOf(index, id, bit, context.tag, email, context.brand)
+        : null;
+    if (drift !== null) noteRepair(run, drift);
+    if (drift === 'untagged') index.confirm(id, bit, 'remove');
+    if (drift === 'deleted') {
+      forgetDeleted(index, id);
+      index.markQueued(id);
+      queued.push(queueItem(entry, row.position, changes, id, bit, context));
+    } else if (plan.kind === 'unchanged') {
+      if (!plan.again) run.counters.unchanged++;
       if (index.needsTag(id, bit)) changes.enqueue(id, email, 'add', context.tag);
-    } else if (index.queued(id)) {
-      // Queued already for another segment of this run: its batch tags every segment it was seen in.
-    } else if (planBatch([entry.bytes], context.limits).kind !== 'send') {
+    } else if (plan.kind === 'too-large') {
       run.counters.rejected++;
       reject(row, {
         kind: 'row',
@@ -126,12 +142,8 @@ export async function applyPage(
         reason: 'contact-too-large',
         message: 'The contact is larger than an Omnisend batch may be.',
       });
-    } else {
-      index.markQueued(id);
-      queued.push({
-        item: { email, tag: context.tag, position: row.position, fingerprint, contact: entry.result.contact },
-        bytes: entry.bytes,
-      });
+    } else if (plan.kind === 'send') {
+      queued.push(queueItem(entry, row.position, changes, id, bit, context));
     }
   }
 
@@ -143,6 +155,50 @@ export async function applyPage(
     changes.write(tx, run),
   ]);
   return written;
+}
+
+/**
+ * A contact for the outbox. One the snapshot proves new gets its segment tag in its batch item
+ * (the planner, issue #16): a new contact has no tags an upsert's `tags` could replace, and the
+ * tag costs no call of the tag lane's small budget. The addition is pending in the ledger until
+ * the batch settles.
+ */
+function queueItem(
+  entry: Extract<MappedRow, { ok: true }>,
+  position: number,
+  changes: LedgerChanges,
+  id: number,
+  bit: number,
+  context: PageContext,
+): { item: OutboxItem; bytes: number } {
+  const { email, fingerprint } = entry;
+  if (!context.brand?.provenNew(email))
+    return {
+      item: { email, tag: context.tag, position, fingerprint, contact: entry.result.contact },
+      bytes: entry.bytes,
+    };
+  changes.tagInItem(id, email, bit);
+  const tags = [context.tag];
+  return {
+    item: {
+      email,
+      tag: context.tag,
+      position,
+      fingerprint,
+      contact: { ...entry.result.contact, tags },
+      tagged: true,
+    },
+    bytes: entry.bytes + utf8Length(`,"tags":${JSON.stringify(tags)}`),
+  };
+}
+
+/** Drift repaired (brand-facts.ts): History reports it. */
+function noteRepair(run: RunRecord, drift: 'deleted' | 'untagged'): void {
+  const repairs = run.repairs ?? { recreated: 0, retagged: 0 };
+  run.repairs =
+    drift === 'deleted'
+      ? { ...repairs, recreated: repairs.recreated + 1 }
+      : { ...repairs, retagged: repairs.retagged + 1 };
 }
 
 /** Adds contacts to the run's outbox: first into its last chunk while that has room, then new ones. */

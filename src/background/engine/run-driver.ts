@@ -2,8 +2,10 @@ import type { Clock } from '../../core/clock.ts';
 import { utf8Length } from '../../core/fingerprint.ts';
 import { mappedFields } from '../../core/mapping/mapping.ts';
 import { type BatchLimits, packedBytes } from '../../core/run/batch-plan.ts';
+import type { BrandFacts } from '../../core/run/brand-facts.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
+import { snapshotKey } from '../../core/snapshot/snapshot-plan.ts';
 import type { BatchOutcome } from '../../omnisend/batch-outcome.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
 import { InvalidRequestError, OmnisendError } from '../../omnisend/errors.ts';
@@ -14,6 +16,7 @@ import {
   retryAfterOf,
   type SegmentSource,
 } from '../../sources/segment-source.ts';
+import { brandFactsOf, lookupSnapshot, type SnapshotHead } from '../../storage/brand-snapshot.ts';
 import {
   commitCompaction,
   type LoadedLedger,
@@ -36,7 +39,7 @@ import {
 } from '../../storage/run-work.ts';
 import { LedgerChanges } from './ledger-changes.ts';
 import type { OmnisendAccess } from './omnisend-access.ts';
-import { applyPage, mapPage } from './read-page.ts';
+import { applyPage, type MappedRow, mapPage } from './read-page.ts';
 import { RunFailure, RunWaiting } from './run-errors.ts';
 import { type EngineStore, inRunTx, RunStoppedError, type RunTx } from './run-transaction.ts';
 import { applyBatchResult } from './settle-batch.ts';
@@ -59,6 +62,8 @@ export interface DriverDeps {
   timing: DriverTiming;
   access: OmnisendAccess;
   sourceFor(sourceId: string): Promise<SegmentSource | undefined>;
+  /** The brand snapshot, brought up to date as the run (re)started; null without one. */
+  snapshot: SnapshotHead | null;
 }
 
 /** runTags records read at a time to fill one tag call. */
@@ -240,11 +245,12 @@ export class RunDriver {
       limits: batchLimits,
     };
     const mapped = mapPage(page.rows, context);
+    const brand = await this.#brandFacts(mapped);
     let written: OutboxChunk[] = [];
     await this.#tx(['ledgerLog', 'runOutbox', 'runRejected', 'runTags'], async (tx, current) => {
       // Another page was taken since we read this one: drop ours, it will be read again.
       if (current.read.segment !== index || current.read.cursor !== cursor || current.read.done) return;
-      written = await applyPage(tx, current, this.#ledgerNow, mapped, context);
+      written = await applyPage(tx, current, this.#ledgerNow, mapped, { ...context, brand });
       // Members a source may have missed are no leavers: this run takes no tags away (Mirror).
       if (page.complete === false) current.untagScan = { ...current.untagScan, done: true };
       if (page.next !== null) current.read.cursor = page.next;
@@ -256,6 +262,14 @@ export class RunDriver {
       }
     });
     for (const chunk of written) this.#outbox.set(chunk.seq, chunk);
+  }
+
+  /** What the snapshot says of a page's contacts (brand-facts.ts); null without a snapshot. */
+  async #brandFacts(mapped: readonly MappedRow[]): Promise<BrandFacts | null> {
+    const { snapshot, db } = this.#deps;
+    if (snapshot === null || snapshot.listedAt === null) return null;
+    const emails = mapped.flatMap((row) => (row.ok ? [row.email] : []));
+    return brandFactsOf(await lookupSnapshot(db, snapshot, emails.map(snapshotKey)));
   }
 
   async #readMembers(
@@ -359,7 +373,13 @@ export class RunDriver {
         submittedAt: now,
         nextPollAt: now + this.#deps.timing.pollIntervalMs,
         polls: 0,
-        items: items.map(({ email, tag, position, fingerprint }) => ({ email, tag, position, fingerprint })),
+        items: items.map(({ email, tag, position, fingerprint, tagged }) => ({
+          email,
+          tag,
+          position,
+          fingerprint,
+          ...(tagged ? { tagged } : {}),
+        })),
         failed: 0,
       };
       await Promise.all([

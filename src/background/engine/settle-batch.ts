@@ -28,6 +28,8 @@ export async function applyBatchResult(
   let failed = 0;
   const problems = ProblemTally.from(run.problems);
   const created: string[] = [];
+  /** Emails whose tag went inside their item, by tag: changes Undo takes back like a tag call's. */
+  const taggedInItems = new Map<string, string[]>();
   for (const ref of batch.items) {
     const id = changes.entry(ref.email);
     const outcome = outcomeOf(ref.email);
@@ -35,6 +37,13 @@ export async function applyBatchResult(
       run.counters[outcome.created ? 'created' : 'updated']++;
       if (outcome.created) created.push(ref.email);
       index.setFingerprint(id, ref.fingerprint);
+      // Its tag went inside the item (the planner): Omnisend applied it with the contact.
+      if (ref.tagged) {
+        index.confirm(id, changes.bit(ref.tag), 'add');
+        taggedInItems.set(ref.tag, [...(taggedInItems.get(ref.tag) ?? []), ref.email]);
+        run.counters.tagged++;
+        run.tagsInItems = (run.tagsInItems ?? 0) + 1;
+      }
       for (const tag of segmentTags) {
         const bit = changes.bit(tag);
         // It carries the tag, and not from us: someone else's, so the ledger never claims it and
@@ -72,15 +81,17 @@ export async function applyBatchResult(
   }
   run.problems = problems.groups();
   const rejectedStore = tx.objectStore('runRejected');
-  // Kept for Undo, which lists the contacts a run created: they stay, the API deletes none.
-  const creations =
-    created.length > 0
-      ? [
-          tx
-            .objectStore('runChanges')
-            .put({ runId: run.id, seq: run.seq.changes++, op: 'create', tag: '', emails: created }),
-        ]
-      : [];
+  // Kept for Undo, which lists the contacts a run created (they stay, the API deletes none) and
+  // takes back the tags that went inside items.
+  const runChanges = tx.objectStore('runChanges');
+  const creations = [
+    ...(created.length > 0
+      ? [runChanges.put({ runId: run.id, seq: run.seq.changes++, op: 'create', tag: '', emails: created })]
+      : []),
+    ...[...taggedInItems].map(([tag, emails]) =>
+      runChanges.put({ runId: run.id, seq: run.seq.changes++, op: 'add', tag, emails }),
+    ),
+  ];
   await Promise.all([
     ...creations,
     changes.write(tx, run),

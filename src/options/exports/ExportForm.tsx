@@ -2,7 +2,8 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { Schedule, SyncMode } from '../../core/export-definition.ts';
 import type { Mapping } from '../../core/mapping/mapping.ts';
 import { sanitizeTag } from '../../core/tag-name.ts';
-import type { ExportDraft, SegmentChoice } from '../../messaging/protocol.ts';
+import type { ExportDraft, RequestOf, SegmentChoice } from '../../messaging/protocol.ts';
+import { ChangePreview } from '../../ui/ChangePreview.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
@@ -119,6 +120,25 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
     email !== '' &&
     sanitized.every((s) => s.tag.ok);
 
+  const segments = sanitized.map(({ segment, tag }) => ({
+    sourceId: segment.sourceId,
+    segmentId: segment.segmentId,
+    displayName: segment.displayName,
+    tag: tag.ok ? tag.value : '',
+  }));
+  /** "Preview changes" of the form as it stands; a new round each time it is chosen. */
+  const [preview, setPreview] = useState<{ round: number; request: RequestOf<'exports.preview'> } | null>(
+    null,
+  );
+  const showPreview = () =>
+    setPreview({
+      round: (preview?.round ?? 0) + 1,
+      request: {
+        ...(exportId ? { id: exportId } : {}),
+        draft: { connectionId, segments, mapping, syncMode },
+      },
+    });
+
   // Tags the save stops using (a segment left, a tag renamed): the user says whether they go.
   const kept = new Set(sanitized.map(({ tag }) => (tag.ok ? tag.value : '')));
   const retired =
@@ -143,19 +163,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
       const { id } = await ask('exports.save', {
         ...(exportId ? { id: exportId, version: loaded.version ?? -1 } : {}),
         retireTags,
-        draft: {
-          name: name.trim(),
-          connectionId,
-          segments: sanitized.map(({ segment, tag }) => ({
-            sourceId: segment.sourceId,
-            segmentId: segment.segmentId,
-            displayName: segment.displayName,
-            tag: tag.ok ? tag.value : '',
-          })),
-          mapping,
-          syncMode,
-          schedule,
-        },
+        draft: { name: name.trim(), connectionId, segments, mapping, syncMode, schedule },
       });
       onSaved(id);
     } catch (e) {
@@ -261,6 +269,13 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
         onChange={setSchedule}
         refreshTracked={chosen.every((s) => s.refreshTracked)}
       />
+
+      <div class="row">
+        <button type="button" disabled={!canSave} onClick={showPreview}>
+          {t('changePreviewButton')}
+        </button>
+      </div>
+      {preview && <ChangePreview key={preview.round} request={preview.request} name={name} />}
 
       {error !== null && <ErrorMessage error={error} />}
       <FormActions canSubmit={canSave && !saving} onCancel={onCancel} />

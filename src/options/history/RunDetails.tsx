@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ProblemGroup } from '../../core/problem-tally.ts';
 import type { RejectedRow, RunView } from '../../messaging/protocol.ts';
 import { ErrorMessage, RunErrorMessage } from '../../ui/ErrorMessage.tsx';
-import { formatDateTime } from '../../ui/format.ts';
+import { formatDateTime, formatNumber } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
 import { ProblemGroups } from '../../ui/ProblemGroups.tsx';
 import { RunCounts } from '../../ui/RunProgress.tsx';
@@ -48,6 +48,22 @@ export function RunDetails({ run, onClose, onUndone }: Props) {
       {run.job.kind === 'undo' && <UndoneRun runId={run.job.runId} />}
       {run.error && <RunErrorMessage error={run.error} />}
       <RunCounts run={run} />
+      {run.plan && (
+        <p>
+          {t(
+            'historyPlan',
+            formatNumber(run.plan.tagsInItems),
+            formatNumber(run.plan.tagCalls),
+            formatNumber(Math.max(1, Math.ceil(run.plan.plannedMs / 60_000))),
+            formatNumber(Math.max(1, Math.ceil(run.plan.tagBoundMs / 60_000))),
+          )}
+        </p>
+      )}
+      {run.repairs && (
+        <p>
+          {t('historyDriftRepaired', formatNumber(run.repairs.recreated), formatNumber(run.repairs.retagged))}
+        </p>
+      )}
       {run.requestIds.length > 0 && (
         <details>
           <summary>{t('runSupportIds')}</summary>

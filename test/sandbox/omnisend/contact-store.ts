@@ -220,6 +220,19 @@ export class ContactStore {
     for (const contact of this.#byEmail.values()) yield render(contact);
   }
 
+  /**
+   * Deletes a contact, as a marketer does in Omnisend's app (API 2026-03-15 has no delete): it is
+   * listed no more, not even by `updatedAtFrom`, and an upsert of its email creates a new one.
+   */
+  delete(email: string): boolean {
+    const contact = this.#byEmail.get(email);
+    if (!contact) return false;
+    this.#byEmail.delete(email);
+    for (const phone of contact.phones ?? [])
+      if (this.#byPhone.get(phone.id) === contact) this.#byPhone.delete(phone.id);
+    return true;
+  }
+
   /** Adds or removes tags on the union of the selected contacts; unknown ones are skipped. */
   applyTags(mode: 'add' | 'remove', selectors: TagSelectors, tags: string[], now: number): number {
     const selected = new Set<StoredContact>();
@@ -283,7 +296,9 @@ export class ContactStore {
 
   #stored(id: string): StoredContact | undefined {
     const seq = parseObjectId(ID_KIND.contact, id);
-    return seq === undefined ? undefined : this.#bySeq[seq - 1];
+    const contact = seq === undefined ? undefined : this.#bySeq[seq - 1];
+    // A deleted contact keeps its place in #bySeq but is no longer anybody's.
+    return contact && this.#byEmail.get(contact.email) === contact ? contact : undefined;
   }
 
   #create(email: string, now: number): StoredContact {

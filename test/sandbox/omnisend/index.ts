@@ -114,6 +114,8 @@ export interface OmnisendSandbox {
   revokeKey(apiKey: string): void;
   /** Pre-creates or overwrites a contact directly, without requests, welcome messages or checks. */
   seedContact(contact: SeedContact, brandId?: string): SandboxContact;
+  /** Deletes a contact as Omnisend's app does (the API cannot); false when there was none. */
+  deleteContact(email: string, brandId?: string): boolean;
   faults: OmnisendSandboxFaults;
   inspect: OmnisendSandboxInspect;
   close(): Promise<void>;
@@ -200,6 +202,7 @@ export async function startOmnisendSandbox(options: OmnisendSandboxOptions = {})
     addKey: (definition, brandId = defaultBrand.brandID) => registry.addKey(brandId, definition),
     revokeKey: (apiKey) => registry.revoke(apiKey),
     seedContact: (contact, brandId) => contacts(brandId).seed(contact, Date.now()),
+    deleteContact: (email, brandId) => contacts(brandId).delete(email),
     faults: {
       serverErrorRate: (rate, timing) => faults.setServerErrorRate(rate, timing),
       latency: (ms) => {

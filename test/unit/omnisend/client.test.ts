@@ -288,14 +288,44 @@ describe('OmnisendClient requests', () => {
     expect(await client.findContactByEmail('nobody@example.com')).toBeNull();
   });
 
+  it('lists contacts a page at a time, the next cursor only while Omnisend says there is more', async () => {
+    const pages = [
+      {
+        contacts: [{ id: 'c1', email: 'a@example.com' }],
+        paging: { hasMore: true, cursors: { after: 'n1' } },
+      },
+      {
+        contacts: [{ id: 'c2', email: 'b@example.com' }],
+        paging: { hasMore: false, cursors: { after: 'n2' } },
+      },
+      { contacts: [], paging: { hasMore: true, cursors: { after: 'n3' } } },
+    ];
+    const { client, requests } = clientWith(() => json(200, pages.shift()));
+    const query = {
+      limit: 250,
+      sort: 'updatedAt',
+      direction: 'asc',
+      updatedAtFrom: '2026-11-01T00:00:00.000Z',
+    } as const;
+    expect(await client.listContacts(query)).toMatchObject({ contacts: [{ id: 'c1' }], after: 'n1' });
+    expect(requests[0]?.url.searchParams.get('updatedAtFrom')).toBe('2026-11-01T00:00:00.000Z');
+    expect(requests[0]?.url.searchParams.get('limit')).toBe('250');
+    expect((await client.listContacts({ ...query, after: 'n1' })).after).toBeNull();
+    expect(requests[1]?.url.searchParams.get('after')).toBe('n1');
+    // An empty page ends a listing whatever `hasMore` says: it could not move on.
+    expect((await client.listContacts({ ...query, after: 'n2' })).after).toBeNull();
+  });
+
   it('checks the contact it found has an id', async () => {
     const { client } = clientWith(() => json(200, { contacts: [{ email: 'a@example.com' }] }));
     expect(await caught(client.findContactByEmail('a@example.com'))).toBeInstanceOf(UnexpectedResponseError);
   });
 
-  it('describes the contact requests it may send with a schema that has no tags', () => {
+  it('describes the contact requests it may send, tags only as a list of 1 to 100', () => {
     expect(contactRequestSchema.safeParse(contact(1)).success).toBe(true);
-    expect(contactRequestSchema.safeParse({ ...contact(1), tags: ['x'] }).success).toBe(false);
+    // Tags go in an upsert only for contacts proven new (the planner).
+    expect(contactRequestSchema.safeParse({ ...contact(1), tags: ['x'] }).success).toBe(true);
+    expect(contactRequestSchema.safeParse({ ...contact(1), tags: [] }).success).toBe(false);
     expect(contactRequestSchema.safeParse({ ...contact(1), gender: 'x' }).success).toBe(false);
     expect(contactRequestSchema.safeParse({ ...contact(1), birthdate: '02/05/1990' }).success).toBe(false);
     expect(contactRequestSchema.safeParse({ identifiers: [] }).success).toBe(false);

@@ -72,6 +72,20 @@ export const samples: { [S in StoreName]: Sample<S> } = {
       rows: [{ line: 2, values: { Email: 'a@example.com' } }],
     },
   },
+  brandSnapshots: {
+    value: { brandId: 'b1', generation: 1, count: 1, listedAt: 5, fullListedAt: 5, listing: null },
+  },
+  brandContacts: {
+    value: {
+      brandId: 'b1',
+      generation: 1,
+      email: 'a@example.com',
+      id: 'c-1',
+      status: 'subscribed',
+      tags: ['VIP'],
+      updatedAt: 4,
+    },
+  },
   ledgers: {
     value: { exportId: definition.id, generation: 1, chunks: 1, entries: 1, tags: ['VIP'] },
   },

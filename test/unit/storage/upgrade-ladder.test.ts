@@ -2,6 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
 import { type IDBPDatabase, openDB } from 'idb';
 import { beforeEach, describe, expect, test } from 'vitest';
+import { getSnapshotHead, lookupSnapshot } from '../../../src/storage/brand-snapshot.ts';
 import { loadBudgetState } from '../../../src/storage/budget-state.ts';
 import { listConnections } from '../../../src/storage/connections.ts';
 import { listCustomerInsightsEnvironments } from '../../../src/storage/customer-insights-environments.ts';
@@ -74,6 +75,11 @@ const changed: Version[] = [
         byExportCreated: ['exportId', 'createdAt'],
       },
     },
+  },
+  {
+    // The brand snapshot (issue #16).
+    brandSnapshots: { keyPath: 'brandId' },
+    brandContacts: { keyPath: ['brandId', 'generation', 'email'] },
   },
   {
     // What a run changed in Omnisend, for Undo.
@@ -181,6 +187,9 @@ const readers: Record<StoreName, (db: Awaited<ReturnType<typeof openDatabase>>) 
   runRejected: async (db) => (await readRejectedPage(db, 'r1', 0)).rows[0],
   budgets: (db) => loadBudgetState(db, 'b1'),
   schedules: (db) => getScheduleRecord(db, samples.schedules.value.exportId),
+  brandSnapshots: (db) => getSnapshotHead(db, 'b1'),
+  brandContacts: async (db) =>
+    (await lookupSnapshot(db, await getSnapshotHead(db, 'b1'), ['a@example.com'])).get('a@example.com'),
 };
 
 beforeEach(() => {
