@@ -4,6 +4,7 @@ import { tagForSegment } from '../core/tag-name.ts';
 import type { ExportSummary, SegmentChoice } from '../messaging/protocol.ts';
 import { listConnections } from '../storage/connections.ts';
 import { deleteExport, getExport, listExports, putExport } from '../storage/exports.ts';
+import { getLedgerHead } from '../storage/ledger.ts';
 import { readAccess } from './access.ts';
 import { type ExportServiceDeps, exportFailure as fail, saveExport } from './export-service.ts';
 import type { Handlers } from './router.ts';
@@ -81,8 +82,13 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       return { fields: list, suggested: suggestMapping(list) };
     },
 
-    async 'exports.save'({ id, version, draft }) {
-      return saveExport(deps, draft, id === undefined ? undefined : { id, version: version ?? null });
+    async 'exports.save'({ id, version, draft, retireTags }) {
+      return saveExport(
+        deps,
+        draft,
+        id === undefined ? undefined : { id, version: version ?? null },
+        retireTags,
+      );
     },
 
     async 'exports.duplicate'({ id }) {
@@ -107,12 +113,14 @@ export function createExportHandlers(deps: ExportServiceDeps): ExportHandlers {
       return { id: copy.id };
     },
 
-    async 'exports.remove'({ id }) {
+    async 'exports.remove'({ id, retireTags }) {
       const { db } = deps;
       const existing = await getExport(db, id);
       if (!existing) throw fail('not-found');
       await deleteExport(db, id);
-      await deps.runs.exportChanged(id, true);
+      // Every tag the ledger holds for it: its segments' and those of earlier saves left in place.
+      const tags = [...existing.segments.map((s) => s.tag), ...((await getLedgerHead(db, id))?.tags ?? [])];
+      await deps.runs.exportChanged(id, true, retireTags ? { definition: existing, tags } : undefined);
       return { accepted: true };
     },
   };

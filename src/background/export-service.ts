@@ -6,6 +6,7 @@ import { getConnection } from '../storage/connections.ts';
 import { getExport, listExports, putExportIfVersion } from '../storage/exports.ts';
 import { deleteLedgerForExports } from '../storage/ledger.ts';
 import type { Database } from '../storage/open-database.ts';
+import type { RetireRequest } from './engine/engine.ts';
 import { refusal as exportFailure } from './router.ts';
 import type { SourceRegistry } from './source-registry.ts';
 
@@ -13,8 +14,11 @@ import type { SourceRegistry } from './source-registry.ts';
 export interface RunFacts {
   lastRun(exportId: string): Promise<ExportSummary['lastRun']>;
   nextRunAt(exportId: string): Promise<number | null>;
-  /** Called after an export is saved or removed, so schedules and ledgers follow. */
-  exportChanged(exportId: string, removed: boolean): Promise<void>;
+  /**
+   * Called after an export is saved or removed, so schedules and ledgers follow; with `retire`,
+   * a run takes those tags back from the contacts this extension gave them to.
+   */
+  exportChanged(exportId: string, removed: boolean, retire?: RetireRequest): Promise<void>;
 }
 
 export interface ExportServiceDeps {
@@ -77,6 +81,8 @@ export async function saveExport(
   draft: ExportDraft,
   /** The export to change and the version (`updatedAt`) the form loaded; absent: a new export. */
   target?: { id: string; version: number | null },
+  /** Take back the tags this save stops using (retiredTags), through the same connection. */
+  retireTags = false,
 ): Promise<{ id: string }> {
   const { db } = deps;
   const id = target?.id;
@@ -99,6 +105,23 @@ export async function saveExport(
   if (existing && existing.connectionId !== definition.connectionId) {
     await deleteLedgerForExports(db, [definition.id]);
   }
-  await deps.runs.exportChanged(definition.id, false);
+  const retired = existing && retireTags ? retiredTags(existing, definition) : [];
+  await deps.runs.exportChanged(
+    definition.id,
+    false,
+    // The old export's connection is the brand the tags went to.
+    existing && retired.length > 0 ? { definition: existing, tags: retired } : undefined,
+  );
   return { id: definition.id };
+}
+
+/**
+ * The tags an export stops using when `before` is saved as `after`: its segments' tags that no
+ * segment keeps (a segment removed, a tag renamed). None when the connection changes: the ledger
+ * of the old brand is gone with it, so nothing proves what this extension added there.
+ */
+export function retiredTags(before: ExportDefinition, after: ExportDefinition): string[] {
+  if (before.connectionId !== after.connectionId) return [];
+  const kept = new Set(after.segments.map((s) => s.tag));
+  return before.segments.map((s) => s.tag).filter((tag) => !kept.has(tag));
 }

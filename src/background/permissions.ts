@@ -93,6 +93,8 @@ export const permissions: { [T in MessageType]: Permission<T> } = {
   'runs.rejected': { from: 'page', contributor: { uses: (r) => [run(r.id)] } },
   'runs.problems': { from: 'page', contributor: { uses: (r) => [run(r.id)] } },
   'runs.cancel': { from: 'page', contributor: { uses: (r) => [run(r.id)] } },
+  'runs.undoPlan': { from: 'page', contributor: { uses: (r) => [run(r.id)] } },
+  'runs.undo': { from: 'page', contributor: { uses: (r) => [run(r.id)] } },
   'runs.retention': { from: 'page', contributor: 'allowed' },
   'runs.setRetention': { from: 'page', contributor: 'refused' },
 

@@ -63,7 +63,9 @@ export function createRunFeedback({ action, notifications, getMessage }: Feedbac
     }
     const message =
       run.status === 'succeeded'
-        ? t('notifySucceeded', run.counts.sent, run.counts.tagged, run.counts.rejected)
+        ? run.job.kind === 'export'
+          ? t('notifySucceeded', run.counts.sent, run.counts.tagged, run.counts.rejected)
+          : t('notifyTagsTakenBack', run.counts.untagged, run.counts.tagged)
         : run.status === 'canceled'
           ? t('notifyCanceled')
           : t('notifyFailed', run.error ? errorSentence(t, run.error) : t('errorRunUnexpected'));

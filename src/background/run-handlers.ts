@@ -3,7 +3,8 @@ import type { Database } from '../storage/open-database.ts';
 import { pruneAllRuns, readRetention, writeRetention } from '../storage/retention.ts';
 import { readAccess, runAudience } from './access.ts';
 import type { Engine } from './engine/engine.ts';
-import { HandledError, type Handlers } from './router.ts';
+import { RunFailure } from './engine/run-errors.ts';
+import { HandledError, type Handlers, refusal } from './router.ts';
 
 type RunHandlers = Pick<
   Handlers,
@@ -13,6 +14,8 @@ type RunHandlers = Pick<
   | 'runs.get'
   | 'runs.rejected'
   | 'runs.cancel'
+  | 'runs.undoPlan'
+  | 'runs.undo'
   | 'runs.retention'
   | 'runs.setRetention'
 >;
@@ -85,6 +88,17 @@ export function createRunHandlers(db: Database, engine: Engine, now: () => numbe
     async 'runs.cancel'({ id }) {
       await engine.cancel(id);
       return { accepted: true };
+    },
+    async 'runs.undoPlan'({ id }) {
+      return { plan: await engine.undoPlan(id) };
+    },
+    async 'runs.undo'({ id }) {
+      try {
+        return { runId: await engine.undo(id) };
+      } catch (error) {
+        if (error instanceof RunFailure) throw refusal(error.code);
+        throw error;
+      }
     },
   };
 }

@@ -96,6 +96,8 @@ export const errorCodes = [
   /** What runs waiting for a sign-in stored before codes were typed; now they store `sign-in.required`. */
   'source-needs-user',
   'engine.corrupt-run',
+  /** Undo asked of a run that is not its export's last ended run, or whose changes are gone. */
+  'undo-unavailable',
   /** A run the database upgrade to version 4 ended: its queued work was in the old form. */
   'engine.updated',
   'engine.unexpected',

@@ -87,6 +87,7 @@ export const errorMessages: Record<ErrorCode, ErrorMessage> = {
   'source-unreadable': ['errorSourceUnreadable', 'name'],
   'source-needs-user': 'errorSignInRequired',
   'engine.corrupt-run': 'errorRunCorrupt',
+  'undo-unavailable': 'errorUndoUnavailable',
   'engine.updated': 'errorRunUpdated',
   'engine.unexpected': 'errorRunUnexpected',
   'storage.corrupt': 'errorStorageCorrupt',

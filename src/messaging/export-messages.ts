@@ -81,6 +81,11 @@ export const exportMessages = {
         /** With `id`: the version the form loaded (`exports.get`); without it, or older, the save is refused. */
         version: z.number().optional(),
         draft: exportDraftSchema,
+        /**
+         * Take back the tags the save stops using (segments left, tags renamed) from the contacts
+         * this extension gave them to, in a run of its own. Through the same connection only.
+         */
+        retireTags: z.boolean().default(false),
       })
       .strict(),
     response: z.object({ id: z.string() }),
@@ -89,5 +94,9 @@ export const exportMessages = {
     request: z.object({ id: z.string() }).strict(),
     response: z.object({ id: z.string() }),
   },
-  'exports.remove': { request: z.object({ id: z.string() }).strict(), response: accepted },
+  /** `retireTags`: first take the export's tags back from the contacts it gave them to. */
+  'exports.remove': {
+    request: z.object({ id: z.string(), retireTags: z.boolean().default(false) }).strict(),
+    response: accepted,
+  },
 } as const satisfies Record<string, MessageSpec>;

@@ -10,12 +10,23 @@ import { accepted, type MessageSpec } from './spec.ts';
 
 export { type RejectedRow, rejectedRowSchema } from '../core/run/rejected-row.ts';
 
+/**
+ * What a run does (storage/run-records.ts `job`): an export; taking back tags the export no longer
+ * uses (`retire`, with those tags); or undoing run `runId` (`undo`).
+ */
+export const runKindSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('export') }),
+  z.object({ kind: z.literal('retire'), tags: z.array(z.string()) }),
+  z.object({ kind: z.literal('undo'), runId: z.string() }),
+]);
+
 /** A run as the popup, the options page and History show it. */
 export const runViewSchema = z.object({
   id: z.string(),
   exportId: z.string(),
   exportName: z.string(),
   trigger: runTriggerSchema,
+  job: runKindSchema.default({ kind: 'export' }),
   status: runStatusSchema,
   phase: runPhaseSchema.nullable(),
   /** What a queued or running run is doing right now; null once it ended. */
@@ -49,6 +60,32 @@ export const runViewSchema = z.object({
   requestIds: z.array(z.string()),
 });
 export type RunView = z.infer<typeof runViewSchema>;
+
+/** How many emails of created contacts Undo's confirmation lists. */
+export const UNDO_CREATED_LISTED = 100;
+
+/**
+ * What History › Undo tags would do for a run, or why it is not offered: only the last run of an
+ * export that ended (`not-last`, `not-ended`), an export run that recorded its changes
+ * (`not-undoable`), through the connection the export still uses (`connection-changed`), and
+ * only when it changed a tag (`nothing-changed`).
+ */
+export const undoPlanSchema = z.discriminatedUnion('available', [
+  z.object({
+    available: z.literal(true),
+    /** Tags the run added, to be removed; tags it removed (Mirror), to be added back. */
+    added: z.number().int().nonnegative(),
+    removed: z.number().int().nonnegative(),
+    /** Contacts the run created: they stay, Omnisend's API deletes none. The first few listed. */
+    created: z.number().int().nonnegative(),
+    createdEmails: z.array(z.string()).max(UNDO_CREATED_LISTED),
+  }),
+  z.object({
+    available: z.literal(false),
+    reason: z.enum(['not-last', 'not-ended', 'not-undoable', 'connection-changed', 'nothing-changed']),
+  }),
+]);
+export type UndoPlan = z.infer<typeof undoPlanSchema>;
 
 export const runMessages = {
   'exports.run': {
@@ -89,4 +126,13 @@ export const runMessages = {
     response: z.object({ groups: z.array(problemGroupSchema) }),
   },
   'runs.cancel': { request: z.object({ id: z.string() }).strict(), response: accepted },
+  'runs.undoPlan': {
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ plan: undoPlanSchema }),
+  },
+  /** Starts a run that takes back the run's tag changes (History › Undo tags). */
+  'runs.undo': {
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ runId: z.string() }),
+  },
 } as const satisfies Record<string, MessageSpec>;

@@ -10,7 +10,12 @@ import type { Batch, BatchItem } from './schemas.ts';
 
 /** One contact's outcome: taken (created or updated), or refused with Omnisend's reason. */
 export type ContactOutcome =
-  | { ok: true; created: boolean }
+  | {
+      ok: true;
+      created: boolean;
+      /** The contact's tags as Omnisend answered after the upsert (which sends none), when it did. */
+      tags?: readonly string[];
+    }
   | {
       ok: false;
       /** The contact field Omnisend objected to, when it named one. */
@@ -39,8 +44,22 @@ export const missingBatch: BatchOutcome = { settled: true, outcomeOf: () => notR
 const sentItemSchema = z.looseObject({
   identifiers: z.array(z.looseObject({ type: z.string().optional(), id: z.string() })).min(1),
 });
-/** A successful item's response is the contact; Omnisend may not echo old requests back. */
+/**
+ * A successful item's response is the contact (ContactResponse, with its `tags`: a guess, the
+ * batches document leaves items untyped – test/sandbox/omnisend/README.md); Omnisend may not
+ * echo old requests back.
+ */
 const contactEmailSchema = z.looseObject({ email: z.string() });
+const contactTagsSchema = z.looseObject({ tags: z.array(z.string()) });
+
+function taken(item: BatchItem): ContactOutcome {
+  const contact = contactTagsSchema.safeParse(item.response);
+  return {
+    ok: true,
+    created: item.responseCode === 201,
+    ...(contact.success ? { tags: contact.data.tags } : {}),
+  };
+}
 
 function emailOf(item: BatchItem): string | undefined {
   const sent = sentItemSchema.safeParse(item.request);
@@ -85,12 +104,7 @@ export function batchOutcome(batch: Batch): BatchOutcome {
   for (const item of batch.responses) {
     const email = emailOf(item);
     if (email === undefined) continue;
-    outcomes.set(
-      email,
-      item.responseCode >= 200 && item.responseCode < 300
-        ? { ok: true, created: item.responseCode === 201 }
-        : refused(item),
-    );
+    outcomes.set(email, item.responseCode >= 200 && item.responseCode < 300 ? taken(item) : refused(item));
   }
   for (const item of batch.errors) {
     const email = emailOf(item);

@@ -23,6 +23,10 @@ import { parseRecord } from './records.ts';
  * `pendingAdd`/`pendingRemove` mark a tag call that was queued but not yet confirmed, so that a
  * run stopped or canceled between queueing and confirming is treated as "maybe done": a member
  * with a pending removal is tagged again, a leaver with a pending addition loses the tag.
+ *
+ * `foreign` marks a tag a contact carried, and not from us, when a batch answer last showed it:
+ * it was someone else's before this extension would have added it, so it is never claimed (added
+ * again and called ours) and never removed – by Mirror, by retiring the tag or by Undo.
  */
 
 export const CHUNK_ENTRIES = 2_000;
@@ -42,12 +46,16 @@ const entriesShape = {
   tagBits: bitsSchema,
   pendingAdd: bitsSchema,
   pendingRemove: bitsSchema,
+  /** Tags carried from elsewhere (LedgerState.foreign); records written before it have none. */
+  foreign: bitsSchema.optional(),
 };
 
 const sameLength = (record: { emails: unknown[] } & Record<string, unknown>, fields: string[]) =>
-  fields.every((field) => (record[field] as unknown[]).length === record.emails.length);
+  fields.every(
+    (field) => record[field] === undefined || (record[field] as unknown[]).length === record.emails.length,
+  );
 
-const chunkFields = ['fingerprints', 'tagBits', 'pendingAdd', 'pendingRemove'];
+const chunkFields = ['fingerprints', 'tagBits', 'pendingAdd', 'pendingRemove', 'foreign'];
 
 export const ledgerChunkSchema = z
   .object({
@@ -254,6 +262,7 @@ function applyEntries(
       tags: translate(record.tagBits[i]!),
       pendingAdd: translate(record.pendingAdd[i]!),
       pendingRemove: translate(record.pendingRemove[i]!),
+      foreign: translate(record.foreign?.[i] ?? 0),
       seen: marks ? translate(marks.seen[i]!) : 0,
       enqueued: marks ? translate(marks.enqueued[i]!) : 0,
       queued: marks?.queued[i] === 1,
@@ -282,6 +291,7 @@ export function ledgerLogRecord(
     tagBits: [],
     pendingAdd: [],
     pendingRemove: [],
+    foreign: [],
     seen: [],
     enqueued: [],
     queued: [],
@@ -293,6 +303,7 @@ export function ledgerLogRecord(
     record.tagBits.push(state.tags);
     record.pendingAdd.push(state.pendingAdd);
     record.pendingRemove.push(state.pendingRemove);
+    record.foreign?.push(state.foreign);
     record.seen.push(state.seen);
     record.enqueued.push(state.enqueued);
     record.queued.push(state.queued ? 1 : 0);
@@ -362,13 +373,20 @@ export async function writeCompactedChunks(db: Database, loaded: LoadedLedger): 
     if (id === -1 || written[id] === 1) return;
     written[id] = 1;
     const state = index.state(id);
-    if (state.fingerprint === null && state.tags === 0 && state.pendingAdd === 0 && state.pendingRemove === 0)
+    if (
+      state.fingerprint === null &&
+      state.tags === 0 &&
+      state.pendingAdd === 0 &&
+      state.pendingRemove === 0 &&
+      state.foreign === 0
+    )
       return;
     current.emails.push(email);
     current.fingerprints.push(state.fingerprint ?? '');
     current.tagBits.push(state.tags);
     current.pendingAdd.push(state.pendingAdd);
     current.pendingRemove.push(state.pendingRemove);
+    current.foreign?.push(state.foreign);
     entries++;
     await flush(false);
   };
@@ -397,6 +415,7 @@ function emptyChunk(exportId: string, generation: number, chunk: number, tags: s
     tagBits: [],
     pendingAdd: [],
     pendingRemove: [],
+    foreign: [],
   };
 }
 

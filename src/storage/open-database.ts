@@ -39,6 +39,7 @@ export function openDatabase(): Promise<Database> {
         db.createObjectStore('brandSnapshots', { keyPath: 'brandId' });
         db.createObjectStore('brandContacts', { keyPath: ['brandId', 'generation', 'email'] });
       }
+      if (oldVersion < 6) db.createObjectStore('runChanges', { keyPath: ['runId', 'seq'] });
     },
   });
 }

@@ -18,10 +18,10 @@ export async function writeRetention(db: Database, retention: Retention): Promis
   await db.put('settings', retentionSchema.parse(retention), RETENTION_KEY);
 }
 
-/** Deletes runs with everything kept for them: queued work, batch logs, rejected rows. One transaction. */
+/** Deletes runs with everything kept for them: queued work, batch logs, rejected rows, changes. One transaction. */
 export async function deleteRuns(db: Database, runIds: readonly string[]): Promise<void> {
   if (runIds.length === 0) return;
-  const stores = ['runs', 'runOutbox', 'runBatches', 'runTags', 'runRejected'] as const;
+  const stores = ['runs', 'runOutbox', 'runBatches', 'runTags', 'runRejected', 'runChanges'] as const;
   const tx = db.transaction([...stores], 'readwrite');
   await Promise.all(
     runIds.flatMap((id) => [
@@ -32,14 +32,21 @@ export async function deleteRuns(db: Database, runIds: readonly string[]): Promi
   await tx.done;
 }
 
-/** Prunes one export's runs to the retention setting. */
+/**
+ * Prunes one export's runs to the retention setting. A run an unfinished undo is taking back
+ * stays until that undo ended: the undo reads what the run changed (runChanges) as it goes.
+ */
 export async function pruneRuns(db: Database, exportId: string, now: number): Promise<void> {
   const retention = await readRetention(db);
-  const runs = (await listRuns(db, exportId)).map((run) => ({
+  const all = await listRuns(db, exportId);
+  const undoing = new Set(
+    all.flatMap((run) => (run.job.kind === 'undo' && !isTerminal(run.status) ? [run.job.runId] : [])),
+  );
+  const runs = all.map((run) => ({
     id: run.id,
     createdAt: run.createdAt,
     finishedAt: run.finishedAt,
-    ended: isTerminal(run.status),
+    ended: isTerminal(run.status) && !undoing.has(run.id),
   }));
   await deleteRuns(db, runsToPrune(runs, retention, now));
 }
@@ -58,4 +65,15 @@ export async function deleteRunsOfExport(db: Database, exportId: string): Promis
     db,
     (await listRuns(db, exportId)).filter((run) => isTerminal(run.status)).map((run) => run.id),
   );
+}
+
+/**
+ * Keeps what a run changed (runChanges) for the runs in `keep` only, among an export's: Undo is
+ * offered for an export's last run, so an older run's changes are dropped once another starts.
+ */
+export async function dropRunChanges(db: Database, exportId: string, keep: readonly string[]): Promise<void> {
+  const runIds = (await listRuns(db, exportId)).map((run) => run.id).filter((id) => !keep.includes(id));
+  if (runIds.length === 0) return;
+  const tx = db.transaction('runChanges', 'readwrite');
+  await Promise.all([...runIds.map((id) => tx.store.delete(runRange(id))), tx.done]);
 }

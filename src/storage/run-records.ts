@@ -18,10 +18,24 @@ export type RunLease = z.infer<typeof runLeaseSchema>;
 /** How many Omnisend batch and request ids a run keeps for support (the newest). */
 export const SUPPORT_IDS_KEPT = 20;
 
+/**
+ * What a run does. An `export` reads its segments and sends them. The others only take tags back
+ * (README "Taking tags back"), from what the ledger proves this extension added: `retire` removes
+ * tags the export no longer uses (a segment left it, its tag was renamed, or the export was
+ * removed); `undo` takes back what run `runId` changed in Omnisend's tags.
+ */
+export const runJobSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('export') }),
+  z.object({ kind: z.literal('retire'), tags: z.array(z.string()).min(1) }),
+  z.object({ kind: z.literal('undo'), runId: z.string().min(1) }),
+]);
+export type RunJob = z.infer<typeof runJobSchema>;
+
 export const runRecordSchema = z.object({
   id: z.string().min(1),
   exportId: z.string().min(1),
   trigger: runTriggerSchema,
+  job: runJobSchema.default({ kind: 'export' }),
   fullResync: z.boolean(),
   /** The export as it was when the run was started: later edits apply to the next run. */
   definition: exportDefinitionSchema,
@@ -62,12 +76,15 @@ export const runRecordSchema = z.object({
     cursor: z.string().nullable(),
     done: z.boolean(),
   }),
-  /** Mirror: the leaver scan's checkpoint, the next base chunk of the ledger to look at. */
+  /**
+   * Mirror: the leaver scan's checkpoint, the next base chunk of the ledger to look at. A retire
+   * run scans the ledger the same way; an undo run scans the undone run's runChanges records.
+   */
   untagScan: z.object({ chunk: z.number().int().nonnegative().default(0), done: z.boolean() }),
   /**
    * Sequence numbers. runOutbox holds the chunks [outboxHead, outbox), `outboxItems` contacts in
    * all; runBatches [settled, batch) are submitted but not settled (they settle in order);
-   * runRejected holds [0, rejected); `tagChunk` numbers runTags records.
+   * runRejected holds [0, rejected); `tagChunk` numbers runTags records; runChanges holds [0, changes).
    */
   seq: z.object({
     outbox: z.number().int().nonnegative(),
@@ -77,6 +94,7 @@ export const runRecordSchema = z.object({
     settled: z.number().int().nonnegative(),
     rejected: z.number().int().nonnegative(),
     tagChunk: z.number().int().nonnegative().default(0),
+    changes: z.number().int().nonnegative().default(0),
   }),
   /** How many emails runTags holds per op and tag, kept with every change to it. */
   tagQueue: z.array(z.object({ op: z.enum(['add', 'remove']), tag: z.string(), count: z.number().int() })),

@@ -75,6 +75,25 @@ export const tagChunkSchema = z.object({
 });
 export type TagChunk = z.infer<typeof tagChunkSchema>;
 
+/**
+ * What a run changed in Omnisend, kept so that it can be undone (History › Undo tags): the emails
+ * of one confirmed tag call (`add`/`remove` of `tag`), or the contacts one settled batch created
+ * (`create`, tag ''). The ledger's log cannot serve: it is folded into the base when the run ends.
+ * Only the newest run of an export keeps them (the engine drops the others' when a run starts).
+ */
+export const runChangeSchema = z.object({
+  runId: z.string(),
+  seq: z.number().int().nonnegative(),
+  op: z.enum(['add', 'remove', 'create']),
+  tag: z.string(),
+  emails: z.array(z.string()).min(1),
+});
+export type RunChange = z.infer<typeof runChangeSchema>;
+
+export function parseRunChange(value: unknown): RunChange {
+  return parseRecord(runChangeSchema, 'runChanges', keyOf(value, 'seq'), value);
+}
+
 /** Chunks of one run, op and tag. */
 export function tagGroupRange(runId: string, op: string, tag: string): IDBKeyRange {
   return IDBKeyRange.bound([runId, op, tag], [runId, op, tag, []]);

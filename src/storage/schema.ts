@@ -11,7 +11,7 @@ import type { connectionRecordSchema } from './records.ts';
 import type { runRecordSchema } from './run-records.ts';
 import type { rejectedRowRecordSchema } from './run-rejected.ts';
 import type { scheduleRecordSchema } from './run-schedules.ts';
-import type { batchRecordSchema, outboxChunkSchema, tagChunkSchema } from './run-work.ts';
+import type { batchRecordSchema, outboxChunkSchema, runChangeSchema, tagChunkSchema } from './run-work.ts';
 import type { passphraseRecordSchema } from './settings.ts';
 import type { sealedSchema, wrappedVaultKeySchema } from './vault.ts';
 
@@ -21,7 +21,7 @@ import type { sealedSchema, wrappedVaultKeySchema } from './vault.ts';
  * (records.ts), because what is on disk may come from an older version or be damaged.
  */
 export const DB_NAME = 'segment-export';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 type Stored<T extends z.ZodType> = z.input<T>;
 
@@ -83,4 +83,7 @@ export interface ExportDb extends DBSchema {
   brandSnapshots: { key: string; value: Stored<typeof snapshotHeadSchema> };
   /** Per brand, generation and normalised email: one contact as GET /contacts listed it. */
   brandContacts: { key: [string, number, string]; value: Stored<typeof snapshotContactSchema> };
+  // v6: what a run changed in Omnisend, so that it can be undone (run-work.ts).
+  /** Per run and seq: emails one confirmed tag call changed, or one settled batch created. */
+  runChanges: { key: [string, number]; value: Stored<typeof runChangeSchema> };
 }

@@ -3,6 +3,7 @@ import { errorSentence } from '../i18n/error-text.ts';
 import type { RunView } from '../messaging/protocol.ts';
 import { formatNumber } from './format.ts';
 import { type MessageKey, t } from './i18n.ts';
+import { runKindLabels } from './run-kind.ts';
 
 const counterLabels: [keyof RunView['counts'], MessageKey][] = [
   ['read', 'countRead'],
@@ -74,7 +75,11 @@ export function RunProgress({ run, onCancel, compact }: Props) {
   const label = t('runProgressOf', run.exportName);
   return (
     <section class="run-progress" aria-label={label}>
-      <h3>{run.exportName}</h3>
+      <h3>
+        {run.exportName}
+        {/* A run that takes tags back says so, wherever runs are shown. */}
+        {run.job.kind !== 'export' && ` · ${t(runKindLabels[run.job.kind])}`}
+      </h3>
       <div
         role="progressbar"
         aria-label={label}

@@ -7,26 +7,32 @@ import { initialRunState, isTerminal, type RunError } from '../../core/run/run-s
 import type { RunTrigger } from '../../core/run/run-trigger.ts';
 import { Throughput } from '../../core/run/throughput.ts';
 import type { UtcOffsetAt } from '../../core/schedule.ts';
-import type { ExportSummary, RunView } from '../../messaging/protocol.ts';
+import {
+  type ExportSummary,
+  type RunView,
+  UNDO_CREATED_LISTED,
+  type UndoPlan,
+} from '../../messaging/protocol.ts';
 import { OmnisendError } from '../../omnisend/errors.ts';
 import { needsUser, type SegmentSource } from '../../sources/segment-source.ts';
 import type { SnapshotHead } from '../../storage/brand-snapshot.ts';
 import { getConnection, noteConnectionUse } from '../../storage/connections.ts';
 import { getExport } from '../../storage/exports.ts';
-import { deleteLedgerForExports } from '../../storage/ledger.ts';
+import { deleteLedgerForExports, getLedgerHead } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
-import { deleteRunsOfExport, pruneRuns } from '../../storage/retention.ts';
+import { deleteRunsOfExport, dropRunChanges, pruneRuns } from '../../storage/retention.ts';
 import {
   getRun,
   latestRun,
   listRuns,
   listUnfinishedRuns,
   parseRunRecord,
+  type RunJob,
   type RunRecord,
 } from '../../storage/run-records.ts';
 import { type RejectedPage, readRejectedPage } from '../../storage/run-rejected.ts';
 import { getScheduleRecord } from '../../storage/run-schedules.ts';
-import { runRange } from '../../storage/run-work.ts';
+import { parseRunChange, runRange } from '../../storage/run-work.ts';
 import { isStorageFull } from '../../storage/storage-full.ts';
 import {
   defaultEngineTiming,
@@ -77,6 +83,15 @@ export interface EngineDeps {
   soleWorker?: boolean;
 }
 
+/**
+ * Tags an export stopped using, to take back from the contacts this extension gave them to.
+ * `definition` is the export as it was: its connection is the brand the tags went to.
+ */
+export interface RetireRequest {
+  definition: ExportDefinition;
+  tags: readonly string[];
+}
+
 export interface StartRunOptions {
   /** Send every contact, changed or not (DESIGN.md §4 "Full resync"). */
   fullResync?: boolean;
@@ -121,9 +136,15 @@ export interface Engine {
   nextRunAt(exportId: string): Promise<number | null>;
   /**
    * After an export was saved or removed: schedules follow; a removed export's runs are canceled,
-   * then deleted with their batch logs and rejected rows, and its ledger deleted.
+   * then deleted with their batch logs and rejected rows, and its ledger deleted. With `retire`,
+   * a run of its own (job `retire`) takes those tags back – after any run of the export going on;
+   * a removed export's ledger then goes when that run ends.
    */
-  exportChanged(exportId: string, removed: boolean): Promise<void>;
+  exportChanged(exportId: string, removed: boolean, retire?: RetireRequest): Promise<void>;
+  /** What Undo of a run would do, or why it is not offered. */
+  undoPlan(runId: string): Promise<UndoPlan>;
+  /** Starts a run taking back a run's tag changes; throws RunFailure('undo-unavailable'). */
+  undo(runId: string): Promise<string>;
   /** Resolves when this engine works on no run (tests; the worker may use it to log). */
   idle(): Promise<void>;
 }
@@ -220,6 +241,7 @@ export function createEngine(deps: EngineDeps): Engine {
       apply(run, { type: 'fail', error: runError });
       return true;
     });
+    if (ended) await afterRunEnded(ended);
     if (ended) deps.notify({ type: 'run-finished', run: progress(ended) });
   }
 
@@ -272,8 +294,9 @@ export function createEngine(deps: EngineDeps): Engine {
     const access = await deps.omnisendFor(connectionId);
     if (access === null) throw noConnection();
     if (run.status === 'running') return access;
-    let total: number | null = 0;
-    for (const segment of run.definition.segments) {
+    // A run taking tags back reads no segment: its total is unknown until its scan has queued them.
+    let total: number | null = run.job.kind === 'export' ? 0 : null;
+    for (const segment of run.job.kind === 'export' ? run.definition.segments : []) {
       const source = await deps.sourceFor(segment.sourceId);
       if (source === undefined) {
         throw new RunFailure('source-missing', { name: segment.displayName });
@@ -343,6 +366,22 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
+  /**
+   * Whether an earlier unfinished run of the same export must end first: runs of one export share
+   * its ledger, so they go one after another (a retire run waits for the export run before it).
+   */
+  async function waitsForEarlier(runId: string): Promise<boolean> {
+    const runs = await unfinishedRuns();
+    const run = runs.find((r) => r.id === runId);
+    if (run === undefined) return false;
+    return runs.some(
+      (r) =>
+        r.exportId === run.exportId &&
+        r.id !== run.id &&
+        (r.createdAt < run.createdAt || (r.createdAt === run.createdAt && r.id < run.id)),
+    );
+  }
+
   async function brandSnapshot(
     connectionId: string | null,
     signal: AbortSignal,
@@ -362,6 +401,8 @@ export function createEngine(deps: EngineDeps): Engine {
     const { signal } = entry.controller;
     const beat = new AbortController();
     try {
+      // Launched again when the run before it ends (launch); the watchdog covers a stopped worker.
+      if (await waitsForEarlier(runId)) return;
       if (await waitsForKey(runId)) return;
       const taken = await takeLease(runId);
       if (taken === null) return;
@@ -391,6 +432,7 @@ export function createEngine(deps: EngineDeps): Engine {
         await beating.catch(() => undefined);
       }
       const finished = await getRun(db, runId);
+      if (finished && isTerminal(finished.status)) await afterRunEnded(finished);
       if (finished?.status === 'succeeded' && finished.definition.connectionId !== null)
         await noteConnectionUse(db, finished.definition.connectionId, { problem: null });
       if (finished && isTerminal(finished.status))
@@ -416,6 +458,17 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
+  /** A removed export keeps its ledger only for the run taking its tags back: gone once that ended. */
+  async function afterRunEnded(run: RunRecord): Promise<void> {
+    if ((await getExport(db, run.exportId)) === undefined) await deleteLedgerForExports(db, [run.exportId]);
+  }
+
+  /** Starts the next queued run of an export once the one before it ended (waitsForEarlier). */
+  async function launchNextOf(exportId: string): Promise<void> {
+    const next = (await unfinishedRuns()).filter((run) => run.exportId === exportId).at(-1);
+    if (next) launch(next.id);
+  }
+
   async function clearWatchdogWhenIdle(): Promise<void> {
     if (active.size === 0 && (await unfinishedRuns()).length === 0) await deps.alarms.clear(WATCHDOG_ALARM);
   }
@@ -427,10 +480,67 @@ export function createEngine(deps: EngineDeps): Engine {
     entry.done = drive(runId, entry)
       .finally(async () => {
         active.delete(runId);
+        const run = await getRun(db, runId);
+        if (run && isTerminal(run.status)) await launchNextOf(run.exportId);
         await clearWatchdogWhenIdle();
       })
       // Nothing waits on a run's promise but idle(); the watchdog covers whatever went wrong here.
       .catch(() => undefined);
+  }
+
+  /** After a new run was stored: older runs can no longer be undone; History keeps to its setting. */
+  async function queued(run: RunRecord): Promise<string> {
+    const { job } = run;
+    await dropRunChanges(db, run.exportId, job.kind === 'undo' ? [run.id, job.runId] : [run.id]);
+    // History keeps to its retention setting as runs come (the worker's start sweeps the rest).
+    await pruneRuns(db, run.exportId, clock.now());
+    await armWatchdog();
+    deps.notify({ type: 'run-progress', run: progress(run) });
+    launch(run.id);
+    return run.id;
+  }
+
+  async function putRun(run: RunRecord): Promise<string> {
+    await db.put('runs', run);
+    return queued(run);
+  }
+
+  /**
+   * The tags of `asked` the export's ledger may have given someone: those its base names, and all
+   * of them while a run of the export goes on (its log is not folded into the base yet).
+   */
+  async function tagsToRetire(exportId: string, asked: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(asked)];
+    if ((await unfinishedRuns()).some((run) => run.exportId === exportId)) return unique;
+    const known = new Set((await getLedgerHead(db, exportId))?.tags ?? []);
+    return unique.filter((tag) => known.has(tag));
+  }
+
+  async function undoPlan(runId: string): Promise<UndoPlan & { run?: RunRecord }> {
+    const run = await getRun(db, runId);
+    if (run === undefined || run.job.kind !== 'export') return { available: false, reason: 'not-undoable' };
+    if (!isTerminal(run.status)) return { available: false, reason: 'not-ended' };
+    if ((await latestRun(db, run.exportId))?.id !== run.id) return { available: false, reason: 'not-last' };
+    const definition = await getExport(db, run.exportId);
+    if (definition?.connectionId !== run.definition.connectionId)
+      return { available: false, reason: 'connection-changed' };
+    const { tagged, untagged } = run.counters;
+    if (tagged + untagged === 0) return { available: false, reason: 'nothing-changed' };
+    // Runs recorded before version 5 kept no changes.
+    if ((await db.count('runChanges', runRange(runId))) === 0)
+      return { available: false, reason: 'not-undoable' };
+    const createdEmails: string[] = [];
+    let created = 0;
+    let cursor = await db.transaction('runChanges').store.openCursor(runRange(runId));
+    while (cursor) {
+      const change = parseRunChange(cursor.value);
+      if (change.op === 'create') {
+        created += change.emails.length;
+        createdEmails.push(...change.emails.slice(0, UNDO_CREATED_LISTED - createdEmails.length));
+      }
+      cursor = await cursor.continue();
+    }
+    return { available: true, added: tagged, removed: untagged, created, createdEmails, run };
   }
 
   /** Stops a run's work here and cancels it, unless `keep` says the stopped run stays. */
@@ -451,7 +561,11 @@ export function createEngine(deps: EngineDeps): Engine {
         apply(run, reason ? { type: 'cancel', reason } : { type: 'cancel' });
         return true;
       });
-      if (ended) deps.notify({ type: 'run-finished', run: progress(ended) });
+      if (ended) {
+        await afterRunEnded(ended);
+        deps.notify({ type: 'run-finished', run: progress(ended) });
+        await launchNextOf(ended.exportId);
+      }
       await clearWatchdogWhenIdle();
       return ended !== null;
     } finally {
@@ -477,12 +591,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const run = newRun(newId(), definition, trigger, options.fullResync === true, clock.now());
       await tx.store.put(run);
       await tx.done;
-      // History keeps to its retention setting as runs come (the worker's start sweeps the rest).
-      await pruneRuns(db, exportId, clock.now());
-      await armWatchdog();
-      deps.notify({ type: 'run-progress', run: progress(run) });
-      launch(run.id);
-      return run.id;
+      return queued(run);
     },
 
     cancel(runId, reason) {
@@ -552,15 +661,33 @@ export function createEngine(deps: EngineDeps): Engine {
       return (await getScheduleRecord(db, exportId))?.nextDueAt ?? null;
     },
 
-    async exportChanged(exportId, removed) {
-      if (removed) {
+    async exportChanged(exportId, removed, retire) {
+      if (removed)
         for (const run of await listRuns(db, exportId))
           if (!isTerminal(run.status)) await engine.cancel(run.id);
+      const tags = retire ? await tagsToRetire(exportId, retire.tags) : [];
+      if (removed) {
         await forgetSchedule(db, exportId);
-        await deleteLedgerForExports(db, [exportId]);
+        if (tags.length === 0) await deleteLedgerForExports(db, [exportId]);
         await deleteRunsOfExport(db, exportId);
       }
+      if (retire !== undefined && tags.length > 0) {
+        const job: RunJob = { kind: 'retire', tags };
+        await putRun(newRun(newId(), retire.definition, 'manual', false, clock.now(), job));
+      }
       await engine.onScheduleAlarm();
+    },
+
+    async undoPlan(runId) {
+      const { run: _, ...plan } = await undoPlan(runId);
+      return plan;
+    },
+
+    async undo(runId) {
+      const plan = await undoPlan(runId);
+      if (!plan.available || plan.run === undefined) throw new RunFailure('undo-unavailable');
+      const job: RunJob = { kind: 'undo', runId };
+      return putRun(newRun(newId(), plan.run.definition, 'manual', false, clock.now(), job));
     },
 
     async idle() {
@@ -577,11 +704,15 @@ export function newRun(
   trigger: RunTrigger,
   fullResync: boolean,
   now: number,
+  job: RunJob = { kind: 'export' },
 ): RunRecord {
+  // A run that only takes tags back reads no segment: its work comes from a scan.
+  const tagOnly = job.kind !== 'export';
   return {
     id,
     exportId: definition.id,
     trigger,
+    job,
     fullResync,
     definition,
     mappingVersion: fingerprintValue(definition.mapping),
@@ -595,9 +726,18 @@ export function newRun(
     counters: emptyCounters(),
     problems: [],
     total: null,
-    read: { segment: 0, cursor: null, done: false },
+    read: { segment: 0, cursor: null, done: tagOnly },
     untagScan: { chunk: 0, done: false },
-    seq: { outbox: 0, outboxHead: 0, outboxItems: 0, batch: 0, settled: 0, rejected: 0, tagChunk: 0 },
+    seq: {
+      outbox: 0,
+      outboxHead: 0,
+      outboxItems: 0,
+      batch: 0,
+      settled: 0,
+      rejected: 0,
+      tagChunk: 0,
+      changes: 0,
+    },
     tagQueue: [],
     lease: null,
     support: { batchIds: [], requestIds: [] },

@@ -70,6 +70,7 @@ export function progressOf(run: RunRecord, live: RunLive, now: number): RunView 
     exportId: run.exportId,
     exportName: run.definition.name,
     trigger: run.trigger,
+    job: run.job,
     status: run.status,
     phase: run.phase,
     activity: activityOf({

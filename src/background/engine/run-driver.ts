@@ -25,13 +25,15 @@ import {
   writeCompactedChunks,
 } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
-import { parseRunRecord, type RunRecord, rememberId } from '../../storage/run-records.ts';
+import { getRun, parseRunRecord, type RunRecord, rememberId } from '../../storage/run-records.ts';
 import {
   type BatchRecord,
   type OutboxChunk,
   parseBatchRecord,
   parseOutboxChunk,
+  parseRunChange,
   parseTagChunk,
+  type RunChange,
   type TagChunk,
   tagGroupRange,
 } from '../../storage/run-work.ts';
@@ -139,7 +141,7 @@ export class RunDriver {
    */
   async #loadLedger(): Promise<LoadedLedger> {
     const run = await this.#load();
-    const tags = run.definition.segments.map((s) => s.tag);
+    const tags = await this.#tagsOf(run);
     const expected = Math.max(0, (run.total ?? 0) - run.counters.read);
     const load = () => loadLedger(this.#deps.db, run.exportId, run.id, tags, expected);
     let ledger = await load();
@@ -154,6 +156,19 @@ export class RunDriver {
       ledger = await load();
     }
     return ledger;
+  }
+
+  /**
+   * The tags this run may add or remove, which get the ledger's first bits: an export's segment
+   * tags, the tags a retire run takes away, or the segment tags of the run an undo takes back.
+   */
+  async #tagsOf(run: RunRecord): Promise<string[]> {
+    const { job } = run;
+    if (job.kind === 'retire') return job.tags;
+    if (job.kind === 'export') return run.definition.segments.map((s) => s.tag);
+    const undone = await getRun(this.#deps.db, job.runId);
+    if (undone === undefined) throw new RunFailure('undo-unavailable');
+    return undone.definition.segments.map((s) => s.tag);
   }
 
   get #ledgerNow(): LoadedLedger {
@@ -464,11 +479,12 @@ export class RunDriver {
       const run = await this.#load();
       const upstreamDone = run.read.done && run.seq.outboxHead === run.seq.outbox;
       const unsettled = run.seq.batch - run.seq.settled;
-      const mirror = run.definition.syncMode === 'mirror';
+      const scans = run.definition.syncMode === 'mirror' || run.job.kind !== 'export';
+      const scanning = scans && !run.untagScan.done;
       const group = nextTagCall(run.tagQueue, {
         maxEmails: MAX_TAG_EMAILS,
-        moreAdds: !upstreamDone || unsettled > 0,
-        moreRemoves: mirror && !run.untagScan.done,
+        moreAdds: !upstreamDone || unsettled > 0 || (run.job.kind === 'undo' && scanning),
+        moreRemoves: scanning,
       });
       if (group) {
         await this.#sendTags(group, signal);
@@ -478,8 +494,8 @@ export class RunDriver {
         await this.#wake.wait(clock, timing.pollIntervalMs, signal);
         continue;
       }
-      if (mirror && !run.untagScan.done) {
-        await this.#scanLeavers(run);
+      if (scanning) {
+        await (run.job.kind === 'undo' ? this.#scanUndone(run, run.job.runId) : this.#scanLeavers(run));
         continue;
       }
       if (await this.#finish()) return;
@@ -517,7 +533,7 @@ export class RunDriver {
       this.#batches.set(first.seq, later);
       return;
     }
-    await this.#tx(['ledgerLog', 'runTags', 'runRejected', 'runBatches'], async (tx, run) => {
+    await this.#tx(['ledgerLog', 'runTags', 'runRejected', 'runBatches', 'runChanges'], async (tx, run) => {
       if (run.seq.settled !== first.seq) return;
       const tags = run.definition.segments.map((s) => s.tag);
       await applyBatchResults(tx, run, this.#ledgerNow, settled, tags);
@@ -539,7 +555,7 @@ export class RunDriver {
           : () => access.api.removeTags(emails, [group.tag], { signal });
       await this.#omnisend(call, signal);
     }
-    await this.#tx(['runTags', 'ledgerLog'], async (tx, run) => {
+    await this.#tx(['runTags', 'ledgerLog', 'runChanges'], async (tx, run) => {
       const store = tx.objectStore('runTags');
       // The same chunks must still be first: only this lane takes from the queue.
       const current = await this.#tagChunks(group, store);
@@ -555,6 +571,16 @@ export class RunDriver {
       const bit = changes.bit(group.tag);
       for (const email of emails) changes.index.confirm(changes.entry(email), bit, group.op);
       writes.push(changes.write(tx, run));
+      if (emails.length > 0) {
+        const change: RunChange = {
+          runId: run.id,
+          seq: run.seq.changes++,
+          op: group.op,
+          tag: group.tag,
+          emails,
+        };
+        writes.push(tx.objectStore('runChanges').put(change));
+      }
       await Promise.all(writes);
       run.counters[group.op === 'add' ? 'tagged' : 'untagged'] += emails.length;
       if (emails.length === 0)
@@ -590,7 +616,8 @@ export class RunDriver {
   /**
    * Mirror: one step of the scan for members who left a segment and carry our tag – one base
    * chunk of the ledger, checked against the in-memory ledger. The log needs no scan: every email
-   * it holds and the base does not, this run has read.
+   * it holds and the base does not, this run has read. A retire run scans the same way for the
+   * tags it takes away: it has read no member, so everyone the ledger gives such a tag loses it.
    */
   async #scanLeavers(run: RunRecord): Promise<void> {
     const ledger = this.#ledgerNow;
@@ -604,7 +631,8 @@ export class RunDriver {
       advanceTo(current, 'untag');
       const changes = new LedgerChanges(ledger, current.id);
       const { index } = changes;
-      const tags = current.definition.segments.map((s) => s.tag);
+      const { job } = current;
+      const tags = job.kind === 'retire' ? job.tags : current.definition.segments.map((s) => s.tag);
       for (const email of emails) {
         const id = index.find(email);
         if (id === -1) continue;
@@ -620,6 +648,37 @@ export class RunDriver {
   }
 
   /**
+   * Undo: one step of the scan of what run `undone` changed (its runChanges records, in order):
+   * each tag it added is queued for removal and each it removed (Mirror) for addition, unless the
+   * ledger shows the change already taken back. Contacts it created stay: the API deletes none.
+   */
+  async #scanUndone(run: RunRecord, undone: string): Promise<void> {
+    const { chunk } = run.untagScan;
+    const value = await this.#deps.db.get('runChanges', [undone, chunk]);
+    const record = value === undefined ? null : parseRunChange(value);
+    await this.#tx(['runTags', 'ledgerLog'], async (tx, current) => {
+      if (current.untagScan.chunk !== chunk || current.untagScan.done) return;
+      advanceTo(current, 'untag');
+      if (record === null) {
+        current.untagScan = { chunk, done: true };
+        return;
+      }
+      const changes = new LedgerChanges(this.#ledgerNow, current.id);
+      const { index } = changes;
+      const bit = changes.bit(record.tag);
+      for (const email of record.op === 'create' ? [] : record.emails) {
+        const id = index.find(email);
+        if (id === -1) continue;
+        if (record.op === 'add' && index.mayHaveOurTag(id, bit))
+          changes.enqueue(id, email, 'remove', record.tag);
+        if (record.op === 'remove' && index.needsTag(id, bit)) changes.enqueue(id, email, 'add', record.tag);
+      }
+      await changes.write(tx, current);
+      current.untagScan = { chunk: chunk + 1, done: false };
+    });
+  }
+
+  /**
    * Succeeds the run when nothing is left; false when something came up meanwhile. Before, the
    * run's log is folded into a new generation of ledger chunks, so the ledger between runs is a
    * few large records.
@@ -630,7 +689,7 @@ export class RunDriver {
       run.seq.outboxHead === run.seq.outbox &&
       run.seq.settled === run.seq.batch &&
       run.tagQueue.length === 0 &&
-      (run.definition.syncMode !== 'mirror' || run.untagScan.done);
+      ((run.definition.syncMode !== 'mirror' && run.job.kind === 'export') || run.untagScan.done);
     if (!ready(await this.#load())) return false;
     const ledger = this.#ledgerNow;
     const compaction = await writeCompactedChunks(this.#deps.db, ledger);

@@ -10,7 +10,8 @@ export type RunFailureCode =
   | 'export-missing'
   | 'source-missing'
   | 'source-unreadable'
-  | 'engine.corrupt-run';
+  | 'engine.corrupt-run'
+  | 'undo-unavailable';
 
 /** A run cannot go on for a reason the user can act on; the page words `code` and `params`. */
 export class RunFailure extends Error {

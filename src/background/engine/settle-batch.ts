@@ -50,20 +50,30 @@ function settleOne(
   const { index } = changes;
   const rejected: RejectedRowRecord[] = [];
   let failed = 0;
+  const created: string[] = [];
+  /** Emails whose tag went inside their item, by tag: changes Undo takes back like a tag call's. */
+  const taggedInItems = new Map<string, string[]>();
   for (const ref of batch.items) {
     const id = changes.entry(ref.email);
     const outcome = outcomeOf(ref.email);
     if (outcome.ok) {
       run.counters[outcome.created ? 'created' : 'updated']++;
+      if (outcome.created) created.push(ref.email);
       index.setFingerprint(id, ref.fingerprint);
       // Its tag went inside the item (the planner): Omnisend applied it with the contact.
       if (ref.tagged) {
         index.confirm(id, changes.bit(ref.tag), 'add');
+        taggedInItems.set(ref.tag, [...(taggedInItems.get(ref.tag) ?? []), ref.email]);
         run.counters.tagged++;
         run.tagsInItems = (run.tagsInItems ?? 0) + 1;
       }
       for (const tag of segmentTags) {
         const bit = changes.bit(tag);
+        // It carries the tag, and not from us: someone else's, so the ledger never claims it and
+        // neither Mirror, retiring the tag nor Undo ever takes it away. Omnisend shows it anew
+        // with every upsert: once it is gone, the tag is added (and ours).
+        if (outcome.tags && !index.mayHaveOurTag(id, bit))
+          index.setForeign(id, bit, outcome.tags.includes(tag));
         if ((index.seen(id) & bit) !== 0 && index.needsTag(id, bit))
           changes.enqueue(id, ref.email, 'add', tag);
       }
@@ -94,7 +104,16 @@ function settleOne(
   }
   run.seq.settled = Math.max(run.seq.settled, batch.seq + 1);
   const rejectedStore = tx.objectStore('runRejected');
+  // Kept for Undo, which lists the contacts a run created (they stay, the API deletes none) and
+  // takes back the tags that went inside items.
+  const runChanges = tx.objectStore('runChanges');
   return [
+    ...(created.length > 0
+      ? [runChanges.put({ runId: run.id, seq: run.seq.changes++, op: 'create', tag: '', emails: created })]
+      : []),
+    ...[...taggedInItems].map(([tag, emails]) =>
+      runChanges.put({ runId: run.id, seq: run.seq.changes++, op: 'add', tag, emails }),
+    ),
     ...rejected.map((row) => rejectedStore.put(row)),
     tx.objectStore('runBatches').put({ ...batch, state: 'settled', items: [], failed }),
   ];

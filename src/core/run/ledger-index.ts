@@ -31,6 +31,11 @@ export interface LedgerState {
   pendingAdd: number;
   /** Tag bits: a removal was queued and not yet confirmed. */
   pendingRemove: number;
+  /**
+   * Tag bits: the contact carried the tag, and not from us, when Omnisend last showed it (a batch
+   * answer): someone else's, so this extension neither claims it by adding it again nor removes it.
+   */
+  foreign: number;
   /** Tag bits: this run read the email in that tag's segment. Only meaningful within one run. */
   seen: number;
   /** Tag bits: this run queued a tag call for that tag. Only meaningful within one run. */
@@ -55,6 +60,7 @@ export class LedgerIndex {
   #tags: Bits;
   #pendingAdd: Bits;
   #pendingRemove: Bits;
+  #foreign: Bits;
   #seen: Bits;
   #enqueued: Bits;
   readonly #bitsOf: (length: number) => Bits;
@@ -84,6 +90,7 @@ export class LedgerIndex {
     this.#tags = this.#bitsOf(entries);
     this.#pendingAdd = this.#bitsOf(entries);
     this.#pendingRemove = this.#bitsOf(entries);
+    this.#foreign = this.#bitsOf(entries);
     this.#seen = this.#bitsOf(entries);
     this.#enqueued = this.#bitsOf(entries);
   }
@@ -102,6 +109,7 @@ export class LedgerIndex {
       this.#tags,
       this.#pendingAdd,
       this.#pendingRemove,
+      this.#foreign,
       this.#seen,
       this.#enqueued,
     ].reduce((sum, array) => sum + array.byteLength, 0);
@@ -162,6 +170,7 @@ export class LedgerIndex {
     this.#tags = grow(this.#tags, this.#bitsOf);
     this.#pendingAdd = grow(this.#pendingAdd, this.#bitsOf);
     this.#pendingRemove = grow(this.#pendingRemove, this.#bitsOf);
+    this.#foreign = grow(this.#foreign, this.#bitsOf);
     this.#seen = grow(this.#seen, this.#bitsOf);
     this.#enqueued = grow(this.#enqueued, this.#bitsOf);
   }
@@ -209,6 +218,16 @@ export class LedgerIndex {
     return this.#pendingRemove[id]!;
   }
 
+  foreign(id: number): number {
+    return this.#foreign[id]!;
+  }
+
+  /** What Omnisend showed: the contact carries the tag from elsewhere (`carries`), or not. */
+  setForeign(id: number, bit: number, carries: boolean): void {
+    if (carries) this.#foreign[id]! |= bit;
+    else this.#foreign[id]! &= ~bit;
+  }
+
   seen(id: number): number {
     return this.#seen[id]!;
   }
@@ -245,13 +264,17 @@ export class LedgerIndex {
   confirm(id: number, bit: number, op: 'add' | 'remove'): void {
     if (op === 'add') this.#tags[id]! |= bit;
     else this.#tags[id]! &= ~bit;
+    this.#foreign[id]! &= ~bit;
     this.#pendingAdd[id]! &= ~bit;
     this.#pendingRemove[id]! &= ~bit;
   }
 
-  /** Whether a member still needs the tag added (not ours, or a removal may have gone out). */
+  /**
+   * Whether a member still needs the tag added: not ours and not carried from elsewhere, or a
+   * removal may have gone out.
+   */
   needsTag(id: number, bit: number): boolean {
-    return (this.#tags[id]! & bit) === 0 || (this.#pendingRemove[id]! & bit) !== 0;
+    return ((this.#tags[id]! | this.#foreign[id]!) & bit) === 0 || (this.#pendingRemove[id]! & bit) !== 0;
   }
 
   /** Whether a leaver may carry the tag because of this extension. */
@@ -268,6 +291,7 @@ export class LedgerIndex {
       tags: this.#tags[id]!,
       pendingAdd: this.#pendingAdd[id]!,
       pendingRemove: this.#pendingRemove[id]!,
+      foreign: this.#foreign[id]!,
       seen: this.#seen[id]!,
       enqueued: this.#enqueued[id]!,
       queued: this.queued(id),
@@ -279,6 +303,7 @@ export class LedgerIndex {
     this.#tags[id] = state.tags;
     this.#pendingAdd[id] = state.pendingAdd;
     this.#pendingRemove[id] = state.pendingRemove;
+    this.#foreign[id] = state.foreign;
     this.#seen[id] = state.seen;
     this.#enqueued[id] = state.enqueued;
     if (state.queued) this.#flags[id]! |= QUEUED;

@@ -4,6 +4,7 @@ import type { Mapping } from '../../core/mapping/mapping.ts';
 import { sanitizeTag } from '../../core/tag-name.ts';
 import type { ExportDraft, RequestOf, SegmentChoice } from '../../messaging/protocol.ts';
 import { ChangePreview } from '../../ui/ChangePreview.tsx';
+import { Dialog } from '../../ui/Dialog.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
 import { t } from '../../ui/i18n.ts';
@@ -16,6 +17,7 @@ import { type AttributeRow, mappingFromRows, rowsFromMapping } from './attribute
 import { DefaultCountrySelect } from './DefaultCountrySelect.tsx';
 import { ExportCheck } from './ExportCheck.tsx';
 import { MappingEditor } from './MappingEditor.tsx';
+import { defaultRetireChoice, type RetireChoice, RetireTagsChoice } from './RetireTagsChoice.tsx';
 import { ScheduleEditor } from './ScheduleEditor.tsx';
 
 interface Props {
@@ -137,14 +139,30 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
       },
     });
 
-  async function save(event: Event) {
+  // Tags the save stops using (a segment left, a tag renamed): the user says whether they go.
+  const kept = new Set(sanitized.map(({ tag }) => (tag.ok ? tag.value : '')));
+  const retired =
+    draft && draft.connectionId === connectionId
+      ? draft.segments.map((s) => s.tag).filter((tag) => !kept.has(tag))
+      : [];
+  const [asking, setAsking] = useState(false);
+  const [retire, setRetire] = useState<RetireChoice>(defaultRetireChoice(draft?.syncMode ?? 'mirror'));
+
+  function submit(event: Event) {
     event.preventDefault();
     if (!canSave) return;
+    if (retired.length > 0) setAsking(true);
+    else void save(false);
+  }
+
+  async function save(retireTags: boolean) {
+    setAsking(false);
     setSaving(true);
     setError(null);
     try {
       const { id } = await ask('exports.save', {
         ...(exportId ? { id: exportId, version: loaded.version ?? -1 } : {}),
+        retireTags,
         draft: { name: name.trim(), connectionId, segments, mapping, syncMode, schedule },
       });
       onSaved(id);
@@ -155,7 +173,7 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
   }
 
   return (
-    <form ref={form} class="form form--wide" onSubmit={save} aria-labelledby="export-form-title">
+    <form ref={form} class="form form--wide" onSubmit={submit} aria-labelledby="export-form-title">
       <h3 id="export-form-title">{exportId ? t('exportEditTitle') : t('exportAdd')}</h3>
       <TextField label={t('exportName')} value={name} onInput={setName} maxLength={100} />
       <div class="field">
@@ -262,6 +280,20 @@ function ExportFormFields({ exportId, onSaved, onCancel, loaded }: Props & { loa
       {error !== null && <ErrorMessage error={error} />}
       <FormActions canSubmit={canSave && !saving} onCancel={onCancel} />
       <p class="hint">{t('exportSaveNeverRuns')}</p>
+      {asking && (
+        <Dialog title={t('retireTitle')} onClose={() => setAsking(false)}>
+          <p>{t('retireBody', retired.join(', '))}</p>
+          <RetireTagsChoice value={retire} onChange={setRetire} />
+          <div class="row">
+            <button type="button" onClick={() => void save(retire === 'remove')}>
+              {t('actionSave')}
+            </button>
+            <button type="button" class="secondary" onClick={() => setAsking(false)}>
+              {t('actionCancel')}
+            </button>
+          </div>
+        </Dialog>
+      )}
     </form>
   );
 }

@@ -6,12 +6,21 @@ import { formatDateTime, formatNumber } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
 import { ProblemGroups } from '../../ui/ProblemGroups.tsx';
 import { RunCounts } from '../../ui/RunProgress.tsx';
+import { runKindLabels } from '../../ui/run-kind.ts';
 import { runStatusLabels } from '../../ui/run-status.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
 import { downloadRejectedRows } from './download-rejected.ts';
+import { UndoRun } from './UndoRun.tsx';
 
-export function RunDetails({ run, onClose }: { run: RunView; onClose: () => void }) {
+interface Props {
+  run: RunView;
+  onClose: () => void;
+  /** After an undo of this run was started. */
+  onUndone: () => void;
+}
+
+export function RunDetails({ run, onClose, onUndone }: Props) {
   const problems = useAsync(async () => {
     const [{ groups }, { total }] = await Promise.all([
       ask('runs.problems', { id: run.id }),
@@ -27,10 +36,16 @@ export function RunDetails({ run, onClose }: { run: RunView; onClose: () => void
     <section class="panel run-details" aria-labelledby="run-details-title">
       <h3 id="run-details-title">{t('runDetailsTitle', run.exportName)}</h3>
       <p>
-        {t(runStatusLabels[run.status])} · {t(triggerLabel(run.trigger))} ·{' '}
-        {formatDateTime(run.startedAt ?? run.createdAt)}
+        {[
+          t(runStatusLabels[run.status]),
+          t(runKindLabels[run.job.kind]),
+          t(triggerLabel(run.trigger)),
+          formatDateTime(run.startedAt ?? run.createdAt),
+        ].join(' · ')}
         {run.finishedAt !== null && ` – ${formatDateTime(run.finishedAt)}`}
       </p>
+      {run.job.kind === 'retire' && <p>{t('runKindRetireDetail', run.job.tags.join(', '))}</p>}
+      {run.job.kind === 'undo' && <UndoneRun runId={run.job.runId} />}
       {run.error && <RunErrorMessage error={run.error} />}
       <RunCounts run={run} />
       {run.plan && (
@@ -85,6 +100,7 @@ export function RunDetails({ run, onClose }: { run: RunView; onClose: () => void
         </>
       )}
       {error !== null && <ErrorMessage error={error} />}
+      <UndoRun run={run} onUndone={onUndone} />
       <button type="button" class="secondary" onClick={onClose}>
         {t('actionClose')}
       </button>
@@ -124,6 +140,13 @@ function ProblemSection({ title, none, groups, listed, downloadText, onDownload 
       )}
     </>
   );
+}
+
+/** Which run an undo took back, by when it ran (History may have pruned it since). */
+function UndoneRun({ runId }: { runId: string }) {
+  const undone = useAsync(async () => (await ask('runs.get', { id: runId })).run, [runId]);
+  if (undone.state !== 'ready') return null;
+  return <p>{t('runKindUndoDetail', formatDateTime(undone.value.startedAt ?? undone.value.createdAt))}</p>;
 }
 
 export function triggerLabel(trigger: RunView['trigger']) {

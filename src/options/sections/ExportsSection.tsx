@@ -11,6 +11,7 @@ import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
 import { ExportForm } from '../exports/ExportForm.tsx';
 import { ExportTable } from '../exports/ExportTable.tsx';
+import { RemoveExportDialog } from '../exports/RemoveExportDialog.tsx';
 
 export function ExportsSection() {
   const { status, refresh } = useStatus();
@@ -34,9 +35,7 @@ export function ExportsSection() {
 
   const { error, run: act } = useAction(reload);
 
-  const remove = (e: ExportSummary) => {
-    if (confirm(t('exportRemoveConfirm', e.name))) void act(() => ask('exports.remove', { id: e.id }));
-  };
+  const [removing, setRemoving] = useState<ExportSummary | null>(null);
 
   if (list.state === 'loading') return null;
   if (list.state === 'failed') return <ErrorMessage error={list.error} />;
@@ -81,7 +80,17 @@ export function ExportsSection() {
               void act(() => ask('exports.run', { id: e.id, fullResync: true }));
           }}
           onDuplicate={(e) => act(() => ask('exports.duplicate', { id: e.id }))}
-          onRemove={remove}
+          onRemove={setRemoving}
+        />
+      )}
+      {removing && (
+        <RemoveExportDialog
+          exported={removing}
+          onRemoved={() => {
+            setRemoving(null);
+            reload();
+          }}
+          onCancel={() => setRemoving(null)}
         />
       )}
     </>

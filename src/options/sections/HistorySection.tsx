@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { formatDateTime, formatNumber } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
 import { useLiveRuns } from '../../ui/live-runs.ts';
+import { runKindLabels } from '../../ui/run-kind.ts';
 import { runStatusLabels } from '../../ui/run-status.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
@@ -21,7 +22,17 @@ export function HistorySection() {
   if (list.state === 'failed') return <ErrorMessage error={list.error} />;
   const { runs, total, pageSize } = list.value;
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  if (open) return <RunDetails run={open} onClose={() => setOpen(null)} />;
+  if (open)
+    return (
+      <RunDetails
+        run={runs.find((r) => r.id === open.id) ?? open}
+        onClose={() => setOpen(null)}
+        onUndone={() => {
+          setOpen(null);
+          setVersion((v) => v + 1);
+        }}
+      />
+    );
   if (!runs.length && page > 0) {
     setPage(pages - 1);
     return null;
@@ -36,6 +47,7 @@ export function HistorySection() {
         <thead>
           <tr>
             <th scope="col">{t('exportColumnName')}</th>
+            <th scope="col">{t('historyKind')}</th>
             <th scope="col">{t('historyTrigger')}</th>
             <th scope="col">{t('historyStarted')}</th>
             <th scope="col">{t('historyFinished')}</th>
@@ -49,6 +61,7 @@ export function HistorySection() {
           {runs.map((run) => (
             <tr key={run.id}>
               <th scope="row">{run.exportName}</th>
+              <td data-label={t('historyKind')}>{t(runKindLabels[run.job.kind])}</td>
               <td data-label={t('historyTrigger')}>{t(triggerLabel(run.trigger))}</td>
               <td data-label={t('historyStarted')}>{formatDateTime(run.startedAt ?? run.createdAt)}</td>
               <td data-label={t('historyFinished')}>

@@ -3,11 +3,12 @@ import type { ExportSegment } from '../../../src/core/export-definition.ts';
 import { getConnection } from '../../../src/storage/connections.ts';
 import { createWorld, range, runToEnd, SOURCE_ID, type Worker, type World } from './engine-world.ts';
 
-const segment = (id: string): ExportSegment => ({
+/** Each export its own tags: a contact carrying another export's tag already is not tagged again. */
+const segment = (id: string, exportName: string): ExportSegment => ({
   sourceId: SOURCE_ID,
   segmentId: id,
   displayName: id.toUpperCase(),
-  tag: id.toUpperCase(),
+  tag: `${exportName}-${id}`,
 });
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -37,7 +38,7 @@ describe('what a run tells the screens', () => {
 
   test('a contact in two segments counts once on a first run, whether its batch settled before the second segment was read or not', async () => {
     // Settled first: segment b is read only once Omnisend finished every batch of segment a.
-    await world.saveExport({ name: 'settled', segments: [segment('a'), segment('b')] });
+    await world.saveExport({ name: 'settled', segments: [segment('a', 'settled'), segment('b', 'settled')] });
     const release = world.source.holdReads('b');
     const settledRun = await worker.engine.startRun('export-settled', 'manual');
     await until(
@@ -48,7 +49,7 @@ describe('what a run tells the screens', () => {
     const settled = await runToEnd(worker, settledRun);
 
     // Still queued: every batch waits at Omnisend until both segments were read.
-    await world.saveExport({ name: 'pending', segments: [segment('a'), segment('b')] });
+    await world.saveExport({ name: 'pending', segments: [segment('a', 'pending'), segment('b', 'pending')] });
     world.sandbox.faults.keepBatchesPending(true);
     const pendingRun = await worker.engine.startRun('export-pending', 'manual');
     await until(
@@ -64,7 +65,7 @@ describe('what a run tells the screens', () => {
   });
 
   test('while Omnisend holds the batches the run says so, with no time left to claim, and the bar stops short', async () => {
-    await world.saveExport({ name: 'stalled', segments: [segment('a')] });
+    await world.saveExport({ name: 'stalled', segments: [segment('a', 'stalled')] });
     world.sandbox.faults.keepBatchesPending(true);
     try {
       const runId = await worker.engine.startRun('export-stalled', 'manual');

@@ -125,8 +125,8 @@ describe('the Omnisend client against the sandbox', () => {
       const created = await client.submitContactBatch(items);
       expect(created).toEqual({ batchID: expect.stringMatching(/^[0-9a-f]{24}$/), totalCount: 3 });
       const outcomeOf = await settledBatch(created.batchID);
-      expect(outcomeOf('fresh@example.com')).toEqual({ ok: true, created: true });
-      expect(outcomeOf('known@example.com')).toEqual({ ok: true, created: false });
+      expect(outcomeOf('fresh@example.com')).toEqual({ ok: true, created: true, tags: [] });
+      expect(outcomeOf('known@example.com')).toEqual({ ok: true, created: false, tags: [] });
       expect(outcomeOf('broken@@example')).toMatchObject({
         ok: false,
         field: 'identifiers.0.id',

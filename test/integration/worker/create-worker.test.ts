@@ -39,7 +39,11 @@ const connect = (ask: ReturnType<typeof askAs>) =>
     statementVersion: PRIVACY_STATEMENT_VERSION,
   });
 
-/** A manual export of `source`'s segment whose run now waits for the user: `error` stopped its first read. */
+/**
+ * A manual export of `source`'s segment whose run now waits for the user: `error` stopped its
+ * first read. Its tag is the error's name: a contact that carries another test's tag already is
+ * not tagged (the tag is not this export's to claim).
+ */
 async function runWaitingFor(worker: Worker, source: MemorySource, error: Error) {
   source.setSegment('waiting', { members: range(1000, 1200) });
   const ask = askAs(worker);
@@ -48,7 +52,7 @@ async function runWaitingFor(worker: Worker, source: MemorySource, error: Error)
     draft: {
       name: 'Waiting push',
       connectionId: connection.id,
-      segments: [{ sourceId: SOURCE_ID, segmentId: 'waiting', displayName: 'Waiting', tag: 'Waiting' }],
+      segments: [{ sourceId: SOURCE_ID, segmentId: 'waiting', displayName: 'Waiting', tag: error.name }],
       mapping: { email: 'Email' },
       syncMode: 'add-only',
       schedule: { kind: 'manual' },

@@ -10,6 +10,7 @@ const view = (id: string, change: Partial<RunView> = {}): RunView => ({
   exportId: `export-${id}`,
   exportName: `Export ${id}`,
   trigger: 'manual',
+  job: { kind: 'export' },
   status: 'running',
   phase: 'read',
   activity: 'reading',

@@ -40,7 +40,10 @@ async function settle(outcome: BatchOutcome, seen: string[] = []): Promise<RunRe
   const batch = parseBatchRecord({ ...samples.runBatches.value, items: [item(1), item(2)] });
   const ledger = await loadLedger(db, run.exportId, run.id, ['VIP'], 2);
   for (const email of seen) ledger.index.markSeen(ledger.index.entry(email), ledger.table.bit('VIP'));
-  const tx = db.transaction(['runs', 'ledgerLog', 'runTags', 'runRejected', 'runBatches'], 'readwrite');
+  const tx = db.transaction(
+    ['runs', 'ledgerLog', 'runTags', 'runRejected', 'runBatches', 'runChanges'],
+    'readwrite',
+  );
   await applyBatchResults(tx, run, ledger, [{ batch, outcomeOf: outcome.outcomeOf }], ['VIP']);
   await tx.done;
   return run;
@@ -144,7 +147,10 @@ describe('settling a batch', () => {
     const ledger = await loadLedger(db, run.exportId, run.id, ['VIP'], 6);
     for (let n = 0; n < 6; n++)
       ledger.index.markSeen(ledger.index.entry(`p${n}@example.com`), ledger.table.bit('VIP'));
-    const tx = db.transaction(['runs', 'ledgerLog', 'runTags', 'runRejected', 'runBatches'], 'readwrite');
+    const tx = db.transaction(
+      ['runs', 'ledgerLog', 'runTags', 'runRejected', 'runBatches', 'runChanges'],
+      'readwrite',
+    );
     const taken = (): ContactOutcome => ({ ok: true, created: true });
     await applyBatchResults(
       tx,
@@ -170,6 +176,41 @@ describe('settling a batch', () => {
       [0, 'settled', 0],
       [1, 'settled', 0],
       [2, 'settled', 0],
+    ]);
+  });
+
+  test('a contact that carries the tag from elsewhere is not tagged nor claimed; created contacts are kept for Undo', async () => {
+    const finished: Batch = {
+      batchID: 'b1',
+      status: 'finished',
+      totalCount: 2,
+      finishedCount: 2,
+      errorsCount: 0,
+      responses: [
+        {
+          responseCode: 200,
+          request: { identifiers: [{ type: 'email', id: 'p1@example.com' }] },
+          response: { id: 'c1', email: 'p1@example.com', tags: ['VIP', 'Newsletter'] },
+        },
+        {
+          responseCode: 201,
+          request: { identifiers: [{ type: 'email', id: 'p2@example.com' }] },
+          response: { id: 'c2', email: 'p2@example.com', tags: [] },
+        },
+      ],
+      errors: [],
+    };
+    const run = await settle(batchOutcome(finished), ['p1@example.com', 'p2@example.com']);
+
+    expect(run.tagQueue).toEqual([{ op: 'add', tag: 'VIP', count: 1 }]);
+    const ledger = await loadLedger(db, run.exportId, run.id, ['VIP'], 2);
+    const vip = ledger.table.bit('VIP');
+    const carried = ledger.index.find('p1@example.com');
+    expect(ledger.index.state(carried)).toMatchObject({ tags: 0, pendingAdd: 0, foreign: vip });
+    expect(ledger.index.needsTag(carried, vip)).toBe(false);
+    expect(ledger.index.mayHaveOurTag(carried, vip)).toBe(false);
+    expect(await db.getAll('runChanges')).toEqual([
+      { runId: 'r1', seq: 0, op: 'create', tag: '', emails: ['p2@example.com'] },
     ]);
   });
 });

@@ -149,6 +149,7 @@ export const samples: { [S in StoreName]: Sample<S> } = {
     },
   },
   runTags: { value: { runId: 'r1', op: 'add', tag: 'VIP', seq: 0, emails: ['a@example.com'] } },
+  runChanges: { value: { runId: 'r1', op: 'add', tag: 'VIP', seq: 0, emails: ['a@example.com'] } },
   runRejected: {
     value: {
       runId: 'r1',

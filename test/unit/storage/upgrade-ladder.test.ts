@@ -13,7 +13,12 @@ import { openDatabase } from '../../../src/storage/open-database.ts';
 import { getRun } from '../../../src/storage/run-records.ts';
 import { readRejectedPage } from '../../../src/storage/run-rejected.ts';
 import { getScheduleRecord } from '../../../src/storage/run-schedules.ts';
-import { parseBatchRecord, parseOutboxChunk, parseTagChunk } from '../../../src/storage/run-work.ts';
+import {
+  parseBatchRecord,
+  parseOutboxChunk,
+  parseRunChange,
+  parseTagChunk,
+} from '../../../src/storage/run-work.ts';
 import { DB_NAME, DB_VERSION } from '../../../src/storage/schema.ts';
 import { readAdminPassphrase } from '../../../src/storage/settings.ts';
 import { plainVault } from '../../support/plain-vault.ts';
@@ -75,6 +80,10 @@ const changed: Version[] = [
     // The brand snapshot (issue #16).
     brandSnapshots: { keyPath: 'brandId' },
     brandContacts: { keyPath: ['brandId', 'generation', 'email'] },
+  },
+  {
+    // What a run changed in Omnisend, for Undo.
+    runChanges: { keyPath: ['runId', 'seq'] },
   },
 ];
 
@@ -174,6 +183,7 @@ const readers: Record<StoreName, (db: Awaited<ReturnType<typeof openDatabase>>) 
   runOutbox: async (db) => parseOutboxChunk((await db.getAll('runOutbox'))[0]),
   runBatches: async (db) => parseBatchRecord((await db.getAll('runBatches'))[0]),
   runTags: async (db) => parseTagChunk((await db.getAll('runTags'))[0]),
+  runChanges: async (db) => parseRunChange((await db.getAll('runChanges'))[0]),
   runRejected: async (db) => (await readRejectedPage(db, 'r1', 0)).rows[0],
   budgets: (db) => loadBudgetState(db, 'b1'),
   schedules: (db) => getScheduleRecord(db, samples.schedules.value.exportId),

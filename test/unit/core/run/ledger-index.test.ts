@@ -7,6 +7,7 @@ const empty: LedgerState = {
   tags: 0,
   pendingAdd: 0,
   pendingRemove: 0,
+  foreign: 0,
   seen: 0,
   enqueued: 0,
   queued: false,
@@ -20,6 +21,7 @@ const state = (width: number) =>
     tags: bits(width),
     pendingAdd: bits(width),
     pendingRemove: bits(width),
+    foreign: bits(width),
     seen: bits(width),
     enqueued: bits(width),
     queued: fc.boolean(),
@@ -84,6 +86,22 @@ describe('the in-memory ledger index', () => {
     index.confirm(id, vip, 'remove');
     expect(index.state(id)).toMatchObject({ tags: 0, pendingAdd: 0, pendingRemove: 0 });
     expect(index.mayHaveOurTag(id, vip)).toBe(false);
+  });
+
+  test('a tag carried from elsewhere is neither needed nor ours, until Omnisend shows it gone', () => {
+    const index = new LedgerIndex(10, 8);
+    const id = index.entry('a@example.com');
+    const vip = 1;
+    index.setForeign(id, vip, true);
+    expect(index.needsTag(id, vip)).toBe(false);
+    expect(index.mayHaveOurTag(id, vip)).toBe(false);
+    index.setForeign(id, vip, false);
+    expect(index.needsTag(id, vip)).toBe(true);
+    index.setForeign(id, vip, true);
+    // Once this extension added it (e.g. after it was gone and came back), it is ours.
+    index.markEnqueued(id, vip, 'add');
+    index.confirm(id, vip, 'add');
+    expect(index.state(id)).toMatchObject({ tags: vip, foreign: 0 });
   });
 
   test('uses the 32nd tag bit like any other', () => {
