@@ -29,8 +29,10 @@ describe('contacts queued as their JSON', () => {
 
   it('are checked against the schema again when read back from storage', () => {
     expect(parseContactJson(toContactJson(ayse))).toBe(JSON.stringify(ayse));
-    // Tags in an upsert would replace all of a contact's tags: never sent.
-    expect(parseContactJson(JSON.stringify({ ...ayse, tags: ['VIP'] }))).toBeNull();
+    // Tags go inside an item only for a contact the brand snapshot proves new (the planner).
+    const tagged = JSON.stringify({ ...ayse, tags: ['VIP'] });
+    expect(parseContactJson(tagged)).toBe(tagged);
+    expect(parseContactJson(JSON.stringify({ ...ayse, tags: 'VIP' }))).toBeNull();
     expect(parseContactJson('{"identifiers":[]}')).toBeNull();
     expect(parseContactJson('{not json')).toBeNull();
   });
