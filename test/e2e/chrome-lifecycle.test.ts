@@ -34,6 +34,9 @@ beforeAll(async () => {
   // Batches take a second to process, so the key can be revoked while the run still needs it.
   omnisend = await startOmnisendSandbox({ batchProcessingDelayMs: 1_000, tagApplyDelayMs: 10 });
   omnisend.seedContact({ email: 'outsider@example.com', firstName: 'Untouched', tags: ['Other'] });
+  // The readers are in the brand already (its newsletter), so the brand snapshot proves none of
+  // them new: their tag goes through the tag lane, whose calls are still to come when the key goes.
+  for (const email of emails) omnisend.seedContact({ email, tags: ['Newsletter'] });
   chromium = await UndebuggedChromium.launch({ hosts: { 'api.omnisend.com': omnisend.port } });
 });
 
@@ -145,6 +148,7 @@ describe('Chrome’s own service worker lifecycle, no debugger attached', () => 
     await omnisend.inspect.whenIdle();
     const readers = omnisend.inspect.contacts().filter((c) => c.tags.includes('Readers'));
     expect(readers.map((c) => c.email).sort()).toEqual([...emails].sort());
+    expect(readers.every((c) => c.tags.includes('Newsletter'))).toBe(true);
     expect(omnisend.inspect.contact('outsider@example.com')).toMatchObject({
       firstName: 'Untouched',
       tags: ['Other'],
