@@ -163,12 +163,13 @@ export async function applyPage(
 }
 
 /**
- * Rejected rows, one write at a time: a write refused as it is asked for (a full disk) then fails
- * this promise, and leaves no other write of the checkpoint pending with nobody waiting for it.
+ * Rejected rows, written together. Each write is asked for inside an async function, so one refused
+ * as it is asked for (a full disk) becomes a rejection this promise reports, not a throw that leaves
+ * the writes asked for before it pending with nobody waiting for them.
  */
 async function putRejected(tx: RunTx, rows: readonly RejectedRowRecord[]): Promise<void> {
   const store = tx.objectStore('runRejected');
-  for (const row of rows) await store.put(row);
+  await Promise.all(rows.map(async (row) => store.put(row)));
 }
 
 /**
