@@ -147,7 +147,12 @@ async function allOrNothing(
   await tx.done;
 }
 
-/** The snapshot's contacts of some snapshot keys, in one read transaction; absent keys are not in the map. */
+/**
+ * The snapshot's contacts of some snapshot keys, in one read transaction; absent keys are not in the
+ * map. A complete snapshot that listed no contact (a fresh brand) holds none of them: no read at all,
+ * since a read per key costs the worker more than the rest of its work on a contact. (A listing under
+ * way may be writing into the generation its head counts, so its head's count is no proof.)
+ */
 export async function lookupSnapshot(
   db: Database,
   head: SnapshotHead,
@@ -155,6 +160,7 @@ export async function lookupSnapshot(
 ): Promise<Map<string, SnapshotContact>> {
   const found = new Map<string, SnapshotContact>();
   if (head.generation === 0 || keys.length === 0) return found;
+  if (head.count === 0 && head.listing === null) return found;
   const tx = db.transaction('brandContacts');
   await Promise.all(
     keys.map(async (key) => {

@@ -5,7 +5,13 @@ import { createOmnisendAccess } from '../../../src/background/engine/omnisend-ac
 import { BrandSnapshots } from '../../../src/background/snapshot/brand-snapshots.ts';
 import { type Clock, systemClock } from '../../../src/core/clock.ts';
 import { FULL_RELIST_AFTER_MS, UPDATED_OVERLAP_MS } from '../../../src/core/snapshot/snapshot-plan.ts';
-import { getSnapshotHead, lookupSnapshot } from '../../../src/storage/brand-snapshot.ts';
+import {
+  completeListing,
+  getSnapshotHead,
+  lookupSnapshot,
+  putSnapshotHead,
+  writeSnapshotPage,
+} from '../../../src/storage/brand-snapshot.ts';
 import { putConnection } from '../../../src/storage/connections.ts';
 import { type Database, openDatabase } from '../../../src/storage/open-database.ts';
 import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
@@ -163,5 +169,38 @@ describe('the brand snapshot', () => {
     expect(listingWhileBusy.length).toBeGreaterThan(1);
     // It gets on, but takes no more than its share of the requests sent while the run went on.
     expect(listingWhileBusy.length).toBeLessThanOrEqual(Math.ceil((lastRun + 1) / 4));
+  });
+  test('a snapshot that listed nobody answers without reading; one being listed into is still read', async () => {
+    const brandId = 'empty-brand';
+    const listing = {
+      mode: 'full' as const,
+      generation: 1,
+      after: null,
+      startedAt: 1,
+      updatedAtFrom: null,
+      read: 0,
+    };
+    await putSnapshotHead(db, {
+      brandId,
+      generation: 0,
+      count: 0,
+      listedAt: null,
+      fullListedAt: null,
+      listing,
+    });
+    const empty = await completeListing(db, brandId, listing);
+    expect(empty).toMatchObject({ generation: 1, count: 0, listing: null });
+    expect(await lookupSnapshot(db, empty, ['a@example.com'])).toEqual(new Map());
+
+    // An incremental listing writes into the current generation before its head counts the contact.
+    const incremental = { ...listing, mode: 'incremental' as const, startedAt: 2, updatedAtFrom: 1 };
+    await putSnapshotHead(db, { ...empty, listing: incremental });
+    const contact = { email: 'a@example.com', id: 'x1', status: 'subscribed', tags: ['VIP'], updatedAt: 2 };
+    await writeSnapshotPage(db, brandId, incremental, [contact]);
+    const listingHead = await getSnapshotHead(db, brandId);
+    expect(listingHead).toMatchObject({ count: 0, listing: { mode: 'incremental' } });
+    expect((await lookupSnapshot(db, listingHead, ['a@example.com'])).get('a@example.com')?.tags).toEqual([
+      'VIP',
+    ]);
   });
 });
