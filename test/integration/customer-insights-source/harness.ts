@@ -103,6 +103,8 @@ export function sourceFor(
   clock: Clock,
   tokens: TokenProvider,
   pageSize: number,
+  /** 1 (the default here): each read is one page, so a test sees the pages as the server cut them. */
+  rowsPerRead = 1,
 ): CustomerInsightsSource {
   return new CustomerInsightsSource({
     instanceId: sandbox.environmentId,
@@ -111,6 +113,7 @@ export function sourceFor(
     fetch,
     clock,
     pageSize,
+    rowsPerRead,
   });
 }
 

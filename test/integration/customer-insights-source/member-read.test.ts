@@ -45,6 +45,7 @@ beforeAll(async () => {
           { name: 'Sliding', displayName: 'Sliding', size: 1_000, offset: 0, churnPerRefresh: 10 },
           { name: 'Growing', displayName: 'Growing', size: 1_000, offset: 0 },
           { name: 'Restless', displayName: 'Restless', size: 1_000, offset: 0, churnPerRefresh: 10 },
+          { name: 'Swelling', displayName: 'Swelling', size: 1_000, offset: 0 },
           { name: 'Empty', displayName: 'Empty', size: 0 },
         ],
       },
@@ -111,6 +112,35 @@ describe('reading members', () => {
     // Pages are read a few ahead, in step with the server's cap: each once, none wasted (they may
     // arrive out of order).
     expect(reads.map((read) => read.skip).sort((a, b) => a - b)).toEqual(reads.map((_, i) => i * PAGE_CAP));
+  });
+
+  it('gathers consecutive pages into reads of rowsPerRead members, each page asked for once', async () => {
+    const gathering = sourceFor(sandbox, net.fetch, clock, tokens, 100, 1_000);
+    const pages = await readAll(gathering, 'Everyone_25k');
+    expect(pages.map((page) => page.rows.length)).toEqual(Array.from({ length: 25 }, () => 1_000));
+    const rows = pages.flatMap((page) => page.rows);
+    expect(rows.map((row) => row.key)).toEqual(expectedKeys(segment('Everyone_25k')));
+    expect(rows.map((row) => row.position)).toEqual(rows.map((_, i) => i));
+    const reads = sandbox.inspect.dataReads();
+    expect(reads.map((read) => read.skip).sort((a, b) => a - b)).toEqual(reads.map((_, i) => i * 100));
+  });
+
+  it('ends a gathered read at a restart: the new membership starts the next read', async () => {
+    const state = segment('Swelling');
+    sandbox.control.mutateDuringRead('Swelling', { afterRows: 300, churn: 0, size: 1_100 });
+    const gathering = sourceFor(sandbox, net.fetch, clock, tokens, 100, 1_000);
+    const pages = await readAll(gathering, 'Swelling');
+    const restartAt = pages.findIndex((page) => page.membershipChanged);
+    expect(restartAt).toBe(0);
+    expect(JSON.parse(pages[0]?.next ?? '{}')).toMatchObject({ skip: 0, pass: 1 });
+    // Within a read, positions only go forward.
+    for (const page of pages)
+      expect(page.rows.map((row) => row.position)).toEqual(
+        page.rows.map((_, i) => (page.rows[0]?.position ?? 0) + i),
+      );
+    const secondPass = pages.slice(1).flatMap((page) => page.rows);
+    expect(secondPass.map((row) => row.key)).toEqual(expectedKeys(state));
+    expect(pages.at(-1)).toMatchObject({ next: null, membershipChanged: true, complete: true });
   });
 
   it('loses nothing when the server caps pages at an odd size', async () => {

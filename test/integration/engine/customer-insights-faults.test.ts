@@ -107,6 +107,8 @@ async function ciWorld() {
     fetch,
     clock: sourceClock,
     pageSize: 100,
+    // Faults land after a given page: one Data API page a read.
+    rowsPerRead: 1,
   });
   const hooks = { pagesRead: 0, afterPage: (_pages: number) => {} };
   const counted: SegmentSource = {

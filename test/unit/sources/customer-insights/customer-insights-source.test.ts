@@ -30,6 +30,7 @@ function source(fetch: typeof globalThis.fetch) {
     fetch,
     clock: new FakeClock(),
     pageSize: 10,
+    rowsPerRead: 1,
   });
 }
 
