@@ -63,7 +63,9 @@ function settleOne(
       // Its tag went inside the item (the planner): Omnisend applied it with the contact.
       if (ref.tagged) {
         index.confirm(id, changes.bit(ref.tag), 'add');
-        taggedInItems.set(ref.tag, [...(taggedInItems.get(ref.tag) ?? []), ref.email]);
+        const emails = taggedInItems.get(ref.tag);
+        if (emails === undefined) taggedInItems.set(ref.tag, [ref.email]);
+        else emails.push(ref.email);
         run.counters.tagged++;
         run.tagsInItems = (run.tagsInItems ?? 0) + 1;
       }
