@@ -3,19 +3,22 @@ import type { MappedContact } from './mapping/mapped-contact.ts';
 /**
  * JSON with object keys sorted at every depth, so that equal data always gives the same text
  * whatever order its keys were built in. Like JSON.stringify, undefined properties are left out.
+ * Built by appending to one string (no array per level): it runs for every contact of a run.
  */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .flatMap((key) => {
-        const item = (value as Record<string, unknown>)[key];
-        return item === undefined ? [] : [`${JSON.stringify(key)}:${canonicalJson(item)}`];
-      });
-    return `{${entries.join(',')}}`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i] ?? null);
+    return `${out}]`;
   }
-  return JSON.stringify(value) ?? 'null';
+  let out = '{';
+  for (const key of Object.keys(value).sort()) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${out}}`;
 }
 
 /**
