@@ -182,6 +182,8 @@ export async function lookupSnapshot(
  * under its key has exactly that address (Omnisend's identifiers are case-sensitive).
  */
 export function brandFactsOf(found: ReadonlyMap<string, SnapshotContact>): BrandFacts {
+  // Nobody listed: every email is new, without making its key.
+  if (found.size === 0) return { provenNew: () => true, tagsOf: () => undefined };
   const held = (email: string) => {
     const contact = found.get(snapshotKey(email));
     return contact !== undefined && (contact.exact ?? contact.email) === email ? contact : undefined;
