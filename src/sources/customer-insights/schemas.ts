@@ -50,9 +50,17 @@ export const segmentsSchema = list(
   }),
 );
 
+const isProfile = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A page of profiles. Each is checked to be an object and kept as parsed, not copied key by key as
+ * `z.record` would: a run reads every member through here, and its fields are checked where they
+ * are mapped.
+ */
 export const customerPageSchema = z.looseObject({
   '@odata.count': z.number().int().nonnegative().optional(),
-  value: z.array(z.record(z.string(), z.unknown())),
+  value: z.array(z.custom<Record<string, unknown>>(isProfile, 'A profile is not an object.')),
 });
 
 /** The Data API's error body. */

@@ -96,6 +96,14 @@ describe('reading customers', () => {
     const error = await failure(api.readCustomers(INSTANCE, { segmentName: null, top: 1, skip: 0 }));
     expect(error).toMatchObject({ code: 'customer-insights.unexpected-response', retryable: false });
   });
+
+  it('refuses a page whose profiles are not all objects', async () => {
+    for (const bad of [null, 'c1', ['c1'], 7]) {
+      const { api } = client(() => json(200, { value: [{ CustomerId: 'c0' }, bad] }));
+      const error = await failure(api.readCustomers(INSTANCE, { segmentName: null, top: 2, skip: 0 }));
+      expect(error).toMatchObject({ code: 'customer-insights.unexpected-response', retryable: false });
+    }
+  });
 });
 
 describe('listing', () => {
