@@ -2,7 +2,7 @@ import browser from 'webextension-polyfill';
 import { ActiveRuns } from '../ui/ActiveRuns.tsx';
 import { AttentionList } from '../ui/AttentionList.tsx';
 import { t } from '../ui/i18n.ts';
-import { useLiveRuns } from '../ui/live-runs.ts';
+import { useLiveRevision } from '../ui/live-runs.ts';
 import { useAsync } from '../ui/use-async.ts';
 import { ask } from '../ui/worker.ts';
 import { openOptionsAt } from './open-options.ts';
@@ -16,9 +16,9 @@ import { useTabPage } from './use-tab-page.ts';
  * state is pushed by the worker (live-runs), so a run that ends at once shows ended at once.
  */
 export function Popup() {
-  const live = useLiveRuns();
+  const revision = useLiveRevision();
   const tab = useTabPage();
-  const attention = useAsync(() => ask('attention.list', {}), [live.revision]);
+  const attention = useAsync(() => ask('attention.list', {}), [revision]);
   return (
     <div class="popup">
       <header class="popup__header">
@@ -30,15 +30,10 @@ export function Popup() {
           <AttentionList items={attention.value.items} onOpen={openOptionsAt} />
         )}
         {tab.state === 'ready' && tab.page && (
-          <DetectedSegment key={tab.key} page={tab.page} revision={live.revision} />
+          <DetectedSegment key={tab.key} page={tab.page} revision={revision} />
         )}
-        {live.runs.length > 0 && (
-          <section aria-labelledby="running-title">
-            <h2 id="running-title">{t('popupRunning')}</h2>
-            <ActiveRuns runs={live.runs} compact />
-          </section>
-        )}
-        {tab.state === 'ready' && !tab.page && <PopupExports revision={live.revision} />}
+        <ActiveRuns compact title={t('popupRunning')} />
+        {tab.state === 'ready' && !tab.page && <PopupExports revision={revision} />}
       </main>
       <footer class="popup__footer">
         <button type="button" class="secondary" onClick={() => browser.runtime.openOptionsPage()}>

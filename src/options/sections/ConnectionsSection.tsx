@@ -3,7 +3,7 @@ import type { ConnectionView, SharedConnection } from '../../messaging/protocol.
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
-import { useLiveRuns } from '../../ui/live-runs.ts';
+import { useLiveRevision } from '../../ui/live-runs.ts';
 import { useStatus } from '../../ui/status-context.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
@@ -43,9 +43,9 @@ export function ConnectionsSection() {
   const { status, refresh } = useStatus();
   const role = status.state === 'ready' ? status.value.role : undefined;
   const [version, setVersion] = useState(0);
-  const live = useLiveRuns();
+  const revision = useLiveRevision();
   // A run that finds the key rejected changes what the list says: read it again when runs end.
-  const list = useAsync(() => ask('connections.list', {}), [version, role, live.revision]);
+  const list = useAsync(() => ask('connections.list', {}), [version, role, revision]);
   const [editing, setEditing] = useState<'new' | ConnectionView | null>(null);
   const [removing, setRemoving] = useState<ConnectionView | null>(null);
   const [focusId, setFocusId] = useState<string | null>(null);

@@ -4,7 +4,7 @@ import { ActiveRuns } from '../../ui/ActiveRuns.tsx';
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
-import { useLiveRuns } from '../../ui/live-runs.ts';
+import { useLiveRevision } from '../../ui/live-runs.ts';
 import { useStatus } from '../../ui/status-context.ts';
 import { useAction } from '../../ui/use-action.ts';
 import { useAsync } from '../../ui/use-async.ts';
@@ -15,12 +15,12 @@ import { RemoveExportDialog } from '../exports/RemoveExportDialog.tsx';
 
 export function ExportsSection() {
   const { status, refresh } = useStatus();
-  const live = useLiveRuns();
+  const revision = useLiveRevision();
   // The empty state names the step that is missing: read the counts afresh on each visit.
   useEffect(refresh, []);
   const [version, setVersion] = useState(0);
   // Read again when a run starts, waits or ends (pushed), and after our own changes.
-  const list = useAsync(() => ask('exports.list', {}), [version, live.revision]);
+  const list = useAsync(() => ask('exports.list', {}), [version, revision]);
   const [editing, setEditing] = useState<'new' | string | null>(null);
   const [focusId, setFocusId] = useState<string | null>(null);
   const reload = () => {
@@ -43,7 +43,7 @@ export function ExportsSection() {
   const counts = status.state === 'ready' ? status.value.counts : null;
   return (
     <>
-      <ActiveRuns runs={live.runs} />
+      <ActiveRuns />
       {editing === null ? (
         <button type="button" onClick={() => setEditing('new')}>
           {t('exportAdd')}

@@ -4,7 +4,7 @@ import { EmptyState } from '../../ui/EmptyState.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { formatDateTime, formatNumber } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
-import { useLiveRuns } from '../../ui/live-runs.ts';
+import { useLiveRevision } from '../../ui/live-runs.ts';
 import { runKindLabels } from '../../ui/run-kind.ts';
 import { runStatusLabels } from '../../ui/run-status.ts';
 import { useAsync } from '../../ui/use-async.ts';
@@ -13,9 +13,9 @@ import { RunDetails, triggerLabel } from '../history/RunDetails.tsx';
 
 export function HistorySection() {
   const [version, setVersion] = useState(0);
-  const live = useLiveRuns();
+  const revision = useLiveRevision();
   const [page, setPage] = useState(0);
-  const list = useAsync(() => ask('runs.list', { page }), [version, page, live.revision]);
+  const list = useAsync(() => ask('runs.list', { page }), [version, page, revision]);
   const [open, setOpen] = useState<RunView | null>(null);
 
   if (list.state === 'loading') return null;

@@ -2,7 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { ActiveRuns } from '../../ui/ActiveRuns.tsx';
 import { AttentionList } from '../../ui/AttentionList.tsx';
 import { type MessageKey, t } from '../../ui/i18n.ts';
-import { useLiveRuns } from '../../ui/live-runs.ts';
+import { useLiveRevision } from '../../ui/live-runs.ts';
 import { useStatus } from '../../ui/status-context.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
@@ -22,11 +22,11 @@ interface Step {
  */
 export function OverviewSection() {
   const { status, refresh } = useStatus();
-  const live = useLiveRuns();
+  const revision = useLiveRevision();
   // The counts behind the steps change in other sections and tabs: read them again on each visit.
   useEffect(refresh, []);
-  const connections = useAsync(() => ask('connections.list', {}), [live.revision]);
-  const attention = useAsync(() => ask('attention.list', {}), [live.revision]);
+  const connections = useAsync(() => ask('connections.list', {}), [revision]);
+  const attention = useAsync(() => ask('attention.list', {}), [revision]);
   if (status.state !== 'ready' || connections.state !== 'ready') return null;
   const { counts, role } = status.value;
   const steps: Step[] = [
@@ -65,7 +65,7 @@ export function OverviewSection() {
           ))}
         </ol>
       </section>
-      <ActiveRuns runs={live.runs} />
+      <ActiveRuns />
     </>
   );
 }
