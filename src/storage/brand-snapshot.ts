@@ -175,7 +175,10 @@ export async function lookupSnapshot(
  * an email is proven new when no contact is listed under its key at all; it is held when the contact
  * under its key has exactly that address (Omnisend's identifiers are case-sensitive).
  */
-export function brandFactsOf(found: ReadonlyMap<string, SnapshotContact>): BrandFacts {
+export function brandFactsOf(
+  found: ReadonlyMap<string, SnapshotContact>,
+  showsDeletions: boolean,
+): BrandFacts {
   const held = (email: string) => {
     const contact = found.get(snapshotKey(email));
     return contact !== undefined && (contact.exact ?? contact.email) === email ? contact : undefined;
@@ -183,5 +186,6 @@ export function brandFactsOf(found: ReadonlyMap<string, SnapshotContact>): Brand
   return {
     provenNew: (email) => !found.has(snapshotKey(email)),
     tagsOf: (email) => held(email)?.tags,
+    showsDeletions,
   };
 }

@@ -130,6 +130,23 @@ export async function listRuns(db: Database, exportId?: string): Promise<RunReco
 }
 
 /**
+ * The latest time an export's ledger may have learnt of Omnisend's contacts (snapshotShowsDeletions):
+ * the last write of any of its runs but `exceptRunId` (a run's own sends are marked in the ledger as
+ * its own, and no drift). Null when none ran. History's pruning keeps the newest runs, whose times
+ * are the latest.
+ */
+export async function ledgerSeenAt(
+  db: Database,
+  exportId: string,
+  exceptRunId?: string,
+): Promise<number | null> {
+  let seen: number | null = null;
+  for (const run of await listRuns(db, exportId))
+    if (run.id !== exceptRunId) seen = Math.max(seen ?? run.updatedAt, run.updatedAt);
+  return seen;
+}
+
+/**
  * Queued and running runs, through the `byStatus` index: the UI asks every second while a run goes
  * on, so this reads those runs only, never the whole history.
  */

@@ -7,6 +7,7 @@ import { initialRunState, isTerminal, type RunError } from '../../core/run/run-s
 import type { RunTrigger } from '../../core/run/run-trigger.ts';
 import { Throughput } from '../../core/run/throughput.ts';
 import type { UtcOffsetAt } from '../../core/schedule.ts';
+import { snapshotShowsDeletions } from '../../core/snapshot/snapshot-plan.ts';
 import {
   type ExportSummary,
   type RunView,
@@ -24,6 +25,7 @@ import { deleteRunsOfExport, dropRunChanges, pruneRuns } from '../../storage/ret
 import {
   getRun,
   latestRun,
+  ledgerSeenAt,
   listRuns,
   listUnfinishedRuns,
   parseRunRecord,
@@ -423,8 +425,12 @@ export function createEngine(deps: EngineDeps): Engine {
       const beating = heartbeat(runId, AbortSignal.any([signal, beat.signal]));
       try {
         const snapshot = await brandSnapshot(taken.definition.connectionId, signal);
+        const showsDeletions = snapshotShowsDeletions(
+          snapshot?.fullListedAt ?? null,
+          await ledgerSeenAt(db, taken.exportId, runId),
+        );
         await new RunDriver(
-          { db, clock, owner, timing, access, sourceFor: deps.sourceFor, snapshot },
+          { db, clock, owner, timing, access, sourceFor: deps.sourceFor, snapshot, showsDeletions },
           runId,
         ).run(signal);
       } finally {

@@ -64,6 +64,8 @@ export interface DriverDeps {
   sourceFor(sourceId: string): Promise<SegmentSource | undefined>;
   /** The brand snapshot, brought up to date as the run (re)started; null without one. */
   snapshot: SnapshotHead | null;
+  /** snapshotShowsDeletions of that snapshot for this run's ledger. */
+  showsDeletions: boolean;
 }
 
 /** runTags records read at a time to fill one tag call. */
@@ -271,7 +273,10 @@ export class RunDriver {
     const { snapshot, db } = this.#deps;
     if (snapshot === null || snapshot.listedAt === null) return null;
     const emails = mapped.flatMap((row) => (row.ok ? [row.email] : []));
-    return brandFactsOf(await lookupSnapshot(db, snapshot, emails.map(snapshotKey)));
+    return brandFactsOf(
+      await lookupSnapshot(db, snapshot, emails.map(snapshotKey)),
+      this.#deps.showsDeletions,
+    );
   }
 
   async #readMembers(

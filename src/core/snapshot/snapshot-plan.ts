@@ -56,6 +56,21 @@ export interface SnapshotFacts {
   fullListedAt: number | null;
 }
 
+/**
+ * Whether the snapshot's silence on a contact the ledger saw in Omnisend proves it deleted there.
+ * Incremental listings never show a deletion (a deleted contact is listed no more), and a contact
+ * the ledger saw after a full listing started may have come after that listing passed its place; so
+ * only a complete full listing that started after the ledger last saw Omnisend's contacts does.
+ * Both times are this machine's clock, as the ledger's runs record them.
+ */
+export function snapshotShowsDeletions(
+  fullListedAt: number | null,
+  /** ledgerSeenAt: null when no run of the export ever ran. */
+  ledgerSeenAt: number | null,
+): boolean {
+  return fullListedAt !== null && (ledgerSeenAt === null || fullListedAt > ledgerSeenAt);
+}
+
 /** The listing to start now. */
 export function nextListing(facts: SnapshotFacts, now: number): ListingState {
   const { listedAt, fullListedAt } = facts;

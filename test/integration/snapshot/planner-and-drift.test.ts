@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { createOmnisendAccess } from '../../../src/background/engine/omnisend-access.ts';
+import { BrandSnapshots } from '../../../src/background/snapshot/brand-snapshots.ts';
 import { type Clock, systemClock } from '../../../src/core/clock.ts';
 import { FULL_RELIST_AFTER_MS } from '../../../src/core/snapshot/snapshot-plan.ts';
 import { OmnisendClient } from '../../../src/omnisend/client.ts';
@@ -97,5 +99,51 @@ describe('drift repair', () => {
     const next = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     expect(next.repairs).toBeUndefined();
     expect(next.counts).toMatchObject({ sent: 0, tagged: 0, unchanged: 200 });
+  });
+
+  test('a contact the snapshot never listed is no deletion: only a full listing after the run says so', async () => {
+    world = await createWorld({ pageSize: 100 });
+    world.source.setSegment('vip', { members: range(0, 300) });
+    await world.saveExport({ name: 'vip' });
+    let shift = 0;
+    const clock: Clock = {
+      now: () => Date.now() + shift,
+      sleep: (ms, signal) => systemClock.sleep(ms, signal),
+    };
+    const worker = await world.startWorker({ clock });
+    await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
+    await world.sandbox.inspect.whenIdle();
+    // A listing that passed person249 by (a page boundary, a contact written as it paged): the
+    // snapshot, full or incremental, does not hold a contact that is in Omnisend.
+    const passedBy = async () => {
+      const [head] = await worker.db.getAll('brandSnapshots');
+      await worker.db.delete('brandContacts', [head!.brandId, head!.generation, 'person249@example.com']);
+    };
+    // The snapshot as a preview would refresh it, outside any run.
+    const access = createOmnisendAccess({
+      db: worker.db,
+      clock,
+      fetch: world.sandbox.fetch,
+      apiKeyFor: async () => world.sandbox.apiKey,
+    });
+    const snapshots = new BrandSnapshots({ db: worker.db, clock, omnisendFor: access.omnisendFor });
+    const refresh = () => snapshots.refresh(world.connectionId);
+    // The full listing the snapshot stands on started before the first run wrote; the one after it
+    // is incremental: neither shows a deletion.
+    await refresh();
+    await passedBy();
+    const { fullListedAt } = (await worker.db.getAll('brandSnapshots'))[0]!;
+    expect(fullListedAt).toBeLessThan((await worker.engine.listRuns('export-vip'))[0]!.finishedAt!);
+    const next = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
+    expect(next.repairs).toBeUndefined();
+    expect(next.counts).toMatchObject({ sent: 0, unchanged: 300 });
+
+    // A full listing that started after the last run: person249, deleted in Omnisend, is created again.
+    world.sandbox.deleteContact('person249@example.com');
+    shift = FULL_RELIST_AFTER_MS;
+    const repaired = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
+    expect(repaired.repairs).toEqual({ recreated: 1, retagged: 0 });
+    await world.sandbox.inspect.whenIdle();
+    expect(world.sandbox.inspect.contact('person249@example.com')?.tags).toEqual(['VIP']);
   });
 });

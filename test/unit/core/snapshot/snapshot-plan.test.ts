@@ -4,6 +4,7 @@ import {
   nextListing,
   snapshotKey,
   snapshotPageWaitMs,
+  snapshotShowsDeletions,
   UPDATED_OVERLAP_MS,
 } from '../../../../src/core/snapshot/snapshot-plan.ts';
 
@@ -58,4 +59,13 @@ describe('how a listing shares the budget', () => {
 test('snapshot keys are trimmed and ASCII lower-cased, other letters left alone', () => {
   expect(snapshotKey(' Ann@Example.COM ')).toBe('ann@example.com');
   expect(snapshotKey('İ@x.com')).toBe('İ@x.com');
+});
+
+test('only a complete full listing that started after the ledger last saw Omnisend shows deletions', () => {
+  expect(snapshotShowsDeletions(null, null)).toBe(false);
+  expect(snapshotShowsDeletions(1_000, null)).toBe(true);
+  expect(snapshotShowsDeletions(1_000, 999)).toBe(true);
+  // The ledger saw contacts (a run created them) after the listing started: they may not be in it.
+  expect(snapshotShowsDeletions(1_000, 1_000)).toBe(false);
+  expect(snapshotShowsDeletions(1_000, 5_000)).toBe(false);
 });
