@@ -67,6 +67,7 @@ export class BrandSnapshots {
     const { brandId } = access;
     const head = await getSnapshotHead(db, brandId);
     let listing = head.listing ?? nextListing(head, clock.now());
+    if (listing.after === null && listing.read === 0) listing = await this.#watermarked(access, listing);
     if (head.listing === null) await putSnapshotHead(db, { ...head, listing });
     let lastPageAt = Number.NEGATIVE_INFINITY;
     for (;;) {
@@ -90,6 +91,17 @@ export class BrandSnapshots {
       }
       this.#deps.notify?.({ ...head, listing });
     }
+  }
+
+  /**
+   * The listing with its watermark: the `updatedAt` of the contact Omnisend updated last, asked for
+   * before the first page (snapshot-plan.ts says why Omnisend's clock and not ours).
+   */
+  async #watermarked(access: OmnisendAccess, listing: ListingState): Promise<ListingState> {
+    await this.#yieldToRuns(access, Number.NEGATIVE_INFINITY);
+    const newest = await access.api.listContacts({ limit: 1, sort: 'updatedAt', direction: 'desc' });
+    const updatedAt = Date.parse(newest.contacts[0]?.updatedAt ?? '');
+    return { ...listing, watermark: Number.isFinite(updatedAt) ? updatedAt : null };
   }
 
   /** Waits while runs of the brand want its budget, up to the listing's share (snapshotPageWaitMs). */

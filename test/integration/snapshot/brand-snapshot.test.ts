@@ -11,9 +11,9 @@ import { type Database, openDatabase } from '../../../src/storage/open-database.
 import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
 
 /**
- * The brand snapshot against the Omnisend sandbox (time scale 60). Its clock runs UPDATED_OVERLAP_MS
- * ahead of the sandbox's, so that an incremental listing reads only what changed since the last
- * listing began, as it does at real scale minutes later.
+ * The brand snapshot against the Omnisend sandbox (time scale 60). The brand's contacts were last
+ * changed over the three hours before the test, ten seconds apart, so that an incremental listing
+ * (which reads again the few minutes before Omnisend's newest change) reads few of them again.
  */
 let sandbox: OmnisendSandbox;
 let db: Database;
@@ -45,7 +45,7 @@ beforeEach(async () => {
   sandbox = await startOmnisendSandbox({ timeScale: 60, seed: 1 });
   db = await openDatabase();
   urls = [];
-  shift = UPDATED_OVERLAP_MS;
+  shift = 0;
   await putConnection(db, {
     id: 'c1',
     displayName: 'Sandbox',
@@ -62,6 +62,7 @@ beforeEach(async () => {
       email: `person${i}@example.com`,
       tags: i % 2 ? ['VIP'] : [],
       status: 'subscribed',
+      updatedAt: new Date(Date.now() - 3 * 3_600_000 + i * 10_000).toISOString(),
     });
 });
 
@@ -76,8 +77,16 @@ describe('the brand snapshot', () => {
     sandbox.seedContact({ email: 'Mixed.Case@Example.com', tags: ['Foreign'] });
     const head = await snapshots().snapshots.refresh('c1');
     expect(head).toMatchObject({ generation: 1, count: 1001, listing: null });
-    expect(listed()).toHaveLength(5);
-    expect(listed().every((u) => u.searchParams.get('limit') === '250')).toBe(true);
+    // First the contact Omnisend changed last (its time is the watermark), then the pages.
+    const [watermark, ...pages] = listed();
+    expect(Object.fromEntries(watermark!.searchParams)).toEqual({
+      limit: '1',
+      sort: 'updatedAt',
+      direction: 'desc',
+    });
+    expect(head?.watermark).toBe(Date.parse(sandbox.inspect.contact('Mixed.Case@Example.com')!.updatedAt));
+    expect(pages).toHaveLength(5);
+    expect(pages.every((u) => u.searchParams.get('limit') === '250')).toBe(true);
     const found = await lookupSnapshot(db, await getSnapshotHead(db, sandbox.brandId), [
       'person1@example.com',
       'mixed.case@example.com',
@@ -105,8 +114,8 @@ describe('the brand snapshot', () => {
     sandbox.seedContact({ email: 'new@example.com' });
     sandbox.deleteContact('person4@example.com');
     const head = await s.refresh('c1');
-    expect(listed()).toHaveLength(1);
-    expect(listed()[0]?.searchParams.get('updatedAtFrom')).not.toBeNull();
+    expect(listed()).toHaveLength(2);
+    expect(listed()[1]?.searchParams.get('updatedAtFrom')).not.toBeNull();
     expect(head).toMatchObject({ generation: 1, count: 1001 });
     let found = await lookupSnapshot(db, await getSnapshotHead(db, sandbox.brandId), [
       'person2@example.com',
@@ -125,6 +134,30 @@ describe('the brand snapshot', () => {
     found = await lookupSnapshot(db, full!, ['person4@example.com', 'new@example.com']);
     expect(found.has('person4@example.com')).toBe(false);
     expect(await db.count('brandContacts')).toBe(1000);
+  });
+
+  test.each([
+    ['ahead', 1],
+    ['behind', -1],
+  ])("reads what changed by Omnisend's clock, whatever this machine's: hours %s", async (_, sign) => {
+    shift = sign * 5 * 3_600_000;
+    const { access, snapshots: s } = snapshots();
+    await s.refresh('c1');
+    urls = [];
+    await (await access.omnisendFor('c1'))!.api.addTags(['person7@example.com'], ['Changed']);
+    await sandbox.inspect.whenIdle();
+    const head = await s.refresh('c1');
+    const [, page] = listed();
+    // From Omnisend's newest change before the listing, less the overlap: the contacts of the last
+    // five minutes before it (30, ten seconds apart, and person7 since), not the whole brand.
+    const from = Date.parse(page!.searchParams.get('updatedAtFrom')!);
+    expect(from).toBe(
+      Date.parse(sandbox.inspect.contact('person999@example.com')!.updatedAt) - UPDATED_OVERLAP_MS,
+    );
+    expect(listed()).toHaveLength(2);
+    expect(head?.watermark).toBe(Date.parse(sandbox.inspect.contact('person7@example.com')!.updatedAt));
+    const found = await lookupSnapshot(db, head!, ['person7@example.com']);
+    expect(found.get('person7@example.com')?.tags).toEqual(['VIP', 'Changed']);
   });
 
   test('a listing stopped with the worker goes on from its cursor', async () => {

@@ -104,6 +104,7 @@ describe('drift repair', () => {
   test('a contact the snapshot never listed is no deletion: only a full listing after the run says so', async () => {
     world = await createWorld({ pageSize: 100 });
     world.source.setSegment('vip', { members: range(0, 300) });
+    world.sandbox.seedContact({ email: 'outsider@example.com' });
     await world.saveExport({ name: 'vip' });
     let shift = 0;
     const clock: Clock = {
@@ -113,12 +114,6 @@ describe('drift repair', () => {
     const worker = await world.startWorker({ clock });
     await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     await world.sandbox.inspect.whenIdle();
-    // A listing that passed person249 by (a page boundary, a contact written as it paged): the
-    // snapshot, full or incremental, does not hold a contact that is in Omnisend.
-    const passedBy = async () => {
-      const [head] = await worker.db.getAll('brandSnapshots');
-      await worker.db.delete('brandContacts', [head!.brandId, head!.generation, 'person249@example.com']);
-    };
     // The snapshot as a preview would refresh it, outside any run.
     const access = createOmnisendAccess({
       db: worker.db,
@@ -127,13 +122,17 @@ describe('drift repair', () => {
       apiKeyFor: async () => world.sandbox.apiKey,
     });
     const snapshots = new BrandSnapshots({ db: worker.db, clock, omnisendFor: access.omnisendFor });
-    const refresh = () => snapshots.refresh(world.connectionId);
-    // The full listing the snapshot stands on started before the first run wrote; the one after it
-    // is incremental: neither shows a deletion.
-    await refresh();
-    await passedBy();
-    const { fullListedAt } = (await worker.db.getAll('brandSnapshots'))[0]!;
-    expect(fullListedAt).toBeLessThan((await worker.engine.listRuns('export-vip'))[0]!.finishedAt!);
+    // Ten minutes later in Omnisend, someone changes a contact; a listing reads the run's contacts
+    // but passes person249 by (a page boundary, contacts written as it paged).
+    const later = new Date(Date.now() + 10 * 60_000).toISOString();
+    world.sandbox.seedContact({ email: 'outsider@example.com', updatedAt: later });
+    await snapshots.refresh(world.connectionId);
+    const [head] = await worker.db.getAll('brandSnapshots');
+    await worker.db.delete('brandContacts', [head!.brandId, head!.generation, 'person249@example.com']);
+
+    // The full listing the snapshot stands on started before the first run wrote, the ones after it
+    // are incremental (the run's own reads from ten minutes later on): none shows a deletion.
+    expect(head!.fullListedAt).toBeLessThan((await worker.engine.listRuns('export-vip'))[0]!.finishedAt!);
     const next = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     expect(next.repairs).toBeUndefined();
     expect(next.counts).toMatchObject({ sent: 0, unchanged: 300 });

@@ -92,6 +92,8 @@ export interface SeedContact extends Partial<Record<ContactField, string>> {
   customProperties?: Record<string, unknown>;
   phone?: string;
   createdAt?: string;
+  /** When Omnisend last changed it (default: when it was seeded, or as it was for one that exists). */
+  updatedAt?: string;
 }
 
 export interface UpsertOutcome {
@@ -200,8 +202,10 @@ export class ContactStore {
       customProperties,
       phone,
       createdAt,
+      updatedAt,
       ...fields
     } = seed;
+    if (updatedAt !== undefined) this.#touch(contact, Date.parse(updatedAt));
     if (createdAt !== undefined) {
       contact.createdAt = Date.parse(createdAt);
       contact.byCreated = this.#orders.createdAt.place(contact, contact.createdAt, contact.byCreated);

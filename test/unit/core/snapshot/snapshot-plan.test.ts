@@ -12,36 +12,59 @@ const now = 1_800_000_000_000;
 
 describe('the next listing of a brand snapshot', () => {
   test('is full into generation 1 when nothing was listed yet', () => {
-    expect(nextListing({ generation: 0, listedAt: null, fullListedAt: null }, now)).toEqual({
+    expect(nextListing({ generation: 0, listedAt: null, fullListedAt: null, watermark: null }, now)).toEqual({
       mode: 'full',
       generation: 1,
       after: null,
       startedAt: now,
       updatedAtFrom: null,
+      watermark: null,
       read: 0,
     });
   });
 
-  test('is incremental from the last listing, less the overlap, while the last full one is recent', () => {
+  test("is incremental from the last listing's watermark (Omnisend's clock), less the overlap", () => {
+    // This machine's clock is three hours behind Omnisend's: the watermark alone decides.
+    const omnisendNow = now + 3 * 3_600_000;
     const listing = nextListing(
-      { generation: 3, listedAt: now - 60_000, fullListedAt: now - 3_600_000 },
+      {
+        generation: 3,
+        listedAt: now - 60_000,
+        fullListedAt: now - 3_600_000,
+        watermark: omnisendNow - 70_000,
+      },
       now,
     );
     expect(listing).toMatchObject({
       mode: 'incremental',
       generation: 3,
-      updatedAtFrom: now - 60_000 - UPDATED_OVERLAP_MS,
+      updatedAtFrom: omnisendNow - 70_000 - UPDATED_OVERLAP_MS,
+      watermark: null,
     });
+  });
+
+  test('is full when the last listing found the brand empty: there is no watermark to read from', () => {
+    expect(
+      nextListing(
+        { generation: 3, listedAt: now - 60_000, fullListedAt: now - 60_000, watermark: null },
+        now,
+      ),
+    ).toMatchObject({ mode: 'full', generation: 4 });
   });
 
   test('is full into a new generation once the last full listing is a week old, or from the future', () => {
     expect(
-      nextListing({ generation: 3, listedAt: now - 1, fullListedAt: now - FULL_RELIST_AFTER_MS }, now),
+      nextListing(
+        { generation: 3, listedAt: now - 1, fullListedAt: now - FULL_RELIST_AFTER_MS, watermark: now },
+        now,
+      ),
     ).toMatchObject({
       mode: 'full',
       generation: 4,
     });
-    expect(nextListing({ generation: 3, listedAt: now, fullListedAt: now + 1 }, now).mode).toBe('full');
+    expect(
+      nextListing({ generation: 3, listedAt: now, fullListedAt: now + 1, watermark: now }, now).mode,
+    ).toBe('full');
   });
 });
 
