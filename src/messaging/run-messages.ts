@@ -31,6 +31,8 @@ export const runViewSchema = z.object({
   phase: runPhaseSchema.nullable(),
   /** What a queued or running run is doing right now; null once it ended. */
   activity: runActivitySchema.nullable(),
+  /** While it is `reading-omnisend`: the brand's contacts read so far. */
+  omnisendRead: z.number().int().nonnegative().optional(),
   counts: runCountersSchema,
   /** Members to read, when the source knows it. */
   total: z.number().nullable(),

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionView, SharedConnection } from '../../messaging/protocol.ts';
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
@@ -39,6 +39,9 @@ function SharedConnections({ connections }: { connections: SharedConnection[] })
   );
 }
 
+/** How often Connections reads the list again while a listing of Omnisend's contacts goes on. */
+const SNAPSHOT_REFRESH_MS = 2_000;
+
 export function ConnectionsSection() {
   const { status, refresh } = useStatus();
   const role = status.state === 'ready' ? status.value.role : undefined;
@@ -46,6 +49,17 @@ export function ConnectionsSection() {
   const live = useLiveRuns();
   // A run that finds the key rejected changes what the list says: read it again when runs end.
   const list = useAsync(() => ask('connections.list', {}), [version, role, live.revision]);
+  // While Omnisend's contacts are being read (a run's or a preview's listing), the count moves on.
+  const reading =
+    live.runs.some((run) => run.activity === 'reading-omnisend') ||
+    (list.state === 'ready' &&
+      list.value.role === 'administrator' &&
+      list.value.connections.some((c) => c.snapshot.reading !== null));
+  useEffect(() => {
+    if (!reading) return;
+    const timer = setTimeout(() => setVersion((v) => v + 1), SNAPSHOT_REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [reading, list]);
   const [editing, setEditing] = useState<'new' | ConnectionView | null>(null);
   const [removing, setRemoving] = useState<ConnectionView | null>(null);
   const [focusId, setFocusId] = useState<string | null>(null);

@@ -47,6 +47,7 @@ async function setup() {
       },
     },
     omnisend: fakeOmnisend,
+    snapshotOf: async () => ({ listedAt: 4_000, count: 12, reading: null }),
     now: () => 5_000,
     newId: () => `c${++ids}`,
   });
