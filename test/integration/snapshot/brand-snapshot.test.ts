@@ -160,6 +160,21 @@ describe('the brand snapshot', () => {
     expect(found.get('person7@example.com')?.tags).toEqual(['VIP', 'Changed']);
   });
 
+  test('Connections sees a listing under way, then the age and size of the snapshot it made', async () => {
+    const { snapshots: s } = snapshots();
+    expect(await s.view(sandbox.brandId)).toEqual({ listedAt: null, count: 0, reading: null });
+    const listing = s.refresh('c1');
+    const during: number[] = [];
+    while (listed().length < 4) {
+      const { reading } = await s.view(sandbox.brandId);
+      if (reading !== null) during.push(reading);
+      await systemClock.sleep(2);
+    }
+    const head = await listing;
+    expect(during.some((read) => read >= 250)).toBe(true);
+    expect(await s.view(sandbox.brandId)).toEqual({ listedAt: head!.listedAt, count: 1000, reading: null });
+  });
+
   test('a listing stopped with the worker goes on from its cursor', async () => {
     const stop = new AbortController();
     const first = snapshots(stop.signal);

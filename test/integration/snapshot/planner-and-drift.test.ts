@@ -146,3 +146,32 @@ describe('drift repair', () => {
     expect(world.sandbox.inspect.contact('person249@example.com')?.tags).toEqual(['VIP']);
   });
 });
+
+describe('what a run says while it reads the brand', () => {
+  test("its activity is reading Omnisend's contacts, with how many so far, until the listing ends", async () => {
+    world = await createWorld();
+    for (let i = 0; i < 3000; i++) world.sandbox.seedContact({ email: `other${i}@example.com` });
+    world.source.setSegment('vip', { members: range(0, 10) });
+    await world.saveExport({ name: 'vip' });
+    const worker = await world.startWorker();
+    const runId = await worker.engine.startRun('export-vip', 'manual');
+    const seen: { activity: string | null; omnisendRead?: number }[] = [];
+    for (;;) {
+      const [run] = await worker.engine.activeRuns();
+      if (run === undefined) break;
+      seen.push({
+        activity: run.activity,
+        ...(run.omnisendRead === undefined ? {} : { omnisendRead: run.omnisendRead }),
+      });
+      await systemClock.sleep(10);
+    }
+    const listing = seen.filter((s) => s.activity === 'reading-omnisend');
+    expect(listing.some((s) => (s.omnisendRead ?? 0) >= 250)).toBe(true);
+    // Counted up page by page, and said no more once the run went on to the segment.
+    const counts = listing.map((s) => s.omnisendRead ?? 0);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    const last = seen.findLastIndex((s) => s.activity === 'reading-omnisend');
+    expect(seen.slice(last + 1).every((s) => s.omnisendRead === undefined)).toBe(true);
+    expect((await runToEnd(worker, runId)).status).toBe('succeeded');
+  });
+});
