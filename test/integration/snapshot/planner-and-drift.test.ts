@@ -61,19 +61,25 @@ describe('the planner', () => {
   });
 });
 
+/** A worker whose clock a test may move on (`clock.shift`), after the export's first run ended. */
+async function afterFirstRun() {
+  const clock: Clock & { shift: number } = {
+    shift: 0,
+    now: () => Date.now() + clock.shift,
+    sleep: (ms, signal) => systemClock.sleep(ms, signal),
+  };
+  const worker = await world.startWorker({ clock });
+  await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
+  await world.sandbox.inspect.whenIdle();
+  return { clock, worker };
+}
+
 describe('drift repair', () => {
   test('contacts deleted or untagged in Omnisend are created and tagged again by the next run', async () => {
     world = await createWorld();
     world.source.setSegment('vip', { members: range(0, 200) });
     await world.saveExport({ name: 'vip' });
-    let shift = 0;
-    const clock: Clock = {
-      now: () => Date.now() + shift,
-      sleep: (ms, signal) => systemClock.sleep(ms, signal),
-    };
-    const worker = await world.startWorker({ clock });
-    await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
-    await world.sandbox.inspect.whenIdle();
+    const { clock, worker } = await afterFirstRun();
 
     const deleted = range(0, 20).map((i) => `person${i}@example.com`);
     const untagged = range(20, 40).map((i) => `person${i}@example.com`);
@@ -83,7 +89,7 @@ describe('drift repair', () => {
     await world.sandbox.inspect.whenIdle();
 
     // Deletions show in a full listing only: the next run comes after the weekly one is due.
-    shift = FULL_RELIST_AFTER_MS;
+    clock.shift = FULL_RELIST_AFTER_MS;
     world.sandbox.inspect.clear();
     const run = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     expect(run.status).toBe('succeeded');
@@ -95,7 +101,7 @@ describe('drift repair', () => {
     expect(world.sandbox.inspect.contacts().filter((c) => c.tags.includes('VIP'))).toHaveLength(200);
 
     // Repaired, the next run finds nothing to do (the clock back to Omnisend's: a full listing again).
-    shift = 0;
+    clock.shift = 0;
     const next = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     expect(next.repairs).toBeUndefined();
     expect(next.counts).toMatchObject({ sent: 0, tagged: 0, unchanged: 200 });
@@ -106,14 +112,7 @@ describe('drift repair', () => {
     world.source.setSegment('vip', { members: range(0, 300) });
     world.sandbox.seedContact({ email: 'outsider@example.com' });
     await world.saveExport({ name: 'vip' });
-    let shift = 0;
-    const clock: Clock = {
-      now: () => Date.now() + shift,
-      sleep: (ms, signal) => systemClock.sleep(ms, signal),
-    };
-    const worker = await world.startWorker({ clock });
-    await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
-    await world.sandbox.inspect.whenIdle();
+    const { clock, worker } = await afterFirstRun();
     // The snapshot as a preview would refresh it, outside any run.
     const access = createOmnisendAccess({
       db: worker.db,
@@ -139,7 +138,7 @@ describe('drift repair', () => {
 
     // A full listing that started after the last run: person249, deleted in Omnisend, is created again.
     world.sandbox.deleteContact('person249@example.com');
-    shift = FULL_RELIST_AFTER_MS;
+    clock.shift = FULL_RELIST_AFTER_MS;
     const repaired = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     expect(repaired.repairs).toEqual({ recreated: 1, retagged: 0 });
     await world.sandbox.inspect.whenIdle();
