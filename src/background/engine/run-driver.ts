@@ -3,6 +3,7 @@ import { utf8Length } from '../../core/fingerprint.ts';
 import { mappedFields } from '../../core/mapping/mapping.ts';
 import { type BatchLimits, packedBytes } from '../../core/run/batch-plan.ts';
 import type { BrandFacts } from '../../core/run/brand-facts.ts';
+import { BATCHES_PER_LISTING } from '../../core/run/plan-floor.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
 import { snapshotKey } from '../../core/snapshot/snapshot-plan.ts';
@@ -88,6 +89,8 @@ const LIST_PAGES = 2;
 const MAX_LIST_LIMIT = 250;
 /** Room on a listing's first page for batches of other runs and apps, newer than ours. */
 const LIST_SLACK = 10;
+/** Polls after which the oldest due batch is listed however few batches are due with it. */
+const SETTLE_LATENCY_POLLS = 30;
 /** Refused listings in a row after which the driver reads every batch's items instead. */
 const LIST_REFUSALS = 3;
 const DAY_MS = 86_400_000;
@@ -447,7 +450,9 @@ export class RunDriver {
 
   /**
    * Settles submitted batches once they are due, in the order they were submitted: one listing of
-   * the brand's contact batches answers for all due ones at once (`#pollDue`), and each round's
+   * the brand's contact batches answers for all due ones at once (`#pollDue`) – once
+   * `BATCHES_PER_LISTING` are due, when the last batch went out, or when the oldest has waited
+   * `SETTLE_LATENCY_POLLS` poll intervals (a slow source) – and each round's
    * settled batches that follow the oldest unsettled one go into one checkpoint.
    */
   async #settleLane(signal: AbortSignal): Promise<void> {
@@ -467,7 +472,14 @@ export class RunDriver {
           if (batch.nextPollAt > now) break;
           due.push(batch);
         }
-        if (due.length > 0) {
+        // One listing settles many batches: it waits for enough of them, unless no more are coming
+        // or the oldest has waited long.
+        const upstreamDone = run.read.done && run.seq.outboxHead === run.seq.outbox;
+        const ripe =
+          due.length >= BATCHES_PER_LISTING ||
+          upstreamDone ||
+          (due.length > 0 && now - due[0]!.nextPollAt >= timing.pollIntervalMs * SETTLE_LATENCY_POLLS);
+        if (ripe && due.length > 0) {
           for (const [seq, outcome] of await this.#pollDue(run, due, signal)) {
             if (outcome.settled) answered.set(seq, outcome);
           }
@@ -483,7 +495,8 @@ export class RunDriver {
           continue;
         }
         const oldest = await this.#batchAt(run, run.seq.settled);
-        await this.#wake.wait(clock, Math.max(oldest.nextPollAt - clock.now(), 1), signal);
+        const wait = due.length > 0 ? timing.pollIntervalMs : oldest.nextPollAt - clock.now();
+        await this.#wake.wait(clock, Math.max(wait, 1), signal);
         continue;
       }
       if (run.read.done && run.seq.outboxHead === run.seq.outbox) return;
