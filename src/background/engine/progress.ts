@@ -94,6 +94,7 @@ export function progressOf(run: RunRecord, live: RunLive, now: number): RunView 
     error: run.error,
     waiting: run.waiting,
     ...(run.repairs ? { repairs: { ...run.repairs } } : {}),
+    ...(run.overwritten ? { overwritten: { ...run.overwritten, emails: [...run.overwritten.emails] } } : {}),
     ...(run.tagsInItems ? { plan: planOf(run, run.tagsInItems, live.ratePerMinute) } : {}),
     batchIds: [...run.support.batchIds],
     requestIds: [...run.support.requestIds],

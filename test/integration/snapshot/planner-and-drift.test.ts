@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, onTestFinished, test } from 'vitest';
+import { afterEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import { type Clock, systemClock } from '../../../src/core/clock.ts';
 import { BATCHES_PER_LISTING } from '../../../src/core/run/plan-floor.ts';
 import { FULL_RELIST_AFTER_MS } from '../../../src/core/snapshot/snapshot-plan.ts';
@@ -89,6 +89,30 @@ describe('the planner', () => {
     expect(world.sandbox.inspect.contact('person150@example.com')?.tags.sort()).toEqual(['Foreign', 'VIP']);
     // Only that contact needed a tag call.
     expect(tagCalls()).toBe(1);
+  });
+
+  test('a contact created elsewhere during the run, before its batch arrived, is named in History; later tags go through the tag lane', async () => {
+    const N = 5000;
+    world = await createWorld({ pageSize: 500 });
+    world.source.setSegment('vip', { members: range(0, N) });
+    await world.saveExport({ name: 'vip' });
+    const worker = await world.startWorker();
+    world.sandbox.faults.keepBatchesPending(true);
+    const finished = runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
+    // The run listed the brand (empty) and sent its first batches, which Omnisend has not applied yet.
+    await vi.waitFor(() => expect(batchCalls()).toBeGreaterThanOrEqual(2), { timeout: 10_000, interval: 5 });
+    world.sandbox.seedContact({ email: 'person150@example.com', tags: ['Foreign'] });
+    world.sandbox.faults.keepBatchesPending(false);
+    const run = await finished;
+    expect(run.counts).toMatchObject({ read: N, created: N - 1, updated: 1, tagged: N, rejected: 0 });
+    expect(run.overwritten).toEqual({ count: 1, emails: ['person150@example.com'] });
+    // Once it met one, the run sent the tags of the contacts it read after as tag calls.
+    expect(run.plan!.tagsInItems).toBeLessThan(N);
+    expect(tagCalls()).toBe(Math.ceil((N - run.plan!.tagsInItems) / 250));
+    await world.sandbox.inspect.whenIdle();
+    // The residual window (README): the item's tags replaced the one it was given there.
+    expect(world.sandbox.inspect.contact('person150@example.com')?.tags).toEqual(['VIP']);
+    expect(world.sandbox.inspect.contacts().every((c) => c.tags.join() === 'VIP')).toBe(true);
   });
 });
 
