@@ -84,8 +84,7 @@ const SOURCE_ATTEMPTS = 4;
 const SUBMIT_DEPTH = 3;
 /** Batch item reads the settle lane keeps on the wire at once. */
 const POLL_DEPTH = 3;
-/** Pages of GET /batches a settle round reads at most, and the most entries a page holds. */
-const LIST_PAGES = 2;
+/** The most entries a page of GET /batches holds (the batches document: limit 1–250). */
 const MAX_LIST_LIMIT = 250;
 /** Room on a listing's first page for batches of other runs and apps, newer than ours. */
 const LIST_SLACK = 10;
@@ -538,8 +537,8 @@ export class RunDriver {
 
   /**
    * Due batches' outcomes as GET /batches lists them (newest first in the sandbox; Omnisend
-   * publishes no order): pages from the top until every due batch was seen, at most
-   * `LIST_PAGES`. New batches pushing entries down between pages only show some twice (the first
+   * publishes no order): pages from the top until every due batch was seen, as many as the run's
+   * unsettled batches fill and one more. New batches pushing entries down between pages only show some twice (the first
    * sighting counts); a batch pushed out of sight is read from its items. Null entries and
    * missing batches are left to the caller.
    */
@@ -553,9 +552,13 @@ export class RunDriver {
     const wanted = new Set(due.map((batch) => batch.batchId));
     // The day before the oldest's: whatever time zone Omnisend's dates are in.
     const dateFrom = new Date(due[0]!.submittedAt - DAY_MS).toISOString().slice(0, 10);
-    const limit = Math.min(MAX_LIST_LIMIT, run.seq.batch - run.seq.settled + LIST_SLACK);
+    // Newest first, the oldest due batch lies below every batch sent after it: pages enough to
+    // reach it, and one more for batches of others created meanwhile.
+    const reach = run.seq.batch - run.seq.settled + LIST_SLACK;
+    const limit = Math.min(MAX_LIST_LIMIT, reach);
+    const pages = Math.ceil(reach / limit) + 1;
     let offset = 0;
-    for (let page = 0; page < LIST_PAGES; page++) {
+    for (let page = 0; page < pages; page++) {
       let answer: BatchListPage;
       try {
         answer = await this.#omnisend(
