@@ -154,12 +154,14 @@ export function tableRow(result: ScenarioResult): string {
 export const LEGEND = `upload/read  file: Options › Sources upload (parse, validate, store); Customer Insights: until the
              segment was read to its end (within the run, ±1 s)
 run          "Run now" to the run's end, by the worker's clock; contacts/s = members ÷ run
-floor, eff.  paced only: the chosen plan's floor max(sent/100/400, tag calls/60) minutes, at the
-             scale (the "plans:" line beside it: the tag-bound plan's, max(sent/100/400,
-             tagged/250/60)); eff. = floor ÷ run (1.00 = at the limit; above 1 when the first, empty rate window
-             carries a run of fewer than a few windows of tag calls)
-requests     what the Omnisend sandbox answered: POST /batches, GET /batches/{id}/items, POST
-             /contacts/tags; CI reads = Customer Insights data/Customer pages of 100
+floor, eff.  paced only: the chosen plan's floor max(default requests/400, tag calls/60) minutes
+             of the requests the sandbox answered, at the scale (the "plans:" line beside it: the
+             tag-bound plan's, the same default requests and tagged/250 tag calls); eff. = floor ÷
+             run (1.00 = at the limit; above 1 when the first, empty rate window carries a run of
+             fewer than a few windows of tag calls)
+requests     what the Omnisend sandbox answered: POST /batches, GET /batches (listings that settle
+             batches), GET /batches/{id}/items, POST /contacts/tags; CI reads = Customer Insights
+             data/Customer pages of 100
 heap MB      the worker's memory (Runtime.getHeapUsage: JavaScript heap + ArrayBuffers, where the
              in-memory ledger index lives): the peak of what it holds, sampled right after a forced
              full GC every 10 s; in brackets the peak sampled every 0.5 s, garbage not yet
