@@ -122,9 +122,10 @@ function settleOne(
 
 /**
  * A contact the snapshot proved new was in Omnisend when its item, tag inside, arrived (200, not
- * 201): created there by someone else since. The item's tags replaced any it had been given, and
- * Omnisend's answer shows the contact after the upsert, so those tags cannot be known. History
- * names it; the run's remaining tags go through the tag lane (read-page.ts).
+ * 201): created there by someone else since – or by this run's own batch sent again after its
+ * answer was lost, which nothing in the answer tells apart. The item's tags replaced any it had
+ * been given, and Omnisend's answer shows the contact after the upsert, so those tags cannot be
+ * known. History names it; the run's remaining tags go through the tag lane (read-page.ts).
  */
 function noteOverwritten(run: RunRecord, email: string): void {
   const count = (run.overwritten?.count ?? 0) + 1;
