@@ -7,7 +7,7 @@ import { BATCHES_PER_LISTING } from '../../core/run/plan-floor.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
 import { snapshotKey } from '../../core/snapshot/snapshot-plan.ts';
-import type { BatchOutcome, ContactOutcome } from '../../omnisend/batch-outcome.ts';
+import type { BatchOutcome } from '../../omnisend/batch-outcome.ts';
 import {
   type BatchListPage,
   MAX_BATCH_BYTES,
@@ -53,7 +53,7 @@ import type { OmnisendAccess } from './omnisend-access.ts';
 import { applyPage, type MappedRow, mapPage } from './read-page.ts';
 import { RunFailure, RunWaiting } from './run-errors.ts';
 import { type EngineStore, inRunTx, RunStoppedError, type RunTx } from './run-transaction.ts';
-import { applyBatchResults } from './settle-batch.ts';
+import { applyBatchResults, type SettledBatch } from './settle-batch.ts';
 import { adjustTagCount } from './tag-queue.ts';
 import { WakeSignal } from './wake-signal.ts';
 
@@ -451,8 +451,8 @@ export class RunDriver {
    * Settles submitted batches once they are due, in the order they were submitted: one listing of
    * the brand's contact batches answers for all due ones at once (`#pollDue`) – once
    * `BATCHES_PER_LISTING` are due, when the last batch went out, or when the oldest has waited
-   * `SETTLE_LATENCY_POLLS` poll intervals (a slow source) – and each round's
-   * settled batches that follow the oldest unsettled one go into one checkpoint.
+   * `SETTLE_LATENCY_POLLS` poll intervals (a slow source) – and each round's settled batches that
+   * follow the oldest unsettled one go into one checkpoint.
    */
   async #settleLane(signal: AbortSignal): Promise<void> {
     const { clock, timing } = this.#deps;
@@ -483,7 +483,7 @@ export class RunDriver {
             if (outcome.settled) answered.set(seq, outcome);
           }
         }
-        const ready: { batch: BatchRecord; outcomeOf: (email: string) => ContactOutcome }[] = [];
+        const ready: SettledBatch[] = [];
         for (let seq = run.seq.settled; answered.has(seq); seq++) {
           ready.push({ batch: await this.#batchAt(run, seq), outcomeOf: answered.get(seq)!.outcomeOf });
         }
@@ -538,9 +538,9 @@ export class RunDriver {
   /**
    * Due batches' outcomes as GET /batches lists them (newest first in the sandbox; Omnisend
    * publishes no order): pages from the top until every due batch was seen, as many as the run's
-   * unsettled batches fill and one more. New batches pushing entries down between pages only show some twice (the first
-   * sighting counts); a batch pushed out of sight is read from its items. Null entries and
-   * missing batches are left to the caller.
+   * unsettled batches fill and one more. New batches pushing entries down between pages only show
+   * some twice (the first sighting counts); a batch pushed out of sight is read from its items.
+   * Null entries and missing batches are left to the caller.
    */
   async #listOutcomes(
     run: RunRecord,
@@ -629,9 +629,7 @@ export class RunDriver {
   }
 
   /** Settled batches, the oldest unsettled first and those right after it, in one checkpoint. */
-  async #settle(
-    ready: readonly { batch: BatchRecord; outcomeOf: (email: string) => ContactOutcome }[],
-  ): Promise<void> {
+  async #settle(ready: readonly SettledBatch[]): Promise<void> {
     const first = ready[0]!.batch;
     await this.#tx(['ledgerLog', 'runTags', 'runRejected', 'runBatches', 'runChanges'], async (tx, run) => {
       if (run.seq.settled !== first.seq) return;
