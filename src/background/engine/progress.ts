@@ -99,6 +99,7 @@ export function progressOf(run: RunRecord, live: RunLive, now: number): RunView 
     waiting: run.waiting,
     ...(omnisendRead === null ? {} : { omnisendRead }),
     ...(run.repairs ? { repairs: { ...run.repairs } } : {}),
+    ...(run.overwritten ? { overwritten: { ...run.overwritten, emails: [...run.overwritten.emails] } } : {}),
     ...(run.tagsInItems ? { plan: planOf(run, run.tagsInItems, live.ratePerMinute) } : {}),
     batchIds: [...run.support.batchIds],
     requestIds: [...run.support.requestIds],

@@ -1,14 +1,17 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, onTestFinished, test, vi } from 'vitest';
 import { createOmnisendAccess } from '../../../src/background/engine/omnisend-access.ts';
 import { BrandSnapshots } from '../../../src/background/snapshot/brand-snapshots.ts';
 import { type Clock, systemClock } from '../../../src/core/clock.ts';
+import { BATCHES_PER_LISTING } from '../../../src/core/run/plan-floor.ts';
 import { FULL_RELIST_AFTER_MS } from '../../../src/core/snapshot/snapshot-plan.ts';
 import { OmnisendClient } from '../../../src/omnisend/client.ts';
+import { limitMs, requestsByClass } from '../../bench/figures.ts';
+import { startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
 import { createWorld, range, runToEnd, type World } from '../engine/engine-world.ts';
 
 /**
  * The brand snapshot in runs (issue #16), against the sandbox at time scale 60: the planner puts
- * proven-new contacts' tags in their batch items, a contact created elsewhere before the run keeps
+ * proven-new contacts' tags in their batch items and listings of the brand's batches settle them, a contact created elsewhere before the run keeps
  * the tags it has there, and drift found in Omnisend is repaired.
  */
 let world: World;
@@ -22,9 +25,9 @@ const tagCalls = () => world.sandbox.inspect.requestCounts()['POST /contacts/tag
 const batchCalls = () => world.sandbox.inspect.requestCounts()['POST /batches']?.[201] ?? 0;
 
 describe('the planner', () => {
-  test("a fresh brand's first export goes in batches alone: no tag calls, one batch per 100", async () => {
-    const N = 5000;
-    world = await createWorld({ pageSize: 500 });
+  test("a fresh brand's first 100,000: batches alone, settled by listings, in ≤ 0.45× the tag-bound time", async () => {
+    const N = 100_000;
+    world = await createWorld({ pageSize: 1000 });
     world.source.setSegment('vip', { members: range(0, N) });
     await world.saveExport({ name: 'vip' });
     const worker = await world.startWorker();
@@ -32,13 +35,43 @@ describe('the planner', () => {
     expect(run.counts).toMatchObject({ read: N, created: N, tagged: N, rejected: 0 });
     expect(tagCalls()).toBe(0);
     expect(batchCalls()).toBeLessThanOrEqual(N / 100);
-    // History records the plan and both plans' floors at the brand's limits.
+    // Listings of the brand's batches settled them: no batch needed its items read.
+    const counts = world.sandbox.inspect.requestCounts();
+    expect(counts['GET /batches/{batchID}/items']).toBeUndefined();
+    expect(counts['GET /batches']?.[200]).toBeLessThanOrEqual(Math.ceil(N / 100 / BATCHES_PER_LISTING) + 5);
+    // The time Omnisend's published limits need for the requests the sandbox received, against
+    // the tag-bound plan's: the same requests and every tag through /contacts/tags, 250 a call.
+    const requests = requestsByClass(counts);
+    const planned = limitMs(requests, 1);
+    const tagBound = limitMs({ default: requests.default, tags: Math.ceil(N / 250) }, 1);
+    expect(planned / tagBound).toBeLessThanOrEqual(0.45);
+    // History records the plan and both plans' floors at the brand's limits, listings counted.
     expect(run.plan).toMatchObject({ tagsInItems: N, tagCalls: 0 });
-    expect(run.plan!.plannedMs).toBeLessThan(run.plan!.tagBoundMs);
+    expect(run.plan!.plannedMs / run.plan!.tagBoundMs).toBeLessThanOrEqual(0.45);
     await world.sandbox.inspect.whenIdle();
     const contacts = world.sandbox.inspect.contacts();
     expect(contacts).toHaveLength(N);
     expect(contacts.every((c) => c.tags.length === 1 && c.tags[0] === 'VIP')).toBe(true);
+  }, 120_000);
+
+  test('when listed batches come without their items, each finished batch has its items read once', async () => {
+    const sandbox = await startOmnisendSandbox({
+      timeScale: 60,
+      batchProcessingDelayMs: 15,
+      listedBatchItems: false,
+    });
+    onTestFinished(() => sandbox.close());
+    world = await createWorld({ sandbox });
+    world.source.setSegment('vip', { members: range(0, 1000) });
+    await world.saveExport({ name: 'vip' });
+    const worker = await world.startWorker();
+    const run = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
+    expect(run.counts).toMatchObject({ read: 1000, created: 1000, tagged: 1000, rejected: 0 });
+    const counts = world.sandbox.inspect.requestCounts();
+    expect(counts['GET /batches/{batchID}/items']?.[200]).toBe(batchCalls());
+    expect(counts['GET /batches']?.[200]).toBeGreaterThan(0);
+    await world.sandbox.inspect.whenIdle();
+    expect(world.sandbox.inspect.contacts().every((c) => c.tags.join() === 'VIP')).toBe(true);
   });
 
   test('a contact created elsewhere after the last snapshot keeps its tags: it goes through the tag lane', async () => {
@@ -58,6 +91,30 @@ describe('the planner', () => {
     expect(world.sandbox.inspect.contact('person150@example.com')?.tags.sort()).toEqual(['Foreign', 'VIP']);
     // Only that contact needed a tag call.
     expect(tagCalls()).toBe(1);
+  });
+
+  test('a contact created elsewhere during the run, before its batch arrived, is named in History; later tags go through the tag lane', async () => {
+    const N = 5000;
+    world = await createWorld({ pageSize: 500 });
+    world.source.setSegment('vip', { members: range(0, N) });
+    await world.saveExport({ name: 'vip' });
+    const worker = await world.startWorker();
+    world.sandbox.faults.keepBatchesPending(true);
+    const finished = runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
+    // The run listed the brand (empty) and sent its first batches, which Omnisend has not applied yet.
+    await vi.waitFor(() => expect(batchCalls()).toBeGreaterThanOrEqual(2), { timeout: 10_000, interval: 5 });
+    world.sandbox.seedContact({ email: 'person150@example.com', tags: ['Foreign'] });
+    world.sandbox.faults.keepBatchesPending(false);
+    const run = await finished;
+    expect(run.counts).toMatchObject({ read: N, created: N - 1, updated: 1, tagged: N, rejected: 0 });
+    expect(run.overwritten).toEqual({ count: 1, emails: ['person150@example.com'] });
+    // Once it met one, the run sent the tags of the contacts it read after as tag calls.
+    expect(run.plan!.tagsInItems).toBeLessThan(N);
+    expect(tagCalls()).toBe(Math.ceil((N - run.plan!.tagsInItems) / 250));
+    await world.sandbox.inspect.whenIdle();
+    // The residual window (README): the item's tags replaced the one it was given there.
+    expect(world.sandbox.inspect.contact('person150@example.com')?.tags).toEqual(['VIP']);
+    expect(world.sandbox.inspect.contacts().every((c) => c.tags.join() === 'VIP')).toBe(true);
   });
 });
 

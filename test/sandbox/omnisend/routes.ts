@@ -31,6 +31,8 @@ export interface SandboxServices {
   batches: BatchStore;
   tagTasks: DeferredTasks;
   tagApplyDelayMs: number;
+  /** GET /batches entries carry per-item results (see OmnisendSandboxOptions). */
+  listedBatchItems: boolean;
   log: RequestLog;
 }
 
@@ -276,10 +278,14 @@ function listBatches(context: RouteContext): Reply {
     params.set('offset', String(at));
     return `${API_BASE}/batches?${params}`;
   };
+  const contacts = context.services.contacts(context.brand.brandID);
+  const entry = context.services.listedBatchItems
+    ? (batch: StoredBatch) => batchWithItems(batch, (id) => contacts.getById(id) ?? {})
+    : batchSummary;
   return {
     status: 200,
     body: {
-      batches: all.slice(offset, offset + limit).map(batchSummary),
+      batches: all.slice(offset, offset + limit).map(entry),
       paging: {
         limit,
         offset,
