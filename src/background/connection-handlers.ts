@@ -1,5 +1,6 @@
 import type { RunError } from '../core/run/run-state.ts';
 import { lockedRunsByDefault } from '../core/share-with.ts';
+import type { SnapshotView } from '../messaging/connection-messages.ts';
 import type { BrandSummary, ConnectionView } from '../messaging/protocol.ts';
 import type { OmnisendApi } from '../omnisend/client.ts';
 import {
@@ -26,6 +27,8 @@ export interface ConnectionDeps {
    */
   runs: Pick<Engine, 'cancelRunsUsing' | 'resume'>;
   omnisend: (apiKey: string) => OmnisendApi;
+  /** The brand snapshot of a brand as Connections shows it (BrandSnapshots.view). */
+  snapshotOf: (brandId: string) => Promise<SnapshotView>;
   now: () => number;
   newId: () => string;
 }
@@ -35,7 +38,7 @@ type ConnectionHandlers = Pick<
   'connections.list' | 'connections.check' | 'connections.save' | 'connections.remove'
 >;
 
-function view(record: ConnectionRecord, usedBy: { name: string }[]): ConnectionView {
+function view(record: ConnectionRecord, usedBy: { name: string }[], snapshot: SnapshotView): ConnectionView {
   return {
     id: record.id,
     type: 'omnisend',
@@ -48,6 +51,7 @@ function view(record: ConnectionRecord, usedBy: { name: string }[]): ConnectionV
     lastUsedAt: record.lastUsedAt,
     problem: record.problem,
     usedBy: usedBy.map((e) => e.name),
+    snapshot,
   };
 }
 
@@ -71,7 +75,9 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
       if (role === 'administrator') {
         return {
           role: 'administrator',
-          connections: records.map((r) => view(r, users.get(r.id) ?? [])),
+          connections: await Promise.all(
+            records.map(async (r) => view(r, users.get(r.id) ?? [], await deps.snapshotOf(r.brand.id))),
+          ),
         };
       }
       return {
@@ -129,7 +135,7 @@ export function createConnectionHandlers(deps: ConnectionDeps): ConnectionHandle
       await deps.vault.reseal();
       if (rekeyed) await deps.runs.resume();
       const users = (await exportsByConnection(db)).get(id) ?? [];
-      return { connection: view(record, users) };
+      return { connection: view(record, users, await deps.snapshotOf(record.brand.id)) };
     },
 
     async 'connections.remove'({ id, detachExports }) {

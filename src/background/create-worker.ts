@@ -191,6 +191,7 @@ function assemble(db: Database, platform: Platform, tuning: WorkerTuning): Worke
       newId,
       omnisend: (apiKey) =>
         new OmnisendClient({ apiKey, fetch, ...(baseUrl === undefined ? {} : { baseUrl }) }),
+      snapshotOf: (brandId) => snapshots.view(brandId),
     }),
     ...createSourceHandlers({ db, now, newId, exportsBySource }),
     ...createExportHandlers(exportDeps),
@@ -262,6 +263,7 @@ function createOmnisendEngine(
     omnisendFor: access.omnisendFor,
     persistBudgets: access.persistBudgets,
     snapshotFor: (connectionId, signal) => snapshots.refresh(connectionId, signal),
+    snapshotReading: (brandId) => snapshots.reading(brandId),
     sourceFor: (sourceId) =>
       sources.sourceFor(sourceId).catch((error: unknown) => {
         throw error instanceof VaultError && error.code === 'locked' ? lockedSource() : error;

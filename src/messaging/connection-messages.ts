@@ -18,6 +18,16 @@ export const connectionProblemSchema = z.object({
   at: z.number(),
 });
 
+/** The brand snapshot of a connection (issue #16): how old and how large, and a listing going on now. */
+export const snapshotViewSchema = z.object({
+  /** When the last complete listing started; null before the first completed. */
+  listedAt: z.number().nullable(),
+  count: z.number().int().nonnegative(),
+  /** Contacts read so far by the listing under way; null when none is. */
+  reading: z.number().int().nonnegative().nullable(),
+});
+export type SnapshotView = z.infer<typeof snapshotViewSchema>;
+
 /** A connection as an administrator sees it: never the key itself, only its last four characters. */
 export const connectionViewSchema = z.object({
   id: z.string(),
@@ -33,6 +43,7 @@ export const connectionViewSchema = z.object({
   /** Omnisend refused the key in a run: replace it. */
   problem: connectionProblemSchema.nullable(),
   usedBy: z.array(z.string()),
+  snapshot: snapshotViewSchema,
 });
 export type ConnectionView = z.infer<typeof connectionViewSchema>;
 

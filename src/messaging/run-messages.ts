@@ -31,6 +31,8 @@ export const runViewSchema = z.object({
   phase: runPhaseSchema.nullable(),
   /** What a queued or running run is doing right now; null once it ended. */
   activity: runActivitySchema.nullable(),
+  /** While it is `reading-omnisend`: the brand's contacts read so far. */
+  omnisendRead: z.number().int().nonnegative().optional(),
   counts: runCountersSchema,
   /** Members to read, when the source knows it. */
   total: z.number().nullable(),
@@ -48,6 +50,8 @@ export const runViewSchema = z.object({
   waiting: runErrorSchema.nullable(),
   /** Drift repaired (issue #16): contacts re-created after a deletion in Omnisend, tags added again. */
   repairs: z.object({ recreated: z.number(), retagged: z.number() }).optional(),
+  /** Contacts created in Omnisend by someone else while the run wrote them, tags inside (issue #16). */
+  overwritten: z.object({ count: z.number(), emails: z.array(z.string()) }).optional(),
   /**
    * The run's plan (core/run/plan-floor.ts), once it put tags inside batch items: how many, the
    * tag calls it made or makes, and both plans' floors in ms at the brand's limits.

@@ -3,7 +3,9 @@ import { type EndpointClass, endpointClassOf, type RateBudget } from '../core/ra
 import { decideRetry, defaultRetryPolicy, type RetryPolicyOptions } from '../core/retry-policy.ts';
 import type { BatchOutcome } from './batch-outcome.ts';
 import type {
+  BatchListPage,
   ContactPage,
+  ListBatchesQuery,
   ListContactsQuery,
   OmnisendApi,
   OmnisendClient,
@@ -107,6 +109,10 @@ export class BudgetedOmnisendClient implements OmnisendApi {
 
   async getBatchOutcome(batchID: string, options?: RequestOptions): Promise<BatchOutcome> {
     return this.#call('GET', '/batches/{id}/items', (o) => this.#client.getBatchOutcome(batchID, o), options);
+  }
+
+  async listBatchOutcomes(query: ListBatchesQuery, options?: RequestOptions): Promise<BatchListPage> {
+    return this.#call('GET', '/batches', (o) => this.#client.listBatchOutcomes(query, o), options);
   }
 
   async addTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void> {

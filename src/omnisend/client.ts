@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { abortReason } from '../core/clock.ts';
 import { type HttpAnswer, sendHttp, TransportError } from '../core/http.ts';
-import { type BatchOutcome, batchOutcome, missingBatch } from './batch-outcome.ts';
+import { type BatchOutcome, batchOutcome, listedBatchOutcome, missingBatch } from './batch-outcome.ts';
 import {
   errorFromResponse,
   InvalidApiKeyError,
@@ -20,6 +20,7 @@ import {
   type ContactRequest,
   type ContactResponse,
   createBatchResponseSchema,
+  listBatchesResponseSchema,
   listContactsResponseSchema,
 } from './schemas.ts';
 
@@ -60,6 +61,7 @@ export interface OmnisendApi {
     options?: RequestOptions,
   ): Promise<{ batchID: string; totalCount: number }>;
   getBatchOutcome(batchID: string, options?: RequestOptions): Promise<BatchOutcome>;
+  listBatchOutcomes(query: ListBatchesQuery, options?: RequestOptions): Promise<BatchListPage>;
   addTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void>;
   removeTags(emails: readonly string[], tags: readonly string[], options?: RequestOptions): Promise<void>;
   findContactByEmail(email: string, options?: RequestOptions): Promise<ContactResponse | null>;
@@ -77,6 +79,21 @@ export interface ListContactsQuery {
   direction: 'asc' | 'desc';
   /** RFC3339. */
   updatedAtFrom?: string;
+}
+
+/** One page of GET /batches?endpoint=contacts (the batches document: offset 0+, limit 1–250). */
+export interface ListBatchesQuery {
+  offset: number;
+  limit: number;
+  /** yyyy-mm-dd: batches created that day or later. */
+  dateFrom?: string;
+}
+
+export interface BatchListPage {
+  /** Each listed batch with its outcome, null when its items must be read (`listedBatchOutcome`). */
+  batches: { batchID: string; outcome: BatchOutcome | null }[];
+  /** Omnisend offered a next page. */
+  more: boolean;
 }
 
 export interface ContactPage {
@@ -150,6 +167,24 @@ export class OmnisendClient implements OmnisendApi {
       throw error;
     }
     return batchOutcome(parse(batchSchema, body));
+  }
+
+  /**
+   * GET /batches?endpoint=contacts: one page of the brand's contact batches, each settled from its
+   * entry where the entry says enough – one request for many batches instead of one each.
+   */
+  async listBatchOutcomes(query: ListBatchesQuery, options?: RequestOptions): Promise<BatchListPage> {
+    const spec: RequestSpec = {
+      method: 'GET',
+      path: '/batches',
+      query: { endpoint: 'contacts', ...query },
+      scope: 'contacts.read',
+    };
+    const { batches, paging } = parse(listBatchesResponseSchema, await this.#request(spec, options));
+    return {
+      batches: batches.map((entry) => ({ batchID: entry.batchID, outcome: listedBatchOutcome(entry) })),
+      more: Boolean(paging?.next) && batches.length > 0,
+    };
   }
 
   /** POST /contacts/tags: adds tags to existing contacts; accepted (202) and applied later. */

@@ -219,3 +219,20 @@ export const batchSchema = z.looseObject({
   responses: listOf(batchItemSchema),
 });
 export type Batch = z.infer<typeof batchSchema>;
+
+/**
+ * An entry of GET /batches (`ListBatchesResponse.batches`, the OpenAPI document's `Batch`). Whether
+ * Omnisend fills its `responses`/`errors` there is not published: absent means "not said", kept
+ * apart from an empty list.
+ */
+export const listedBatchSchema = batchSchema.extend({
+  errors: z.array(batchItemSchema).nullish(),
+  responses: z.array(batchItemSchema).nullish(),
+});
+export type ListedBatch = z.infer<typeof listedBatchSchema>;
+
+export const listBatchesResponseSchema = z.looseObject({
+  batches: listOf(listedBatchSchema),
+  /** Offset paging (`Paging`): `next` is the next page's URL, absent on the last page. */
+  paging: z.looseObject({ next: z.string().nullish() }).nullish(),
+});

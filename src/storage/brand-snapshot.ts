@@ -16,6 +16,8 @@ const listingSchema = z.object({
   after: z.string().nullable(),
   startedAt: z.number(),
   updatedAtFrom: z.number().nullable(),
+  // Listings stored before the watermark have none: they are read on, and the next one is full.
+  watermark: z.number().nullable().default(null),
   read: z.number().int().nonnegative(),
 });
 
@@ -29,6 +31,8 @@ export const snapshotHeadSchema = z.object({
   listedAt: z.number().nullable(),
   /** When the last complete full listing started. */
   fullListedAt: z.number().nullable(),
+  /** Omnisend's clock: the next incremental listing reads what changed from it (snapshot-plan.ts). */
+  watermark: z.number().nullable().default(null),
   /** The listing under way; it goes on from its cursor after a worker restart. */
   listing: listingSchema.nullable(),
 });
@@ -50,7 +54,15 @@ export const snapshotContactSchema = z.object({
 export type SnapshotContact = z.infer<typeof snapshotContactSchema>;
 
 export function emptyHead(brandId: string): SnapshotHead {
-  return { brandId, generation: 0, count: 0, listedAt: null, fullListedAt: null, listing: null };
+  return {
+    brandId,
+    generation: 0,
+    count: 0,
+    listedAt: null,
+    fullListedAt: null,
+    watermark: null,
+    listing: null,
+  };
 }
 
 export async function getSnapshotHead(db: Database, brandId: string): Promise<SnapshotHead> {
@@ -119,6 +131,8 @@ export async function completeListing(
     count: await contacts.count(generationRange(brandId, listing.generation)),
     listedAt: listing.startedAt,
     fullListedAt: listing.mode === 'full' ? listing.startedAt : head.fullListedAt,
+    // An incremental listing that found the brand empty keeps what the snapshot knew before.
+    watermark: listing.watermark ?? (listing.mode === 'full' ? null : head.watermark),
     listing: null,
   };
   await allOrNothing(tx, heads.put(next));
@@ -181,9 +195,12 @@ export async function lookupSnapshot(
  * an email is proven new when no contact is listed under its key at all; it is held when the contact
  * under its key has exactly that address (Omnisend's identifiers are case-sensitive).
  */
-export function brandFactsOf(found: ReadonlyMap<string, SnapshotContact>): BrandFacts {
+export function brandFactsOf(
+  found: ReadonlyMap<string, SnapshotContact>,
+  showsDeletions: boolean,
+): BrandFacts {
   // Nobody listed: every email is new, without making its key.
-  if (found.size === 0) return { provenNew: () => true, tagsOf: () => undefined };
+  if (found.size === 0) return { provenNew: () => true, tagsOf: () => undefined, showsDeletions };
   const held = (email: string) => {
     const contact = found.get(snapshotKey(email));
     return contact !== undefined && (contact.exact ?? contact.email) === email ? contact : undefined;
@@ -191,5 +208,6 @@ export function brandFactsOf(found: ReadonlyMap<string, SnapshotContact>): Brand
   return {
     provenNew: (email) => !found.has(snapshotKey(email)),
     tagsOf: (email) => held(email)?.tags,
+    showsDeletions,
   };
 }

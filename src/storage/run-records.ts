@@ -17,6 +17,8 @@ export type RunLease = z.infer<typeof runLeaseSchema>;
 
 /** How many Omnisend batch and request ids a run keeps for support (the newest). */
 export const SUPPORT_IDS_KEPT = 20;
+/** Addresses History names of the contacts whose tags a run may have overwritten. */
+export const OVERWRITTEN_EXAMPLES = 10;
 
 /**
  * What a run does. An `export` reads its segments and sends them. The others only take tags back
@@ -68,6 +70,14 @@ export const runRecordSchema = z.object({
     .optional(),
   /** Tags added inside batch items, of contacts the brand snapshot proved new (the planner, issue #16). */
   tagsInItems: z.number().int().nonnegative().optional(),
+  /**
+   * Contacts the snapshot proved new whose batch item, tag inside, found them in Omnisend: someone
+   * created them there after the snapshot, and the item's tags replaced any they were given
+   * (issue #16's race). How many, and the first few addresses. Absent when there was none.
+   */
+  overwritten: z
+    .object({ count: z.number().int().positive(), emails: z.array(z.string()).max(OVERWRITTEN_EXAMPLES) })
+    .optional(),
   /** Rows in the segments, when the source tells. */
   total: z.number().int().nonnegative().nullable(),
   /** Reading checkpoint: the segment being read and the source cursor of its next page. */
@@ -127,6 +137,23 @@ export async function listRuns(db: Database, exportId?: string): Promise<RunReco
   return values
     .map((value) => parseRunRecord(String((value as { id?: unknown }).id), value))
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+}
+
+/**
+ * The latest time an export's ledger may have learnt of Omnisend's contacts (snapshotShowsDeletions):
+ * the last write of any of its runs but `exceptRunId` (a run's own sends are marked in the ledger as
+ * its own, and no drift). Null when none ran. History's pruning keeps the newest runs, whose times
+ * are the latest.
+ */
+export async function ledgerSeenAt(
+  db: Database,
+  exportId: string,
+  exceptRunId?: string,
+): Promise<number | null> {
+  let seen: number | null = null;
+  for (const run of await listRuns(db, exportId))
+    if (run.id !== exceptRunId) seen = Math.max(seen ?? run.updatedAt, run.updatedAt);
+  return seen;
 }
 
 /**

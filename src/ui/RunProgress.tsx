@@ -42,6 +42,7 @@ export function countsSummary(counts: RunView['counts']): string {
 
 export const activityLabels: Record<RunActivity, MessageKey> = {
   queued: 'activityQueued',
+  'reading-omnisend': 'activityReadingOmnisend',
   reading: 'activityReading',
   sending: 'activitySending',
   'waiting-for-omnisend': 'activityWaitingForOmnisend',
@@ -53,6 +54,14 @@ export const activityLabels: Record<RunActivity, MessageKey> = {
   'waiting-for-connection': 'activityWaitingForConnection',
   finishing: 'activityFinishing',
 };
+
+/** What the run is doing, in words; the brand snapshot's listing says how far it got. */
+export function activityText(run: Pick<RunView, 'activity' | 'omnisendRead'>): string {
+  if (run.activity === null) return '';
+  if (run.activity === 'reading-omnisend' && run.omnisendRead !== undefined && run.omnisendRead > 0)
+    return t('activityReadingOmnisendSoFar', formatNumber(run.omnisendRead));
+  return t(activityLabels[run.activity]);
+}
 
 function timeLeft(ms: number): string {
   const minutes = Math.ceil(ms / 60_000);
@@ -86,14 +95,14 @@ export function RunProgress({ run, onCancel, compact }: Props) {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={run.percent ?? undefined}
-        aria-valuetext={run.activity === null ? undefined : t(activityLabels[run.activity])}
+        aria-valuetext={run.activity === null ? undefined : activityText(run)}
         class="bar"
       >
         <div class="bar__fill" style={{ transform: `scaleX(${(run.percent ?? 0) / 100})` }} />
       </div>
       <p class="run-progress__line">
         <span role="status" data-activity={run.activity ?? ''}>
-          {run.activity === null ? '' : t(activityLabels[run.activity])}
+          {activityText(run)}
         </span>
         {run.percent !== null && ` · ${t('runPercent', run.percent)}`}
         {run.etaMs !== null && ` · ${timeLeft(run.etaMs)}`}

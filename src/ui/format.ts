@@ -20,3 +20,17 @@ export function formatNumber(value: number): string {
   numbers ??= new Intl.NumberFormat(browser.i18n.getUILanguage());
   return numbers.format(value);
 }
+
+const AGO_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/** How long ago, in the UI language: "3 hours ago" / "3 saat önce", "now" / "şimdi". */
+export function formatTimeAgo(epochMs: number, now: number): string {
+  const format = new Intl.RelativeTimeFormat(browser.i18n.getUILanguage(), { numeric: 'auto' });
+  const ago = now - epochMs;
+  for (const [unit, size] of AGO_UNITS) if (ago >= size) return format.format(-Math.floor(ago / size), unit);
+  return format.format(0, 'second');
+}

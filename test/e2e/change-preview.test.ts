@@ -69,5 +69,12 @@ describe('Preview changes', () => {
       'Newsletter',
       'Preview members',
     ]);
+
+    // Connections says how old the snapshot is and how many contacts it holds (the run's listing).
+    await page.getByRole('link', { name: 'Connections' }).click();
+    const snapshot = page.getByRole('row', { name: /Main store/ }).locator('[data-snapshot]');
+    await expect
+      .poll(() => snapshot.textContent(), { timeout: 10_000 })
+      .toMatch(/^Read (now|\d+ seconds? ago|\d+ minutes? ago) · 50 contacts$/);
   });
 });

@@ -68,6 +68,10 @@ describe('Connections', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain(`••••${omnisend.apiKey.slice(-4)}`);
     expect(await row.textContent()).toContain('Administrators and contributors');
+    // No listing of the brand's contacts yet: the column says when there will be one.
+    expect(await row.locator('[data-snapshot]').textContent()).toBe(
+      'Not read yet – the next run or preview reads them',
+    );
 
     const [stored] = await browser.readStore('connections');
     expect(stored).toMatchObject({

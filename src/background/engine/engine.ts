@@ -7,6 +7,7 @@ import { initialRunState, isTerminal, type RunError } from '../../core/run/run-s
 import type { RunTrigger } from '../../core/run/run-trigger.ts';
 import { Throughput } from '../../core/run/throughput.ts';
 import type { UtcOffsetAt } from '../../core/schedule.ts';
+import { snapshotShowsDeletions } from '../../core/snapshot/snapshot-plan.ts';
 import {
   type ExportSummary,
   type RunView,
@@ -24,6 +25,7 @@ import { deleteRunsOfExport, dropRunChanges, pruneRuns } from '../../storage/ret
 import {
   getRun,
   latestRun,
+  ledgerSeenAt,
   listRuns,
   listUnfinishedRuns,
   parseRunRecord,
@@ -69,6 +71,8 @@ export interface EngineDeps {
    * the tag lane, nothing is repaired).
    */
   snapshotFor?(connectionId: string, signal: AbortSignal): Promise<SnapshotHead | null>;
+  /** The contacts read so far by the brand's snapshot listing under way (BrandSnapshots.reading). */
+  snapshotReading?(brandId: string): number | null;
   alarms: EngineAlarms;
   notify(event: EngineEvent): void;
   /** Minutes east of UTC at an instant, for daily schedules; default: the system's time zone. */
@@ -413,18 +417,28 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       await armWatchdog();
       const access = await start(taken);
+      const { connectionId } = taken.definition;
+      // While the snapshot is brought up to date, the run says so, and how far the listing got.
+      let listing = connectionId !== null && deps.snapshotFor !== undefined;
       entry.live = {
         ratePerMinute: access.ratePerMinute,
         throughput: new Throughput(),
         rateLimitWaitMs: () => access.rateLimitWaitMs(),
+        omnisendRead: () => (listing ? (deps.snapshotReading?.(access.brandId) ?? 0) : null),
       };
       const started = await getRun(db, runId);
       if (started) deps.notify({ type: 'run-progress', run: progress(started) });
       const beating = heartbeat(runId, AbortSignal.any([signal, beat.signal]));
       try {
-        const snapshot = await brandSnapshot(taken.definition.connectionId, signal);
+        const snapshot = await brandSnapshot(connectionId, signal).finally(() => {
+          listing = false;
+        });
+        const showsDeletions = snapshotShowsDeletions(
+          snapshot?.fullListedAt ?? null,
+          await ledgerSeenAt(db, taken.exportId, runId),
+        );
         await new RunDriver(
-          { db, clock, owner, timing, access, sourceFor: deps.sourceFor, snapshot },
+          { db, clock, owner, timing, access, sourceFor: deps.sourceFor, snapshot, showsDeletions },
           runId,
         ).run(signal);
       } finally {

@@ -13,6 +13,8 @@ export interface RunLive {
   throughput: Throughput | undefined;
   /** How long the next request of each rate-limit class waits for a slot now. */
   rateLimitWaitMs(): { default: number; tags: number };
+  /** While the run waits for the brand snapshot's listing: the contacts it read so far; else null. */
+  omnisendRead?(): number | null;
 }
 
 /** A run the engine does not work on right now (queued, ended, or another worker's). */
@@ -65,6 +67,7 @@ export function progressOf(run: RunRecord, live: RunLive, now: number): RunView 
       })
     : null;
   const waiting = run.waiting !== null;
+  const omnisendRead = running ? (live.omnisendRead?.() ?? null) : null;
   return {
     id: run.id,
     exportId: run.exportId,
@@ -78,6 +81,7 @@ export function progressOf(run: RunRecord, live: RunLive, now: number): RunView 
       phase: run.phase,
       waiting: run.waiting?.code ?? null,
       readDone: run.read.done,
+      listingOmnisend: omnisendRead !== null,
       queuedUpserts,
       unsettledBatches: run.seq.batch - run.seq.settled,
       queuedTagEmails,
@@ -93,7 +97,9 @@ export function progressOf(run: RunRecord, live: RunLive, now: number): RunView 
     finishedAt: run.finishedAt,
     error: run.error,
     waiting: run.waiting,
+    ...(omnisendRead === null ? {} : { omnisendRead }),
     ...(run.repairs ? { repairs: { ...run.repairs } } : {}),
+    ...(run.overwritten ? { overwritten: { ...run.overwritten, emails: [...run.overwritten.emails] } } : {}),
     ...(run.tagsInItems ? { plan: planOf(run, run.tagsInItems, live.ratePerMinute) } : {}),
     batchIds: [...run.support.batchIds],
     requestIds: [...run.support.requestIds],

@@ -135,7 +135,7 @@ export async function applyPage(
     if (drift === 'deleted') {
       forgetDeleted(index, id);
       index.markQueued(id);
-      queued.push(queueItem(entry, row.position, changes, id, bit, context));
+      queued.push(queueItem(entry, row.position, changes, id, bit, run, context));
     } else if (plan.kind === 'unchanged') {
       if (!plan.again) run.counters.unchanged++;
       if (index.needsTag(id, bit)) changes.enqueue(id, email, 'add', context.tag);
@@ -149,7 +149,7 @@ export async function applyPage(
         message: 'The contact is larger than an Omnisend batch may be.',
       });
     } else if (plan.kind === 'send') {
-      queued.push(queueItem(entry, row.position, changes, id, bit, context));
+      queued.push(queueItem(entry, row.position, changes, id, bit, run, context));
     }
   }
 
@@ -176,7 +176,9 @@ async function putRejected(tx: RunTx, rows: readonly RejectedRowRecord[]): Promi
  * A contact for the outbox. One the snapshot proves new gets its segment tag in its batch item
  * (the planner, issue #16): a new contact has no tags an upsert's `tags` could replace, and the
  * tag costs no call of the tag lane's small budget. The addition is pending in the ledger until
- * the batch settles.
+ * the batch settles. Once the run met a contact created in Omnisend after the snapshot
+ * (`run.overwritten`, settle-batch.ts), someone is creating the segment's contacts there as it
+ * runs: the rest of its tags go through the tag lane, which adds without replacing.
  */
 function queueItem(
   entry: Extract<MappedRow, { ok: true }>,
@@ -184,10 +186,11 @@ function queueItem(
   changes: LedgerChanges,
   id: number,
   bit: number,
+  run: RunRecord,
   context: PageContext,
 ): { item: OutboxItem; bytes: number } {
   const { email, fingerprint } = entry;
-  if (!context.brand?.provenNew(email))
+  if (run.overwritten || !context.brand?.provenNew(email))
     return {
       item: { email, tag: context.tag, position, fingerprint, contact: entry.json },
       bytes: entry.bytes,

@@ -3,12 +3,23 @@ import { utf8Length } from '../../core/fingerprint.ts';
 import { mappedFields } from '../../core/mapping/mapping.ts';
 import { type BatchLimits, packedBytes } from '../../core/run/batch-plan.ts';
 import type { BrandFacts } from '../../core/run/brand-facts.ts';
+import { BATCHES_PER_LISTING } from '../../core/run/plan-floor.ts';
 import { type RunEvent, transition } from '../../core/run/run-state.ts';
 import { nextTagCall, type TagGroup } from '../../core/run/tag-plan.ts';
 import { snapshotKey } from '../../core/snapshot/snapshot-plan.ts';
 import type { BatchOutcome } from '../../omnisend/batch-outcome.ts';
-import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_TAG_EMAILS } from '../../omnisend/client.ts';
-import { InvalidRequestError, OmnisendError } from '../../omnisend/errors.ts';
+import {
+  type BatchListPage,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_ITEMS,
+  MAX_TAG_EMAILS,
+} from '../../omnisend/client.ts';
+import {
+  InvalidRequestError,
+  NotFoundError,
+  OmnisendError,
+  UnexpectedResponseError,
+} from '../../omnisend/errors.ts';
 import { type ContactJson, parseContactJson } from '../../omnisend/schemas.ts';
 import {
   type MemberPage,
@@ -42,7 +53,7 @@ import type { OmnisendAccess } from './omnisend-access.ts';
 import { applyPage, type MappedRow, mapPage } from './read-page.ts';
 import { RunFailure, RunWaiting } from './run-errors.ts';
 import { type EngineStore, inRunTx, RunStoppedError, type RunTx } from './run-transaction.ts';
-import { applyBatchResults } from './settle-batch.ts';
+import { applyBatchResults, type SettledBatch } from './settle-batch.ts';
 import { adjustTagCount } from './tag-queue.ts';
 import { WakeSignal } from './wake-signal.ts';
 
@@ -64,6 +75,8 @@ export interface DriverDeps {
   sourceFor(sourceId: string): Promise<SegmentSource | undefined>;
   /** The brand snapshot, brought up to date as the run (re)started; null without one. */
   snapshot: SnapshotHead | null;
+  /** snapshotShowsDeletions of that snapshot for this run's ledger. */
+  showsDeletions: boolean;
 }
 
 /** runTags records read at a time to fill one tag call. */
@@ -71,8 +84,17 @@ const TAG_CHUNKS_READ = 5;
 const SOURCE_ATTEMPTS = 4;
 /** Batches the upsert lane keeps on the wire at once. */
 const SUBMIT_DEPTH = 3;
-/** Batch polls the settle lane keeps on the wire at once. */
+/** Batch item reads the settle lane keeps on the wire at once. */
 const POLL_DEPTH = 3;
+/** The most entries a page of GET /batches holds (the batches document: limit 1–250). */
+const MAX_LIST_LIMIT = 250;
+/** Room on a listing's first page for batches of other runs and apps, newer than ours. */
+const LIST_SLACK = 10;
+/** Polls after which the oldest due batch is listed however few batches are due with it. */
+const SETTLE_LATENCY_POLLS = 30;
+/** Refused listings in a row after which the driver reads every batch's items instead. */
+const LIST_REFUSALS = 3;
+const DAY_MS = 86_400_000;
 /**
  * Rounds of the client's own retries a step gets for server and network errors before the run
  * fails. A 429 never fails a run: Omnisend asked us to wait, so the step waits and goes again.
@@ -110,6 +132,8 @@ export class RunDriver {
   readonly #outbox = new Map<number, OutboxChunk>();
   /** Unsettled batches as this driver's checkpoints stored them, by seq. */
   readonly #batches = new Map<number, BatchRecord>();
+  /** GET /batches answers refused in a row (see LIST_REFUSALS). */
+  #listRefusals = 0;
 
   constructor(deps: DriverDeps, runId: string) {
     this.#deps = deps;
@@ -271,7 +295,10 @@ export class RunDriver {
     const { snapshot, db } = this.#deps;
     if (snapshot === null || snapshot.listedAt === null) return null;
     const emails = mapped.flatMap((row) => (row.ok ? [row.email] : []));
-    return brandFactsOf(await lookupSnapshot(db, snapshot, emails.map(snapshotKey)));
+    return brandFactsOf(
+      await lookupSnapshot(db, snapshot, emails.map(snapshotKey)),
+      this.#deps.showsDeletions,
+    );
   }
 
   async #readMembers(
@@ -426,50 +453,141 @@ export class RunDriver {
   // --- settle and tag lanes ---------------------------------------------------------------------
 
   /**
-   * Polls unsettled batches once they are due – up to `POLL_DEPTH` at once, a batch's items being
-   * a large answer – and reads their results into the run in the order they were submitted.
+   * Settles submitted batches once they are due, in the order they were submitted: one listing of
+   * the brand's contact batches answers for all due ones at once (`#pollDue`) – once
+   * `BATCHES_PER_LISTING` are due, when the last batch went out, or when the oldest has waited
+   * `SETTLE_LATENCY_POLLS` poll intervals (a slow source) – and each round's settled batches that
+   * follow the oldest unsettled one go into one checkpoint.
    */
   async #settleLane(signal: AbortSignal): Promise<void> {
     const { clock, timing } = this.#deps;
-    const polls = new Map<number, Promise<BatchOutcome>>();
-    /** Polls that have answered, by batch seq: settled with the oldest in one checkpoint. */
-    const answered = new Map<number, BatchOutcome>();
+    /** Settled outcomes waiting for an older batch to settle first, by batch seq. */
+    const answered = new Map<number, BatchOutcome & { settled: true }>();
     for (;;) {
       signal.throwIfAborted();
       const run = await this.#load();
       if (run.seq.batch > run.seq.settled) {
         const now = clock.now();
-        for (let seq = run.seq.settled; seq < run.seq.batch && polls.size < POLL_DEPTH; seq++) {
-          if (polls.has(seq)) continue;
+        const due: BatchRecord[] = [];
+        for (let seq = run.seq.settled; seq < run.seq.batch; seq++) {
+          if (answered.has(seq)) continue;
           const batch = await this.#batchAt(run, seq);
           // Batches fall due in the order they went out.
           if (batch.nextPollAt > now) break;
-          const poll = this.#fetchResult(batch, signal);
-          poll.then((outcome) => answered.set(seq, outcome)).catch(() => undefined);
-          polls.set(seq, poll);
+          due.push(batch);
         }
-        const oldest = polls.get(run.seq.settled);
-        if (oldest) {
-          const first = await oldest;
-          const ready = [{ batch: await this.#batchAt(run, run.seq.settled), outcome: first }];
-          // The batches after it whose polls have answered settled go in the same checkpoint.
-          for (let seq = run.seq.settled + 1; first.settled && answered.get(seq)?.settled; seq++)
-            ready.push({ batch: await this.#batchAt(run, seq), outcome: answered.get(seq)! });
-          for (const { batch } of ready) {
-            polls.delete(batch.seq);
-            answered.delete(batch.seq);
+        // One listing settles many batches: it waits for enough of them, unless no more are coming
+        // or the oldest has waited long.
+        const upstreamDone = run.read.done && run.seq.outboxHead === run.seq.outbox;
+        const ripe =
+          due.length >= BATCHES_PER_LISTING ||
+          upstreamDone ||
+          (due.length > 0 && now - due[0]!.nextPollAt >= timing.pollIntervalMs * SETTLE_LATENCY_POLLS);
+        if (ripe && due.length > 0) {
+          for (const [seq, outcome] of await this.#pollDue(run, due, signal)) {
+            if (outcome.settled) answered.set(seq, outcome);
           }
-          await this.#settle(ready);
-          this.#wake.notify();
-        } else {
-          const batch = await this.#batchAt(run, run.seq.settled);
-          await this.#wake.wait(clock, batch.nextPollAt - now, signal);
         }
+        const ready: SettledBatch[] = [];
+        for (let seq = run.seq.settled; answered.has(seq); seq++) {
+          ready.push({ batch: await this.#batchAt(run, seq), outcomeOf: answered.get(seq)!.outcomeOf });
+        }
+        if (ready.length > 0) {
+          await this.#settle(ready);
+          for (const { batch } of ready) answered.delete(batch.seq);
+          this.#wake.notify();
+          continue;
+        }
+        const oldest = await this.#batchAt(run, run.seq.settled);
+        const wait = due.length > 0 ? timing.pollIntervalMs : oldest.nextPollAt - clock.now();
+        await this.#wake.wait(clock, Math.max(wait, 1), signal);
         continue;
       }
       if (run.read.done && run.seq.outboxHead === run.seq.outbox) return;
       await this.#wake.wait(clock, timing.pollIntervalMs, signal);
     }
+  }
+
+  /**
+   * The outcomes of due batches: from one listing of the brand's contact batches where its entries
+   * settle them, else (an entry without per-item results, a batch the listing did not show, a
+   * listing Omnisend refused) from each batch's items. A batch still being worked on is due again a
+   * poll interval later.
+   */
+  async #pollDue(
+    run: RunRecord,
+    due: readonly BatchRecord[],
+    signal: AbortSignal,
+  ): Promise<Map<number, BatchOutcome>> {
+    const listed = await this.#listOutcomes(run, due, signal);
+    const outcomes = new Map<number, BatchOutcome>();
+    const unlisted: BatchRecord[] = [];
+    for (const batch of due) {
+      const outcome = listed.get(batch.batchId);
+      if (outcome) outcomes.set(batch.seq, outcome);
+      else unlisted.push(batch);
+    }
+    for (let at = 0; at < unlisted.length; at += POLL_DEPTH) {
+      const some = unlisted.slice(at, at + POLL_DEPTH);
+      const answers = await Promise.all(some.map((batch) => this.#fetchResult(batch, signal)));
+      for (const [i, batch] of some.entries()) outcomes.set(batch.seq, answers[i]!);
+    }
+    const nextPollAt = this.#deps.clock.now() + this.#deps.timing.pollIntervalMs;
+    for (const batch of due) {
+      const polled = { ...batch, polls: batch.polls + 1 };
+      this.#batches.set(batch.seq, outcomes.get(batch.seq)?.settled ? polled : { ...polled, nextPollAt });
+    }
+    return outcomes;
+  }
+
+  /**
+   * Due batches' outcomes as GET /batches lists them (newest first in the sandbox; Omnisend
+   * publishes no order): pages from the top until every due batch was seen, as many as the run's
+   * unsettled batches fill and one more. New batches pushing entries down between pages only show
+   * some twice (the first sighting counts); a batch pushed out of sight is read from its items.
+   * Null entries and missing batches are left to the caller.
+   */
+  async #listOutcomes(
+    run: RunRecord,
+    due: readonly BatchRecord[],
+    signal: AbortSignal,
+  ): Promise<Map<string, BatchOutcome | null>> {
+    const found = new Map<string, BatchOutcome | null>();
+    if (this.#listRefusals >= LIST_REFUSALS) return found;
+    const wanted = new Set(due.map((batch) => batch.batchId));
+    // The day before the oldest's: whatever time zone Omnisend's dates are in.
+    const dateFrom = new Date(due[0]!.submittedAt - DAY_MS).toISOString().slice(0, 10);
+    // Newest first, the oldest due batch lies below every batch sent after it: pages enough to
+    // reach it, and one more for batches of others created meanwhile.
+    const reach = run.seq.batch - run.seq.settled + LIST_SLACK;
+    const limit = Math.min(MAX_LIST_LIMIT, reach);
+    const pages = Math.ceil(reach / limit) + 1;
+    let offset = 0;
+    for (let page = 0; page < pages; page++) {
+      let answer: BatchListPage;
+      try {
+        answer = await this.#omnisend(
+          () => this.#deps.access.api.listBatchOutcomes({ offset, limit, dateFrom }, { signal }),
+          signal,
+        );
+      } catch (error) {
+        // The items of each batch tell the same: a listing Omnisend refuses is not a failed run.
+        const refused =
+          error instanceof InvalidRequestError ||
+          error instanceof NotFoundError ||
+          error instanceof UnexpectedResponseError;
+        if (!refused) throw error;
+        this.#listRefusals++;
+        return found;
+      }
+      this.#listRefusals = 0;
+      for (const { batchID, outcome } of answer.batches) {
+        if (wanted.has(batchID) && !found.has(batchID)) found.set(batchID, outcome);
+      }
+      if (found.size === wanted.size || !answer.more) break;
+      offset += answer.batches.length;
+    }
+    return found;
   }
 
   async #tagLane(signal: AbortSignal): Promise<void> {
@@ -515,33 +633,18 @@ export class RunDriver {
     return this.#omnisend(() => this.#deps.access.api.getBatchOutcome(batch.batchId, { signal }), signal);
   }
 
-  /**
-   * The oldest unsettled batch's poll, and the polls after it that answered settled: their
-   * outcomes once settled, in one checkpoint; else a later poll of the oldest.
-   */
-  async #settle(ready: readonly { batch: BatchRecord; outcome: BatchOutcome }[]): Promise<void> {
-    const now = this.#deps.clock.now();
-    const settled = ready.flatMap(({ batch, outcome }) =>
-      outcome.settled ? [{ batch: { ...batch, polls: batch.polls + 1 }, outcomeOf: outcome.outcomeOf }] : [],
-    );
+  /** Settled batches, the oldest unsettled first and those right after it, in one checkpoint. */
+  async #settle(ready: readonly SettledBatch[]): Promise<void> {
     const first = ready[0]!.batch;
-    if (settled.length === 0) {
-      const later = { ...first, polls: first.polls + 1, nextPollAt: now + this.#deps.timing.pollIntervalMs };
-      await this.#tx(['runBatches'], async (tx) => {
-        await tx.objectStore('runBatches').put(later);
-      });
-      this.#batches.set(first.seq, later);
-      return;
-    }
     await this.#tx(['ledgerLog', 'runTags', 'runRejected', 'runBatches', 'runChanges'], async (tx, run) => {
       if (run.seq.settled !== first.seq) return;
       const tags = run.definition.segments.map((s) => s.tag);
-      await applyBatchResults(tx, run, this.#ledgerNow, settled, tags);
+      await applyBatchResults(tx, run, this.#ledgerNow, ready, tags);
       if (run.read.done && run.seq.outboxHead === run.seq.outbox && run.seq.settled === run.seq.batch) {
         advanceTo(run, 'tag');
       }
     });
-    for (const { batch } of settled) this.#batches.delete(batch.seq);
+    for (const { batch } of ready) this.#batches.delete(batch.seq);
   }
 
   async #sendTags(group: TagGroup, signal: AbortSignal): Promise<void> {

@@ -1,7 +1,7 @@
 import { ProblemTally } from '../../core/problem-tally.ts';
 import type { ContactOutcome } from '../../omnisend/batch-outcome.ts';
 import type { LoadedLedger } from '../../storage/ledger.ts';
-import { type RunRecord, rememberId } from '../../storage/run-records.ts';
+import { OVERWRITTEN_EXAMPLES, type RunRecord, rememberId } from '../../storage/run-records.ts';
 import type { RejectedRowRecord } from '../../storage/run-rejected.ts';
 import type { BatchRecord } from '../../storage/run-work.ts';
 import { LedgerChanges } from './ledger-changes.ts';
@@ -62,6 +62,7 @@ function settleOne(
       index.setFingerprint(id, ref.fingerprint);
       // Its tag went inside the item (the planner): Omnisend applied it with the contact.
       if (ref.tagged) {
+        if (!outcome.created) noteOverwritten(run, ref.email);
         index.confirm(id, changes.bit(ref.tag), 'add');
         const emails = taggedInItems.get(ref.tag);
         if (emails === undefined) taggedInItems.set(ref.tag, [ref.email]);
@@ -119,4 +120,20 @@ function settleOne(
     ...rejected.map((row) => rejectedStore.put(row)),
     tx.objectStore('runBatches').put({ ...batch, state: 'settled', items: [], failed }),
   ];
+}
+
+/**
+ * A contact the snapshot proved new was in Omnisend when its item, tag inside, arrived (200, not
+ * 201): created there by someone else since – or by this run's own batch sent again after its
+ * answer was lost, which nothing in the answer tells apart. The item's tags replaced any it had
+ * been given, and Omnisend's answer shows the contact after the upsert, so those tags cannot be
+ * known. History names it; the run's remaining tags go through the tag lane (read-page.ts).
+ */
+function noteOverwritten(run: RunRecord, email: string): void {
+  const count = (run.overwritten?.count ?? 0) + 1;
+  const emails = run.overwritten?.emails ?? [];
+  run.overwritten = {
+    count,
+    emails: emails.length < OVERWRITTEN_EXAMPLES ? [...emails, email] : emails,
+  };
 }

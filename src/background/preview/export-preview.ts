@@ -12,12 +12,13 @@ import type { BatchLimits } from '../../core/run/batch-plan.ts';
 import { driftOf, forgetDeleted } from '../../core/run/brand-facts.ts';
 import { classifyMember } from '../../core/run/classify-member.ts';
 import { type PlanFloors, planFloors } from '../../core/run/plan-floor.ts';
-import { snapshotKey } from '../../core/snapshot/snapshot-plan.ts';
+import { snapshotKey, snapshotShowsDeletions } from '../../core/snapshot/snapshot-plan.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS } from '../../omnisend/client.ts';
 import type { SegmentSource } from '../../sources/segment-source.ts';
 import { brandFactsOf, lookupSnapshot, type SnapshotHead } from '../../storage/brand-snapshot.ts';
 import { loadLedger, readLedgerChunk } from '../../storage/ledger.ts';
 import type { Database } from '../../storage/open-database.ts';
+import { ledgerSeenAt } from '../../storage/run-records.ts';
 import type { OmnisendAccess } from '../engine/omnisend-access.ts';
 import { mapPage } from '../engine/read-page.ts';
 import { noConnection, RunFailure } from '../engine/run-errors.ts';
@@ -81,6 +82,11 @@ export async function previewExport(
   const ledger = await loadLedger(db, input.exportId ?? '', 'preview', tags, 0);
   const { index, table } = ledger;
   const tally = new PreviewTally();
+  // As the next run of the export decides it (engine.ts).
+  const showsDeletions = snapshotShowsDeletions(
+    head.fullListedAt,
+    input.exportId == null ? null : await ledgerSeenAt(db, input.exportId),
+  );
   const context = {
     mapping: input.mapping,
     today: new Date(clock.now()).toISOString().slice(0, 10),
@@ -106,6 +112,7 @@ export async function previewExport(
           head,
           mapped.flatMap((row) => (row.ok ? [snapshotKey(row.email)] : [])),
         ),
+        showsDeletions,
       );
       for (const entry of mapped) {
         tally.counts.read++;

@@ -6,6 +6,7 @@ import {
   snapshotKey,
   snapshotPageWaitMs,
 } from '../../core/snapshot/snapshot-plan.ts';
+import type { SnapshotView } from '../../messaging/connection-messages.ts';
 import type { ListContactsQuery } from '../../omnisend/client.ts';
 import { InvalidRequestError } from '../../omnisend/errors.ts';
 import type { ContactResponse } from '../../omnisend/schemas.ts';
@@ -37,6 +38,8 @@ export interface BrandSnapshotsDeps {
 export class BrandSnapshots {
   readonly #deps: BrandSnapshotsDeps;
   readonly #listings = new Map<string, Promise<SnapshotHead>>();
+  /** Contacts read so far by the listing under way of a brand. */
+  readonly #read = new Map<string, number>();
 
   constructor(deps: BrandSnapshotsDeps) {
     this.#deps = deps;
@@ -49,11 +52,25 @@ export class BrandSnapshots {
     let listing = this.#listings.get(access.brandId);
     if (listing === undefined) {
       // Shared by every caller meanwhile (a run, a preview): one caller giving up stops only its wait.
-      listing = this.#list(access).finally(() => this.#listings.delete(access.brandId));
+      listing = this.#list(access).finally(() => {
+        this.#listings.delete(access.brandId);
+        this.#read.delete(access.brandId);
+      });
       listing.catch(() => undefined);
       this.#listings.set(access.brandId, listing);
     }
     return signal === undefined ? listing : untilAborted(listing, signal);
+  }
+
+  /** The contacts read so far by the listing of a brand under way in this worker; null when none is. */
+  reading(brandId: string): number | null {
+    return this.#read.get(brandId) ?? null;
+  }
+
+  /** What Options › Connections shows of a brand's snapshot. */
+  async view(brandId: string): Promise<SnapshotView> {
+    const head = await getSnapshotHead(this.#deps.db, brandId);
+    return { listedAt: head.listedAt, count: head.count, reading: this.reading(brandId) };
   }
 
   /** The snapshot of a connection's brand as stored; null when the connection is gone. */
@@ -67,8 +84,10 @@ export class BrandSnapshots {
     const { brandId } = access;
     const head = await getSnapshotHead(db, brandId);
     let listing = head.listing ?? nextListing(head, clock.now());
+    if (listing.after === null && listing.read === 0) listing = await this.#watermarked(access, listing);
     if (head.listing === null) await putSnapshotHead(db, { ...head, listing });
     let lastPageAt = Number.NEGATIVE_INFINITY;
+    this.#read.set(brandId, listing.read);
     for (;;) {
       await this.#yieldToRuns(access, lastPageAt);
       lastPageAt = clock.now();
@@ -83,6 +102,7 @@ export class BrandSnapshots {
       }
       listing = { ...listing, after: page.after, read: listing.read + page.contacts.length };
       await writeSnapshotPage(db, brandId, listing, page.contacts.flatMap(snapshotContactOf));
+      this.#read.set(brandId, listing.read);
       if (page.after === null) {
         const done = await completeListing(db, brandId, listing);
         this.#deps.notify?.(done);
@@ -90,6 +110,17 @@ export class BrandSnapshots {
       }
       this.#deps.notify?.({ ...head, listing });
     }
+  }
+
+  /**
+   * The listing with its watermark: the `updatedAt` of the contact Omnisend updated last, asked for
+   * before the first page (snapshot-plan.ts says why Omnisend's clock and not ours).
+   */
+  async #watermarked(access: OmnisendAccess, listing: ListingState): Promise<ListingState> {
+    await this.#yieldToRuns(access, Number.NEGATIVE_INFINITY);
+    const newest = await access.api.listContacts({ limit: 1, sort: 'updatedAt', direction: 'desc' });
+    const updatedAt = Date.parse(newest.contacts[0]?.updatedAt ?? '');
+    return { ...listing, watermark: Number.isFinite(updatedAt) ? updatedAt : null };
   }
 
   /** Waits while runs of the brand want its budget, up to the listing's share (snapshotPageWaitMs). */

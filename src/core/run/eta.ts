@@ -1,7 +1,10 @@
+import { BATCHES_PER_LISTING } from './plan-floor.ts';
+
 /**
  * Time left for a run, from the rate limits alone (DESIGN.md §6): Omnisend's limits, not our
  * code, set the pace, so the remaining requests per budget class divided by that class's rate is
- * a fair estimate. Upserts cost two requests per batch (submit and one poll of its items).
+ * a fair estimate. Upserts cost a submission per batch and a listing of the brand's batches per
+ * `BATCHES_PER_LISTING` of them (plan-floor.ts).
  */
 export interface EtaInput {
   /** Rows in the segments, when the source can tell. */
@@ -29,7 +32,9 @@ export function estimateRemainingMs(input: EtaInput): number | null {
   const futureSends = unread * ratio(input.sent);
   const futureTags = unread * ratio(input.tagsDoneOrQueued);
   const batches = Math.ceil((futureSends + input.queuedUpserts) / input.batchItems);
-  const polls = batches + Math.ceil(input.unsettledUpserts / input.batchItems);
+  const polls = Math.ceil(
+    (batches + Math.ceil(input.unsettledUpserts / input.batchItems)) / BATCHES_PER_LISTING,
+  );
   const tagCalls = Math.ceil((futureTags + input.queuedTagEmails) / input.tagEmails);
   const minutes = Math.max(
     (batches + polls) / input.ratePerMinute.default,

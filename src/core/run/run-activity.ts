@@ -9,6 +9,7 @@ import type { RunPhase, RunStatus } from './run-state.ts';
  */
 export const runActivities = [
   'queued',
+  'reading-omnisend',
   'reading',
   'sending',
   'waiting-for-omnisend',
@@ -32,6 +33,8 @@ export interface ActivityInput {
   /** What the run waits for the user to do (a sign-in, a new Omnisend key, letting the extension reach an organisation), if it waits. */
   waiting: ErrorCode | null;
   readDone: boolean;
+  /** The run waits for the brand snapshot's listing of Omnisend's contacts (issue #16). */
+  listingOmnisend: boolean;
   /** Contacts read and queued for a batch, not yet submitted. */
   queuedUpserts: number;
   /** Batches Omnisend accepted and has not finished processing. */
@@ -56,6 +59,7 @@ export function activityOf(input: ActivityInput): RunActivity | null {
     return 'waiting-for-connection';
   if (input.waiting !== null) return 'waiting-for-sign-in';
   if (input.status === 'queued') return 'queued';
+  if (input.listingOmnisend) return 'reading-omnisend';
   const held = (ms: number) => ms >= RATE_LIMIT_WAIT_SHOWN_MS;
   if (held(input.rateLimitWaitMs.default) && (input.queuedUpserts > 0 || input.unsettledBatches > 0))
     return 'waiting-for-rate-limit';

@@ -5,10 +5,18 @@
  * A listing reads GET /contacts 250 a page (the OpenAPI maximum). The first, and every listing once
  * the last full one is older than `FULL_RELIST_AFTER_MS`, is full: it fills a new generation that
  * replaces the old one when complete, so contacts deleted in Omnisend leave the snapshot. Between
- * those, a listing is incremental: `updatedAtFrom` the start of the previous listing, less
+ * those, a listing is incremental: `updatedAtFrom` the previous listing's watermark, less
  * `UPDATED_OVERLAP_MS`. Incremental listings cannot see deletions (a deleted contact is no longer
  * listed at all); runs repair what they find out (a batch item that creates a contact the snapshot
  * held proves it deleted).
+ *
+ * The watermark is Omnisend's own clock, never this machine's (which may be hours wrong): as a
+ * listing starts it asks for the one contact updated last (`sort=updatedAt&direction=desc&limit=1`,
+ * GET /contacts parameters in the 2026-03-15 contacts document). Every change after that moment is
+ * stamped later by Omnisend, so the next listing reads from there; whatever the listing read of
+ * changes made while it paged is read again, which costs a little and misses nothing, whichever
+ * order or cursor the listing pages by. A brand with no contact yet has no watermark: the next
+ * listing reads everything (there was nothing to read before).
  */
 
 /** GET /contacts `limit` maximum (OpenAPI: 1–250). */
@@ -22,8 +30,8 @@ export const SNAPSHOT_PAGE_SIZE = 250;
 export const FULL_RELIST_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * GUESS: five minutes. `updatedAt` is Omnisend's clock, the listing's start ours: re-reading a few
- * minutes of changes covers a skew between the two clocks and contacts updated while we listed.
+ * GUESS: five minutes. Both the watermark and `updatedAt` are Omnisend's clock, but Omnisend runs on
+ * many servers whose clocks and write order may differ a little: a few minutes read again cover that.
  */
 export const UPDATED_OVERLAP_MS = 5 * 60 * 1000;
 
@@ -40,9 +48,15 @@ export interface ListingState {
   generation: number;
   /** The cursor of the next page; null before the first. */
   after: string | null;
+  /** This machine's clock: the snapshot's age, the weekly full listing, deletions (snapshotShowsDeletions). */
   startedAt: number;
-  /** ms since epoch; null for a full listing. */
+  /** ms since epoch, Omnisend's clock; null for a full listing. */
   updatedAtFrom: number | null;
+  /**
+   * The `updatedAt` of the contact Omnisend updated last as the listing started (Omnisend's clock);
+   * null while not asked yet or when the brand had no contact.
+   */
+  watermark: number | null;
   /** Contacts read so far. */
   read: number;
 }
@@ -54,15 +68,33 @@ export interface SnapshotFacts {
   listedAt: number | null;
   /** When the last complete full listing started; null when none completed. */
   fullListedAt: number | null;
+  /** The last complete listing's watermark (ListingState); null when it found no contact. */
+  watermark: number | null;
+}
+
+/**
+ * Whether the snapshot's silence on a contact the ledger saw in Omnisend proves it deleted there.
+ * Incremental listings never show a deletion (a deleted contact is listed no more), and a contact
+ * the ledger saw after a full listing started may have come after that listing passed its place; so
+ * only a complete full listing that started after the ledger last saw Omnisend's contacts does.
+ * Both times are this machine's clock, as the ledger's runs record them.
+ */
+export function snapshotShowsDeletions(
+  fullListedAt: number | null,
+  /** ledgerSeenAt: null when no run of the export ever ran. */
+  ledgerSeenAt: number | null,
+): boolean {
+  return fullListedAt !== null && (ledgerSeenAt === null || fullListedAt > ledgerSeenAt);
 }
 
 /** The listing to start now. */
 export function nextListing(facts: SnapshotFacts, now: number): ListingState {
-  const { listedAt, fullListedAt } = facts;
+  const { listedAt, fullListedAt, watermark } = facts;
   const fullDue =
     facts.generation === 0 ||
     listedAt === null ||
     fullListedAt === null ||
+    watermark === null ||
     now - fullListedAt >= FULL_RELIST_AFTER_MS ||
     // A clock that went back makes the age unknowable: read everything rather than miss changes.
     now < fullListedAt;
@@ -73,6 +105,7 @@ export function nextListing(facts: SnapshotFacts, now: number): ListingState {
       after: null,
       startedAt: now,
       updatedAtFrom: null,
+      watermark: null,
       read: 0,
     };
   return {
@@ -80,7 +113,8 @@ export function nextListing(facts: SnapshotFacts, now: number): ListingState {
     generation: facts.generation,
     after: null,
     startedAt: now,
-    updatedAtFrom: Math.max(0, listedAt - UPDATED_OVERLAP_MS),
+    updatedAtFrom: Math.max(0, watermark - UPDATED_OVERLAP_MS),
+    watermark: null,
     read: 0,
   };
 }

@@ -1,5 +1,5 @@
 import type { ConnectionView } from '../../messaging/protocol.ts';
-import { formatDateTime } from '../../ui/format.ts';
+import { formatDateTime, formatNumber, formatTimeAgo } from '../../ui/format.ts';
 import { t } from '../../ui/i18n.ts';
 import { RowButton } from '../../ui/RowButton.tsx';
 import { useFocusRow } from '../../ui/use-focus-row.ts';
@@ -10,6 +10,17 @@ interface Props {
   focusId?: string | null;
   onEdit: (connection: ConnectionView) => void;
   onRemove: (connection: ConnectionView) => void;
+}
+
+/** The brand snapshot: a listing going on, or how old the last one is and how many contacts it holds. */
+function snapshotState({ snapshot }: ConnectionView): string {
+  if (snapshot.reading !== null) return t('connectionSnapshotReading', formatNumber(snapshot.reading));
+  if (snapshot.listedAt === null) return t('connectionSnapshotNever');
+  return t(
+    'connectionSnapshotAge',
+    formatTimeAgo(snapshot.listedAt, Date.now()),
+    formatNumber(snapshot.count),
+  );
 }
 
 function keyState(c: ConnectionView): string {
@@ -30,6 +41,7 @@ export function ConnectionTable({ connections, focusId, onEdit, onRemove }: Prop
     state: t('connectionColumnState'),
     added: t('connectionColumnAdded'),
     lastUsed: t('connectionColumnLastUsed'),
+    snapshot: t('connectionColumnSnapshot'),
     key: t('connectionColumnKey'),
     actions: t('connectionColumnActions'),
   };
@@ -63,6 +75,9 @@ export function ConnectionTable({ connections, focusId, onEdit, onRemove }: Prop
             <td data-label={columns.added}>{formatDateTime(c.createdAt)}</td>
             <td data-label={columns.lastUsed}>
               {c.lastUsedAt === null ? t('connectionNeverUsed') : formatDateTime(c.lastUsedAt)}
+            </td>
+            <td data-label={columns.snapshot} data-snapshot={c.id}>
+              {snapshotState(c)}
             </td>
             <td data-label={columns.key}>
               <code>{c.keyHint}</code>

@@ -64,6 +64,11 @@ export function RunDetails({ run, onClose, onUndone }: Props) {
           {t('historyDriftRepaired', formatNumber(run.repairs.recreated), formatNumber(run.repairs.retagged))}
         </p>
       )}
+      {run.overwritten && (
+        <p>
+          {t('historyOverwritten', formatNumber(run.overwritten.count), run.overwritten.emails.join(', '))}
+        </p>
+      )}
       {run.requestIds.length > 0 && (
         <details>
           <summary>{t('runSupportIds')}</summary>

@@ -1,9 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionView, SharedConnection } from '../../messaging/protocol.ts';
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { t } from '../../ui/i18n.ts';
-import { useLiveRevision } from '../../ui/live-runs.ts';
+import { useLiveRuns } from '../../ui/live-runs.ts';
 import { useStatus } from '../../ui/status-context.ts';
 import { useAsync } from '../../ui/use-async.ts';
 import { ask } from '../../ui/worker.ts';
@@ -39,13 +39,28 @@ function SharedConnections({ connections }: { connections: SharedConnection[] })
   );
 }
 
+/** How often Connections reads the list again while a listing of Omnisend's contacts goes on. */
+const SNAPSHOT_REFRESH_MS = 2_000;
+
 export function ConnectionsSection() {
   const { status, refresh } = useStatus();
   const role = status.state === 'ready' ? status.value.role : undefined;
   const [version, setVersion] = useState(0);
-  const revision = useLiveRevision();
+  // Follows each step of the runs: whether one is reading Omnisend's contacts is part of it.
+  const live = useLiveRuns();
   // A run that finds the key rejected changes what the list says: read it again when runs end.
-  const list = useAsync(() => ask('connections.list', {}), [version, role, revision]);
+  const list = useAsync(() => ask('connections.list', {}), [version, role, live.revision]);
+  // While Omnisend's contacts are being read (a run's or a preview's listing), the count moves on.
+  const reading =
+    live.runs.some((run) => run.activity === 'reading-omnisend') ||
+    (list.state === 'ready' &&
+      list.value.role === 'administrator' &&
+      list.value.connections.some((c) => c.snapshot.reading !== null));
+  useEffect(() => {
+    if (!reading) return;
+    const timer = setTimeout(() => setVersion((v) => v + 1), SNAPSHOT_REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [reading, list]);
   const [editing, setEditing] = useState<'new' | ConnectionView | null>(null);
   const [removing, setRemoving] = useState<ConnectionView | null>(null);
   const [focusId, setFocusId] = useState<string | null>(null);

@@ -105,6 +105,18 @@ describe('the Omnisend sandbox processes contact batches asynchronously', () => 
     expect((pending.json as { batches: unknown[] }).batches).toEqual([]);
   });
 
+  it('lists the newest batch first, each with its items as /items answers them (a guess, README)', async () => {
+    const listed = await call(sandbox, 'GET', '/batches?endpoint=contacts&limit=250');
+    const { batches } = listed.json as { batches: (BatchView & { createdAt: string })[] };
+    const created = batches.map((batch) => Date.parse(batch.createdAt));
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    const newest = batches[0]!;
+    const items = (await call(sandbox, 'GET', `/batches/${newest.batchID}/items`)).json as BatchView;
+    expect(newest.responses).toEqual(items.responses);
+    expect(newest.errors).toEqual(items.errors);
+    expect(newest.responses.length + newest.errors.length).toBe(newest.totalCount);
+  });
+
   it('answers 404 for a batch it does not know', async () => {
     const missing = await call(sandbox, 'GET', '/batches/6b00000000000000000000ff/items');
     expect(missing.status).toBe(404);

@@ -17,9 +17,9 @@ import { type Database, openDatabase } from '../../../src/storage/open-database.
 import { type OmnisendSandbox, startOmnisendSandbox } from '../../sandbox/omnisend/index.ts';
 
 /**
- * The brand snapshot against the Omnisend sandbox (time scale 60). Its clock runs UPDATED_OVERLAP_MS
- * ahead of the sandbox's, so that an incremental listing reads only what changed since the last
- * listing began, as it does at real scale minutes later.
+ * The brand snapshot against the Omnisend sandbox (time scale 60). The brand's contacts were last
+ * changed over the three hours before the test, ten seconds apart, so that an incremental listing
+ * (which reads again the few minutes before Omnisend's newest change) reads few of them again.
  */
 let sandbox: OmnisendSandbox;
 let db: Database;
@@ -51,7 +51,7 @@ beforeEach(async () => {
   sandbox = await startOmnisendSandbox({ timeScale: 60, seed: 1 });
   db = await openDatabase();
   urls = [];
-  shift = UPDATED_OVERLAP_MS;
+  shift = 0;
   await putConnection(db, {
     id: 'c1',
     displayName: 'Sandbox',
@@ -68,6 +68,7 @@ beforeEach(async () => {
       email: `person${i}@example.com`,
       tags: i % 2 ? ['VIP'] : [],
       status: 'subscribed',
+      updatedAt: new Date(Date.now() - 3 * 3_600_000 + i * 10_000).toISOString(),
     });
 });
 
@@ -82,8 +83,16 @@ describe('the brand snapshot', () => {
     sandbox.seedContact({ email: 'Mixed.Case@Example.com', tags: ['Foreign'] });
     const head = await snapshots().snapshots.refresh('c1');
     expect(head).toMatchObject({ generation: 1, count: 1001, listing: null });
-    expect(listed()).toHaveLength(5);
-    expect(listed().every((u) => u.searchParams.get('limit') === '250')).toBe(true);
+    // First the contact Omnisend changed last (its time is the watermark), then the pages.
+    const [watermark, ...pages] = listed();
+    expect(Object.fromEntries(watermark!.searchParams)).toEqual({
+      limit: '1',
+      sort: 'updatedAt',
+      direction: 'desc',
+    });
+    expect(head?.watermark).toBe(Date.parse(sandbox.inspect.contact('Mixed.Case@Example.com')!.updatedAt));
+    expect(pages).toHaveLength(5);
+    expect(pages.every((u) => u.searchParams.get('limit') === '250')).toBe(true);
     const found = await lookupSnapshot(db, await getSnapshotHead(db, sandbox.brandId), [
       'person1@example.com',
       'mixed.case@example.com',
@@ -111,8 +120,8 @@ describe('the brand snapshot', () => {
     sandbox.seedContact({ email: 'new@example.com' });
     sandbox.deleteContact('person4@example.com');
     const head = await s.refresh('c1');
-    expect(listed()).toHaveLength(1);
-    expect(listed()[0]?.searchParams.get('updatedAtFrom')).not.toBeNull();
+    expect(listed()).toHaveLength(2);
+    expect(listed()[1]?.searchParams.get('updatedAtFrom')).not.toBeNull();
     expect(head).toMatchObject({ generation: 1, count: 1001 });
     let found = await lookupSnapshot(db, await getSnapshotHead(db, sandbox.brandId), [
       'person2@example.com',
@@ -131,6 +140,45 @@ describe('the brand snapshot', () => {
     found = await lookupSnapshot(db, full!, ['person4@example.com', 'new@example.com']);
     expect(found.has('person4@example.com')).toBe(false);
     expect(await db.count('brandContacts')).toBe(1000);
+  });
+
+  test.each([
+    ['ahead', 1],
+    ['behind', -1],
+  ])("reads what changed by Omnisend's clock, whatever this machine's: hours %s", async (_, sign) => {
+    shift = sign * 5 * 3_600_000;
+    const { access, snapshots: s } = snapshots();
+    await s.refresh('c1');
+    urls = [];
+    await (await access.omnisendFor('c1'))!.api.addTags(['person7@example.com'], ['Changed']);
+    await sandbox.inspect.whenIdle();
+    const head = await s.refresh('c1');
+    const [, page] = listed();
+    // From Omnisend's newest change before the listing, less the overlap: the contacts of the last
+    // five minutes before it (30, ten seconds apart, and person7 since), not the whole brand.
+    const from = Date.parse(page!.searchParams.get('updatedAtFrom')!);
+    expect(from).toBe(
+      Date.parse(sandbox.inspect.contact('person999@example.com')!.updatedAt) - UPDATED_OVERLAP_MS,
+    );
+    expect(listed()).toHaveLength(2);
+    expect(head?.watermark).toBe(Date.parse(sandbox.inspect.contact('person7@example.com')!.updatedAt));
+    const found = await lookupSnapshot(db, head!, ['person7@example.com']);
+    expect(found.get('person7@example.com')?.tags).toEqual(['VIP', 'Changed']);
+  });
+
+  test('Connections sees a listing under way, then the age and size of the snapshot it made', async () => {
+    const { snapshots: s } = snapshots();
+    expect(await s.view(sandbox.brandId)).toEqual({ listedAt: null, count: 0, reading: null });
+    const listing = s.refresh('c1');
+    const during: number[] = [];
+    while (listed().length < 4) {
+      const { reading } = await s.view(sandbox.brandId);
+      if (reading !== null) during.push(reading);
+      await systemClock.sleep(2);
+    }
+    const head = await listing;
+    expect(during.some((read) => read >= 250)).toBe(true);
+    expect(await s.view(sandbox.brandId)).toEqual({ listedAt: head!.listedAt, count: 1000, reading: null });
   });
 
   test('a listing stopped with the worker goes on from its cursor', async () => {
@@ -178,6 +226,7 @@ describe('the brand snapshot', () => {
       after: null,
       startedAt: 1,
       updatedAtFrom: null,
+      watermark: null,
       read: 0,
     };
     await putSnapshotHead(db, {
@@ -186,6 +235,7 @@ describe('the brand snapshot', () => {
       count: 0,
       listedAt: null,
       fullListedAt: null,
+      watermark: null,
       listing,
     });
     const empty = await completeListing(db, brandId, listing);

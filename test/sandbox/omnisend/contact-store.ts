@@ -1,3 +1,4 @@
+import { ContactOrder, type OrderKey, type Place } from './contact-order.ts';
 import {
   type ChannelRequest,
   CONTACT_FIELDS,
@@ -50,6 +51,9 @@ interface StoredContact {
   phones?: StoredPhone[];
   consents?: StoredConsent[];
   optIns?: { channel: 'email' | 'sms'; at: number }[];
+  /** Its places in the listing orders (contact-order.ts). */
+  byCreated: Place<StoredContact>;
+  byUpdated: Place<StoredContact>;
 }
 
 /** A contact as GET /contacts/{id} shows it (`ContactResponse`); also what `inspect` returns. */
@@ -88,6 +92,8 @@ export interface SeedContact extends Partial<Record<ContactField, string>> {
   customProperties?: Record<string, unknown>;
   phone?: string;
   createdAt?: string;
+  /** When Omnisend last changed it (default: when it was seeded, or as it was for one that exists). */
+  updatedAt?: string;
 }
 
 export interface UpsertOutcome {
@@ -115,8 +121,16 @@ export interface ListQuery {
   sort: 'createdAt' | 'updatedAt';
   direction: 'asc' | 'desc';
   limit: number;
-  /** Start offset decoded from an `after` / `before` cursor. */
-  offset: number;
+  /** The position an `after` cursor names: the page starts after it. */
+  after?: ListCursor;
+  /** The position a `before` cursor names: the page ends before it. */
+  before?: ListCursor;
+}
+
+/** What a GET /contacts cursor names: a position in one order (contact-order.ts). */
+export interface ListCursor extends OrderKey {
+  sort: 'createdAt' | 'updatedAt';
+  direction: 'asc' | 'desc';
 }
 
 export interface ListPage {
@@ -128,6 +142,10 @@ export interface ListPage {
 
 export class ContactStore {
   readonly #byEmail = new Map<string, StoredContact>();
+  readonly #orders = {
+    createdAt: new ContactOrder<StoredContact>(),
+    updatedAt: new ContactOrder<StoredContact>(),
+  };
   readonly #bySeq: StoredContact[] = [];
   readonly #byPhone = new Map<string, StoredContact>();
   readonly #tagSets = new Map<string, readonly string[]>();
@@ -184,9 +202,14 @@ export class ContactStore {
       customProperties,
       phone,
       createdAt,
+      updatedAt,
       ...fields
     } = seed;
-    if (createdAt !== undefined) contact.createdAt = Date.parse(createdAt);
+    if (updatedAt !== undefined) this.#touch(contact, Date.parse(updatedAt));
+    if (createdAt !== undefined) {
+      contact.createdAt = Date.parse(createdAt);
+      contact.byCreated = this.#orders.createdAt.place(contact, contact.createdAt, contact.byCreated);
+    }
     if (status !== undefined) {
       contact.status = status;
       contact.statusChangedAt = statusChangedAt === undefined ? now : Date.parse(statusChangedAt);
@@ -228,6 +251,8 @@ export class ContactStore {
     const contact = this.#byEmail.get(email);
     if (!contact) return false;
     this.#byEmail.delete(email);
+    this.#orders.createdAt.remove(contact.byCreated);
+    this.#orders.updatedAt.remove(contact.byUpdated);
     for (const phone of contact.phones ?? [])
       if (this.#byPhone.get(phone.id) === contact) this.#byPhone.delete(phone.id);
     return true;
@@ -256,42 +281,72 @@ export class ContactStore {
           : contact.tags.filter((tag) => !tags.includes(tag));
       if (next.length !== contact.tags.length) {
         contact.tags = this.#internTags(next);
-        contact.updatedAt = now;
+        this.#touch(contact, now);
       }
     }
     return selected.size;
   }
 
+  /**
+   * A page of GET /contacts. Walks the maintained order of the query's sort from its cursor (keyset:
+   * the position of the last contact of the previous page), so paging through the brand costs O(N)
+   * overall and a contact written meanwhile neither shifts nor hides another: one updated moves to
+   * its new place in the `updatedAt` order (listed again there), one deleted is just gone.
+   */
   list(query: ListQuery): ListPage {
-    let candidates: StoredContact[];
-    if (query.email !== undefined) {
-      const contact = this.#byEmail.get(query.email);
-      candidates = contact ? [contact] : [];
-    } else if (query.phone !== undefined) {
-      const contact = this.#byPhone.get(query.phone);
-      candidates = contact ? [contact] : [];
-    } else if (query.segmentID !== undefined) {
-      candidates = [];
-    } else {
-      candidates = [...this.#byEmail.values()];
-    }
     const { status, tag, updatedAtFrom } = query;
-    const matching = candidates.filter(
-      (contact) =>
-        (status === undefined || contact.status === status) &&
-        (tag === undefined || contact.tags.includes(tag)) &&
-        (updatedAtFrom === undefined || contact.updatedAt >= updatedAtFrom),
-    );
-    const sign = query.direction === 'asc' ? 1 : -1;
-    matching.sort((a, b) => sign * (a[query.sort] - b[query.sort] || a.seq - b.seq));
-    const page = matching.slice(query.offset, query.offset + query.limit);
-    const hasMore = query.offset + query.limit < matching.length;
+    const matches = (contact: StoredContact) =>
+      (status === undefined || contact.status === status) &&
+      (tag === undefined || contact.tags.includes(tag)) &&
+      (updatedAtFrom === undefined || contact.updatedAt >= updatedAtFrom);
+    const single =
+      query.email !== undefined
+        ? this.#byEmail.get(query.email)
+        : query.phone !== undefined
+          ? this.#byPhone.get(query.phone)
+          : undefined;
+    if (query.email !== undefined || query.phone !== undefined || query.segmentID !== undefined) {
+      // Segments are not modelled: a segmentID selects nobody.
+      const found = single !== undefined && matches(single) && query.before === undefined ? [single] : [];
+      const contacts = query.after === undefined ? found : [];
+      return { contacts: contacts.map(render), hasMore: false, after: null, before: null };
+    }
+    const order = this.#orders[query.sort];
+    const placeOf = (contact: StoredContact) =>
+      query.sort === 'createdAt' ? contact.byCreated : contact.byUpdated;
+    // Listing up by `updatedAt` from `updatedAtFrom` starts there instead of skipping what is older.
+    const atLeast = query.sort === 'updatedAt' ? updatedAtFrom : undefined;
+    const backwards = query.before !== undefined;
+    const walkDirection = backwards === (query.direction === 'asc') ? 'desc' : 'asc';
+    const page: StoredContact[] = [];
+    let hasMore = false;
+    for (const place of order.walk(walkDirection, query.after ?? query.before, atLeast)) {
+      if (!matches(place.item)) continue;
+      if (page.length === query.limit) {
+        hasMore = true;
+        break;
+      }
+      page.push(place.item);
+    }
+    if (backwards) page.reverse();
+    const cursor = (contact: StoredContact | undefined) => {
+      if (contact === undefined) return null;
+      const { at, n } = placeOf(contact);
+      return encodeCursor({ sort: query.sort, direction: query.direction, at, n });
+    };
+    const more = backwards ? true : hasMore;
     return {
       contacts: page.map(render),
-      hasMore,
-      after: hasMore ? encodeCursor(query.offset + query.limit) : null,
-      before: query.offset > 0 ? encodeCursor(Math.max(0, query.offset - query.limit)) : null,
+      hasMore: more && page.length > 0,
+      after: more && page.length > 0 ? cursor(page.at(-1)) : null,
+      before: (backwards ? hasMore : query.after !== undefined) ? cursor(page[0]) : null,
     };
+  }
+
+  /** A new time for the contact: it moves to the end of the `updatedAt` order. */
+  #touch(contact: StoredContact, now: number): void {
+    contact.updatedAt = now;
+    contact.byUpdated = this.#orders.updatedAt.place(contact, now, contact.byUpdated);
   }
 
   #stored(id: string): StoredContact | undefined {
@@ -302,7 +357,7 @@ export class ContactStore {
   }
 
   #create(email: string, now: number): StoredContact {
-    const contact: StoredContact = {
+    const fields: Omit<StoredContact, 'byCreated' | 'byUpdated'> = {
       seq: this.#bySeq.length + 1,
       email,
       status: 'nonSubscribed',
@@ -311,6 +366,10 @@ export class ContactStore {
       createdAt: now,
       updatedAt: now,
     };
+    // Its places name the contact, so they are made once it exists.
+    const contact = fields as StoredContact;
+    contact.byCreated = this.#orders.createdAt.place(contact, now, undefined);
+    contact.byUpdated = this.#orders.updatedAt.place(contact, now, undefined);
     this.#bySeq.push(contact);
     this.#byEmail.set(email, contact);
     return contact;
@@ -354,7 +413,7 @@ export class ContactStore {
         this.#applyPhone(contact, identifier, now);
       }
     }
-    contact.updatedAt = now;
+    this.#touch(contact, now);
     return welcome;
   }
 
@@ -431,16 +490,21 @@ function nextStatus(
   return { status: requested.status, changedAt: at };
 }
 
-export function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+/** GUESS: a keyset cursor (Omnisend's are opaque; README "GET /contacts"). */
+export function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): number | undefined {
+export function decodeCursor(text: string): ListCursor | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const offset =
-      typeof value === 'object' && value !== null && 'offset' in value ? value.offset : undefined;
-    return typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0 ? offset : undefined;
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { sort, direction, at, n } = value as Record<string, unknown>;
+    if (sort !== 'createdAt' && sort !== 'updatedAt') return undefined;
+    if (direction !== 'asc' && direction !== 'desc') return undefined;
+    if (typeof at !== 'number' || !Number.isFinite(at)) return undefined;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n)) return undefined;
+    return { sort, direction, at, n };
   } catch {
     return undefined;
   }

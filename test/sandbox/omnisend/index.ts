@@ -51,6 +51,11 @@ export interface OmnisendSandboxOptions {
   seed?: number;
   /** Newest batches whose successful items keep their request (default 1000). */
   retainedBatches?: number;
+  /**
+   * Whether GET /batches entries carry their per-item `responses`/`errors` as /items does (default
+   * true, a guess – README); false lists each batch as GET /batches/{id} answers it.
+   */
+  listedBatchItems?: boolean;
   /** Most requests `inspect.requests()` keeps (default 100,000; counts are never capped). */
   requestLogLimit?: number;
 }
@@ -158,6 +163,7 @@ export async function startOmnisendSandbox(options: OmnisendSandboxOptions = {})
     }),
     tagTasks,
     tagApplyDelayMs: options.tagApplyDelayMs ?? 20,
+    listedBatchItems: options.listedBatchItems ?? true,
     log,
   };
   const limiters = new Map<string, SlidingWindowLimiter>();

@@ -31,6 +31,8 @@ export interface SandboxServices {
   batches: BatchStore;
   tagTasks: DeferredTasks;
   tagApplyDelayMs: number;
+  /** GET /batches entries carry per-item results (see OmnisendSandboxOptions). */
+  listedBatchItems: boolean;
   log: RequestLog;
 }
 
@@ -68,10 +70,14 @@ function getBrand(context: RouteContext): Reply {
 
 function listContacts(context: RouteContext): Reply {
   const { query } = context;
-  const cursor = query.get('after') ?? query.get('before');
-  const offset = cursor === null ? 0 : decodeCursor(cursor);
-  if (offset === undefined)
-    return invalid(context, query.has('after') ? 'after' : 'before', 'Unknown cursor');
+  const sort = query.get('sort') === 'updatedAt' ? 'updatedAt' : 'createdAt';
+  const direction = query.get('direction') === 'asc' ? 'asc' : 'desc';
+  const cursorName = query.has('after') ? 'after' : 'before';
+  const cursorText = query.get(cursorName);
+  const cursor = cursorText === null ? undefined : decodeCursor(cursorText);
+  // A cursor names a place in one order: another sort or direction has no such place.
+  if (cursorText !== null && (cursor?.sort !== sort || cursor.direction !== direction))
+    return invalid(context, cursorName, 'Unknown cursor');
   const updatedAtFromText = query.get('updatedAtFrom');
   const updatedAtFrom = updatedAtFromText === null ? undefined : parseTimestamp(updatedAtFromText);
   if (updatedAtFromText !== null && updatedAtFrom === undefined) {
@@ -79,10 +85,10 @@ function listContacts(context: RouteContext): Reply {
   }
   const limit = Number(query.get('limit') ?? 100);
   const listQuery: ListQuery = {
-    sort: query.get('sort') === 'updatedAt' ? 'updatedAt' : 'createdAt',
-    direction: query.get('direction') === 'asc' ? 'asc' : 'desc',
+    sort,
+    direction,
     limit,
-    offset,
+    ...(cursor === undefined ? {} : { [cursorName]: cursor }),
   };
   for (const name of ['email', 'phone', 'tag', 'segmentID'] as const) {
     const value = query.get(name);
@@ -272,10 +278,14 @@ function listBatches(context: RouteContext): Reply {
     params.set('offset', String(at));
     return `${API_BASE}/batches?${params}`;
   };
+  const contacts = context.services.contacts(context.brand.brandID);
+  const entry = context.services.listedBatchItems
+    ? (batch: StoredBatch) => batchWithItems(batch, (id) => contacts.getById(id) ?? {})
+    : batchSummary;
   return {
     status: 200,
     body: {
-      batches: all.slice(offset, offset + limit).map(batchSummary),
+      batches: all.slice(offset, offset + limit).map(entry),
       paging: {
         limit,
         offset,

@@ -47,6 +47,7 @@ async function setup() {
       },
     },
     omnisend: fakeOmnisend,
+    snapshotOf: async () => ({ listedAt: 4_000, count: 12, reading: null }),
     now: () => 5_000,
     newId: () => `c${++ids}`,
   });
@@ -145,6 +146,12 @@ describe('connections', () => {
     await db.put('exports', storedExport({ name: 'VIP export', connectionId: 'c1' }));
     const list = await handlers['connections.list']({}, ctx);
     expect(list.role === 'administrator' && list.connections[0]?.usedBy).toEqual(['VIP export']);
+    // The brand's snapshot as BrandSnapshots.view gives it: Connections shows its age and size.
+    expect(list.role === 'administrator' && list.connections[0]?.snapshot).toEqual({
+      listedAt: 4_000,
+      count: 12,
+      reading: null,
+    });
 
     await expect(
       handlers['connections.remove']({ id: 'c1', detachExports: false }, ctx),

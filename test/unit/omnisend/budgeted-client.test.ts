@@ -108,6 +108,16 @@ describe('BudgetedOmnisendClient', () => {
     expect(client.stats.rateLimited).toBe(1);
   });
 
+  it("counts a listing of the brand's batches against the default budget, retried like any request", async () => {
+    let n = 0;
+    const { clock, client } = setup(() =>
+      n++ === 0 ? problem(503) : json(200, { batches: [{ batchID: 'b', status: 'pending', totalCount: 1 }] }),
+    );
+    const page = await clock.run(client.listBatchOutcomes({ offset: 0, limit: 25 }));
+    expect(page).toEqual({ batches: [{ batchID: 'b', outcome: { settled: false } }], more: false });
+    expect(client.stats).toMatchObject({ requests: 2, requestsByClass: { default: 2, tags: 0 }, retries: 1 });
+  });
+
   it('waits one window after a 429 that does not say how long, unless told otherwise', async () => {
     const answers = () => {
       let n = 0;

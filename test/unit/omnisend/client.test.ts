@@ -226,6 +226,71 @@ describe('OmnisendClient requests', () => {
     expect(gone.settled && gone.outcomeOf('person1@example.com')).toEqual(notReached);
   });
 
+  it("lists the brand's contact batches and settles only those whose entry says enough", async () => {
+    const item = (i: number, responseCode = 201) => ({
+      responseCode,
+      request: contact(i),
+      response: { id: `c${i}` },
+    });
+    const { client, requests } = clientWith(() =>
+      json(200, {
+        batches: [
+          { batchID: 'pending', status: 'pending', totalCount: 1 },
+          {
+            batchID: 'whole',
+            status: 'finished',
+            totalCount: 2,
+            responses: [item(1)],
+            errors: [item(2, 400)],
+          },
+          // Per-item results left out, cut short, or a contact that cannot be told: read the items.
+          { batchID: 'bare', status: 'finished', totalCount: 1 },
+          { batchID: 'short', status: 'finished', totalCount: 2, responses: [item(3)], errors: [] },
+          {
+            batchID: 'anonymous',
+            status: 'finished',
+            totalCount: 1,
+            responses: [{ responseCode: 201, request: null, response: {} }],
+            errors: [],
+          },
+          { batchID: 'stopped', status: 'stopped', totalCount: 1, responses: [item(4)], errors: [] },
+        ],
+        paging: { limit: 6, offset: 0, next: 'https://api.omnisend.com/api/batches?limit=6&offset=6' },
+      }),
+    );
+    const page = await client.listBatchOutcomes({ offset: 0, limit: 6, dateFrom: '2026-03-14' });
+    const url = requests[0]!.url;
+    expect(url.pathname).toBe('/api/batches');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      endpoint: 'contacts',
+      offset: '0',
+      limit: '6',
+      dateFrom: '2026-03-14',
+    });
+    expect(page.more).toBe(true);
+    const byId = new Map(page.batches.map((b) => [b.batchID, b.outcome]));
+    expect(byId.get('pending')).toEqual({ settled: false });
+    const whole = byId.get('whole');
+    if (!whole?.settled) throw new Error('the entry settles the batch');
+    expect(whole.outcomeOf('person1@example.com')).toEqual({ ok: true, created: true });
+    expect(whole.outcomeOf('person2@example.com')).toMatchObject({ ok: false, responseCode: 400 });
+    for (const id of ['bare', 'short', 'anonymous', 'stopped']) expect(byId.get(id), id).toBeNull();
+  });
+
+  it('ends a listing of batches without a next page, or with an empty one', async () => {
+    const last = clientWith(() =>
+      json(200, { batches: [{ batchID: 'b', status: 'pending', totalCount: 1 }] }),
+    );
+    expect((await last.client.listBatchOutcomes({ offset: 0, limit: 1 })).more).toBe(false);
+    const empty = clientWith(() =>
+      json(200, { batches: [], paging: { next: 'https://x.example/?offset=1' } }),
+    );
+    expect(await empty.client.listBatchOutcomes({ offset: 0, limit: 1 })).toEqual({
+      batches: [],
+      more: false,
+    });
+  });
+
   it('refuses a batch with a status it does not know', async () => {
     const { client } = clientWith(() => json(200, { batchID: 'b', status: 'exploded', totalCount: 1 }));
     expect(await caught(client.getBatchOutcome('b'))).toBeInstanceOf(UnexpectedResponseError);

@@ -19,6 +19,7 @@ const listed = (email: string, tags: string[], exact?: string): [string, Snapsho
 
 const brand = brandFactsOf(
   new Map([listed('ann@x.com', ['VIP']), listed('bob@x.com', [], 'Bob@x.com'), listed('cem@x.com', [])]),
+  true,
 );
 
 test('a contact is proven new only when nothing is listed under its email, in any case', () => {
@@ -45,14 +46,27 @@ test('drift: deleted when the snapshot does not hold the contact, untagged when 
   expect(driftOf(index, entry('new@x.com', false), 1, 'VIP', 'new@x.com', brand)).toBe('deleted');
   const dave = entry('dave@x.com', false);
   expect(
-    driftOf(index, dave, 1, 'VIP', 'dave@x.com', brandFactsOf(new Map([listed('dave@x.com', [])]))),
+    driftOf(index, dave, 1, 'VIP', 'dave@x.com', brandFactsOf(new Map([listed('dave@x.com', [])]), true)),
   ).toBeNull();
   const pending = index.entry('pending@x.com');
   index.setFingerprint(pending, '00000000000000ff');
   index.markEnqueued(pending, 1, 'add');
   expect(
-    driftOf(index, pending, 1, 'VIP', 'pending@x.com', brandFactsOf(new Map([listed('pending@x.com', [])]))),
+    driftOf(
+      index,
+      pending,
+      1,
+      'VIP',
+      'pending@x.com',
+      brandFactsOf(new Map([listed('pending@x.com', [])]), true),
+    ),
   ).toBeNull();
+
+  // A snapshot that shows no deletions (an incremental listing since the ledger last saw Omnisend,
+  // or a full one that started before) says nothing of a contact it does not hold.
+  const silent = brandFactsOf(new Map([listed('cem@x.com', [])]), false);
+  expect(driftOf(index, index.find('gone@x.com'), 1, 'VIP', 'gone@x.com', silent)).toBeNull();
+  expect(driftOf(index, index.find('cem@x.com'), 1, 'VIP', 'cem@x.com', silent)).toBe('untagged');
 
   const gone = index.find('gone@x.com');
   forgetDeleted(index, gone);

@@ -20,8 +20,9 @@ describe('ETA from the rate limits', () => {
   });
 
   test('the upsert lane bounds it when its budget is the smaller one', () => {
-    // 10 000 batches + 10 000 polls at 100/min = 200 min; tags 4 000 calls at 60/min = 66.7 min.
-    expect(estimateRemainingMs({ ...fresh, ratePerMinute: { default: 100, tags: 60 } })).toBe(200 * 60_000);
+    // 10 000 batches + 400 listings (25 batches each) at 100/min = 104 min; tags 4 000 calls at
+    // 60/min = 66.7 min.
+    expect(estimateRemainingMs({ ...fresh, ratePerMinute: { default: 100, tags: 60 } })).toBe(104 * 60_000);
   });
 
   test('a rerun where nothing changed has almost nothing left to do', () => {

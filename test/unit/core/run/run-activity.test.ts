@@ -6,6 +6,7 @@ const running: ActivityInput = {
   phase: 'read',
   waiting: null,
   readDone: false,
+  listingOmnisend: false,
   queuedUpserts: 0,
   unsettledBatches: 0,
   queuedTagEmails: 0,
@@ -15,6 +16,11 @@ const running: ActivityInput = {
 describe('what a run is doing, in the words the screens use', () => {
   test.each<[string, Partial<ActivityInput>, ReturnType<typeof activityOf>]>([
     ['a queued run waits its turn', { status: 'queued', phase: null }, 'queued'],
+    [
+      "a run bringing the brand snapshot up to date reads Omnisend's contacts",
+      { listingOmnisend: true },
+      'reading-omnisend',
+    ],
     ['an ended run does nothing', { status: 'succeeded', phase: 'finish' }, null],
     [
       'a run that waits for a sign-in says so before anything else',
