@@ -7,6 +7,7 @@ import { type Clock, systemClock } from '../../../src/core/clock.ts';
 import { FULL_RELIST_AFTER_MS, UPDATED_OVERLAP_MS } from '../../../src/core/snapshot/snapshot-plan.ts';
 import {
   completeListing,
+  emptyHead,
   getSnapshotHead,
   lookupSnapshot,
   putSnapshotHead,
@@ -229,15 +230,7 @@ describe('the brand snapshot', () => {
       watermark: null,
       read: 0,
     };
-    await putSnapshotHead(db, {
-      brandId,
-      generation: 0,
-      count: 0,
-      listedAt: null,
-      fullListedAt: null,
-      watermark: null,
-      listing,
-    });
+    await putSnapshotHead(db, { ...emptyHead(brandId), listing });
     const empty = await completeListing(db, brandId, listing);
     expect(empty).toMatchObject({ generation: 1, count: 0, listing: null });
     expect(await lookupSnapshot(db, empty, ['a@example.com'])).toEqual(new Map());
