@@ -5,15 +5,6 @@ import type { Mode, ScenarioResult, SourceKind } from './scenario.ts';
  * 1,000,000 ÷ 10,000 ratio and the targets of issue #10 – figures to read, never assertions.
  */
 
-/**
- * Omnisend's floor for a run that sent `sent` contacts and tagged `tagged` (DESIGN.md §6): 400
- * batch requests of 100 and 60 tag calls of 250 a minute, max(sent/100/400, tagged/250/60)
- * minutes, in real milliseconds when Omnisend's minute lasts 60/scale s.
- */
-export function floorMs(sent: number, tagged: number, scale: number): number {
-  return (Math.max(sent / 100 / 400, tagged / 250 / 60) * 60_000) / scale;
-}
-
 /** Calls of one operation the sandbox answered, whatever their status. */
 const callsOf = (result: ScenarioResult, operation: string) =>
   Object.values(result.sandbox.requestCounts[operation] ?? {}).reduce((a, b) => a + b, 0);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   costLines,
   cpuBoundRate,
-  floorMs,
+  limitMs,
   planFloorsMs,
   planLine,
   problems,
@@ -107,9 +107,10 @@ describe('the bench, with 5,000 members', () => {
   });
 
   test('the floor is DESIGN.md §6’s: a million new contacts take 66.7 minutes at Omnisend’s limits', () => {
-    expect(floorMs(1_000_000, 1_000_000, 1) / 60_000).toBeCloseTo(66.67, 2);
+    // 10,000 batches of 100 and 4,000 tag calls of 250.
+    expect(limitMs({ default: 10_000, tags: 4_000 }, 1) / 60_000).toBeCloseTo(66.67, 2);
     // Tags inside upserts would leave only the batch bound: 25 minutes.
-    expect(floorMs(1_000_000, 0, 1) / 60_000).toBeCloseTo(25, 5);
-    expect(floorMs(1_000_000, 1_000_000, 4) / 60_000).toBeCloseTo(16.67, 2);
+    expect(limitMs({ default: 10_000, tags: 0 }, 1) / 60_000).toBeCloseTo(25, 5);
+    expect(limitMs({ default: 10_000, tags: 4_000 }, 4) / 60_000).toBeCloseTo(16.67, 2);
   });
 });
