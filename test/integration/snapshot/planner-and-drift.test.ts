@@ -24,12 +24,17 @@ afterEach(async () => {
 const tagCalls = () => world.sandbox.inspect.requestCounts()['POST /contacts/tags']?.[202] ?? 0;
 const batchCalls = () => world.sandbox.inspect.requestCounts()['POST /batches']?.[201] ?? 0;
 
+/** A new world whose export "vip" holds the members 0 … members − 1. */
+async function vipWorld(members: number, options?: Parameters<typeof createWorld>[0]): Promise<void> {
+  world = await createWorld(options);
+  world.source.setSegment('vip', { members: range(0, members) });
+  await world.saveExport({ name: 'vip' });
+}
+
 describe('the planner', () => {
   test("a fresh brand's first 100,000: batches alone, settled by listings, in ≤ 0.45× the tag-bound time", async () => {
     const N = 100_000;
-    world = await createWorld({ pageSize: 1000 });
-    world.source.setSegment('vip', { members: range(0, N) });
-    await world.saveExport({ name: 'vip' });
+    await vipWorld(N, { pageSize: 1000 });
     const worker = await world.startWorker();
     const run = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     expect(run.counts).toMatchObject({ read: N, created: N, tagged: N, rejected: 0 });
@@ -61,9 +66,7 @@ describe('the planner', () => {
       listedBatchItems: false,
     });
     onTestFinished(() => sandbox.close());
-    world = await createWorld({ sandbox });
-    world.source.setSegment('vip', { members: range(0, 1000) });
-    await world.saveExport({ name: 'vip' });
+    await vipWorld(1000, { sandbox });
     const worker = await world.startWorker();
     const run = await runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
     expect(run.counts).toMatchObject({ read: 1000, created: 1000, tagged: 1000, rejected: 0 });
@@ -75,9 +78,7 @@ describe('the planner', () => {
   });
 
   test('a contact created elsewhere after the last snapshot keeps its tags: it goes through the tag lane', async () => {
-    world = await createWorld();
-    world.source.setSegment('vip', { members: range(0, 300) });
-    await world.saveExport({ name: 'vip' });
+    await vipWorld(300);
     const worker = await world.startWorker();
     // An earlier run's snapshot of the brand, from before the contact existed.
     world.source.setSegment('vip', { members: range(0, 100) });
@@ -95,9 +96,7 @@ describe('the planner', () => {
 
   test('a contact created elsewhere during the run, before its batch arrived, is named in History; later tags go through the tag lane', async () => {
     const N = 5000;
-    world = await createWorld({ pageSize: 500 });
-    world.source.setSegment('vip', { members: range(0, N) });
-    await world.saveExport({ name: 'vip' });
+    await vipWorld(N, { pageSize: 500 });
     const worker = await world.startWorker();
     world.sandbox.faults.keepBatchesPending(true);
     const finished = runToEnd(worker, await worker.engine.startRun('export-vip', 'manual'));
@@ -133,9 +132,7 @@ async function afterFirstRun() {
 
 describe('drift repair', () => {
   test('contacts deleted or untagged in Omnisend are created and tagged again by the next run', async () => {
-    world = await createWorld();
-    world.source.setSegment('vip', { members: range(0, 200) });
-    await world.saveExport({ name: 'vip' });
+    await vipWorld(200);
     const { clock, worker } = await afterFirstRun();
 
     const deleted = range(0, 20).map((i) => `person${i}@example.com`);
